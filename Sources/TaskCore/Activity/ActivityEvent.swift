@@ -1,0 +1,130 @@
+import Foundation
+
+/// One recorded change to a task or its comments. Events are written in the same transaction as the change
+/// and never edited.
+public struct ActivityEvent: Sendable, Equatable, Codable {
+    /// The event's id.
+    public var id: ActivityID
+    /// The task the change was made to.
+    public var taskID: TaskID
+    /// The task's workspace (every workspace-scoped row carries it; a workspace feed reads by it).
+    public var workspaceID: WorkspaceID
+    /// Who made the change.
+    public var actorID: UserID
+    /// What happened.
+    public var kind: ActivityEventKind
+    /// When it happened.
+    public var at: Date
+    /// What changed.
+    public var changes: ActivityChanges
+
+    /// Creates an event.
+    public init(
+        id: ActivityID, taskID: TaskID, workspaceID: WorkspaceID, actorID: UserID, kind: ActivityEventKind, at: Date,
+        changes: ActivityChanges
+    ) {
+        self.id = id
+        self.taskID = taskID
+        self.workspaceID = workspaceID
+        self.actorID = actorID
+        self.kind = kind
+        self.at = at
+        self.changes = changes
+    }
+}
+
+/// The kinds of activity events of the contract.
+public enum ActivityEventKind: String, Sendable, Codable, CaseIterable {
+    case taskCreated = "task_created"
+    case taskUpdated = "task_updated"
+    case taskCompleted = "task_completed"
+    case taskReopened = "task_reopened"
+    case taskMoved = "task_moved"
+    case taskDeleted = "task_deleted"
+    case commentAdded = "comment_added"
+    case commentEdited = "comment_edited"
+    case commentDeleted = "comment_deleted"
+}
+
+/// What an event changed: for task changes each field's old and new value, for comment events the comment.
+/// Encodes as the contract's `changes` object.
+public enum ActivityChanges: Sendable, Equatable, Codable {
+    /// Field name to `{from, to}` (empty for `task_created` and `task_deleted`).
+    case fields([String: FieldChange])
+    /// `{"comment_id": ...}`.
+    case comment(CommentID)
+
+    /// No changes listed: `{}`.
+    public static let none = ActivityChanges.fields([:])
+
+    private enum CommentKey: String, CodingKey { case commentID = "comment_id" }
+
+    public init(from decoder: any Decoder) throws {
+        let keyed = try decoder.container(keyedBy: CommentKey.self)
+        if let id = try keyed.decodeIfPresent(CommentID.self, forKey: .commentID) {
+            self = .comment(id)
+        } else {
+            self = .fields(try decoder.singleValueContainer().decode([String: FieldChange].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .fields(let fields):
+            var container = encoder.singleValueContainer()
+            try container.encode(fields)
+        case .comment(let id):
+            var container = encoder.container(keyedBy: CommentKey.self)
+            try container.encode(id, forKey: .commentID)
+        }
+    }
+}
+
+/// A field's value before and after a change.
+public struct FieldChange: Sendable, Equatable, Codable {
+    /// The old value.
+    public var from: ActivityValue
+    /// The new value.
+    public var to: ActivityValue
+
+    /// Creates a change.
+    public init(from: ActivityValue, to: ActivityValue) {
+        self.from = from
+        self.to = to
+    }
+}
+
+/// A JSON value as an activity event shows a field: dates as RFC 3339 text, ids as UUID text.
+public enum ActivityValue: Sendable, Equatable, Codable {
+    case null
+    case bool(Bool)
+    case int(Int)
+    case string(String)
+    case strings([String])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .int(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else {
+            self = .strings(try container.decode([String].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .string(let value): try container.encode(value)
+        case .strings(let value): try container.encode(value)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// A typed identifier: a `UserID` can never be passed where a `TaskID` is expected.
+///
+/// It encodes as the bare UUID string, as the HTTP contract shows ids.
+public struct Identifier<Kind>: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    /// The underlying UUID.
+    public let uuid: UUID
+
+    /// Wraps an existing UUID.
+    public init(_ uuid: UUID) {
+        self.uuid = uuid
+    }
+
+    /// Parses a UUID string; `nil` when the text is not a UUID.
+    public init?(_ text: String) {
+        guard let uuid = UUID(uuidString: text) else { return nil }
+        self.uuid = uuid
+    }
+
+    public init(from decoder: any Decoder) throws {
+        uuid = try decoder.singleValueContainer().decode(UUID.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(uuid)
+    }
+
+    /// The lower-cased canonical form, as the API prints ids.
+    public var description: String { uuid.uuidString.lowercased() }
+
+    /// Orders ids the way PostgreSQL orders `uuid` values: byte by byte.
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        withUnsafeBytes(of: lhs.uuid.uuid) { left in
+            withUnsafeBytes(of: rhs.uuid.uuid) { right in
+                left.lexicographicallyPrecedes(right)
+            }
+        }
+    }
+}
+
+/// The phantom types that keep identifiers of different resources apart.
+public enum IDKind {
+    /// Marks identifiers of users.
+    public enum User {}
+    /// Marks identifiers of workspaces.
+    public enum Workspace {}
+    /// Marks identifiers of projects.
+    public enum Project {}
+    /// Marks identifiers of tasks.
+    public enum Task {}
+    /// Marks identifiers of comments.
+    public enum Comment {}
+    /// Marks identifiers of activity events.
+    public enum ActivityEvent {}
+}
+
+/// Identifies a user.
+public typealias UserID = Identifier<IDKind.User>
+/// Identifies a workspace.
+public typealias WorkspaceID = Identifier<IDKind.Workspace>
+/// Identifies a project.
+public typealias ProjectID = Identifier<IDKind.Project>
+/// Identifies a task.
+public typealias TaskID = Identifier<IDKind.Task>
+/// Identifies a comment.
+public typealias CommentID = Identifier<IDKind.Comment>
+/// Identifies an activity event.
+public typealias ActivityID = Identifier<IDKind.ActivityEvent>

@@ -1,0 +1,24 @@
+import Foundation
+
+/// An explicit role of a user in a project.
+public struct ProjectMember: Sendable, Equatable, Codable {
+    /// The project.
+    public var projectID: ProjectID
+    /// The project's workspace (every workspace-scoped row carries it).
+    public var workspaceID: WorkspaceID
+    /// The member.
+    public var userID: UserID
+    /// The explicit role.
+    public var role: ProjectRole
+    /// When the role was given.
+    public var addedAt: Date
+
+    /// Creates a project membership.
+    public init(projectID: ProjectID, workspaceID: WorkspaceID, userID: UserID, role: ProjectRole, addedAt: Date) {
+        self.projectID = projectID
+        self.workspaceID = workspaceID
+        self.userID = userID
+        self.role = role
+        self.addedAt = addedAt
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// A registered account. The password hash never leaves TaskCore's use cases and stores.
+public struct User: Sendable, Equatable, Codable {
+    /// The user's id.
+    public var id: UserID
+    /// The unique, lower-cased email address.
+    public var email: EmailAddress
+    /// The display name (1...200 characters, trimmed).
+    public var name: String
+    /// A hash in crypt(3) form (`$2b$12$...`).
+    public var passwordHash: String
+    /// Whether the user is a system administrator.
+    public var isAdmin: Bool
+    /// Whether the account is disabled: it can neither log in nor use its tokens.
+    public var isDisabled: Bool
+    /// The workspace made at registration, where tasks without a workspace go.
+    public var personalWorkspaceID: WorkspaceID?
+    /// When the password was last set; tokens issued before it are refused.
+    public var passwordChangedAt: Date
+    /// When the account was created.
+    public var createdAt: Date
+    /// When the account last changed.
+    public var updatedAt: Date
+
+    /// Creates a user value.
+    public init(
+        id: UserID, email: EmailAddress, name: String, passwordHash: String, isAdmin: Bool = false,
+        isDisabled: Bool = false, personalWorkspaceID: WorkspaceID? = nil, passwordChangedAt: Date,
+        createdAt: Date, updatedAt: Date
+    ) {
+        self.id = id
+        self.email = email
+        self.name = name
+        self.passwordHash = passwordHash
+        self.isAdmin = isAdmin
+        self.isDisabled = isDisabled
+        self.personalWorkspaceID = personalWorkspaceID
+        self.passwordChangedAt = passwordChangedAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+}
+
+/// The authenticated user on whose behalf a use case runs.
+public struct Caller: Sendable, Equatable {
+    /// The user's id.
+    public var id: UserID
+    /// Whether the user is a system administrator, who acts as an owner of every workspace.
+    public var isSystemAdmin: Bool
+
+    /// Creates a caller.
+    public init(id: UserID, isSystemAdmin: Bool = false) {
+        self.id = id
+        self.isSystemAdmin = isSystemAdmin
+    }
+
+    /// The caller acting as `user`.
+    public init(_ user: User) {
+        self.init(id: user.id, isSystemAdmin: user.isAdmin)
+    }
+}

@@ -1,0 +1,18 @@
+/// A store of every aggregate that runs use cases' reads and writes in transactions.
+///
+/// Implementations: `MemoryStore` (embedded default) and `PostgresStore`; both pass `StoreConformanceTests`.
+public protocol DataStore: Sendable {
+    /// Runs `work` in one transaction: either every change it makes is kept, or, when it throws, none is.
+    ///
+    /// Concurrent transactions behave as if run one after another for the rows they lock (see `StoreTransaction`).
+    /// - Throws: what `work` throws, unchanged; `DomainError.storeUnavailable` when the store cannot be reached.
+    func transaction<Result: Sendable>(
+        _ work: @Sendable (any StoreTransaction) async throws -> Result
+    ) async throws -> Result
+
+    /// Whether the store answers; backs the readiness probe.
+    func isReady() async -> Bool
+}
+
+/// Every read and write a use case can make inside one transaction.
+public protocol StoreTransaction: UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore {}

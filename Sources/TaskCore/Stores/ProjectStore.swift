@@ -1,0 +1,28 @@
+/// Projects and their memberships, inside a transaction.
+public protocol ProjectStore: Sendable {
+    /// The project with `id`, or `nil`.
+    func project(_ id: ProjectID) async throws -> Project?
+    /// Stores a new project.
+    func insertProject(_ project: Project) async throws
+    /// Replaces a stored project.
+    func updateProject(_ project: Project) async throws
+    /// Deletes a project with its memberships, tasks and their comments (activity events are kept).
+    func deleteProject(_ id: ProjectID) async throws
+    /// The projects `scope` admits, optionally of one workspace and archived state, ordered by `(createdAt, id)`.
+    func projects(
+        visibleIn scope: VisibilityScope, workspaceID: WorkspaceID?, isArchived: Bool?, after: PagePosition?, limit: Int
+    ) async throws -> [Project]
+
+    /// The explicit role of `userID` in `projectID`, or `nil`.
+    func projectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember?
+    /// A project's explicit members with email and name, ordered by `(addedAt, userID)`.
+    func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
+    /// Stores a new project membership. - Throws: `.conflict(.alreadyMember)` when the user already has one.
+    func insertProjectMember(_ member: ProjectMember) async throws
+    /// Replaces a project membership's role.
+    func updateProjectMember(_ member: ProjectMember) async throws
+    /// Removes a project membership.
+    func deleteProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws
+    /// Removes every project membership of `userID` in the projects of `workspaceID`.
+    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws
+}

@@ -1,0 +1,19 @@
+/// Tasks, inside a transaction.
+public protocol TaskItemStore: Sendable {
+    /// The task with `id`, or `nil`.
+    func task(_ id: TaskID) async throws -> TaskItem?
+    /// Stores a new task.
+    func insertTask(_ task: TaskItem) async throws
+    /// Replaces a stored task if its stored version is still `expectedVersion`.
+    /// - Throws: `DomainError.versionMismatch` with the stored version when it is not; `.notFound(.task)` when
+    ///   the task is gone.
+    func updateTask(_ task: TaskItem, expectedVersion: Int) async throws
+    /// Deletes tasks with their comments (activity events are kept).
+    func deleteTasks(_ ids: [TaskID]) async throws
+    /// Every task below `id` (subtasks, their subtasks, ...), parents before children.
+    func descendants(of id: TaskID) async throws -> [TaskItem]
+    /// The tasks that match `query`, in its order, strictly after its position, at most its limit.
+    func tasks(matching query: TaskQuery) async throws -> [TaskItem]
+    /// The tasks of a workspace assigned to `userID`.
+    func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem]
+}

@@ -1,0 +1,15 @@
+/// Users, inside a transaction.
+public protocol UserStore: Sendable {
+    /// The user with `id`, or `nil`.
+    func user(_ id: UserID) async throws -> User?
+    /// The user with this (normalised) email, or `nil`.
+    func user(email: EmailAddress) async throws -> User?
+    /// Stores a new user. - Throws: `DomainError.conflict(.emailTaken)` when the email is in use.
+    func insertUser(_ user: User) async throws
+    /// Replaces a stored user. - Throws: `.conflict(.emailTaken)` when the new email is in use.
+    func updateUser(_ user: User) async throws
+    /// Deletes a user with their workspace and project memberships; tasks and comments keep their ids.
+    func deleteUser(_ id: UserID) async throws
+    /// Users ordered by `(createdAt, id)`, strictly after `after`, at most `limit`.
+    func users(after: PagePosition?, limit: Int) async throws -> [User]
+}

@@ -1,0 +1,29 @@
+/// Workspaces and their memberships, inside a transaction.
+public protocol WorkspaceStore: Sendable {
+    /// The workspace with `id`, or `nil`.
+    func workspace(_ id: WorkspaceID) async throws -> Workspace?
+    /// Stores a new workspace.
+    func insertWorkspace(_ workspace: Workspace) async throws
+    /// Replaces a stored workspace.
+    func updateWorkspace(_ workspace: Workspace) async throws
+    /// Deletes a workspace with its memberships, projects, tasks, comments and activity.
+    func deleteWorkspace(_ id: WorkspaceID) async throws
+
+    /// The membership of `userID` in `workspaceID`, or `nil`.
+    func workspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember?
+    /// Every workspace membership of a user.
+    func workspaceMemberships(of userID: UserID) async throws -> [WorkspaceMember]
+    /// The workspaces a user belongs to with the user's role, ordered by the workspace's `(createdAt, id)`.
+    func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership]
+    /// A workspace's members with email and name, ordered by `(joinedAt, userID)`.
+    func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
+    /// Stores a new membership. - Throws: `.conflict(.alreadyMember)` when the user already belongs.
+    func insertWorkspaceMember(_ member: WorkspaceMember) async throws
+    /// Replaces a membership's role.
+    func updateWorkspaceMember(_ member: WorkspaceMember) async throws
+    /// Removes a membership.
+    func deleteWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws
+    /// The ids of a workspace's owners, locking their membership rows until the transaction ends so that two
+    /// transactions that each remove an owner cannot both see another owner left.
+    func lockOwners(of workspaceID: WorkspaceID) async throws -> [UserID]
+}

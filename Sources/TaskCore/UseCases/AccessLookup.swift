@@ -1,0 +1,75 @@
+/// The role look-ups use cases make before asking `AccessPolicy`, and the "visible or not found" rule.
+extension StoreTransaction {
+    /// The caller's effective role in a workspace (`owner` for a system administrator), or `nil`.
+    func workspaceRole(of caller: Caller, in workspaceID: WorkspaceID) async throws -> WorkspaceRole? {
+        let membership = try await workspaceMember(workspaceID, caller.id)
+        return AccessPolicy.effectiveWorkspaceRole(membership: membership?.role, isSystemAdmin: caller.isSystemAdmin)
+    }
+
+    /// The caller's effective role in a project, or `nil`.
+    func projectRole(of caller: Caller, in project: Project) async throws -> ProjectRole? {
+        let workspaceRole = try await workspaceRole(of: caller, in: project.workspaceID)
+        guard workspaceRole != nil else { return nil }
+        let explicit = try await projectMember(project.id, caller.id)
+        return AccessPolicy.effectiveProjectRole(
+            workspaceRole: workspaceRole, projectMemberRole: explicit?.role, visibility: project.visibility)
+    }
+
+    /// The workspace and the caller's role in it. - Throws: `.notFound(.workspace)` unless the caller belongs.
+    func visibleWorkspace(_ id: WorkspaceID, for caller: Caller) async throws -> (Workspace, WorkspaceRole) {
+        guard let workspace = try await workspace(id),
+            let role = try await workspaceRole(of: caller, in: id), AccessPolicy.canViewWorkspace(role)
+        else { throw DomainError.notFound(.workspace) }
+        return (workspace, role)
+    }
+
+    /// The project and the caller's role in it. - Throws: `.notFound(.project)` unless the caller sees it.
+    func visibleProject(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole) {
+        guard let project = try await project(id), let role = try await projectRole(of: caller, in: project),
+            AccessPolicy.canViewProject(role)
+        else { throw DomainError.notFound(.project) }
+        return (project, role)
+    }
+
+    /// The task, its project and what the caller may do with it. - Throws: `.notFound(.task)` unless visible.
+    func visibleTask(_ id: TaskID, for caller: Caller) async throws -> VisibleTask {
+        guard let task = try await task(id) else { throw DomainError.notFound(.task) }
+        let workspaceRole = try await workspaceRole(of: caller, in: task.workspaceID)
+        var project: Project?
+        var projectRole: ProjectRole?
+        if let projectID = task.projectID {
+            project = try await self.project(projectID)
+            if let project { projectRole = try await self.projectRole(of: caller, in: project) }
+        }
+        let permissions = AccessPolicy.taskPermissions(
+            for: task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)
+        guard permissions.canView else { throw DomainError.notFound(.task) }
+        return VisibleTask(task: task, project: project, permissions: permissions)
+    }
+
+    /// What the caller can see, for list queries.
+    func visibilityScope(of caller: Caller) async throws -> VisibilityScope {
+        VisibilityScope(caller: caller, memberships: try await workspaceMemberships(of: caller.id))
+    }
+}
+
+/// A task the caller can see, with its project and the caller's permissions on it.
+struct VisibleTask: Sendable {
+    var task: TaskItem
+    var project: Project?
+    var permissions: TaskPermissions
+
+    /// Throws `.forbidden` unless the caller may change the task, then `.conflict(.projectArchived)` when its
+    /// project is archived.
+    func requireEditable() throws {
+        guard permissions.canEdit else { throw DomainError.forbidden }
+        try project?.requireWritable()
+    }
+}
+
+extension Project {
+    /// Throws `.conflict(.projectArchived)` when the project is archived.
+    func requireWritable() throws {
+        if isArchived { throw DomainError.conflict(.projectArchived) }
+    }
+}

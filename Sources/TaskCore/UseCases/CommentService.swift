@@ -1,0 +1,103 @@
+import Foundation
+
+/// Comments on tasks.
+public struct CommentService: Sendable {
+    let store: any DataStore
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(store: any DataStore, now: @escaping Now, ids: any IDGenerator) {
+        self.store = store
+        self.now = now
+        self.ids = ids
+    }
+
+    /// A task's comments, oldest first (whoever can see the task). - Throws: `.notFound(.task)`.
+    public func comments(_ caller: Caller, of taskID: TaskID, page: PageRequest) async throws -> Page<Comment> {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in
+            _ = try await tx.visibleTask(taskID, for: caller)
+            return try await tx.comments(of: taskID, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+            PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+        }
+    }
+
+    /// Adds a comment (project `commenter`+, or anyone who can see a task without a project) and records
+    /// `comment_added`. - Throws: `.notFound(.task)`, `.forbidden`, `.conflict(.projectArchived)`, `.validation`.
+    public func add(_ caller: Caller, to taskID: TaskID, body: String) async throws -> Comment {
+        let body = try TextRules.trimmed(body, field: "body", length: FieldLimits.commentBody)
+        let at = now()
+        return try await store.transaction { tx in
+            let visible = try await tx.visibleTask(taskID, for: caller)
+            guard visible.permissions.canComment else { throw DomainError.forbidden }
+            try visible.project?.requireWritable()
+            let comment = Comment(
+                id: ids.make(), taskID: taskID, workspaceID: visible.task.workspaceID, authorID: caller.id, body: body,
+                createdAt: at, updatedAt: at)
+            try await tx.insertComment(comment)
+            try await tx.appendEvents([event(.commentAdded, for: comment, by: caller, at: at)])
+            return comment
+        }
+    }
+
+    /// One comment of a task the caller can see. - Throws: `.notFound(.comment)`.
+    public func comment(_ caller: Caller, id: CommentID) async throws -> Comment {
+        try await store.transaction { tx in try await tx.visibleComment(id, for: caller).comment }
+    }
+
+    /// Changes a comment's body (its author only) and records `comment_edited`; the same body changes nothing.
+    /// - Throws: `.notFound(.comment)`, `.forbidden`, `.conflict(.projectArchived)`, `.validation`.
+    public func edit(_ caller: Caller, id: CommentID, body: String) async throws -> Comment {
+        let body = try TextRules.trimmed(body, field: "body", length: FieldLimits.commentBody)
+        let at = now()
+        return try await store.transaction { tx in
+            let (comment, task) = try await tx.visibleComment(id, for: caller)
+            guard AccessPolicy.canEditComment(comment, caller: caller.id) else { throw DomainError.forbidden }
+            try task.project?.requireWritable()
+            guard comment.body != body else { return comment }
+            var edited = comment
+            edited.body = body
+            edited.updatedAt = at
+            edited.isEdited = true
+            try await tx.updateComment(edited)
+            try await tx.appendEvents([event(.commentEdited, for: edited, by: caller, at: at)])
+            return edited
+        }
+    }
+
+    /// Deletes a comment (its author, or a project `admin`) and records `comment_deleted`.
+    /// - Throws: `.notFound(.comment)`, `.forbidden`, `.conflict(.projectArchived)`.
+    public func delete(_ caller: Caller, id: CommentID) async throws {
+        let at = now()
+        try await store.transaction { tx in
+            let (comment, task) = try await tx.visibleComment(id, for: caller)
+            guard AccessPolicy.canDeleteComment(comment, caller: caller.id, on: task.permissions) else {
+                throw DomainError.forbidden
+            }
+            try task.project?.requireWritable()
+            try await tx.deleteComment(id)
+            try await tx.appendEvents([event(.commentDeleted, for: comment, by: caller, at: at)])
+        }
+    }
+
+    private func event(_ kind: ActivityEventKind, for comment: Comment, by caller: Caller, at: Date) -> ActivityEvent {
+        ActivityEvent(
+            id: ids.make(), taskID: comment.taskID, workspaceID: comment.workspaceID, actorID: caller.id, kind: kind,
+            at: at, changes: .comment(comment.id))
+    }
+
+    private static let ordering = "comments"
+}
+
+extension StoreTransaction {
+    /// The comment and its task. - Throws: `.notFound(.comment)` unless the caller can see the task.
+    func visibleComment(_ id: CommentID, for caller: Caller) async throws -> (comment: Comment, task: VisibleTask) {
+        guard let comment = try await comment(id), let task = try? await visibleTask(comment.taskID, for: caller) else {
+            throw DomainError.notFound(.comment)
+        }
+        return (comment, task)
+    }
+}

@@ -1,0 +1,42 @@
+/// The fields of a new project as a client sent them.
+public struct NewProject: Sendable {
+    /// The workspace to create it in.
+    public var workspaceID: WorkspaceID
+    /// Its name.
+    public var name: String
+    /// Its description (empty when omitted).
+    public var description: String?
+    /// Who sees it (`workspace` when omitted).
+    public var visibility: ProjectVisibility?
+
+    /// Creates the input.
+    public init(workspaceID: WorkspaceID, name: String, description: String? = nil, visibility: ProjectVisibility? = nil) {
+        self.workspaceID = workspaceID
+        self.name = name
+        self.description = description
+        self.visibility = visibility
+    }
+}
+
+/// A partial update of a project; `description: .set(nil)` clears the description.
+public struct ProjectPatch: Sendable {
+    /// A new name.
+    public var name: FieldPatch<String> = .unchanged
+    /// A new description, or `nil` to clear it.
+    public var description: FieldPatch<String?> = .unchanged
+    /// A new visibility.
+    public var visibility: FieldPatch<ProjectVisibility> = .unchanged
+    /// Archives (`true`) or restores (`false`) the project.
+    public var isArchived: FieldPatch<Bool> = .unchanged
+
+    /// Creates a patch; every field is left unchanged unless given.
+    public init(
+        name: FieldPatch<String> = .unchanged, description: FieldPatch<String?> = .unchanged,
+        visibility: FieldPatch<ProjectVisibility> = .unchanged, isArchived: FieldPatch<Bool> = .unchanged
+    ) {
+        self.name = name
+        self.description = description
+        self.visibility = visibility
+        self.isArchived = isArchived
+    }
+}

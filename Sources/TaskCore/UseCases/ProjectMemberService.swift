@@ -1,0 +1,90 @@
+import Foundation
+
+/// The explicit members of a project and their roles.
+public struct ProjectMemberService: Sendable {
+    let store: any DataStore
+    let now: Now
+
+    /// Creates the service.
+    public init(store: any DataStore, now: @escaping Now) {
+        self.store = store
+        self.now = now
+    }
+
+    /// The project's explicit members (`viewer`+), oldest first.
+    public func members(_ caller: Caller, of id: ProjectID, page: PageRequest) async throws -> Page<MemberProfile> {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in
+            _ = try await tx.visibleProject(id, for: caller)
+            return try await tx.projectMembers(of: id, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering, position: \.position)
+    }
+
+    /// One explicit member (`viewer`+). - Throws: `.notFound(.projectMember)` when the user has no role there.
+    public func member(_ caller: Caller, of id: ProjectID, userID: UserID) async throws -> MemberProfile {
+        try await store.transaction { tx in
+            _ = try await tx.visibleProject(id, for: caller)
+            return try await tx.projectMemberProfile(id, userID)
+        }
+    }
+
+    /// Gives a workspace member a role in the project (`editor` by default; project `admin`).
+    /// - Throws: `.validation` naming `user_id` when the user is not in the project's workspace;
+    ///   `.conflict(.alreadyMember)`.
+    public func addMember(
+        _ caller: Caller, to id: ProjectID, userID: UserID, role: ProjectRole?
+    ) async throws -> MemberProfile {
+        let at = now()
+        return try await store.transaction { tx in
+            let (project, callerRole) = try await tx.visibleProject(id, for: caller)
+            guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
+            guard try await tx.workspaceMember(project.workspaceID, userID) != nil else {
+                throw DomainError.invalid("user_id", "does not name a member of the project's workspace")
+            }
+            if try await tx.projectMember(id, userID) != nil { throw DomainError.conflict(.alreadyMember) }
+            try await tx.insertProjectMember(
+                ProjectMember(projectID: id, workspaceID: project.workspaceID, userID: userID, role: role ?? .editor, addedAt: at))
+            return try await tx.projectMemberProfile(id, userID)
+        }
+    }
+
+    /// Changes a member's project role (project `admin`). - Throws: `.notFound(.projectMember)`.
+    public func changeRole(
+        _ caller: Caller, in id: ProjectID, userID: UserID, to role: ProjectRole
+    ) async throws -> MemberProfile {
+        try await store.transaction { tx in
+            let (_, callerRole) = try await tx.visibleProject(id, for: caller)
+            guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
+            guard var member = try await tx.projectMember(id, userID) else { throw DomainError.notFound(.projectMember) }
+            if member.role != role {
+                member.role = role
+                try await tx.updateProjectMember(member)
+            }
+            return try await tx.projectMemberProfile(id, userID)
+        }
+    }
+
+    /// Removes a member's project role (project `admin`). - Throws: `.notFound(.projectMember)`.
+    public func removeMember(_ caller: Caller, from id: ProjectID, userID: UserID) async throws {
+        try await store.transaction { tx in
+            let (_, callerRole) = try await tx.visibleProject(id, for: caller)
+            guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
+            guard try await tx.projectMember(id, userID) != nil else { throw DomainError.notFound(.projectMember) }
+            try await tx.deleteProjectMember(id, userID)
+        }
+    }
+
+    private static let ordering = "project_members"
+}
+
+extension StoreTransaction {
+    /// The explicit member's profile. - Throws: `.notFound(.projectMember)`.
+    func projectMemberProfile(_ projectID: ProjectID, _ userID: UserID) async throws -> MemberProfile {
+        guard let member = try await projectMember(projectID, userID), let user = try await user(userID) else {
+            throw DomainError.notFound(.projectMember)
+        }
+        return MemberProfile(
+            userID: user.id, email: user.email, name: user.name, role: member.role.rawValue, joinedAt: member.addedAt)
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// Projects: creating, listing, changing, archiving and deleting them.
+public struct ProjectService: Sendable {
+    let store: any DataStore
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(store: any DataStore, now: @escaping Now, ids: any IDGenerator) {
+        self.store = store
+        self.now = now
+        self.ids = ids
+    }
+
+    /// Creates a project (workspace `member`+); the caller becomes its `admin`.
+    /// - Throws: `.validation` (also when the workspace does not exist or the caller does not belong to it).
+    public func create(_ caller: Caller, _ input: NewProject) async throws -> Project {
+        var errors = FieldErrors()
+        let name = TextRules.trimmed(input.name, field: "name", length: FieldLimits.name, into: &errors)
+        let description = TextRules.trimmed(
+            input.description ?? "", field: "description", length: FieldLimits.description, into: &errors)
+        try errors.throwIfAny()
+        let at = now()
+        let project = Project(
+            id: ids.make(), workspaceID: input.workspaceID, name: name ?? "", description: description ?? "",
+            visibility: input.visibility ?? .workspace, createdAt: at, updatedAt: at)
+        try await store.transaction { tx in
+            guard try await tx.workspace(input.workspaceID) != nil,
+                let role = try await tx.workspaceRole(of: caller, in: input.workspaceID)
+            else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
+            guard AccessPolicy.canCreateProject(role) else { throw DomainError.forbidden }
+            try await tx.insertProject(project)
+            try await tx.insertProjectMember(
+                ProjectMember(projectID: project.id, workspaceID: project.workspaceID, userID: caller.id, role: .admin, addedAt: at))
+        }
+        return project
+    }
+
+    /// The projects the caller can see, optionally of one workspace and archived state, oldest first.
+    public func projects(
+        _ caller: Caller, workspaceID: WorkspaceID?, isArchived: Bool?, page: PageRequest
+    ) async throws -> Page<Project> {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in
+            let scope = try await tx.visibilityScope(of: caller)
+            return try await tx.projects(
+                visibleIn: scope, workspaceID: workspaceID, isArchived: isArchived, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+            PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+        }
+    }
+
+    /// One project (`viewer`+). - Throws: `.notFound(.project)` unless the caller sees it.
+    public func project(_ caller: Caller, id: ProjectID) async throws -> Project {
+        try await store.transaction { tx in try await tx.visibleProject(id, for: caller).0 }
+    }
+
+    /// Changes a project (project `admin`). An archived project takes no change but one that restores it.
+    /// - Throws: `.forbidden`; `.conflict(.projectArchived)`; `.validation`.
+    public func update(_ caller: Caller, id: ProjectID, _ patch: ProjectPatch) async throws -> Project {
+        var errors = FieldErrors()
+        let name = patch.name.map { TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) ?? "" }
+        let description = patch.description.map {
+            TextRules.trimmed($0 ?? "", field: "description", length: FieldLimits.description, into: &errors) ?? ""
+        }
+        try errors.throwIfAny()
+        let at = now()
+        return try await store.transaction { tx in
+            var (project, role) = try await tx.visibleProject(id, for: caller)
+            guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
+            if project.isArchived && patch.isArchived != .set(false) { throw DomainError.conflict(.projectArchived) }
+            let before = project
+            project.name = name.applied(to: project.name)
+            project.description = description.applied(to: project.description)
+            project.visibility = patch.visibility.applied(to: project.visibility)
+            project.isArchived = patch.isArchived.applied(to: project.isArchived)
+            guard project != before else { return project }
+            project.updatedAt = at
+            try await tx.updateProject(project)
+            return project
+        }
+    }
+
+    /// Deletes a project with its tasks and their comments (project `admin`); each task deleted is recorded as
+    /// `task_deleted`.
+    public func delete(_ caller: Caller, id: ProjectID) async throws {
+        let at = now()
+        try await store.transaction { tx in
+            let (project, role) = try await tx.visibleProject(id, for: caller)
+            guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
+            let query = TaskQuery(projectID: project.id, scope: .unrestricted(for: caller.id), limit: Int.max)
+            let tasks = try await tx.tasks(matching: query)
+            try await tx.appendEvents(tasks.map { task in
+                ActivityEvent(
+                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id, kind: .taskDeleted,
+                    at: at, changes: .none)
+            })
+            try await tx.deleteProject(project.id)
+        }
+    }
+
+    private static let ordering = "projects"
+}

@@ -1,0 +1,162 @@
+import Foundation
+
+/// Tasks: creating, reading and listing them. Changes are in `TaskService+Update.swift`, deletion in
+/// `TaskService+Delete.swift`.
+public struct TaskService: Sendable {
+    let store: any DataStore
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(store: any DataStore, now: @escaping Now, ids: any IDGenerator) {
+        self.store = store
+        self.now = now
+        self.ids = ids
+    }
+
+    /// Creates a task and records `task_created`.
+    ///
+    /// In a project: project `editor`+. Without one: workspace `member`+; with neither a project nor a
+    /// workspace, the task goes to the caller's personal workspace. A subtask goes to its parent's project.
+    /// - Throws: `.validation` for bad fields and for ids that do not exist or that the caller cannot see;
+    ///   `.forbidden`; `.conflict(.projectArchived)`.
+    public func create(_ caller: Caller, _ input: NewTask) async throws -> TaskItem {
+        var errors = FieldErrors()
+        let title = TaskTextRules.title(input.title, into: &errors)
+        let description = TaskTextRules.description(input.description, into: &errors)
+        let tags = TaskTextRules.tags(input.tags, into: &errors)
+        try errors.throwIfAny()
+        let at = now()
+        return try await store.transaction { tx in
+            let placement = try await placement(of: input, for: caller, in: tx)
+            var task = TaskItem(
+                id: ids.make(), workspaceID: placement.workspaceID, projectID: placement.project?.id,
+                parentID: input.parentID, title: title ?? "", description: description ?? "",
+                priority: input.priority ?? .none, assigneeID: input.assigneeID, ownerID: caller.id,
+                dueDate: input.dueDate, startDate: input.startDate, tags: tags ?? [], createdAt: at, updatedAt: at)
+            task.setStatus(input.status ?? .todo, at: at)
+            if let assigneeID = input.assigneeID {
+                try await requireAssignable(assigneeID, workspaceID: task.workspaceID, project: placement.project, in: tx)
+            }
+            try await tx.insertTask(task)
+            try await tx.appendEvents([
+                ActivityEvent(
+                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
+                    kind: .taskCreated, at: at, changes: .none)
+            ])
+            return task
+        }
+    }
+
+    /// One task the caller can see. - Throws: `.notFound(.task)`.
+    public func task(_ caller: Caller, id: TaskID) async throws -> TaskItem {
+        try await store.transaction { tx in try await tx.visibleTask(id, for: caller).task }
+    }
+
+    /// The tasks the caller can see that match `filter`, in `sort` order.
+    ///
+    /// With neither a workspace nor a project filter, only tasks the caller owns or is assigned are listed.
+    /// - Throws: `.validation` for a cursor of another ordering or an over-long search text.
+    public func tasks(
+        _ caller: Caller, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
+    ) async throws -> Page<TaskItem> {
+        if let text = filter.text, text.unicodeScalars.count > 500 || text.unicodeScalars.contains("\u{0}") {
+            throw DomainError.invalid("q", "must be at most 500 characters without NUL")
+        }
+        if let tag = filter.tag, tag.unicodeScalars.contains("\u{0}") {
+            throw DomainError.invalid("tag", "must not contain a NUL character")
+        }
+        let after = try PageCursor.position(from: page.cursor, ordering: sort.name)
+        let rows = try await store.transaction { tx in
+            var query = TaskQuery(
+                workspaceID: filter.workspaceID, projectID: filter.projectID, parentID: filter.parentID,
+                isCompleted: filter.isCompleted, status: filter.status, priority: filter.priority,
+                tag: filter.tag?.trimmingCharacters(in: .whitespacesAndNewlines), dueBefore: filter.dueBefore,
+                dueAfter: filter.dueAfter, words: TaskQuery.words(in: filter.text ?? ""),
+                scope: try await tx.visibilityScope(of: caller), sort: sort, after: after, limit: page.limit + 1)
+            switch filter.assignee {
+            case .user(let id): query.assigneeID = id
+            case .me: query.assigneeID = caller.id
+            case nil: break
+            }
+            if filter.workspaceID == nil && filter.projectID == nil { query.involvedUserID = caller.id }
+            return try await tx.tasks(matching: query)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: sort.name, position: sort.position(of:))
+    }
+
+    /// The subtasks of a task the caller can see, oldest first. - Throws: `.notFound(.task)`.
+    public func subtasks(_ caller: Caller, of id: TaskID, page: PageRequest) async throws -> Page<TaskItem> {
+        let sort = TaskSort.default
+        let after = try PageCursor.position(from: page.cursor, ordering: sort.name)
+        let rows = try await store.transaction { tx in
+            _ = try await tx.visibleTask(id, for: caller)
+            let query = TaskQuery(
+                parentID: id, scope: try await tx.visibilityScope(of: caller), sort: sort, after: after,
+                limit: page.limit + 1)
+            return try await tx.tasks(matching: query)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: sort.name, position: sort.position(of:))
+    }
+
+    /// Where a new task goes: its workspace and project, checked against what the caller may do.
+    private func placement(
+        of input: NewTask, for caller: Caller, in tx: any StoreTransaction
+    ) async throws -> (workspaceID: WorkspaceID, project: Project?) {
+        if let parentID = input.parentID {
+            guard let parent = try? await tx.visibleTask(parentID, for: caller) else {
+                throw DomainError.invalid("parent_id", "does not name a task you can see")
+            }
+            if let projectID = input.projectID, projectID != parent.task.projectID {
+                throw DomainError.invalid("project_id", "must be the parent task's project")
+            }
+            if let workspaceID = input.workspaceID, workspaceID != parent.task.workspaceID {
+                throw DomainError.invalid("workspace_id", "must be the parent task's workspace")
+            }
+            try parent.requireEditable()
+            return (parent.task.workspaceID, parent.project)
+        }
+        if let projectID = input.projectID {
+            guard let (project, role) = try? await tx.visibleProject(projectID, for: caller) else {
+                throw DomainError.invalid("project_id", "does not name a project you can see")
+            }
+            if let workspaceID = input.workspaceID, workspaceID != project.workspaceID {
+                throw DomainError.invalid("workspace_id", "must be the project's workspace")
+            }
+            guard AccessPolicy.canEditTasks(role) else { throw DomainError.forbidden }
+            try project.requireWritable()
+            return (project.workspaceID, project)
+        }
+        let workspaceID: WorkspaceID
+        if let given = input.workspaceID {
+            workspaceID = given
+        } else {
+            guard let personal = try await tx.user(caller.id)?.personalWorkspaceID else {
+                throw DomainError.invalid("workspace_id", "is required: you have no personal workspace")
+            }
+            workspaceID = personal
+        }
+        guard try await tx.workspace(workspaceID) != nil, let role = try await tx.workspaceRole(of: caller, in: workspaceID)
+        else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
+        guard AccessPolicy.canCreateProjectlessTask(role) else { throw DomainError.forbidden }
+        return (workspaceID, nil)
+    }
+
+    /// Checks that `assigneeID` belongs to the workspace and can see the project.
+    /// - Throws: `.validation` naming `field` otherwise.
+    func requireAssignable(
+        _ assigneeID: UserID, workspaceID: WorkspaceID, project: Project?, in tx: any StoreTransaction,
+        field: String = "assignee_id"
+    ) async throws {
+        guard let member = try await tx.workspaceMember(workspaceID, assigneeID) else {
+            throw DomainError.invalid(field, "does not name a member of the task's workspace")
+        }
+        guard let project else { return }
+        let explicit = try await tx.projectMember(project.id, assigneeID)
+        let role = AccessPolicy.effectiveProjectRole(
+            workspaceRole: member.role, projectMemberRole: explicit?.role, visibility: project.visibility)
+        guard AccessPolicy.canViewProject(role) else {
+            throw DomainError.invalid(field, "names a user who cannot see the task's project")
+        }
+    }
+}

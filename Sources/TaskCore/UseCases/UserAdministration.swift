@@ -1,0 +1,105 @@
+import Foundation
+
+/// The system administrator's user routes, and promotion from the command line.
+public struct UserAdministration: Sendable {
+    let store: any DataStore
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(store: any DataStore, now: @escaping Now, ids: any IDGenerator) {
+        self.store = store
+        self.now = now
+        self.ids = ids
+    }
+
+    /// Every user, oldest first. - Throws: `.forbidden` unless the caller is a system administrator.
+    public func users(_ caller: Caller, page: PageRequest) async throws -> Page<User> {
+        try requireAdmin(caller)
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in try await tx.users(after: after, limit: page.limit + 1) }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+            PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+        }
+    }
+
+    /// One user. - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`.
+    public func user(_ caller: Caller, id: UserID) async throws -> User {
+        try requireAdmin(caller)
+        guard let user = try await store.transaction({ tx in try await tx.user(id) }) else {
+            throw DomainError.notFound(.user)
+        }
+        return user
+    }
+
+    /// Changes a user's name, administrator flag or disabled flag.
+    /// - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`; `.validation`.
+    public func updateUser(
+        _ caller: Caller, id: UserID, name: String?, isAdmin: Bool?, isDisabled: Bool?
+    ) async throws -> User {
+        try requireAdmin(caller)
+        var errors = FieldErrors()
+        let name = name.flatMap { TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) }
+        try errors.throwIfAny()
+        let at = now()
+        return try await store.transaction { tx in
+            guard var user = try await tx.user(id) else { throw DomainError.notFound(.user) }
+            let before = user
+            if let name { user.name = name }
+            if let isAdmin { user.isAdmin = isAdmin }
+            if let isDisabled { user.isDisabled = isDisabled }
+            guard user != before else { return user }
+            user.updatedAt = at
+            try await tx.updateUser(user)
+            return user
+        }
+    }
+
+    /// Deletes a user. Workspaces where they were the only member go with them; their memberships go, and
+    /// tasks assigned to them become unassigned (recorded as activity by `caller`).
+    /// - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`;
+    ///   `.conflict(.lastOwner)` when they are the last owner of a workspace that has other members.
+    public func deleteUser(_ caller: Caller, id: UserID) async throws {
+        try requireAdmin(caller)
+        let at = now()
+        try await store.transaction { tx in
+            guard try await tx.user(id) != nil else { throw DomainError.notFound(.user) }
+            for membership in try await tx.workspaceMemberships(of: id) {
+                let workspaceID = membership.workspaceID
+                let others = try await tx.workspaceMembers(of: workspaceID, after: nil, limit: 2)
+                    .filter { $0.userID != id }
+                if others.isEmpty {
+                    try await tx.deleteWorkspace(workspaceID)
+                    continue
+                }
+                if membership.role == .owner, try await tx.lockOwners(of: workspaceID) == [id] {
+                    throw DomainError.conflict(.lastOwner)
+                }
+                try await MembershipCleanup(tx: tx, ids: ids, now: at)
+                    .removeEverywhere(userID: id, from: workspaceID, actorID: caller.id)
+            }
+            try await tx.deleteUser(id)
+        }
+    }
+
+    /// Makes the user with `email` a system administrator; the only way to make the first one.
+    /// - Throws: `.validation` for a malformed email; `.notFound(.user)`.
+    public func promote(email: String) async throws -> User {
+        let address = try EmailAddress(email)
+        let at = now()
+        return try await store.transaction { tx in
+            guard var user = try await tx.user(email: address) else { throw DomainError.notFound(.user) }
+            guard !user.isAdmin else { return user }
+            user.isAdmin = true
+            user.updatedAt = at
+            try await tx.updateUser(user)
+            return user
+        }
+    }
+
+    private func requireAdmin(_ caller: Caller) throws {
+        guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
+    }
+
+    private static let ordering = "users"
+}

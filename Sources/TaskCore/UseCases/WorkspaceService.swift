@@ -1,0 +1,169 @@
+import Foundation
+
+/// Workspaces and their members.
+public struct WorkspaceService: Sendable {
+    let store: any DataStore
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(store: any DataStore, now: @escaping Now, ids: any IDGenerator) {
+        self.store = store
+        self.now = now
+        self.ids = ids
+    }
+
+    /// Creates a workspace owned by the caller.
+    public func create(_ caller: Caller, name: String) async throws -> WorkspaceMembership {
+        let name = try TextRules.trimmed(name, field: "name", length: FieldLimits.name)
+        let at = now()
+        let workspace = Workspace(id: ids.make(), name: name, createdAt: at, updatedAt: at)
+        try await store.transaction { tx in
+            try await tx.insertWorkspace(workspace)
+            try await tx.insertWorkspaceMember(
+                WorkspaceMember(workspaceID: workspace.id, userID: caller.id, role: .owner, joinedAt: at))
+        }
+        return WorkspaceMembership(workspace: workspace, role: .owner)
+    }
+
+    /// The workspaces the caller belongs to, each with the caller's role, oldest first.
+    public func workspaces(_ caller: Caller, page: PageRequest) async throws -> Page<WorkspaceMembership> {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in
+            try await tx.workspaces(of: caller.id, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+            PagePosition(value: .date($0.workspace.createdAt), id: $0.workspace.id.uuid)
+        }
+    }
+
+    /// One workspace with the caller's role. - Throws: `.notFound(.workspace)` unless the caller belongs.
+    public func workspace(_ caller: Caller, id: WorkspaceID) async throws -> WorkspaceMembership {
+        try await store.transaction { tx in
+            let (workspace, role) = try await tx.visibleWorkspace(id, for: caller)
+            return WorkspaceMembership(workspace: workspace, role: role)
+        }
+    }
+
+    /// Renames a workspace (`admin`+).
+    public func rename(_ caller: Caller, id: WorkspaceID, name: String) async throws -> WorkspaceMembership {
+        let name = try TextRules.trimmed(name, field: "name", length: FieldLimits.name)
+        let at = now()
+        return try await store.transaction { tx in
+            var (workspace, role) = try await tx.visibleWorkspace(id, for: caller)
+            guard AccessPolicy.canRenameWorkspace(role) else { throw DomainError.forbidden }
+            if workspace.name != name {
+                workspace.name = name
+                workspace.updatedAt = at
+                try await tx.updateWorkspace(workspace)
+            }
+            return WorkspaceMembership(workspace: workspace, role: role)
+        }
+    }
+
+    /// Deletes a workspace with its projects, tasks and comments (`owner`).
+    public func delete(_ caller: Caller, id: WorkspaceID) async throws {
+        try await store.transaction { tx in
+            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            guard AccessPolicy.canDeleteWorkspace(role) else { throw DomainError.forbidden }
+            try await tx.deleteWorkspace(id)
+        }
+    }
+
+    /// The workspace's members, oldest membership first (any member but a `guest`).
+    public func members(_ caller: Caller, of id: WorkspaceID, page: PageRequest) async throws -> Page<MemberProfile> {
+        let ordering = Self.memberOrdering
+        let after = try PageCursor.position(from: page.cursor, ordering: ordering)
+        let rows = try await store.transaction { tx in
+            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            guard AccessPolicy.canListWorkspaceMembers(role) else { throw DomainError.forbidden }
+            return try await tx.workspaceMembers(of: id, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: ordering, position: \.position)
+    }
+
+    /// One member (any member but a `guest`). - Throws: `.notFound(.member)` when the user does not belong.
+    public func member(_ caller: Caller, of id: WorkspaceID, userID: UserID) async throws -> MemberProfile {
+        try await store.transaction { tx in
+            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            guard AccessPolicy.canListWorkspaceMembers(role) else { throw DomainError.forbidden }
+            return try await tx.memberProfile(workspaceID: id, userID: userID)
+        }
+    }
+
+    /// Adds a registered user by email with `role` (`member` by default; `admin`+, only an `owner` adds an `owner`).
+    /// - Throws: `.notFound(.user)` for an unknown email; `.conflict(.alreadyMember)`.
+    public func addMember(
+        _ caller: Caller, to id: WorkspaceID, email: String, role: WorkspaceRole?
+    ) async throws -> MemberProfile {
+        let address = try EmailAddress(email)
+        let newRole = role ?? .member
+        let at = now()
+        return try await store.transaction { tx in
+            let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
+            guard AccessPolicy.canAddWorkspaceMember(as: callerRole, granting: newRole) else {
+                throw DomainError.forbidden
+            }
+            guard let user = try await tx.user(email: address) else { throw DomainError.notFound(.user) }
+            if try await tx.workspaceMember(id, user.id) != nil { throw DomainError.conflict(.alreadyMember) }
+            try await tx.insertWorkspaceMember(WorkspaceMember(workspaceID: id, userID: user.id, role: newRole, joinedAt: at))
+            return MemberProfile(userID: user.id, email: user.email, name: user.name, role: newRole.rawValue, joinedAt: at)
+        }
+    }
+
+    /// Changes a member's role (`admin`+; only an `owner` grants `owner` or changes an `owner`).
+    /// - Throws: `.notFound(.member)`; `.conflict(.lastOwner)` when the workspace would have no owner left.
+    public func changeRole(
+        _ caller: Caller, in id: WorkspaceID, userID: UserID, to newRole: WorkspaceRole
+    ) async throws -> MemberProfile {
+        try await store.transaction { tx in
+            let owners = try await tx.lockOwners(of: id)
+            let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
+            guard var member = try await tx.workspaceMember(id, userID) else { throw DomainError.notFound(.member) }
+            guard AccessPolicy.canChangeWorkspaceRole(as: callerRole, from: member.role, to: newRole) else {
+                throw DomainError.forbidden
+            }
+            if member.role == .owner && newRole != .owner && owners == [userID] {
+                throw DomainError.conflict(.lastOwner)
+            }
+            if member.role != newRole {
+                member.role = newRole
+                try await tx.updateWorkspaceMember(member)
+            }
+            return try await tx.memberProfile(workspaceID: id, userID: userID)
+        }
+    }
+
+    /// Removes a member (`admin`+, or the member itself leaving; only an `owner` removes an `owner`), with their
+    /// project roles in the workspace; tasks assigned to them there become unassigned.
+    /// - Throws: `.notFound(.member)`; `.conflict(.lastOwner)` when the workspace would have no owner left.
+    public func removeMember(_ caller: Caller, from id: WorkspaceID, userID: UserID) async throws {
+        let at = now()
+        try await store.transaction { tx in
+            let owners = try await tx.lockOwners(of: id)
+            let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
+            guard let member = try await tx.workspaceMember(id, userID) else { throw DomainError.notFound(.member) }
+            let isSelf = userID == caller.id
+            guard AccessPolicy.canRemoveWorkspaceMember(as: callerRole, target: member.role, isSelf: isSelf) else {
+                throw DomainError.forbidden
+            }
+            if member.role == .owner && owners == [userID] { throw DomainError.conflict(.lastOwner) }
+            try await MembershipCleanup(tx: tx, ids: ids, now: at)
+                .removeEverywhere(userID: userID, from: id, actorID: caller.id)
+        }
+    }
+
+    private static let ordering = "workspaces"
+    private static let memberOrdering = "workspace_members"
+}
+
+extension StoreTransaction {
+    /// The member's profile. - Throws: `.notFound(.member)` when the user does not belong to the workspace.
+    func memberProfile(workspaceID: WorkspaceID, userID: UserID) async throws -> MemberProfile {
+        guard let member = try await workspaceMember(workspaceID, userID), let user = try await user(userID) else {
+            throw DomainError.notFound(.member)
+        }
+        return MemberProfile(
+            userID: user.id, email: user.email, name: user.name, role: member.role.rawValue, joinedAt: member.joinedAt)
+    }
+}

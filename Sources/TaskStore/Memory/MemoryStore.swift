@@ -1,0 +1,53 @@
+import TaskCore
+
+/// The embedded store: every row in memory, lost when the process ends.
+///
+/// Transactions run one at a time (a waiting transaction suspends, it does not block a thread) and roll back by
+/// restoring the state they started from, so multi-step changes are atomic however many tasks run at once.
+public actor MemoryStore: DataStore {
+    var state = MemoryState()
+    private var isInTransaction = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func transaction<Result: Sendable>(
+        _ work: @Sendable (any StoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        await begin()
+        let snapshot = state
+        do {
+            let result = try await work(MemoryTransaction(store: self))
+            end()
+            return result
+        } catch {
+            state = snapshot
+            end()
+            throw error
+        }
+    }
+
+    public func isReady() async -> Bool { true }
+
+    private func begin() async {
+        guard isInTransaction else {
+            isInTransaction = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func end() {
+        if waiting.isEmpty {
+            isInTransaction = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
+    /// Runs `body` on the state; the transaction's reads and writes go through here.
+    func withState<Result: Sendable>(_ body: @Sendable (inout MemoryState) throws -> Result) rethrows -> Result {
+        try body(&state)
+    }
+}

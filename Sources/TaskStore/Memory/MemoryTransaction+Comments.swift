@@ -1,0 +1,46 @@
+import TaskCore
+
+extension MemoryTransaction {
+    func comment(_ id: CommentID) async throws -> Comment? {
+        await read { $0.comments[id] }
+    }
+
+    func insertComment(_ comment: Comment) async throws {
+        await write { $0.comments[comment.id] = comment }
+    }
+
+    func updateComment(_ comment: Comment) async throws {
+        await write { state in
+            if state.comments[comment.id] != nil { state.comments[comment.id] = comment }
+        }
+    }
+
+    func deleteComment(_ id: CommentID) async throws {
+        await write { $0.comments[id] = nil }
+    }
+
+    func comments(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [Comment] {
+        await read { state in
+            MemoryPaging.page(state.comments.values.filter { $0.taskID == taskID }, after: after, limit: limit) {
+                PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+            }
+        }
+    }
+
+    func appendEvents(_ events: [ActivityEvent]) async throws {
+        await write { state in
+            for event in events {
+                state.events.append(SequencedEvent(event: event, sequence: state.nextEventSequence))
+                state.nextEventSequence += 1
+            }
+        }
+    }
+
+    func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
+        await read { state in
+            var sequenceAfter = 0
+            if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
+            return Array(state.events.lazy.filter { $0.event.taskID == taskID && $0.sequence > sequenceAfter }.prefix(limit))
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import TaskCore
+
+/// A transaction of `MemoryStore`: reads and writes its state while the store runs no other transaction.
+struct MemoryTransaction: StoreTransaction {
+    let store: MemoryStore
+
+    func read<Result: Sendable>(_ body: @Sendable (MemoryState) throws -> Result) async rethrows -> Result {
+        try await store.withState { state in try body(state) }
+    }
+
+    func write<Result: Sendable>(_ body: @Sendable (inout MemoryState) throws -> Result) async rethrows -> Result {
+        try await store.withState(body)
+    }
+}
+
+/// Keyset paging over rows in memory: sort, keep the rows after the position, take `limit`.
+enum MemoryPaging {
+    /// The rows ordered by `(date, id)` ascending, strictly after `after`, at most `limit`.
+    static func page<Row>(
+        _ rows: some Sequence<Row>, after: PagePosition?, limit: Int, key: (Row) -> PagePosition
+    ) -> [Row] {
+        let sort = TaskSort(field: .createdAt)
+        let sorted = rows.sorted { sort.precedes(key($0), key($1)) }
+        guard let after else { return Array(sorted.prefix(limit)) }
+        return Array(sorted.filter { sort.precedes(after, key($0)) }.prefix(limit))
+    }
+}
+
+extension MemoryTransaction {
+    func user(_ id: UserID) async throws -> User? {
+        await read { $0.users[id] }
+    }
+
+    func user(email: EmailAddress) async throws -> User? {
+        await read { state in state.userIDsByEmail[email.value].flatMap { state.users[$0] } }
+    }
+
+    func insertUser(_ user: User) async throws {
+        try await write { state in
+            guard state.userIDsByEmail[user.email.value] == nil else { throw DomainError.conflict(.emailTaken) }
+            state.users[user.id] = user
+            state.userIDsByEmail[user.email.value] = user.id
+        }
+    }
+
+    func updateUser(_ user: User) async throws {
+        try await write { state in
+            guard let old = state.users[user.id] else { throw DomainError.notFound(.user) }
+            if old.email != user.email {
+                guard state.userIDsByEmail[user.email.value] == nil else { throw DomainError.conflict(.emailTaken) }
+                state.userIDsByEmail[old.email.value] = nil
+                state.userIDsByEmail[user.email.value] = user.id
+            }
+            state.users[user.id] = user
+        }
+    }
+
+    func deleteUser(_ id: UserID) async throws {
+        await write { state in
+            guard let user = state.users.removeValue(forKey: id) else { return }
+            state.userIDsByEmail[user.email.value] = nil
+            for workspaceID in state.workspaceMembers.keys { state.workspaceMembers[workspaceID]?[id] = nil }
+            for projectID in state.projectMembers.keys { state.projectMembers[projectID]?[id] = nil }
+        }
+    }
+
+    func users(after: PagePosition?, limit: Int) async throws -> [User] {
+        await read { state in
+            MemoryPaging.page(state.users.values, after: after, limit: limit) {
+                PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+            }
+        }
+    }
+}

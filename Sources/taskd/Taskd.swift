@@ -1,0 +1,7 @@
+import ArgumentParser
+import ServiceLifecycle
+
+@main
+struct Taskd: AsyncParsableCommand {
+    func run() async throws {}
+}

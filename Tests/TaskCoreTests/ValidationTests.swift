@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+
+@testable import TaskCore
+
+@Suite("Field validation")
+struct ValidationTests {
+    @Test("text is trimmed, then counted in Unicode scalars")
+    func trimmedAndCounted() throws {
+        #expect(try TextRules.trimmed("  Ship it \n", field: "title", length: FieldLimits.title) == "Ship it")
+        let fiveHundredEmoji = String(repeating: "🚀", count: 500)
+        #expect(try TextRules.trimmed(fiveHundredEmoji, field: "title", length: FieldLimits.title) == fiveHundredEmoji)
+        #expect(throws: DomainError.invalid("title", "must be at most 500 characters")) {
+            try TextRules.trimmed(fiveHundredEmoji + "x", field: "title", length: FieldLimits.title)
+        }
+        #expect(throws: DomainError.invalid("title", "must not be empty")) {
+            try TextRules.trimmed("   ", field: "title", length: FieldLimits.title)
+        }
+    }
+
+    @Test("a NUL character is refused in any text")
+    func nulRefused() {
+        #expect(throws: DomainError.invalid("body", "must not contain a NUL character")) {
+            try TextRules.trimmed("a\u{0}b", field: "body", length: FieldLimits.commentBody)
+        }
+        var errors = FieldErrors()
+        PasswordRules.check("password\u{0}1", field: "password", into: &errors)
+        #expect(errors.all.map(\.field) == ["password"])
+    }
+
+    @Test("emails: valid ones are lower-cased, invalid ones refused", arguments: [
+        ("Alice@Example.COM", "alice@example.com"), (" bob.smith+tag@sub.example.org ", "bob.smith+tag@sub.example.org"),
+    ])
+    func validEmails(input: String, stored: String) throws {
+        #expect(try EmailAddress(input).value == stored)
+    }
+
+    @Test("malformed emails are refused", arguments: [
+        "", "plain", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@-x.com", "a@example..com",
+        String(repeating: "a", count: 65) + "@example.com", "a@" + String(repeating: "b", count: 250) + ".com",
+    ])
+    func invalidEmails(input: String) {
+        #expect(throws: DomainError.self) { try EmailAddress(input) }
+    }
+
+    @Test("passwords: 8 to 72 bytes of UTF-8, never cut")
+    func passwords() {
+        func faults(_ password: String) -> [String] {
+            var errors = FieldErrors()
+            PasswordRules.check(password, field: "password", into: &errors)
+            return errors.all.map(\.message)
+        }
+        #expect(faults("12345678").isEmpty)
+        #expect(faults(String(repeating: "a", count: 72)).isEmpty)
+        #expect(faults("1234567") == ["must be at least 8 bytes"])
+        #expect(faults(String(repeating: "a", count: 73)) == ["must be at most 72 bytes"])
+        #expect(faults(String(repeating: "é", count: 37)) == ["must be at most 72 bytes"], "74 bytes in 37 characters")
+    }
+
+    @Test("tags: at most 20, each 1...50 characters, duplicates dropped")
+    func tags() {
+        var errors = FieldErrors()
+        #expect(TaskTextRules.tags([" a ", "b", "a"], into: &errors) == ["a", "b"])
+        #expect(errors.isEmpty)
+        _ = TaskTextRules.tags(Array(repeating: "x", count: 21), into: &errors)
+        _ = TaskTextRules.tags(["ok", "", String(repeating: "y", count: 51)], into: &errors)
+        #expect(errors.all.map(\.field) == ["tags", "tags[1]", "tags[2]"])
+    }
+
+    @Test("page limits: 1...100, default 20")
+    func pageLimits() throws {
+        #expect(try PageRequest().limit == 20)
+        #expect(try PageRequest(limit: 100).limit == 100)
+        #expect(throws: DomainError.self) { try PageRequest(limit: 0) }
+        #expect(throws: DomainError.self) { try PageRequest(limit: 101) }
+    }
+}
+
+@Suite("Time stamps")
+struct TimestampTests {
+    @Test("any offset is accepted and answered in UTC with milliseconds and Z")
+    func offsets() throws {
+        let date = try #require(Timestamp.parse("2026-11-22T11:00:00.123456+01:00"))
+        #expect(Timestamp.format(date) == "2026-11-22T10:00:00.123Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("2026-11-22T10:00:00Z"))) == "2026-11-22T10:00:00.000Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("2026-11-21T20:30:00.5-13:30"))) == "2026-11-22T10:00:00.500Z")
+    }
+
+    @Test("malformed time stamps are refused", arguments: [
+        "2026-11-22", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-22T10:00:00", "",
+    ])
+    func malformed(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+}
+
+@Suite("Cursors and sorting")
+struct PagingTests {
+    @Test("a cursor round-trips and is refused by another ordering or when mangled")
+    func cursorRoundTrip() throws {
+        let position = PagePosition(value: .date(Date(timeIntervalSince1970: 1_795_341_600.123)), id: UUID())
+        let text = PageCursor(ordering: "-due_date", position: position).encoded
+        #expect(try PageCursor.position(from: text, ordering: "-due_date") == position)
+        #expect(throws: DomainError.invalid("cursor", "belongs to another sort order")) {
+            try PageCursor.position(from: text, ordering: "due_date")
+        }
+        #expect(throws: DomainError.invalid("cursor", "is not a valid cursor")) {
+            try PageCursor.position(from: "not a cursor", ordering: "due_date")
+        }
+    }
+
+    @Test("unknown sorts are refused; known ones parse with direction")
+    func sortParsing() throws {
+        #expect(try TaskSort(parsing: "-priority") == TaskSort(field: .priority, isDescending: true))
+        #expect(try TaskSort(parsing: "due_date") == TaskSort(field: .dueDate))
+        #expect(throws: DomainError.self) { try TaskSort(parsing: "title") }
+        #expect(throws: DomainError.self) { try TaskSort(parsing: "--priority") }
+    }
+
+    @Test("tasks without a due date come last in both directions")
+    func nullsLast() {
+        let early = PagePosition(value: .date(Date(timeIntervalSince1970: 1)), id: UUID())
+        let late = PagePosition(value: .date(Date(timeIntervalSince1970: 2)), id: UUID())
+        let none = PagePosition(value: .null, id: UUID())
+        let ascending = TaskSort(field: .dueDate)
+        let descending = TaskSort(field: .dueDate, isDescending: true)
+        #expect(ascending.precedes(early, late) && ascending.precedes(late, none) && !ascending.precedes(none, early))
+        #expect(descending.precedes(late, early) && descending.precedes(early, none) && !descending.precedes(none, late))
+    }
+}
