@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+import TaskCore
+import TaskTestSupport
+
+/// One contract for every store: what the use cases rely on, checked against each implementation alike.
+@Suite("Store conformance")
+struct StoreConformanceTests {
+    struct Rollback: Error {}
+
+    @Test("a transaction that throws keeps none of its changes", arguments: StoreKind.available)
+    func rollback(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let user = Fixtures.user("alice", ids: ids)
+        await #expect(throws: Rollback.self) {
+            try await store.transaction { tx in
+                try await tx.insertUser(user)
+                throw Rollback()
+            }
+        }
+        #expect(try await store.transaction { tx in try await tx.user(user.id) } == nil)
+    }
+
+    @Test("users round-trip; emails are unique", arguments: StoreKind.available)
+    func users(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        var aliceDraft = Fixtures.user("alice", ids: ids, at: 1)
+        aliceDraft.personalWorkspaceID = ids.make()
+        let alice = aliceDraft
+        let bob = Fixtures.user("bob", ids: ids, at: 2)
+        try await store.transaction { tx in
+            try await tx.insertUser(alice)
+            try await tx.insertUser(bob)
+        }
+        #expect(try await store.transaction { tx in try await tx.user(alice.id) } == alice)
+        #expect(try await store.transaction { tx in try await tx.user(email: bob.email) } == bob)
+        await #expect(throws: DomainError.conflict(.emailTaken)) {
+            try await store.transaction { tx in
+                var clash = Fixtures.user("alice", ids: ids)
+                clash.name = "Other"
+                try await tx.insertUser(clash)
+            }
+        }
+        await #expect(throws: DomainError.conflict(.emailTaken)) {
+            try await store.transaction { tx in
+                var renamed = bob
+                renamed.email = alice.email
+                try await tx.updateUser(renamed)
+            }
+        }
+        let first = try await store.transaction { tx in try await tx.users(after: nil, limit: 1) }
+        let rest = try await store.transaction { tx in
+            try await tx.users(after: PagePosition(value: .date(first[0].createdAt), id: first[0].id.uuid), limit: 5)
+        }
+        #expect(first.map(\.name) == ["alice"] && rest.map(\.name) == ["bob"])
+    }
+
+    @Test("a stale version is refused and changes nothing; a missing task is not found", arguments: StoreKind.available)
+    func staleVersion(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let task = try await world.tasks.create(alice, NewTask(title: "T"))
+        var stale = task
+        stale.title = "Lost"
+        stale.version = 2
+        await #expect(throws: DomainError.versionMismatch(current: 1)) {
+            try await store.transaction { [stale] tx in try await tx.updateTask(stale, expectedVersion: 7) }
+        }
+        #expect(try await world.tasks.task(alice, id: task.id).title == "T")
+        var ghost = task
+        ghost.id = TaskID(UUID())
+        await #expect(throws: DomainError.notFound(.task)) {
+            try await store.transaction { [ghost] tx in try await tx.updateTask(ghost, expectedVersion: 1) }
+        }
+    }
+
+    @Test("every task field round-trips, dates at millisecond precision", arguments: StoreKind.available)
+    func taskRoundTrip(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let due = try #require(Timestamp.parse("2026-12-24T18:30:15.987+02:00"))
+        let task = try await world.tasks.create(alice, NewTask(
+            title: "Ünïcødé 🚀 it's \"quoted\"; DROP TABLE tasks;--", description: "line\nbreak", status: .done,
+            priority: .urgent, dueDate: due, startDate: due.addingTimeInterval(-86_400), tags: ["a b", "{x}", "ü"]))
+        let read = try await world.tasks.task(alice, id: task.id)
+        #expect(read == task)
+        #expect(Timestamp.format(try #require(read.dueDate)) == "2026-12-24T16:30:15.987Z")
+    }
+
+    @Test("deleting a workspace deletes everything in it", arguments: StoreKind.available)
+    func workspaceCascade(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .member)])
+        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P"))
+        let task = try await world.tasks.create(alice, NewTask(title: "T", projectID: project.id))
+        let comment = try await world.comments.add(alice, to: task.id, body: "c")
+        try await world.workspaces.delete(alice, id: workspace)
+        let leftovers = try await store.transaction { tx in
+            [
+                try await tx.workspace(workspace) != nil,
+                try await tx.workspaceMember(workspace, bob.id) != nil,
+                try await tx.project(project.id) != nil,
+                try await tx.projectMember(project.id, alice.id) != nil,
+                try await tx.task(task.id) != nil,
+                try await tx.comment(comment.id) != nil,
+                !(try await tx.events(of: task.id, after: nil, limit: 10).isEmpty),
+            ]
+        }
+        #expect(leftovers == Array(repeating: false, count: 7))
+    }
+
+    @Test("deleting a project deletes its tasks, comments and members but keeps the activity", arguments: StoreKind.available)
+    func projectCascade(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P"))
+        let task = try await world.tasks.create(alice, NewTask(title: "T", projectID: project.id))
+        let comment = try await world.comments.add(alice, to: task.id, body: "c")
+        let other = try await world.tasks.create(alice, NewTask(title: "Elsewhere", workspaceID: workspace))
+        try await world.projects.delete(alice, id: project.id)
+        let (gone, kept, kinds) = try await store.transaction { tx in
+            (
+                [
+                    try await tx.task(task.id) == nil, try await tx.comment(comment.id) == nil,
+                    try await tx.projectMember(project.id, alice.id) == nil,
+                ],
+                try await tx.task(other.id) != nil,
+                try await tx.events(of: task.id, after: nil, limit: 10).map(\.event.kind)
+            )
+        }
+        #expect(gone == [true, true, true] && kept)
+        #expect(kinds == [.taskCreated, .commentAdded, .taskDeleted])
+    }
+
+    @Test("descendants come parents first, at any depth", arguments: StoreKind.available)
+    func descendants(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let root = try await world.tasks.create(alice, NewTask(title: "root"))
+        let child = try await world.tasks.create(alice, NewTask(title: "child", parentID: root.id))
+        let grandchild = try await world.tasks.create(alice, NewTask(title: "grandchild", parentID: child.id))
+        let sibling = try await world.tasks.create(alice, NewTask(title: "sibling", parentID: root.id))
+        let found = try await store.transaction { tx in try await tx.descendants(of: root.id) }
+        #expect(Set(found.map(\.id)) == [child.id, grandchild.id, sibling.id])
+        let grandchildIndex = try #require(found.firstIndex { $0.id == grandchild.id })
+        let childIndex = try #require(found.firstIndex { $0.id == child.id })
+        #expect(childIndex < grandchildIndex)
+    }
+
+    @Test("members lists carry email and name, in joining order", arguments: StoreKind.available)
+    func memberLists(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .guest)])
+        let members = try await store.transaction { tx in try await tx.workspaceMembers(of: workspace, after: nil, limit: 10) }
+        #expect(members.map(\.email.value) == ["alice@example.com", "bob@example.com"])
+        #expect(members.map(\.role) == ["owner", "guest"])
+        let owners = try await store.transaction { tx in try await tx.lockOwners(of: workspace) }
+        #expect(owners == [alice.id])
+        await #expect(throws: DomainError.conflict(.alreadyMember)) {
+            try await store.transaction { tx in
+                try await tx.insertWorkspaceMember(
+                    WorkspaceMember(workspaceID: workspace, userID: bob.id, role: .member, joinedAt: Fixtures.instant()))
+            }
+        }
+    }
+
+    @Test("activity keeps the append order and pages by it", arguments: StoreKind.available)
+    func activityOrder(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P"))
+        let task = try await world.tasks.create(alice, NewTask(title: "T", workspaceID: workspace))
+        _ = try await world.tasks.update(
+            alice, id: task.id, TaskPatch(title: .set("U"), isCompleted: .set(true), projectID: .set(project.id)))
+        let events = try await world.activity.activity(alice, of: task.id, page: .first).items
+        #expect(events.map(\.kind) == [.taskCreated, .taskCompleted, .taskMoved, .taskUpdated])
+        let second = try await world.activity.activity(alice, of: task.id, page: PageRequest(limit: 2))
+        let rest = try await world.activity.activity(alice, of: task.id, page: PageRequest(limit: 2, cursor: second.nextCursor))
+        #expect((second.items + rest.items).map(\.id) == events.map(\.id))
+        #expect(events[3].changes == .fields(["title": FieldChange(from: .string("T"), to: .string("U"))]))
+    }
+}
