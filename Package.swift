@@ -36,6 +36,7 @@ let package = Package(
                 "TaskCore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -83,7 +84,11 @@ let package = Package(
         ),
         .target(
             name: "TaskTestSupport",
-            dependencies: ["TaskCore", "TaskStore"],
+            dependencies: [
+                "TaskCore", "TaskStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/TaskTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -1,18 +1,64 @@
+import Foundation
+import Logging
+import PostgresNIO
 import TaskCore
-import TaskStore
+
+@testable import TaskStore
 
 /// The store implementations every conformance test runs against.
 public enum StoreKind: String, CaseIterable, Sendable {
     case memory
+    case postgres
 
-    /// The kinds that can run here.
-    public static var available: [StoreKind] { allCases }
+    /// The PostgreSQL URL the test command exports; `nil` when no cluster was started.
+    public static let postgresURL = ProcessInfo.processInfo.environment["TASKD_TEST_DATABASE_URL"]
 
-    /// A new, empty store of this kind.
+    /// Whether this run is CI, where PostgreSQL tests must run, never skip.
+    public static let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
+
+    /// The kinds to test: PostgreSQL whenever a database is configured, and always in CI (where a missing
+    /// database then fails the tests instead of quietly testing memory only).
+    public static var available: [StoreKind] { postgresURL != nil || isCI ? allCases : [.memory] }
+
+    /// A new, empty store of this kind; for PostgreSQL, a fresh schema with every migration applied.
     public func makeFreshStore() async throws -> any DataStore {
         switch self {
-        case .memory: MemoryStore()
+        case .memory:
+            return MemoryStore()
+        case .postgres:
+            return try await Self.makePostgresStore()
+        }
+    }
+
+    /// A PostgreSQL store on a schema of its own, its pool running in the background, migrated.
+    public static func makePostgresStore(schema: String? = nil, leaseTimeout: Duration = .seconds(10)) async throws -> PostgresStore {
+        try await openPostgresStore(schema: schema, leaseTimeout: leaseTimeout).store
+    }
+
+    /// Like `makePostgresStore`, also returning the task that runs the pool: cancelling it closes the store.
+    public static func openPostgresStore(
+        schema: String? = nil, leaseTimeout: Duration = .seconds(10)
+    ) async throws -> (store: PostgresStore, runner: Task<Void, Never>) {
+        guard let text = postgresURL else { throw MissingDatabase() }
+        let schema = schema ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        var logger = Logger(label: "taskd.test.postgres")
+        logger.logLevel = .warning
+        let store = PostgresStore(
+            url: try DatabaseURL(text), maximumConnections: 4, leaseTimeout: leaseTimeout, searchPath: "\(schema), public",
+            logger: logger)
+        let runner = Task.detached { _ = try? await store.run() }
+        try await store.transaction { tx in
+            guard let tx = tx as? PostgresTransaction else { return }
+            try await tx.execute(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"))
+        }
+        try await store.migrate()
+        return (store, runner)
+    }
+
+    /// Thrown when PostgreSQL tests must run but no database was configured.
+    public struct MissingDatabase: Error, CustomStringConvertible {
+        public var description: String {
+            "TASKD_TEST_DATABASE_URL is not set: run the tests with ./scripts/test, which starts PostgreSQL"
         }
     }
 }
-

@@ -1,0 +1,42 @@
+import PostgresNIO
+import TaskCore
+
+/// Turns driver errors into the domain's before they leave TaskStore: unique violations into conflicts, lost
+/// connections into `storeUnavailable`. Anything else is passed on for the HTTP layer's plain 500.
+enum PostgresErrors {
+    /// The SQLSTATEs of errors that a retry of the whole transaction may cure.
+    static let retryableStates: Set<String> = ["40001", "40P01"]
+
+    static func translate(_ error: any Error) -> any Error {
+        if error is DomainError { return error }
+        if let transactionError = error as? PostgresTransactionError {
+            return translate(transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError ?? error)
+        }
+        guard let psql = error as? PSQLError else { return error }
+        switch psql.code {
+        case .server:
+            let state = psql.serverInfo?[.sqlState] ?? ""
+            if state == "23505" {
+                switch psql.serverInfo?[.constraintName] ?? "" {
+                case "users_email_key": return DomainError.conflict(.emailTaken)
+                case "workspace_members_pkey", "project_members_pkey": return DomainError.conflict(.alreadyMember)
+                default: return error
+                }
+            }
+            if state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state) {
+                return DomainError.storeUnavailable
+            }
+            return error
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed,
+            .sslUnsupported, .failedToAddSSLHandler:
+            return DomainError.storeUnavailable
+        default:
+            return error
+        }
+    }
+
+    static func isRetryable(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError, psql.code == .server else { return false }
+        return retryableStates.contains(psql.serverInfo?[.sqlState] ?? "")
+    }
+}

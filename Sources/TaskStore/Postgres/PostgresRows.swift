@@ -1,0 +1,121 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+/// Column lists and row decoders, one per table, kept beside each other so they cannot drift apart.
+enum PostgresRows {
+    static let userColumns =
+        "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at"
+
+    static func user(_ row: PostgresRow) throws -> User {
+        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated) = try row.decode(
+            (UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date).self)
+        return User(
+            id: UserID(id), email: EmailAddress(normalized: email), name: name, passwordHash: hash, isAdmin: isAdmin,
+            isDisabled: isDisabled, personalWorkspaceID: personal.map(WorkspaceID.init),
+            passwordChangedAt: changed.truncatedToMilliseconds, createdAt: created.truncatedToMilliseconds,
+            updatedAt: updated.truncatedToMilliseconds)
+    }
+
+    static let workspaceColumns = "w.id, w.name, w.created_at, w.updated_at"
+
+    static func workspace(_ row: PostgresRow) throws -> Workspace {
+        let (id, name, created, updated) = try row.decode((UUID, String, Date, Date).self)
+        return Workspace(
+            id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+    }
+
+    static let workspaceMemberColumns = "workspace_id, user_id, role, joined_at"
+
+    static func workspaceMember(_ row: PostgresRow) throws -> WorkspaceMember {
+        let (workspaceID, userID, role, joined) = try row.decode((UUID, UUID, String, Date).self)
+        return WorkspaceMember(
+            workspaceID: WorkspaceID(workspaceID), userID: UserID(userID), role: try decodeEnum(WorkspaceRole.self, role),
+            joinedAt: joined.truncatedToMilliseconds)
+    }
+
+    /// `user_id, email, name, role, since` joined from a membership table and `users`.
+    static func memberProfile(_ row: PostgresRow) throws -> MemberProfile {
+        let (userID, email, name, role, since) = try row.decode((UUID, String, String, String, Date).self)
+        return MemberProfile(
+            userID: UserID(userID), email: EmailAddress(normalized: email), name: name, role: role,
+            joinedAt: since.truncatedToMilliseconds)
+    }
+
+    static let projectColumns = "p.id, p.workspace_id, p.name, p.description, p.visibility, p.is_archived, p.created_at, p.updated_at"
+
+    static func project(_ row: PostgresRow) throws -> Project {
+        let (id, workspaceID, name, description, visibility, isArchived, created, updated) = try row.decode(
+            (UUID, UUID, String, String, String, Bool, Date, Date).self)
+        return Project(
+            id: ProjectID(id), workspaceID: WorkspaceID(workspaceID), name: name, description: description,
+            visibility: try decodeEnum(ProjectVisibility.self, visibility), isArchived: isArchived,
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+    }
+
+    static let projectMemberColumns = "project_id, workspace_id, user_id, role, added_at"
+
+    static func projectMember(_ row: PostgresRow) throws -> ProjectMember {
+        let (projectID, workspaceID, userID, role, added) = try row.decode((UUID, UUID, UUID, String, Date).self)
+        return ProjectMember(
+            projectID: ProjectID(projectID), workspaceID: WorkspaceID(workspaceID), userID: UserID(userID),
+            role: try decodeEnum(ProjectRole.self, role), addedAt: added.truncatedToMilliseconds)
+    }
+
+    static let taskColumns = """
+        t.id, t.workspace_id, t.project_id, t.parent_id, t.title, t.description, t.status, t.completed_at, t.priority, \
+        t.assignee_id, t.owner_id, t.due_date, t.start_date, t.tags, t.created_at, t.updated_at, t.version
+        """
+
+    static func task(_ row: PostgresRow) throws -> TaskItem {
+        let (
+            id, workspaceID, projectID, parentID, title, description, status, completedAt, priority, assigneeID, ownerID,
+            dueDate, startDate, tags, created, updated, version
+        ) = try row.decode(
+            (UUID, UUID, UUID?, UUID?, String, String, String, Date?, Int16, UUID?, UUID, Date?, Date?, [String], Date, Date, Int32).self)
+        guard let priority = TaskPriority.allCases.first(where: { $0.severity == Int(priority) }) else {
+            throw PostgresDecodingFailure(column: "priority")
+        }
+        return TaskItem(
+            id: TaskID(id), workspaceID: WorkspaceID(workspaceID), projectID: projectID.map(ProjectID.init),
+            parentID: parentID.map(TaskID.init), title: title, description: description,
+            status: try decodeEnum(TaskStatus.self, status), completedAt: completedAt?.truncatedToMilliseconds,
+            priority: priority, assigneeID: assigneeID.map(UserID.init), ownerID: UserID(ownerID),
+            dueDate: dueDate?.truncatedToMilliseconds, startDate: startDate?.truncatedToMilliseconds, tags: tags,
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds, version: Int(version))
+    }
+
+    static let commentColumns = "id, task_id, workspace_id, author_id, body, created_at, updated_at, is_edited"
+
+    static func comment(_ row: PostgresRow) throws -> Comment {
+        let (id, taskID, workspaceID, authorID, body, created, updated, isEdited) = try row.decode(
+            (UUID, UUID, UUID, UUID, String, Date, Date, Bool).self)
+        return Comment(
+            id: CommentID(id), taskID: TaskID(taskID), workspaceID: WorkspaceID(workspaceID), authorID: UserID(authorID),
+            body: body, createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
+            isEdited: isEdited)
+    }
+
+    static let eventColumns = "sequence, id, task_id, workspace_id, actor_id, kind, at, changes::text"
+
+    static func event(_ row: PostgresRow) throws -> SequencedEvent {
+        let (sequence, id, taskID, workspaceID, actorID, kind, at, changes) = try row.decode(
+            (Int64, UUID, UUID, UUID, UUID, String, Date, String).self)
+        let event = ActivityEvent(
+            id: ActivityID(id), taskID: TaskID(taskID), workspaceID: WorkspaceID(workspaceID), actorID: UserID(actorID),
+            kind: try decodeEnum(ActivityEventKind.self, kind), at: at.truncatedToMilliseconds,
+            changes: try JSONDecoder().decode(ActivityChanges.self, from: Data(changes.utf8)))
+        return SequencedEvent(event: event, sequence: Int(sequence))
+    }
+
+    static func decodeEnum<Value: RawRepresentable>(_: Value.Type, _ raw: String) throws -> Value where Value.RawValue == String {
+        guard let value = Value(rawValue: raw) else { throw PostgresDecodingFailure(column: "\(Value.self)") }
+        return value
+    }
+}
+
+/// A stored value that taskd cannot read back (a row written by something else).
+struct PostgresDecodingFailure: Error, CustomStringConvertible {
+    let column: String
+    var description: String { "unreadable stored value for \(column)" }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import TaskCore
+
+/// The production store: PostgreSQL through postgres-nio's connection pool.
+///
+/// The pool runs as a `Service` (`run()`); until it runs, no transaction gets a connection. Each transaction
+/// leases one connection, runs `BEGIN` ... `COMMIT`, and rolls back when the use case throws. When PostgreSQL
+/// cannot be reached, a transaction fails after `leaseTimeout` with `DomainError.storeUnavailable`; the pool keeps
+/// trying to connect, so taskd recovers by itself when the database is back.
+public final class PostgresStore: DataStore, Service {
+    let client: PostgresClient
+    let logger: Logger
+    let leaseTimeout: Duration
+
+    /// Creates a store for `url`.
+    /// - Parameters:
+    ///   - maximumConnections: the pool's size.
+    ///   - leaseTimeout: how long a transaction waits for a connection before it fails as unavailable.
+    ///   - searchPath: the schemas to use (tests give each store a schema of its own); `nil` for the default.
+    public init(
+        url: DatabaseURL, maximumConnections: Int = 20, leaseTimeout: Duration = .seconds(5), searchPath: String? = nil,
+        logger: Logger
+    ) {
+        var configuration = url.configuration
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(5)
+        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.logger = logger
+        self.leaseTimeout = leaseTimeout
+    }
+
+    /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await self.client.run()
+        }
+    }
+
+    /// Applies pending schema migrations under an advisory lock; returns the versions applied.
+    @discardableResult
+    public func migrate() async throws -> [Int] {
+        do {
+            return try await withLeasedConnection { connection in
+                try await Migrator(connection: connection, logger: self.logger).migrate()
+            }
+        } catch {
+            throw PostgresErrors.translate(error)
+        }
+    }
+
+    /// The schema versions recorded as applied.
+    public func appliedMigrations() async throws -> [Int] {
+        do {
+            return try await withLeasedConnection { connection in
+                try await Migrator(connection: connection, logger: self.logger).appliedVersions()
+            }
+        } catch {
+            throw PostgresErrors.translate(error)
+        }
+    }
+
+    public func transaction<Result: Sendable>(
+        _ work: @Sendable (any StoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        var attempt = 1
+        while true {
+            do {
+                return try await withLeasedConnection { connection in
+                    try await connection.query("BEGIN", logger: self.logger)
+                    do {
+                        let result = try await work(PostgresTransaction(connection: connection, logger: self.logger))
+                        try await connection.query("COMMIT", logger: self.logger)
+                        return result
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                        throw error
+                    }
+                }
+            } catch where PostgresErrors.isRetryable(error) && attempt < 3 {
+                attempt += 1
+            } catch {
+                throw PostgresErrors.translate(error)
+            }
+        }
+    }
+
+    public func isReady() async -> Bool {
+        (try? await withLeasedConnection { connection in
+            try await connection.query("SELECT 1", logger: self.logger)
+        }) != nil
+    }
+
+    /// Leases a connection for `body`, failing with `storeUnavailable` when none is leased within `leaseTimeout`;
+    /// once leased, `body` is never cut short.
+    private func withLeasedConnection<Result: Sendable>(
+        _ body: @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let leased = LeaseFlag()
+        let timeout = leaseTimeout
+        return try await withoutActuallyEscaping(body) { body in
+            try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask {
+                    try await self.client.withConnection { connection in
+                        leased.set()
+                        return try await body(connection)
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    if !leased.isSet { throw DomainError.storeUnavailable }
+                    return nil
+                }
+                while let outcome = try await group.next() {
+                    if let result = outcome {
+                        group.cancelAll()
+                        return result
+                    }
+                }
+                throw DomainError.storeUnavailable
+            }
+        }
+    }
+}
+
+/// Whether a connection was leased; set once by the leasing task, read by the watchdog.
+final class LeaseFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+}

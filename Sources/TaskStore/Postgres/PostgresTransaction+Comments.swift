@@ -1,0 +1,67 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+extension PostgresTransaction {
+    func comment(_ id: CommentID) async throws -> Comment? {
+        try await rows(
+            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1", binds: binds(id.uuid)),
+            PostgresRows.comment
+        ).first
+    }
+
+    func insertComment(_ comment: Comment) async throws {
+        try await execute("""
+            INSERT INTO comments (id, task_id, workspace_id, author_id, body, is_edited, created_at, updated_at)
+            VALUES (\(comment.id.uuid), \(comment.taskID.uuid), \(comment.workspaceID.uuid), \(comment.authorID.uuid),
+                    \(comment.body), \(comment.isEdited), \(comment.createdAt.bound), \(comment.updatedAt.bound))
+            """)
+    }
+
+    func updateComment(_ comment: Comment) async throws {
+        try await execute("""
+            UPDATE comments SET body = \(comment.body), is_edited = \(comment.isEdited), updated_at = \(comment.updatedAt.bound)
+            WHERE id = \(comment.id.uuid)
+            """)
+    }
+
+    func deleteComment(_ id: CommentID) async throws {
+        try await execute("DELETE FROM comments WHERE id = \(id.uuid)")
+    }
+
+    func comments(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [Comment] {
+        var builder = SQLBuilder("SELECT \(PostgresRows.commentColumns) FROM comments")
+        builder.append(" WHERE task_id = \(builder.bind(taskID.uuid))")
+        builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
+        builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query, PostgresRows.comment)
+    }
+
+    func appendEvents(_ events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
+        try await execute("""
+            INSERT INTO activity_events (id, task_id, workspace_id, actor_id, kind, at, changes)
+            SELECT e.id, e.task_id, e.workspace_id, e.actor_id, e.kind, e.at, e.changes::jsonb
+            FROM unnest(\(events.map(\.id.uuid)), \(events.map(\.taskID.uuid)), \(events.map(\.workspaceID.uuid)),
+                        \(events.map(\.actorID.uuid)), \(events.map(\.kind.rawValue)), \(events.map { $0.at.bound.microsecondsSince2000 }),
+                        \(changes))
+                WITH ORDINALITY AS e0(id, task_id, workspace_id, actor_id, kind, at_micros, changes, n)
+            CROSS JOIN LATERAL (SELECT e0.id, e0.task_id, e0.workspace_id, e0.actor_id, e0.kind,
+                timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
+            ORDER BY e0.n
+            """)
+    }
+
+    func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
+        var sequenceAfter = 0
+        if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
+        return try await rows("""
+            SELECT \(unescaped: PostgresRows.eventColumns) FROM activity_events
+            WHERE task_id = \(taskID.uuid) AND sequence > \(Int64(sequenceAfter))
+            ORDER BY sequence LIMIT \(limit)
+            """, PostgresRows.event)
+    }
+}

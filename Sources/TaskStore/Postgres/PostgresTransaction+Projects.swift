@@ -1,0 +1,106 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+extension PostgresTransaction {
+    func project(_ id: ProjectID) async throws -> Project? {
+        try await rows(
+            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.projectColumns) FROM projects p WHERE p.id = $1", binds: binds(id.uuid)),
+            PostgresRows.project
+        ).first
+    }
+
+    func insertProject(_ project: Project) async throws {
+        try await execute("""
+            INSERT INTO projects (id, workspace_id, name, description, visibility, is_archived, created_at, updated_at)
+            VALUES (\(project.id.uuid), \(project.workspaceID.uuid), \(project.name), \(project.description),
+                    \(project.visibility.rawValue), \(project.isArchived), \(project.createdAt.bound), \(project.updatedAt.bound))
+            """)
+    }
+
+    func updateProject(_ project: Project) async throws {
+        try await execute("""
+            UPDATE projects SET name = \(project.name), description = \(project.description),
+                visibility = \(project.visibility.rawValue), is_archived = \(project.isArchived),
+                updated_at = \(project.updatedAt.bound)
+            WHERE id = \(project.id.uuid)
+            """)
+    }
+
+    func deleteProject(_ id: ProjectID) async throws {
+        try await execute("DELETE FROM projects WHERE id = \(id.uuid)")
+    }
+
+    func projects(
+        visibleIn scope: VisibilityScope, workspaceID: WorkspaceID?, isArchived: Bool?, after: PagePosition?, limit: Int
+    ) async throws -> [Project] {
+        var builder = SQLBuilder("SELECT \(PostgresRows.projectColumns) FROM projects p WHERE ")
+        builder.appendProjectVisibility(scope, projectAlias: "p")
+        if let workspaceID { builder.append(" AND p.workspace_id = \(builder.bind(workspaceID.uuid))") }
+        if let isArchived { builder.append(" AND p.is_archived = \(builder.bind(isArchived))") }
+        builder.appendAfter(after, dateColumn: "p.created_at", idColumn: "p.id")
+        builder.append(" ORDER BY p.created_at, p.id LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query, PostgresRows.project)
+    }
+
+    func projectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember? {
+        try await rows("""
+            SELECT project_id, workspace_id, user_id, role, added_at FROM project_members
+            WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)
+            """, PostgresRows.projectMember
+        ).first
+    }
+
+    func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
+        var builder = SQLBuilder("""
+            SELECT u.id, u.email, u.name, m.role, m.added_at FROM project_members m JOIN users u ON u.id = m.user_id
+            """)
+        builder.append(" WHERE m.project_id = \(builder.bind(projectID.uuid))")
+        builder.appendAfter(after, dateColumn: "m.added_at", idColumn: "m.user_id")
+        builder.append(" ORDER BY m.added_at, m.user_id LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query, PostgresRows.memberProfile)
+    }
+
+    func insertProjectMember(_ member: ProjectMember) async throws {
+        try await execute("""
+            INSERT INTO project_members (project_id, workspace_id, user_id, role, added_at)
+            VALUES (\(member.projectID.uuid), \(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue),
+                    \(member.addedAt.bound))
+            """)
+    }
+
+    func updateProjectMember(_ member: ProjectMember) async throws {
+        try await execute("""
+            UPDATE project_members SET role = \(member.role.rawValue)
+            WHERE project_id = \(member.projectID.uuid) AND user_id = \(member.userID.uuid)
+            """)
+    }
+
+    func deleteProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws {
+        try await execute("DELETE FROM project_members WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)")
+    }
+
+    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws {
+        try await execute("DELETE FROM project_members WHERE user_id = \(userID.uuid) AND workspace_id = \(workspaceID.uuid)")
+    }
+}
+
+extension SQLBuilder {
+    /// Appends `VisibilityScope.admits(_:hasProjectRole:)` as SQL over the project row `alias`.
+    mutating func appendProjectVisibility(_ scope: VisibilityScope, projectAlias alias: String) {
+        if scope.isUnrestricted {
+            append("TRUE")
+            return
+        }
+        let admin = bind(scope.adminWorkspaces.map(\.uuid))
+        let member = bind(scope.memberWorkspaces.map(\.uuid))
+        let any = bind(scope.anyRoleWorkspaces.map(\.uuid))
+        let user = bind(scope.userID.uuid)
+        append("""
+            (\(alias).workspace_id = ANY(\(admin)) \
+            OR (\(alias).visibility = 'workspace' AND \(alias).workspace_id = ANY(\(member))) \
+            OR (\(alias).workspace_id = ANY(\(any)) AND EXISTS (SELECT 1 FROM project_members pm \
+                WHERE pm.project_id = \(alias).id AND pm.user_id = \(user))))
+            """)
+    }
+}

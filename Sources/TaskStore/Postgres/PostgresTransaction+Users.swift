@@ -1,0 +1,55 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+extension PostgresTransaction {
+    func user(_ id: UserID) async throws -> User? {
+        try await rows(PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1", binds: binds(id.uuid)), PostgresRows.user).first
+    }
+
+    func user(email: EmailAddress) async throws -> User? {
+        try await rows(
+            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE email = $1", binds: binds(email.value)),
+            PostgresRows.user
+        ).first
+    }
+
+    func insertUser(_ user: User) async throws {
+        try await execute("""
+            INSERT INTO users (id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id,
+                               password_changed_at, created_at, updated_at)
+            VALUES (\(user.id.uuid), \(user.email.value), \(user.name), \(user.passwordHash), \(user.isAdmin),
+                    \(user.isDisabled), \(user.personalWorkspaceID?.uuid), \(user.passwordChangedAt.bound),
+                    \(user.createdAt.bound), \(user.updatedAt.bound))
+            """)
+    }
+
+    func updateUser(_ user: User) async throws {
+        let changed = try await changedRows("""
+            UPDATE users SET email = \(user.email.value), name = \(user.name), password_hash = \(user.passwordHash),
+                is_admin = \(user.isAdmin), is_disabled = \(user.isDisabled),
+                personal_workspace_id = \(user.personalWorkspaceID?.uuid),
+                password_changed_at = \(user.passwordChangedAt.bound), updated_at = \(user.updatedAt.bound)
+            WHERE id = \(user.id.uuid)
+            """)
+        if changed == 0 { throw DomainError.notFound(.user) }
+    }
+
+    func deleteUser(_ id: UserID) async throws {
+        try await execute("DELETE FROM users WHERE id = \(id.uuid)")
+    }
+
+    func users(after: PagePosition?, limit: Int) async throws -> [User] {
+        var builder = SQLBuilder("SELECT \(PostgresRows.userColumns) FROM users WHERE TRUE")
+        builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
+        builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query, PostgresRows.user)
+    }
+}
+
+/// Bindings holding one value.
+func binds<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> PostgresBindings {
+    var bindings = PostgresBindings()
+    bindings.append(value)
+    return bindings
+}

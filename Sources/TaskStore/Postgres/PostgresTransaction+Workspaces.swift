@@ -1,0 +1,98 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+extension PostgresTransaction {
+    func workspace(_ id: WorkspaceID) async throws -> Workspace? {
+        try await rows(
+            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1", binds: binds(id.uuid)),
+            PostgresRows.workspace
+        ).first
+    }
+
+    func insertWorkspace(_ workspace: Workspace) async throws {
+        try await execute("""
+            INSERT INTO workspaces (id, name, created_at, updated_at)
+            VALUES (\(workspace.id.uuid), \(workspace.name), \(workspace.createdAt.bound), \(workspace.updatedAt.bound))
+            """)
+    }
+
+    func updateWorkspace(_ workspace: Workspace) async throws {
+        try await execute("""
+            UPDATE workspaces SET name = \(workspace.name), updated_at = \(workspace.updatedAt.bound)
+            WHERE id = \(workspace.id.uuid)
+            """)
+    }
+
+    func deleteWorkspace(_ id: WorkspaceID) async throws {
+        try await execute("DELETE FROM workspaces WHERE id = \(id.uuid)")
+    }
+
+    func workspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember? {
+        try await rows("""
+            SELECT workspace_id, user_id, role, joined_at FROM workspace_members
+            WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)
+            """, PostgresRows.workspaceMember
+        ).first
+    }
+
+    func workspaceMemberships(of userID: UserID) async throws -> [WorkspaceMember] {
+        try await rows(
+            "SELECT workspace_id, user_id, role, joined_at FROM workspace_members WHERE user_id = \(userID.uuid)",
+            PostgresRows.workspaceMember)
+    }
+
+    func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership] {
+        var builder = SQLBuilder("""
+            SELECT \(PostgresRows.workspaceColumns), m.role FROM workspaces w
+            JOIN workspace_members m ON m.workspace_id = w.id
+            """)
+        builder.append(" WHERE m.user_id = \(builder.bind(userID.uuid))")
+        builder.appendAfter(after, dateColumn: "w.created_at", idColumn: "w.id")
+        builder.append(" ORDER BY w.created_at, w.id LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query) { row in
+            let (id, name, created, updated, role) = try row.decode((UUID, String, Date, Date, String).self)
+            return WorkspaceMembership(
+                workspace: Workspace(
+                    id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds,
+                    updatedAt: updated.truncatedToMilliseconds),
+                role: try PostgresRows.decodeEnum(WorkspaceRole.self, role))
+        }
+    }
+
+    func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
+        var builder = SQLBuilder("""
+            SELECT u.id, u.email, u.name, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
+            """)
+        builder.append(" WHERE m.workspace_id = \(builder.bind(workspaceID.uuid))")
+        builder.appendAfter(after, dateColumn: "m.joined_at", idColumn: "m.user_id")
+        builder.append(" ORDER BY m.joined_at, m.user_id LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query, PostgresRows.memberProfile)
+    }
+
+    func insertWorkspaceMember(_ member: WorkspaceMember) async throws {
+        try await execute("""
+            INSERT INTO workspace_members (workspace_id, user_id, role, joined_at)
+            VALUES (\(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue), \(member.joinedAt.bound))
+            """)
+    }
+
+    func updateWorkspaceMember(_ member: WorkspaceMember) async throws {
+        try await execute("""
+            UPDATE workspace_members SET role = \(member.role.rawValue)
+            WHERE workspace_id = \(member.workspaceID.uuid) AND user_id = \(member.userID.uuid)
+            """)
+    }
+
+    func deleteWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws {
+        try await execute("DELETE FROM workspace_members WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)")
+    }
+
+    func lockOwners(of workspaceID: WorkspaceID) async throws -> [UserID] {
+        try await rows("""
+            SELECT user_id FROM workspace_members WHERE workspace_id = \(workspaceID.uuid) AND role = 'owner'
+            ORDER BY user_id FOR UPDATE
+            """
+        ) { row in UserID(try row.decode(UUID.self)) }
+    }
+}
