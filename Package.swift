@@ -16,11 +16,13 @@ let package = Package(
         .library(name: "TaskAuth", targets: ["TaskAuth"]),
         .library(name: "TaskHTTP", targets: ["TaskHTTP"]),
         .executable(name: "taskd", targets: ["taskd"]),
+        .executable(name: "password-hash-bench", targets: ["PasswordHashBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
@@ -47,6 +49,7 @@ let package = Package(
                 "TaskCore",
                 "CCrypt",
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -74,6 +77,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "PasswordHashBenchmark",
+            dependencies: ["TaskAuth"],
+            path: "bench/PasswordHashBenchmark",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -104,7 +113,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TaskAuthTests",
-            dependencies: ["TaskCore", "TaskAuth", "TaskTestSupport"],
+            dependencies: [
+                "TaskCore", "TaskAuth", "TaskStore", "TaskTestSupport",
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -45,8 +45,10 @@ public struct CryptPasswordHasher: PasswordHasher {
         return hash
     }
 
-    /// Verifies on the current thread, comparing in constant time.
+    /// Verifies on the current thread, comparing in constant time. bcrypt reads only 72 bytes, so a longer
+    /// password never matches a bcrypt hash (it would match any password sharing its first 72 bytes).
     static func verifyNow(_ password: String, against hash: String) -> Bool {
+        if hash.hasPrefix("$2"), password.utf8.count > 72 { return false }
         guard !password.utf8.contains(0), !hash.isEmpty, !hash.utf8.contains(0),
             let computed = hash.withCString({ crypt(password, setting: $0) })
         else { return false }

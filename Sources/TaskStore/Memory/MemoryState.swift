@@ -1,3 +1,4 @@
+import Foundation
 import TaskCore
 
 /// Every row of the in-memory store. A value: a transaction copies it to roll back.
@@ -12,4 +13,6 @@ struct MemoryState: Sendable {
     var comments: [CommentID: Comment] = [:]
     var events: [SequencedEvent] = []
     var nextEventSequence = 1
+    var refreshTokens: [String: RefreshTokenRecord] = [:]
+    var loginFailures: [String: [Date]] = [:]
 }

@@ -61,6 +61,7 @@ extension MemoryTransaction {
             state.userIDsByEmail[user.email.value] = nil
             for workspaceID in state.workspaceMembers.keys { state.workspaceMembers[workspaceID]?[id] = nil }
             for projectID in state.projectMembers.keys { state.projectMembers[projectID]?[id] = nil }
+            state.refreshTokens = state.refreshTokens.filter { $0.value.userID != id }
         }
     }
 

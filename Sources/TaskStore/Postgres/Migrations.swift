@@ -146,5 +146,21 @@ enum Migrations {
             $$
             """,
         ]),
+        Migration(version: 3, name: "sessions and login limits", statements: [
+            """
+            CREATE TABLE refresh_tokens (
+                digest text PRIMARY KEY,
+                user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                issued_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL,
+                spent_at timestamptz
+            )
+            """,
+            "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id) WHERE spent_at IS NULL",
+            "CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at)",
+            "CREATE TABLE login_failures (key text NOT NULL, at timestamptz NOT NULL)",
+            "CREATE INDEX login_failures_key ON login_failures (key, at)",
+            "CREATE INDEX login_failures_at ON login_failures (at)",
+        ]),
     ]
 }

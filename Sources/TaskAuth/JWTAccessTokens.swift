@@ -1,0 +1,111 @@
+import Foundation
+import JWTKit
+import TaskCore
+
+/// Access tokens as JWTs signed with HMAC-SHA256: claims `sub` (the user id), `iat`, `exp`, `iss`.
+///
+/// Verification refuses any token whose header names another algorithm than HS256 (so `alg: none` and
+/// algorithm confusion are refused before any key is used), a bad signature, an expired token, one issued in the
+/// future or not yet valid (`nbf`), and one from another issuer. Whether the user may still use it is decided by
+/// `SessionService.caller(for:)`.
+public struct JWTAccessTokens: AccessTokenIssuer {
+    /// How long a new token is valid (30 minutes by default).
+    public let lifetime: Duration
+    /// The `iss` claim written and required.
+    public let issuer: String
+    private let keys: JWTKeyCollection
+    private let now: Now
+
+    /// The shortest secret accepted, in bytes.
+    public static let minimumSecretBytes = 32
+    /// How far a token's `iat` or `nbf` may lie in the future, for clocks that disagree a little.
+    static let leeway: TimeInterval = 60
+
+    /// Creates the signer and verifier.
+    /// - Throws: `TokenConfigurationError` when the secret is shorter than 32 bytes.
+    public init(secret: String, issuer: String = "taskd", lifetime: Duration = .seconds(30 * 60), now: @escaping Now = systemNow) async throws {
+        guard secret.utf8.count >= Self.minimumSecretBytes else {
+            throw TokenConfigurationError("the JWT secret must be at least \(Self.minimumSecretBytes) bytes")
+        }
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+        self.keys = keys
+        self.issuer = issuer
+        self.lifetime = lifetime
+        self.now = now
+    }
+
+    public func issueAccessToken(for userID: UserID, issuedAt: Date) async throws -> String {
+        let claims = AccessClaims(
+            sub: SubjectClaim(value: userID.description), iat: IssuedAtClaim(value: issuedAt),
+            exp: ExpirationClaim(value: issuedAt.addingTimeInterval(lifetime.seconds)), iss: IssuerClaim(value: issuer),
+            nbf: nil)
+        return try await keys.sign(claims)
+    }
+
+    /// Checks a token and returns what it says.
+    /// - Throws: `DomainError.unauthenticated` for any token that is not acceptable.
+    public func verify(_ token: String) async throws -> VerifiedAccessToken {
+        guard Self.headerAlgorithm(of: token) == "HS256" else { throw DomainError.unauthenticated }
+        let claims: AccessClaims
+        do {
+            claims = try await keys.verify(token, as: AccessClaims.self)
+        } catch {
+            throw DomainError.unauthenticated
+        }
+        let at = now()
+        guard claims.iss.value == issuer, claims.exp.value > at,
+            claims.iat.value.timeIntervalSince(at) <= Self.leeway,
+            (claims.nbf?.value.timeIntervalSince(at) ?? 0) <= Self.leeway,
+            let userID = UserID(claims.sub.value)
+        else { throw DomainError.unauthenticated }
+        return VerifiedAccessToken(userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds)
+    }
+
+    /// The `alg` of a compact JWS header, or `nil` when the token is not one.
+    static func headerAlgorithm(of token: String) -> String? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let header = Data(base64URLEncoded: String(parts[0])),
+            let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
+        else { return nil }
+        return object["alg"] as? String
+    }
+}
+
+/// The claims of an access token.
+struct AccessClaims: JWTPayload {
+    var sub: SubjectClaim
+    var iat: IssuedAtClaim
+    var exp: ExpirationClaim
+    var iss: IssuerClaim
+    var nbf: NotBeforeClaim?
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}
+
+/// A token setting that cannot work.
+public struct TokenConfigurationError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+extension Data {
+    /// Decodes base64url text without padding, as JWTs use it.
+    init?(base64URLEncoded text: String) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        self.init(base64Encoded: base64)
+    }
+
+    /// This data as base64url text without padding.
+    var base64URLEncoded: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Signs access tokens; implemented by TaskAuth with JWTs.
+public protocol AccessTokenIssuer: Sendable {
+    /// How long a new access token is valid.
+    var lifetime: Duration { get }
+    /// A signed access token for `userID`, issued at `issuedAt`.
+    func issueAccessToken(for userID: UserID, issuedAt: Date) async throws -> String
+}
+
+/// Makes refresh tokens and their digests; implemented by TaskAuth.
+public protocol RefreshTokenMinter: Sendable {
+    /// A new token of 256 random bits (as text) and the digest to store.
+    func mint() -> (token: String, digest: String)
+    /// The digest of a token a client presents.
+    func digest(of token: String) -> String
+}
+
+/// An access token whose signature, algorithm, issuer and times were verified: who it names and when it was
+/// issued. Whether that user may still use it is `SessionService.caller(for:)`'s decision.
+public struct VerifiedAccessToken: Sendable, Equatable {
+    /// The user the token names (`sub`).
+    public var userID: UserID
+    /// When it was issued (`iat`).
+    public var issuedAt: Date
+
+    /// Creates a verified token.
+    public init(userID: UserID, issuedAt: Date) {
+        self.userID = userID
+        self.issuedAt = issuedAt
+    }
+}
+
+/// What a successful login or refresh returns.
+public struct TokenPair: Sendable, Equatable {
+    /// The signed access token.
+    public var accessToken: String
+    /// Seconds until the access token expires.
+    public var expiresIn: Int
+    /// The refresh token (shown once; only its digest is stored).
+    public var refreshToken: String
+
+    /// Creates a pair.
+    public init(accessToken: String, expiresIn: Int, refreshToken: String) {
+        self.accessToken = accessToken
+        self.expiresIn = expiresIn
+        self.refreshToken = refreshToken
+    }
+}
