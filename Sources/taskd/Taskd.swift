@@ -1,7 +1,13 @@
 import ArgumentParser
-import ServiceLifecycle
 
+/// The taskd command line: `serve` (the default), `migrate`, `users promote EMAIL`.
 @main
 struct Taskd: AsyncParsableCommand {
-    func run() async throws {}
+    static let configuration = CommandConfiguration(
+        commandName: "taskd",
+        abstract: "A task-management API server.",
+        discussion: TaskdConfiguration.environmentHelp,
+        subcommands: [ServeCommand.self, MigrateCommand.self, UsersCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
 }

@@ -19,12 +19,17 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, Comparable, CustomS
     }
 
     public init(from decoder: any Decoder) throws {
-        uuid = try decoder.singleValueContainer().decode(UUID.self)
+        let container = try decoder.singleValueContainer()
+        guard let uuid = UUID(uuidString: try container.decode(String.self)) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UUID")
+        }
+        self.uuid = uuid
     }
 
+    /// Encodes as lower-case UUID text, as the API prints every id.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(uuid)
+        try container.encode(description)
     }
 
     /// The lower-cased canonical form, as the API prints ids.

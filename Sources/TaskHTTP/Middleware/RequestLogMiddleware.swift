@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Prometheus
+
+/// Gives each request an id (from `X-Request-ID` when it is sane, else a new UUID), echoes it, writes one
+/// access-log line (method, route, status, duration; never a header value or a body), and counts the request
+/// in Prometheus by route and status.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = TaskRequestContext
+    let metrics: HTTPMetrics
+
+    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let given = request.headers[Self.requestIDHeader] ?? ""
+        let isSane = (1...128).contains(given.count) && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
+        context.requestID = isSane ? given : UUID().uuidString.lowercased()
+        context.logger[metadataKey: "request_id"] = "\(context.requestID)"
+        let started = ContinuousClock.now
+        var response = try await next(request, context)
+        let elapsed = ContinuousClock.now - started
+        response.headers[Self.requestIDHeader] = context.requestID
+        let route = context.endpointPath ?? "unmatched"
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+                "duration_ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
+            ])
+        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
+        return response
+    }
+}
+
+/// The HTTP metrics exported at `/metrics`.
+public struct HTTPMetrics: Sendable {
+    /// The registry `/metrics` prints.
+    public let registry: PrometheusCollectorRegistry
+
+    /// Creates the metrics on `registry` (one per application, so that tests do not share counts).
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+    }
+
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5),
+    ]
+
+    func record(method: String, route: String, status: Int, duration: Duration) {
+        let labels = [("method", method), ("route", route), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: .init(metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: .init(metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
+            labels: [("method", method), ("route", route)], buckets: Self.buckets
+        ).record(duration)
+    }
+}

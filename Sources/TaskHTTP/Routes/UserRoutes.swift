@@ -1,0 +1,71 @@
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/users/*`: the caller's own account, and the system administrator's user routes.
+extension RouteBuilder {
+    mutating func addUserRoutes(_ services: TaskdServices) {
+        authenticated(.get, "/api/v1/users/me") { _, context in
+            try Responses.json(UserDTO(try await services.accounts.me(try context.requireCaller())))
+        }
+
+        authenticated(.patch, "/api/v1/users/me") { request, context in
+            var body = try await JSONBody.read(request, context: context)
+            let name = body.string("name")
+            let email = body.string("email")
+            if case .set(nil) = name { _ = body.required("name", name) }
+            if case .set(nil) = email { _ = body.required("email", email) }
+            try body.finish()
+            let user = try await services.accounts.updateMe(
+                try context.requireCaller(), name: body.optional(name), email: body.optional(email))
+            return try Responses.json(UserDTO(user))
+        }
+
+        authenticated(.post, "/api/v1/users/me/password") { request, context in
+            var body = try await JSONBody.read(request, context: context)
+            let current = body.requiredString("current_password")
+            let new = body.requiredString("new_password")
+            try body.finish()
+            try await services.accounts.changePassword(try context.requireCaller(), current: current, new: new)
+            return Responses.noContent()
+        }
+
+        authenticated(.get, "/api/v1/users") { request, context in
+            var query = QueryReader(request)
+            let page = query.page()
+            try query.finish()
+            let users = try await services.admin.users(try context.requireCaller(), page: page ?? .first)
+            return try Responses.page(users, UserDTO.init)
+        }
+
+        authenticated(.get, "/api/v1/users/{id}") { _, context in
+            let caller = try context.requireCaller()
+            guard caller.isSystemAdmin else { throw DomainError.forbidden }
+            let user = try await services.admin.user(caller, id: try context.pathID("id", .user))
+            return try Responses.json(UserDTO(user))
+        }
+
+        authenticated(.patch, "/api/v1/users/{id}") { request, context in
+            let caller = try context.requireCaller()
+            guard caller.isSystemAdmin else { throw DomainError.forbidden }
+            let id: UserID = try context.pathID("id", .user)
+            var body = try await JSONBody.read(request, context: context)
+            let name = body.string("name")
+            let isAdmin = body.bool("is_admin")
+            let isDisabled = body.bool("disabled")
+            for (key, isNull) in [("name", name == .set(nil)), ("is_admin", isAdmin == .set(nil)), ("disabled", isDisabled == .set(nil))] where isNull {
+                _ = body.required(key, FieldPatch<String?>.set(nil))
+            }
+            try body.finish()
+            let user = try await services.admin.updateUser(
+                caller, id: id, name: body.optional(name), isAdmin: body.optional(isAdmin), isDisabled: body.optional(isDisabled))
+            return try Responses.json(UserDTO(user))
+        }
+
+        authenticated(.delete, "/api/v1/users/{id}") { _, context in
+            let caller = try context.requireCaller()
+            guard caller.isSystemAdmin else { throw DomainError.forbidden }
+            try await services.admin.deleteUser(caller, id: try context.pathID("id", .user))
+            return Responses.noContent()
+        }
+    }
+}

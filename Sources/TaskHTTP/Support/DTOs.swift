@@ -1,0 +1,221 @@
+import Foundation
+import TaskCore
+
+/// A list page as the API writes it.
+struct ListDTO<Item: Encodable>: Encodable {
+    let data: [Item]
+    let nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case data
+        case nextCursor = "next_cursor"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(data, forKey: .data)
+        try container.encode(nextCursor, forKey: .nextCursor)
+    }
+}
+
+/// A user as the API shows it: never a password hash.
+struct UserDTO: Encodable {
+    let id: String
+    let email: String
+    let name: String
+    let is_admin: Bool
+    let disabled: Bool
+    let created_at: String
+    let updated_at: String
+
+    init(_ user: User) {
+        id = user.id.description
+        email = user.email.value
+        name = user.name
+        is_admin = user.isAdmin
+        disabled = user.isDisabled
+        created_at = Timestamp.format(user.createdAt)
+        updated_at = Timestamp.format(user.updatedAt)
+    }
+}
+
+/// A workspace with the caller's role in it.
+struct WorkspaceDTO: Encodable {
+    let id: String
+    let name: String
+    let role: String
+    let created_at: String
+    let updated_at: String
+
+    init(_ membership: WorkspaceMembership) {
+        id = membership.workspace.id.description
+        name = membership.workspace.name
+        role = membership.role.rawValue
+        created_at = Timestamp.format(membership.workspace.createdAt)
+        updated_at = Timestamp.format(membership.workspace.updatedAt)
+    }
+}
+
+/// A workspace or project member.
+struct MemberDTO: Encodable {
+    let user_id: String
+    let email: String
+    let name: String
+    let role: String
+    let joined_at: String
+
+    init(_ profile: MemberProfile) {
+        user_id = profile.userID.description
+        email = profile.email.value
+        name = profile.name
+        role = profile.role
+        joined_at = Timestamp.format(profile.joinedAt)
+    }
+}
+
+/// A project.
+struct ProjectDTO: Encodable {
+    let id: String
+    let workspace_id: String
+    let name: String
+    let description: String
+    let visibility: String
+    let archived: Bool
+    let created_at: String
+    let updated_at: String
+
+    init(_ project: Project) {
+        id = project.id.description
+        workspace_id = project.workspaceID.description
+        name = project.name
+        description = project.description
+        visibility = project.visibility.rawValue
+        archived = project.isArchived
+        created_at = Timestamp.format(project.createdAt)
+        updated_at = Timestamp.format(project.updatedAt)
+    }
+}
+
+/// A task with every field of the contract.
+struct TaskDTO: Encodable {
+    let id: String
+    let workspace_id: String
+    let project_id: String?
+    let parent_id: String?
+    let title: String
+    let description: String
+    let status: String
+    let completed: Bool
+    let completed_at: String?
+    let priority: String
+    let assignee_id: String?
+    let owner_id: String
+    let due_date: String?
+    let start_date: String?
+    let tags: [String]
+    let created_at: String
+    let updated_at: String
+    let version: Int
+
+    init(_ task: TaskItem) {
+        id = task.id.description
+        workspace_id = task.workspaceID.description
+        project_id = task.projectID?.description
+        parent_id = task.parentID?.description
+        title = task.title
+        description = task.description
+        status = task.status.rawValue
+        completed = task.isCompleted
+        completed_at = task.completedAt.map(Timestamp.format)
+        priority = task.priority.rawValue
+        assignee_id = task.assigneeID?.description
+        owner_id = task.ownerID.description
+        due_date = task.dueDate.map(Timestamp.format)
+        start_date = task.startDate.map(Timestamp.format)
+        tags = task.tags
+        created_at = Timestamp.format(task.createdAt)
+        updated_at = Timestamp.format(task.updatedAt)
+        version = task.version
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(workspace_id, forKey: .workspace_id)
+        try container.encode(project_id, forKey: .project_id)
+        try container.encode(parent_id, forKey: .parent_id)
+        try container.encode(title, forKey: .title)
+        try container.encode(description, forKey: .description)
+        try container.encode(status, forKey: .status)
+        try container.encode(completed, forKey: .completed)
+        try container.encode(completed_at, forKey: .completed_at)
+        try container.encode(priority, forKey: .priority)
+        try container.encode(assignee_id, forKey: .assignee_id)
+        try container.encode(owner_id, forKey: .owner_id)
+        try container.encode(due_date, forKey: .due_date)
+        try container.encode(start_date, forKey: .start_date)
+        try container.encode(tags, forKey: .tags)
+        try container.encode(created_at, forKey: .created_at)
+        try container.encode(updated_at, forKey: .updated_at)
+        try container.encode(version, forKey: .version)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, workspace_id, project_id, parent_id, title, description, status, completed, completed_at, priority
+        case assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version
+    }
+}
+
+/// A comment.
+struct CommentDTO: Encodable {
+    let id: String
+    let task_id: String
+    let author_id: String
+    let body: String
+    let created_at: String
+    let updated_at: String
+    let edited: Bool
+
+    init(_ comment: Comment) {
+        id = comment.id.description
+        task_id = comment.taskID.description
+        author_id = comment.authorID.description
+        body = comment.body
+        created_at = Timestamp.format(comment.createdAt)
+        updated_at = Timestamp.format(comment.updatedAt)
+        edited = comment.isEdited
+    }
+}
+
+/// An activity event.
+struct ActivityDTO: Encodable {
+    let id: String
+    let task_id: String
+    let actor_id: String
+    let kind: String
+    let at: String
+    let changes: ActivityChanges
+
+    init(_ event: ActivityEvent) {
+        id = event.id.description
+        task_id = event.taskID.description
+        actor_id = event.actorID.description
+        kind = event.kind.rawValue
+        at = Timestamp.format(event.at)
+        changes = event.changes
+    }
+}
+
+/// A login or refresh answer.
+struct TokenDTO: Encodable {
+    let access_token: String
+    let token_type = "bearer"
+    let expires_in: Int
+    let refresh_token: String
+
+    init(_ pair: TokenPair) {
+        access_token = pair.accessToken
+        expires_in = pair.expiresIn
+        refresh_token = pair.refreshToken
+    }
+}

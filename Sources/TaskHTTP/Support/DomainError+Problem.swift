@@ -1,0 +1,53 @@
+import HTTPTypes
+import TaskCore
+
+extension DomainError {
+    /// The one place where a domain error becomes an HTTP status and problem `code`.
+    var problem: Problem {
+        switch self {
+        case .notFound(let kind):
+            Problem(status: .notFound, code: "\(kind.rawValue)_not_found", detail: "\(kind.title) not found")
+        case .forbidden:
+            Problem(status: .forbidden, code: "forbidden", detail: "You may not do this")
+        case .conflict(let reason):
+            Problem(status: .conflict, code: reason.rawValue, detail: reason.detail)
+        case .validation(let errors):
+            Problem.invalid(errors)
+        case .versionMismatch(let current):
+            Problem(
+                status: .preconditionFailed, code: "version_mismatch",
+                detail: "The task changed since you read it (its version is now \(current))",
+                headers: [.eTag: "\"\(current)\""])
+        case .wrongPassword:
+            Problem(status: .forbidden, code: "wrong_password", detail: "The current password is wrong")
+        case .unauthenticated:
+            Problem(
+                status: .unauthorized, code: "unauthenticated", detail: "A valid bearer token is required",
+                headers: [.wwwAuthenticate: "Bearer"])
+        case .invalidCredentials:
+            Problem(
+                status: .unauthorized, code: "invalid_credentials", detail: "The email or password is wrong",
+                headers: [.wwwAuthenticate: "Bearer"])
+        case .tooManyAttempts(let seconds):
+            Problem(
+                status: .tooManyRequests, code: "too_many_attempts", detail: "Too many failed logins; try again later",
+                headers: [.retryAfter: "\(seconds)"])
+        case .storeUnavailable:
+            Problem(
+                status: .serviceUnavailable, code: "store_unavailable", detail: "The database is unavailable; try again shortly",
+                headers: [.retryAfter: "5"])
+        }
+    }
+}
+
+extension ConflictReason {
+    /// A human sentence for the problem's `detail`.
+    var detail: String {
+        switch self {
+        case .emailTaken: "Another account uses this email address"
+        case .alreadyMember: "The user is already a member"
+        case .lastOwner: "A workspace needs at least one owner"
+        case .projectArchived: "The project is archived and read-only"
+        }
+    }
+}

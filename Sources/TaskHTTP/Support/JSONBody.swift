@@ -1,0 +1,147 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import TaskCore
+
+/// A request's JSON object body, read field by field. Every wrong field is collected, and `finish()` reports
+/// them all as one 422. Fields the route does not read (`id`, `is_admin`, `role` where not editable) are ignored.
+struct JSONBody {
+    private let fields: [String: JSONValue]
+    private var errors = FieldErrors()
+
+    /// Reads the body: at most 1 MiB (else 413), `application/json` (else 415), well-formed (else 400), an
+    /// object (else 422). An empty body reads as `{}`.
+    static func read(_ request: Request, context: TaskRequestContext) async throws -> JSONBody {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard buffer.readableBytes > 0 else { return JSONBody(fields: [:]) }
+        guard isJSON(request.headers[.contentType]) else {
+            throw Problem(status: .unsupportedMediaType, code: "unsupported_media_type", detail: "Send the body as application/json")
+        }
+        return try parse(Data(buffer.readableBytesView))
+    }
+
+    /// Parses JSON text into an object body.
+    static func parse(_ data: Data) throws -> JSONBody {
+        let value: JSONValue
+        do {
+            value = try JSONDecoder().decode(JSONValue.self, from: data)
+        } catch {
+            throw Problem.badRequest("The body is not well-formed JSON")
+        }
+        guard case .object(let fields) = value else {
+            throw Problem.invalid([FieldError(field: "body", message: "must be a JSON object")])
+        }
+        return JSONBody(fields: fields)
+    }
+
+    init(fields: [String: JSONValue]) {
+        self.fields = fields
+    }
+
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
+    }
+
+    /// Throws the collected field errors as a 422.
+    func finish() throws {
+        if !errors.isEmpty { throw Problem.invalid(errors.all) }
+    }
+
+    /// Whether the body has the field at all.
+    func contains(_ key: String) -> Bool { fields[key] != nil }
+
+    // MARK: Fields
+
+    /// A string field: absent leaves it unchanged, `null` clears it.
+    mutating func string(_ key: String) -> FieldPatch<String?> {
+        field(key, expected: "a string") { value in
+            if case .string(let text) = value { return text }
+            return nil
+        }
+    }
+
+    /// A string that must be present and not `null`.
+    mutating func requiredString(_ key: String) -> String {
+        required(key, string(key)) ?? ""
+    }
+
+    /// A boolean field.
+    mutating func bool(_ key: String) -> FieldPatch<Bool?> {
+        field(key, expected: "a boolean") { value in
+            if case .bool(let flag) = value { return flag }
+            return nil
+        }
+    }
+
+    /// An id field (a UUID string).
+    mutating func id<Kind>(_ key: String, as _: Kind.Type = Kind.self) -> FieldPatch<Identifier<Kind>?> {
+        field(key, expected: "a UUID") { value in
+            if case .string(let text) = value { return Identifier<Kind>(text) }
+            return nil
+        }
+    }
+
+    /// An RFC 3339 time stamp field.
+    mutating func date(_ key: String) -> FieldPatch<Date?> {
+        field(key, expected: "an RFC 3339 time stamp") { value in
+            if case .string(let text) = value { return Timestamp.parse(text) }
+            return nil
+        }
+    }
+
+    /// A field holding one of an enumeration's raw values.
+    mutating func choice<Value: RawRepresentable & CaseIterable & Sendable>(_ key: String, as _: Value.Type = Value.self) -> FieldPatch<Value?>
+    where Value.RawValue == String {
+        let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+        return field(key, expected: "one of \(names)") { value in
+            if case .string(let text) = value { return Value(rawValue: text) }
+            return nil
+        }
+    }
+
+    /// An array of strings.
+    mutating func strings(_ key: String) -> FieldPatch<[String]?> {
+        field(key, expected: "an array of strings") { value in
+            guard case .array(let items) = value else { return nil }
+            var texts: [String] = []
+            for item in items {
+                guard case .string(let text) = item else { return nil }
+                texts.append(text)
+            }
+            return texts
+        }
+    }
+
+    /// The value of a field that must be present and not `null`; records an error otherwise.
+    mutating func required<Value>(_ key: String, _ patch: FieldPatch<Value?>) -> Value? {
+        switch patch {
+        case .set(.some(let value)): return value
+        case .set(.none):
+            if !errors.all.contains(where: { $0.field == key }) { errors.add(key, "must not be null") }
+            return nil
+        case .unchanged:
+            if !errors.all.contains(where: { $0.field == key }) { errors.add(key, "is required") }
+            return nil
+        }
+    }
+
+    /// The value of an optional field: `nil` when absent or `null`.
+    func optional<Value>(_ patch: FieldPatch<Value?>) -> Value? {
+        if case .set(let value) = patch { return value }
+        return nil
+    }
+
+    private mutating func field<Value>(
+        _ key: String, expected: String, _ convert: (JSONValue) -> Value?
+    ) -> FieldPatch<Value?> {
+        guard let value = fields[key] else { return .unchanged }
+        if value == .null { return .set(nil) }
+        guard let converted = convert(value) else {
+            errors.add(key, "must be \(expected)")
+            return .unchanged
+        }
+        return .set(converted)
+    }
+}

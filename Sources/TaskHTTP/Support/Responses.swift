@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TaskCore
+
+/// Builders for the JSON responses of the API.
+enum Responses {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return encoder
+    }()
+
+    /// `status` with `value` as JSON.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// `201 Created` with the resource and a `Location` that reads it back.
+    static func created(_ value: some Encodable, location: String, headers: HTTPFields = [:]) throws -> Response {
+        var fields = headers
+        fields[.location] = location
+        return try json(value, status: .created, headers: fields)
+    }
+
+    /// `204 No Content`.
+    static func noContent() -> Response {
+        Response(status: .noContent)
+    }
+
+    /// A task with its `ETag`.
+    static func task(_ task: TaskItem, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
+        var fields: HTTPFields = [.eTag: "\"\(task.version)\""]
+        if let location { fields[.location] = location }
+        return try json(TaskDTO(task), status: status, headers: fields)
+    }
+
+    /// A page as `{"data": [...], "next_cursor": ...}`.
+    static func page<Item: Sendable, DTO: Encodable>(_ page: Page<Item>, _ transform: (Item) -> DTO) throws -> Response {
+        try json(ListDTO(data: page.items.map(transform), nextCursor: page.nextCursor))
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TaskAuth
+import TaskCore
+import TaskHTTP
+import TaskStore
+
+/// The composition root: builds the store, the hasher, the token services and the use cases, and wires them
+/// into the HTTP application and its background services.
+enum ApplicationBuilder {
+    /// The store the configuration names, and the service that runs its pool (PostgreSQL only).
+    static func makeStore(_ configuration: TaskdConfiguration, logger: Logger) -> (any DataStore, PostgresStore?) {
+        guard let url = configuration.databaseURL else { return (MemoryStore(), nil) }
+        let store = PostgresStore(url: url, maximumConnections: configuration.databasePoolSize, logger: logger)
+        return (store, store)
+    }
+
+    /// The use cases over `store`.
+    static func makeServices(_ configuration: TaskdConfiguration, store: any DataStore, logger: Logger) async throws -> TaskdServices {
+        let secret: String
+        if let configured = configuration.jwtSecret {
+            secret = configured
+        } else if configuration.databaseURL == nil {
+            secret = RandomRefreshTokens().mint().token + RandomRefreshTokens().mint().token
+            logger.warning("TASKD_JWT_SECRET is not set: using a random secret; tokens end when taskd stops")
+        } else {
+            throw ConfigurationError(
+                "TASKD_JWT_SECRET is required with DATABASE_URL, so that tokens stay valid across restarts and instances")
+        }
+        let tokens = try await JWTAccessTokens(secret: secret, lifetime: configuration.accessTokenLifetime)
+        let hasher = try CryptPasswordHasher(cost: configuration.bcryptCost)
+        var services = TaskdServices(store: store, hasher: hasher, accessTokens: tokens)
+        services.sessions.refreshLifetime = configuration.refreshTokenLifetime
+        services.sessions.addressThrottle = LoginThrottle(limit: configuration.loginAddressLimit)
+        return services
+    }
+
+    /// The HTTP application with every background service, ready for `runService()`.
+    static func makeApplication(
+        _ configuration: TaskdConfiguration, host: String, port: Int, logger: Logger
+    ) async throws -> some ApplicationProtocol {
+        let (store, postgres) = makeStore(configuration, logger: logger)
+        if postgres == nil {
+            logger.warning("DATABASE_URL is not set: using the in-memory store; all data is lost when taskd stops")
+        }
+        let services = try await makeServices(configuration, store: store, logger: logger)
+        let http = HTTPConfiguration(allowedOrigins: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies)
+        let (router, _) = buildRouter(services: services, configuration: http)
+        var background: [any Service] = []
+        if let postgres {
+            background.append(postgres)
+        }
+        background.append(ExpiredRecordsCleaner(sessions: services.sessions, logger: logger))
+        var application = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "taskd"),
+            services: background,
+            logger: logger
+        )
+        if let postgres, configuration.migrateOnStart {
+            application.beforeServerStarts {
+                let applied = try await postgres.migrate()
+                logger.info("schema is up to date", metadata: ["applied": "\(applied)"])
+            }
+        }
+        return application
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+
+/// `taskd serve`: runs the HTTP API until SIGTERM or SIGINT, then finishes requests in flight and stops.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Serve the HTTP API (the default command).",
+        discussion: TaskdConfiguration.environmentHelp)
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on.")
+    var port = 8080
+
+    func run() async throws {
+        let configuration = try TaskdConfiguration()
+        let logger = Logging.makeLogger(level: configuration.logLevel)
+        let application = try await ApplicationBuilder.makeApplication(configuration, host: host, port: port, logger: logger)
+        try await application.runService()
+    }
+}
+
+/// The process's logger.
+enum Logging {
+    static func makeLogger(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardOutput(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        var logger = Logger(label: "taskd")
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import TaskStore
+
+/// Settings read from the environment, checked once at start-up.
+struct TaskdConfiguration {
+    var databaseURL: DatabaseURL?
+    var jwtSecret: String?
+    var allowedOrigins: [String]
+    var trustedProxies: Set<String>
+    var logLevel: Logger.Level
+    var accessTokenLifetime: Duration
+    var refreshTokenLifetime: Duration
+    var bcryptCost: Int
+    var migrateOnStart: Bool
+    var loginAddressLimit: Int
+    var databasePoolSize: Int
+
+    static let environmentHelp = """
+        Configuration comes from the environment:
+          DATABASE_URL                postgres://user:password@host:port/db?sslmode=disable|require|verify-full
+                                      (unset: in-memory store, data is lost on restart)
+          TASKD_JWT_SECRET            HS256 secret, at least 32 bytes (required with DATABASE_URL)
+          TASKD_ALLOWED_ORIGINS       CORS origins, comma separated (* for any; default none)
+          TASKD_TRUSTED_PROXIES       proxy addresses whose X-Forwarded-For is believed, comma separated
+          TASKD_LOG_LEVEL             trace, debug, info (default), notice, warning, error, critical
+          TASKD_ACCESS_TOKEN_TTL      access token lifetime in seconds (default 1800)
+          TASKD_REFRESH_TOKEN_TTL     refresh token lifetime in seconds (default 2592000, 30 days)
+          TASKD_BCRYPT_COST           bcrypt cost of new password hashes, 4...31 (default 12)
+          TASKD_LOGIN_ADDRESS_LIMIT   failed logins per client address in 15 minutes (default 100)
+          TASKD_MIGRATE_ON_START      apply pending migrations when serve starts: true (default) or false
+          TASKD_DB_POOL_SIZE          PostgreSQL connections in the pool (default 20)
+        """
+
+    /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
+    init(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        func value(_ name: String) -> String? {
+            guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return text
+        }
+        func integer(_ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+            guard let text = value(name) else { return fallback }
+            guard let number = Int(text), range.contains(number) else {
+                throw ConfigurationError("\(name) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+        func list(_ name: String) -> [String] {
+            (value(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+
+        if let url = value("DATABASE_URL") {
+            do {
+                databaseURL = try DatabaseURL(url)
+            } catch let error as DatabaseURLError {
+                throw ConfigurationError("DATABASE_URL: \(error.description)")
+            }
+        }
+        jwtSecret = value("TASKD_JWT_SECRET")
+        if let secret = jwtSecret, secret.utf8.count < 32 {
+            throw ConfigurationError("TASKD_JWT_SECRET must be at least 32 bytes")
+        }
+        allowedOrigins = list("TASKD_ALLOWED_ORIGINS")
+        trustedProxies = Set(list("TASKD_TRUSTED_PROXIES"))
+        let levelName = value("TASKD_LOG_LEVEL")?.lowercased() ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ConfigurationError("TASKD_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+        }
+        logLevel = level
+        accessTokenLifetime = .seconds(try integer("TASKD_ACCESS_TOKEN_TTL", default: 1800, in: 60...86_400))
+        refreshTokenLifetime = .seconds(try integer("TASKD_REFRESH_TOKEN_TTL", default: 2_592_000, in: 300...31_536_000))
+        bcryptCost = try integer("TASKD_BCRYPT_COST", default: 12, in: 4...31)
+        loginAddressLimit = try integer("TASKD_LOGIN_ADDRESS_LIMIT", default: 100, in: 1...1_000_000)
+        databasePoolSize = try integer("TASKD_DB_POOL_SIZE", default: 20, in: 1...1000)
+        switch value("TASKD_MIGRATE_ON_START")?.lowercased() ?? "true" {
+        case "true", "1", "yes": migrateOnStart = true
+        case "false", "0", "no": migrateOnStart = false
+        default: throw ConfigurationError("TASKD_MIGRATE_ON_START must be true or false")
+        }
+    }
+}
+
+/// A setting that keeps taskd from starting.
+struct ConfigurationError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
