@@ -27,7 +27,19 @@ public struct AccountService: Sendable {
         let name = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
         try errors.throwIfAny()
         guard let address, let name else { throw DomainError.validation(errors.all) }
+        return try await register(address: address, password: password, name: name)
+    }
 
+    /// What is wrong with a registration's fields, without registering anything.
+    public static func registrationErrors(email: String, password: String, name: String) -> [FieldError] {
+        var errors = FieldErrors()
+        _ = try? errors.collect { try EmailAddress(email) }
+        PasswordRules.check(password, field: "password", into: &errors)
+        _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
+        return errors.all
+    }
+
+    private func register(address: EmailAddress, password: String, name: String) async throws -> User {
         let hash = try await hasher.hash(password)
         let at = now()
         let workspace = Workspace(id: ids.make(), name: Self.personalWorkspaceName, createdAt: at, updatedAt: at)

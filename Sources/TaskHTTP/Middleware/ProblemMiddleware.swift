@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import TaskCore
 
 /// Turns every error into a problem document: domain errors through `DomainError.problem`, Hummingbird's own
@@ -18,11 +19,15 @@ struct ProblemMiddleware: RouterMiddleware {
             return error.problem.response()
         } catch let error as HTTPError {
             return problem(for: error, request: request).response()
+        } catch is NIOTooManyBytesError {
+            return Self.bodyTooLarge.response()
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return Problem.internalError.response()
         }
     }
+
+    static let bodyTooLarge = Problem(status: .contentTooLarge, code: "body_too_large", detail: "The body is larger than 1 MiB")
 
     private func problem(for error: HTTPError, request: Request) -> Problem {
         switch error.status {
@@ -36,7 +41,7 @@ struct ProblemMiddleware: RouterMiddleware {
             }
             return DomainError.notFound(.route).problem
         case .contentTooLarge:
-            return Problem(status: .contentTooLarge, code: "body_too_large", detail: "The body is larger than 1 MiB")
+            return Self.bodyTooLarge
         case .badRequest:
             return Problem.badRequest(error.body ?? "The request is malformed")
         default:

@@ -12,7 +12,7 @@ extension RouteBuilder {
             var name = body.string("name")
             if !name.isSet, request.uri.path.hasSuffix("/signup") { name = body.string("username") }
             let nameText = body.required("name", name) ?? ""
-            try body.finish()
+            try body.finish(alongWith: AccountService.registrationErrors(email: email, password: password, name: nameText))
             let user = try await services.accounts.register(email: email, password: password, name: nameText)
             return try Responses.created(UserDTO(user), location: "/api/v1/users/me")
         }

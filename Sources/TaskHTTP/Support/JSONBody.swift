@@ -49,6 +49,14 @@ struct JSONBody {
         if !errors.isEmpty { throw Problem.invalid(errors.all) }
     }
 
+    /// When the body has faults, throws them with `more` (the domain's faults of the fields it could read), so
+    /// that a client learns every fault at once; does nothing when the body itself is fine.
+    func finish(alongWith more: [FieldError]) throws {
+        guard !errors.isEmpty else { return }
+        let reported = Set(errors.all.map(\.field))
+        throw Problem.invalid(errors.all + more.filter { !reported.contains($0.field) })
+    }
+
     /// Whether the body has the field at all.
     func contains(_ key: String) -> Bool { fields[key] != nil }
 

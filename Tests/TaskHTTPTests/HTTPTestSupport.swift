@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import TaskAuth
+import TaskCore
+import TaskHTTP
+import TaskTestSupport
+
+/// One API over a fresh store, with helpers that speak HTTP to it the way a client would.
+struct APIHarness: Sendable {
+    let services: TaskdServices
+    let application: Application<RouterResponder<TaskRequestContext>>
+    let routes: RouteTable
+
+    static let secret = String(repeating: "test-secret-", count: 4)
+
+    static func make(_ kind: StoreKind = .memory, configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"])) async throws -> APIHarness {
+        let store = try await kind.makeFreshStore()
+        let tokens = try await JWTAccessTokens(secret: secret)
+        let services = TaskdServices(store: store, hasher: PlainPasswordHasher(), accessTokens: tokens)
+        let (router, routes) = buildRouter(services: services, configuration: configuration)
+        return APIHarness(services: services, application: Application(router: router), routes: routes)
+    }
+
+    /// Runs `body` with a client of the router.
+    func run(_ body: @Sendable (APIClient) async throws -> Void) async throws {
+        try await application.test(.router) { client in
+            try await body(APIClient(client: client))
+        }
+    }
+}
+
+/// A response as a test reads it.
+struct APIResponse: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: Data
+
+    /// The body as a JSON object.
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: body) as? [String: Any]) ?? [:]
+    }
+
+    /// The `data` array of a list.
+    var items: [[String: Any]] {
+        json["data"] as? [[String: Any]] ?? []
+    }
+
+    /// A string field of the JSON body.
+    func string(_ key: String) -> String? { json[key] as? String }
+
+    /// The field names of a 422's `errors`.
+    var errorFields: [String] {
+        (json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String }
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// Sends requests as a client would.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+
+    @discardableResult
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
+        headers: HTTPFields = [:], body: ByteBuffer? = nil
+    ) async throws -> APIResponse {
+        var fields = headers
+        if let token { fields[.authorization] = "Bearer \(token)" }
+        var payload = body
+        if let json {
+            if fields[.contentType] == nil { fields[.contentType] = "application/json" }
+            payload = ByteBuffer(string: json)
+        }
+        return try await client.execute(uri: uri, method: method, headers: fields, body: payload) { response in
+            APIResponse(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+        }
+    }
+
+    /// Registers `name@example.com` and logs in; returns the access token and the user id.
+    func signUp(_ name: String) async throws -> (token: String, id: String) {
+        let registered = try await send(
+            .post, "/api/v1/auth/register", json: #"{"email":"\#(name)@example.com","password":"password-\#(name)","name":"\#(name)"}"#)
+        let login = try await send(.post, "/api/v1/auth/login", json: #"{"email":"\#(name)@example.com","password":"password-\#(name)"}"#)
+        return (login.string("access_token") ?? "", registered.string("id") ?? "")
+    }
+}

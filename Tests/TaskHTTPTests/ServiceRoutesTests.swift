@@ -1,0 +1,83 @@
+import Foundation
+import HTTPTypes
+import Testing
+import TaskHTTP
+import TaskTestSupport
+
+@Suite("HTTP: service routes, observability, CORS, the OpenAPI document")
+struct ServiceRoutesTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("/, /health, /health/ready, /metrics, /openapi.yaml and /docs answer without a token")
+    func serviceRoutes() async throws {
+        try await APIHarness.make().run { api in
+            let root = try await api.send(.get, "/")
+            #expect(root.string("name") == "taskd" && root.string("version") != nil)
+            #expect(try await api.send(.get, "/health").string("status") == "ok")
+            #expect(try await api.send(.get, "/health/ready").status == .ok)
+            _ = try await api.send(.get, "/api/v1/tasks")
+            let metrics = try await api.send(.get, "/metrics")
+            #expect(metrics.text.contains("http_requests_total") && metrics.text.contains("route=\"/api/v1/tasks\""))
+            let document = try await api.send(.get, "/openapi.yaml")
+            #expect(document.text.hasPrefix("openapi: 3.1.0"))
+            let docs = try await api.send(.get, "/docs")
+            #expect(docs.text.contains("/api/v1/tasks/{id}/complete") && !docs.text.contains("http://") || docs.text.contains("127.0.0.1"))
+            #expect(!docs.text.contains("<script src") && !docs.text.contains("https://"))
+        }
+    }
+
+    @Test("a request id is taken from X-Request-ID or made, and echoed")
+    func requestID() async throws {
+        try await APIHarness.make().run { api in
+            let given = try await api.send(.get, "/health", headers: [.init("X-Request-ID")!: "abc-123"])
+            #expect(given.headers[.init("X-Request-ID")!] == "abc-123")
+            let made = try await api.send(.get, "/health")
+            #expect((made.headers[.init("X-Request-ID")!] ?? "").count == 36)
+        }
+    }
+
+    @Test("CORS: an allowed origin's preflight is answered; another origin gets no CORS headers")
+    func cors() async throws {
+        try await APIHarness.make().run { api in
+            let preflight = try await api.send(
+                .options, "/api/v1/tasks",
+                headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "POST"])
+            #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowOrigin] == "https://app.example.com")
+            #expect(preflight.headers[.accessControlAllowMethods]?.contains("PATCH") == true)
+            let other = try await api.send(.get, "/health", headers: [.origin: "https://evil.example.com"])
+            #expect(other.headers[.accessControlAllowOrigin] == nil)
+        }
+    }
+
+    @Test("every route of the router is in docs/openapi.yaml, and every operation there is a route")
+    func documentMatchesRouter() async throws {
+        let harness = try await APIHarness.make()
+        let document = try String(contentsOf: Self.root.appending(path: "docs/openapi.yaml"), encoding: .utf8)
+        var documented: Set<String> = []
+        var path: String?
+        var inPaths = false
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line == "paths:" { inPaths = true; continue }
+            guard inPaths else { continue }
+            if !line.isEmpty && !line.hasPrefix(" ") { break }
+            if line.hasPrefix("  /") && !line.hasPrefix("   ") && line.hasSuffix(":") {
+                path = String(line.dropFirst(2).dropLast())
+            } else if let path, let method = ["get", "post", "put", "patch", "delete"].first(where: { line == "    \($0):" }) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        let served = Set(harness.routes.entries.map { "\($0.method.rawValue) \($0.path)" })
+        #expect(served.subtracting(documented).isEmpty, "served but not documented")
+        #expect(documented.subtracting(served).isEmpty, "documented but not served")
+        #expect(served.count > 50)
+    }
+
+    @Test("the document taskd serves is docs/openapi.yaml (run scripts/embed-openapi after editing it)")
+    func embeddedDocumentIsCurrent() async throws {
+        let document = try String(contentsOf: Self.root.appending(path: "docs/openapi.yaml"), encoding: .utf8)
+        try await APIHarness.make().run { api in
+            let served = try await api.send(.get, "/openapi.yaml")
+            #expect(served.text.trimmingCharacters(in: .newlines) == document.trimmingCharacters(in: .newlines))
+        }
+    }
+}
