@@ -12,7 +12,7 @@ struct ExpiredRecordsCleaner: Service {
         let sessions = sessions
         let logger = logger
         let interval = interval
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
                     try await sessions.removeExpiredRecords()
