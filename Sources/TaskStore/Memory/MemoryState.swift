@@ -1,18 +1,23 @@
 import Foundation
+import HashTreeCollections
 import TaskCore
 
-/// Every row of the in-memory store. A value: a transaction copies it to roll back.
+/// Every row of the in-memory store. A value: a transaction keeps the state it started from to roll back.
+///
+/// The tables are persistent hash tries (`TreeDictionary`): keeping the old state costs nothing, and a write
+/// copies O(log n) nodes instead of the whole table, so a write stays cheap however many rows there are.
 struct MemoryState: Sendable {
-    var users: [UserID: User] = [:]
-    var userIDsByEmail: [String: UserID] = [:]
-    var workspaces: [WorkspaceID: Workspace] = [:]
-    var workspaceMembers: [WorkspaceID: [UserID: WorkspaceMember]] = [:]
-    var projects: [ProjectID: Project] = [:]
-    var projectMembers: [ProjectID: [UserID: ProjectMember]] = [:]
-    var tasks: [TaskID: TaskItem] = [:]
-    var comments: [CommentID: Comment] = [:]
-    var events: [SequencedEvent] = []
+    var users: TreeDictionary<UserID, User> = [:]
+    var userIDsByEmail: TreeDictionary<String, UserID> = [:]
+    var workspaces: TreeDictionary<WorkspaceID, Workspace> = [:]
+    var workspaceMembers: TreeDictionary<WorkspaceID, [UserID: WorkspaceMember]> = [:]
+    var projects: TreeDictionary<ProjectID, Project> = [:]
+    var projectMembers: TreeDictionary<ProjectID, [UserID: ProjectMember]> = [:]
+    var tasks: TreeDictionary<TaskID, TaskItem> = [:]
+    var comments: TreeDictionary<CommentID, Comment> = [:]
+    /// Each task's events in append order.
+    var eventsByTask: TreeDictionary<TaskID, [SequencedEvent]> = [:]
     var nextEventSequence = 1
-    var refreshTokens: [String: RefreshTokenRecord] = [:]
-    var loginFailures: [String: [Date]] = [:]
+    var refreshTokens: TreeDictionary<String, RefreshTokenRecord> = [:]
+    var loginFailures: TreeDictionary<String, [Date]> = [:]
 }

@@ -30,7 +30,7 @@ extension MemoryTransaction {
     func appendEvents(_ events: [ActivityEvent]) async throws {
         await write { state in
             for event in events {
-                state.events.append(SequencedEvent(event: event, sequence: state.nextEventSequence))
+                state.eventsByTask[event.taskID, default: []].append(SequencedEvent(event: event, sequence: state.nextEventSequence))
                 state.nextEventSequence += 1
             }
         }
@@ -40,7 +40,7 @@ extension MemoryTransaction {
         await read { state in
             var sequenceAfter = 0
             if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
-            return Array(state.events.lazy.filter { $0.event.taskID == taskID && $0.sequence > sequenceAfter }.prefix(limit))
+            return Array((state.eventsByTask[taskID] ?? []).lazy.filter { $0.sequence > sequenceAfter }.prefix(limit))
         }
     }
 }

@@ -26,7 +26,7 @@ extension MemoryTransaction {
             }
             state.tasks = state.tasks.filter { $0.value.workspaceID != id }
             state.comments = state.comments.filter { $0.value.workspaceID != id }
-            state.events.removeAll { $0.event.workspaceID == id }
+            state.eventsByTask = state.eventsByTask.filter { $0.value.first?.event.workspaceID != id }
         }
     }
 
