@@ -6,9 +6,16 @@ extension StoreTransaction {
         return AccessPolicy.effectiveWorkspaceRole(membership: membership?.role, isSystemAdmin: caller.isSystemAdmin)
     }
 
-    /// The caller's effective role in a project, or `nil`.
-    func projectRole(of caller: Caller, in project: Project) async throws -> ProjectRole? {
-        let workspaceRole = try await workspaceRole(of: caller, in: project.workspaceID)
+    /// The caller's effective role in a project, or `nil`. Pass `workspaceRole` when it is known already.
+    func projectRole(
+        of caller: Caller, in project: Project, workspaceRole known: WorkspaceRole?? = nil
+    ) async throws -> ProjectRole? {
+        let workspaceRole: WorkspaceRole?
+        if let known {
+            workspaceRole = known
+        } else {
+            workspaceRole = try await self.workspaceRole(of: caller, in: project.workspaceID)
+        }
         guard workspaceRole != nil else { return nil }
         let explicit = try await projectMember(project.id, caller.id)
         return AccessPolicy.effectiveProjectRole(
@@ -39,7 +46,9 @@ extension StoreTransaction {
         var projectRole: ProjectRole?
         if let projectID = task.projectID {
             project = try await self.project(projectID)
-            if let project { projectRole = try await self.projectRole(of: caller, in: project) }
+            if let project {
+                projectRole = try await self.projectRole(of: caller, in: project, workspaceRole: .some(workspaceRole))
+            }
         }
         let permissions = AccessPolicy.taskPermissions(
             for: task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)

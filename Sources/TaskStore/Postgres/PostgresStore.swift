@@ -71,13 +71,13 @@ public final class PostgresStore: DataStore, Service {
         while true {
             do {
                 return try await withLeasedConnection { connection in
-                    try await connection.query("BEGIN", logger: self.logger)
+                    let transaction = PostgresTransaction(connection: connection, logger: self.logger)
                     do {
-                        let result = try await work(PostgresTransaction(connection: connection, logger: self.logger))
-                        try await connection.query("COMMIT", logger: self.logger)
+                        let result = try await work(transaction)
+                        if transaction.hasBegun { try await connection.query("COMMIT", logger: self.logger) }
                         return result
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: self.logger)
+                        if transaction.hasBegun { _ = try? await connection.query("ROLLBACK", logger: self.logger) }
                         throw error
                     }
                 }
@@ -128,10 +128,4 @@ public final class PostgresStore: DataStore, Service {
 }
 
 /// Whether a connection was leased; set once by the leasing task, read by the watchdog.
-final class LeaseFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-
-    func set() { value.store(true, ordering: .releasing) }
-
-    var isSet: Bool { value.load(ordering: .acquiring) }
-}
+typealias LeaseFlag = TransactionFlag

@@ -89,7 +89,8 @@ extension PostgresTransaction {
     }
 
     func lockOwners(of workspaceID: WorkspaceID) async throws -> [UserID] {
-        try await rows("""
+        try await beginIfNeeded()
+        return try await rows("""
             SELECT user_id FROM workspace_members WHERE workspace_id = \(workspaceID.uuid) AND role = 'owner'
             ORDER BY user_id FOR UPDATE
             """

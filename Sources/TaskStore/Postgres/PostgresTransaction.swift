@@ -1,21 +1,40 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import TaskCore
 
-/// A transaction of `PostgresStore`: every read and write runs on the one leased connection, between `BEGIN`
-/// and `COMMIT`. Every value is a bound parameter; no SQL is built from user text.
+/// A transaction of `PostgresStore`: every read and write runs on the one leased connection. Every value is a
+/// bound parameter; no SQL is built from user text.
+///
+/// `BEGIN` is sent just before the first write or locking read, and `COMMIT` only when it was sent. Under READ
+/// COMMITTED every statement reads the latest committed rows whether or not a transaction is open, so reads
+/// before the first write see exactly what they would inside one; a use case that only reads then costs one round
+/// trip per query instead of two more for `BEGIN` and `COMMIT`.
 struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    let opened = TransactionFlag()
 
-    /// Runs a statement, discarding rows.
+    /// Whether `BEGIN` was sent.
+    var hasBegun: Bool { opened.isSet }
+
+    /// Sends `BEGIN` unless it was sent already.
+    func beginIfNeeded() async throws {
+        guard !opened.isSet else { return }
+        try await connection.query("BEGIN", logger: logger)
+        opened.set()
+    }
+
+    /// Runs a statement that writes, discarding rows.
     func execute(_ query: PostgresQuery) async throws {
+        try await beginIfNeeded()
         try await connection.query(query, logger: logger)
     }
 
-    /// Runs a statement and returns how many rows it changed.
+    /// Runs a statement that writes and returns how many rows it changed.
     func changedRows(_ query: PostgresQuery) async throws -> Int {
+        try await beginIfNeeded()
         var count = 0
         for try await _ in try await connection.query(query + " RETURNING 1", logger: logger) { count += 1 }
         return count
@@ -29,6 +48,15 @@ struct PostgresTransaction: StoreTransaction {
         }
         return result
     }
+}
+
+/// Whether a transaction's `BEGIN` was sent; a transaction runs on one task at a time.
+final class TransactionFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 extension PostgresQuery {
