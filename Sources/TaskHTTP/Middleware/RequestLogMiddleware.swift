@@ -11,18 +11,16 @@ struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = TaskRequestContext
     let metrics: HTTPMetrics
 
-    static let requestIDHeader = HTTPField.Name("X-Request-ID")!
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let given = request.headers[Self.requestIDHeader] ?? ""
+        let given = request.headers[.requestID] ?? ""
         let isSane = (1...128).contains(given.count) && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
         context.requestID = isSane ? given : UUID().uuidString.lowercased()
         context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         let started = ContinuousClock.now
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
-        response.headers[Self.requestIDHeader] = context.requestID
+        response.headers[.requestID] = context.requestID
         let route = context.endpointPath ?? "unmatched"
         context.logger.info(
             "request",

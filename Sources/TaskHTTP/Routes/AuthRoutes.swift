@@ -89,7 +89,7 @@ enum ClientAddress {
     /// not itself a trusted proxy.
     static func resolve(_ request: Request, _ context: TaskRequestContext, trustedProxies: Set<String>) -> String? {
         guard let peer = context.peerAddress else { return nil }
-        guard trustedProxies.contains(peer), let forwarded = request.headers[.init("X-Forwarded-For")!] else { return peer }
+        guard trustedProxies.contains(peer), let forwarded = request.headers[.forwardedFor] else { return peer }
         let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         return hops.last(where: { !trustedProxies.contains($0) }) ?? peer
     }

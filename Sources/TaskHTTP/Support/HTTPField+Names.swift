@@ -1,0 +1,14 @@
+import HTTPTypes
+
+extension HTTPField.Name {
+    /// `X-Request-ID`: the id of a request, taken from the client or made, and echoed.
+    static let requestID = token("X-Request-ID")
+    /// `X-Forwarded-For`: the client addresses a proxy saw.
+    static let forwardedFor = token("X-Forwarded-For")
+
+    /// A field name from a literal made of token characters, which `HTTPField.Name` always accepts; the
+    /// fallback only keeps the initialiser free of a force unwrap.
+    private static func token(_ name: String) -> HTTPField.Name {
+        HTTPField.Name(name) ?? .via
+    }
+}
