@@ -48,6 +48,30 @@ struct ErrorHandlingTests {
         }
     }
 
+    @Test("null for a field that cannot be cleared is 422 naming it; leaving the field out changes nothing")
+    func nullFields() async throws {
+        try await APIHarness.make().run { api in
+            let (token, _) = try await api.signUp("alice")
+            let me = try await api.send(.patch, "/api/v1/users/me", token: token, json: #"{"name":null,"email":null}"#)
+            #expect(me.status == .unprocessableContent && Set(me.errorFields) == ["name", "email"])
+            let workspace = try await api.send(.post, "/api/v1/workspaces", token: token, json: #"{"name":"Acme"}"#)
+            let id = try #require(workspace.string("id"))
+            let rename = try await api.send(.patch, "/api/v1/workspaces/\(id)", token: token, json: #"{"name":null}"#)
+            #expect(rename.status == .unprocessableContent && rename.errorFields == ["name"])
+            let unchanged = try await api.send(.patch, "/api/v1/workspaces/\(id)", token: token, json: "{}")
+            #expect(unchanged.status == .ok && unchanged.string("name") == "Acme")
+            let project = try await api.send(.post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(id)","name":"P"}"#)
+            let projectID = try #require(project.string("id"))
+            let nulls = try await api.send(
+                .patch, "/api/v1/projects/\(projectID)", token: token, json: #"{"name":null,"visibility":null,"archived":null}"#)
+            #expect(nulls.status == .unprocessableContent && Set(nulls.errorFields) == ["name", "visibility", "archived"])
+            let task = try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#)
+            let taskID = try #require(task.string("id"))
+            let complete = try await api.send(.patch, "/api/v1/tasks/\(taskID)/complete", token: token, json: #"{"completed":null}"#)
+            #expect(complete.status == .unprocessableContent && complete.errorFields == ["completed"])
+        }
+    }
+
     @Test("bad query values are 422 naming the parameter")
     func queries() async throws {
         try await APIHarness.make().run { api in

@@ -37,17 +37,11 @@ extension RouteBuilder {
         authenticated(.patch, "/api/v1/projects/{id}") { request, context in
             let id: ProjectID = try context.pathID("id", .project)
             var body = try await JSONBody.read(request, context: context)
-            let name = body.string("name")
-            let description = body.string("description")
-            let visibility = body.choice("visibility", as: ProjectVisibility.self)
-            let archived = body.bool("archived")
-            for (key, isNull) in [("name", name == .set(nil)), ("visibility", visibility == .set(nil)), ("archived", archived == .set(nil))] where isNull {
-                _ = body.required(key, FieldPatch<String?>.set(nil))
-            }
-            try body.finish()
             let patch = ProjectPatch(
-                name: name.map { $0 ?? "" }, description: description, visibility: visibility.map { $0 ?? .workspace },
-                isArchived: archived.map { $0 ?? false })
+                name: body.nonNull("name", body.string("name")), description: body.string("description"),
+                visibility: body.nonNull("visibility", body.choice("visibility")),
+                isArchived: body.nonNull("archived", body.bool("archived")))
+            try body.finish()
             return try Responses.json(ProjectDTO(try await services.projects.update(try context.requireCaller(), id: id, patch)))
         }
 

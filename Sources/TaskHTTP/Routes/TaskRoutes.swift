@@ -137,11 +137,10 @@ enum TaskBodies {
     static func complete(_ request: Request, _ context: TaskRequestContext, services: TaskdServices) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
         var body = try await JSONBody.read(request, context: context)
-        let completed = body.bool("completed")
-        if case .set(nil) = completed { _ = body.required("completed", completed) }
+        let completed = body.nonNull("completed", body.bool("completed"))
         try body.finish()
         let task = try await services.tasks.complete(
-            try context.requireCaller(), id: id, completed: body.optional(completed) ?? true,
+            try context.requireCaller(), id: id, completed: body.value(completed) ?? true,
             expectedVersion: expectedVersion(request))
         return try Responses.task(task)
     }

@@ -10,13 +10,11 @@ extension RouteBuilder {
 
         authenticated(.patch, "/api/v1/users/me") { request, context in
             var body = try await JSONBody.read(request, context: context)
-            let name = body.string("name")
-            let email = body.string("email")
-            if case .set(nil) = name { _ = body.required("name", name) }
-            if case .set(nil) = email { _ = body.required("email", email) }
+            let name = body.nonNull("name", body.string("name"))
+            let email = body.nonNull("email", body.string("email"))
             try body.finish()
             let user = try await services.accounts.updateMe(
-                try context.requireCaller(), name: body.optional(name), email: body.optional(email))
+                try context.requireCaller(), name: body.value(name), email: body.value(email))
             return try Responses.json(UserDTO(user))
         }
 
@@ -47,15 +45,12 @@ extension RouteBuilder {
             let caller = try context.requireAdministrator()
             let id: UserID = try context.pathID("id", .user)
             var body = try await JSONBody.read(request, context: context)
-            let name = body.string("name")
-            let isAdmin = body.bool("is_admin")
-            let isDisabled = body.bool("disabled")
-            for (key, isNull) in [("name", name == .set(nil)), ("is_admin", isAdmin == .set(nil)), ("disabled", isDisabled == .set(nil))] where isNull {
-                _ = body.required(key, FieldPatch<String?>.set(nil))
-            }
+            let name = body.nonNull("name", body.string("name"))
+            let isAdmin = body.nonNull("is_admin", body.bool("is_admin"))
+            let isDisabled = body.nonNull("disabled", body.bool("disabled"))
             try body.finish()
             let user = try await services.admin.updateUser(
-                caller, id: id, name: body.optional(name), isAdmin: body.optional(isAdmin), isDisabled: body.optional(isDisabled))
+                caller, id: id, name: body.value(name), isAdmin: body.value(isAdmin), isDisabled: body.value(isDisabled))
             return try Responses.json(UserDTO(user))
         }
 

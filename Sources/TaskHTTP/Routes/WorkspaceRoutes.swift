@@ -28,11 +28,10 @@ extension RouteBuilder {
         authenticated(.patch, "/api/v1/workspaces/{id}") { request, context in
             let id: WorkspaceID = try context.pathID("id", .workspace)
             var body = try await JSONBody.read(request, context: context)
-            let name = body.string("name")
-            if case .set(nil) = name { _ = body.required("name", name) }
+            let name = body.nonNull("name", body.string("name"))
             try body.finish()
             let caller = try context.requireCaller()
-            guard let newName = body.optional(name) else {
+            guard let newName = body.value(name) else {
                 return try Responses.json(WorkspaceDTO(try await services.workspaces.workspace(caller, id: id)))
             }
             return try Responses.json(WorkspaceDTO(try await services.workspaces.rename(caller, id: id, name: newName)))

@@ -57,9 +57,6 @@ struct JSONBody {
         throw Problem.invalid(errors.all + more.filter { !reported.contains($0.field) })
     }
 
-    /// Whether the body has the field at all.
-    func contains(_ key: String) -> Bool { fields[key] != nil }
-
     // MARK: Fields
 
     /// A string field: absent leaves it unchanged, `null` clears it.
@@ -133,6 +130,25 @@ struct JSONBody {
             if !errors.all.contains(where: { $0.field == key }) { errors.add(key, "is required") }
             return nil
         }
+    }
+
+    /// A field that may be left out but not set to `null`: records "must not be null" for `null`.
+    mutating func nonNull<Value>(_ key: String, _ patch: FieldPatch<Value?>) -> FieldPatch<Value> {
+        switch patch {
+        case .unchanged:
+            return .unchanged
+        case .set(.some(let value)):
+            return .set(value)
+        case .set(.none):
+            errors.add(key, "must not be null")
+            return .unchanged
+        }
+    }
+
+    /// The value a patch sets, or `nil` when it leaves the field unchanged.
+    func value<Value>(_ patch: FieldPatch<Value>) -> Value? {
+        if case .set(let value) = patch { return value }
+        return nil
     }
 
     /// The value of an optional field: `nil` when absent or `null`.

@@ -100,7 +100,7 @@ public final class PostgresStore: DataStore, Service {
     private func withLeasedConnection<Result: Sendable>(
         _ body: @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        let leased = LeaseFlag()
+        let leased = TransactionFlag()
         let timeout = leaseTimeout
         return try await withoutActuallyEscaping(body) { body in
             try await withThrowingTaskGroup(of: Result?.self) { group in
@@ -126,6 +126,3 @@ public final class PostgresStore: DataStore, Service {
         }
     }
 }
-
-/// Whether a connection was leased; set once by the leasing task, read by the watchdog.
-typealias LeaseFlag = TransactionFlag

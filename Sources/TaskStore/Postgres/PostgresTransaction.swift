@@ -50,7 +50,8 @@ struct PostgresTransaction: StoreTransaction {
     }
 }
 
-/// Whether a transaction's `BEGIN` was sent; a transaction runs on one task at a time.
+/// A flag set once and read from other tasks: whether a transaction's `BEGIN` was sent, or whether a connection
+/// was leased before the lease timeout.
 final class TransactionFlag: Sendable {
     private let value = Atomic<Bool>(false)
 
