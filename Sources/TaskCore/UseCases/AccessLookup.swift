@@ -32,28 +32,31 @@ extension StoreTransaction {
 
     /// The project and the caller's role in it. - Throws: `.notFound(.project)` unless the caller sees it.
     func visibleProject(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole) {
-        guard let project = try await project(id), let role = try await projectRole(of: caller, in: project),
+        guard let facts = try await projectAccess(id, for: caller.id) else { throw DomainError.notFound(.project) }
+        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
+            membership: facts.workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
+        guard
+            let role = AccessPolicy.effectiveProjectRole(
+                workspaceRole: workspaceRole, projectMemberRole: facts.projectMemberRole,
+                visibility: facts.project.visibility),
             AccessPolicy.canViewProject(role)
         else { throw DomainError.notFound(.project) }
-        return (project, role)
+        return (facts.project, role)
     }
 
     /// The task, its project and what the caller may do with it. - Throws: `.notFound(.task)` unless visible.
     func visibleTask(_ id: TaskID, for caller: Caller) async throws -> VisibleTask {
-        guard let task = try await task(id) else { throw DomainError.notFound(.task) }
-        let workspaceRole = try await workspaceRole(of: caller, in: task.workspaceID)
-        var project: Project?
-        var projectRole: ProjectRole?
-        if let projectID = task.projectID {
-            project = try await self.project(projectID)
-            if let project {
-                projectRole = try await self.projectRole(of: caller, in: project, workspaceRole: .some(workspaceRole))
-            }
+        guard let facts = try await taskAccess(id, for: caller.id) else { throw DomainError.notFound(.task) }
+        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
+            membership: facts.workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
+        let projectRole = facts.project.flatMap { project in
+            AccessPolicy.effectiveProjectRole(
+                workspaceRole: workspaceRole, projectMemberRole: facts.projectMemberRole, visibility: project.visibility)
         }
         let permissions = AccessPolicy.taskPermissions(
-            for: task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)
+            for: facts.task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)
         guard permissions.canView else { throw DomainError.notFound(.task) }
-        return VisibleTask(task: task, project: project, permissions: permissions)
+        return VisibleTask(task: facts.task, project: facts.project, permissions: permissions)
     }
 
     /// What the caller can see, for list queries.

@@ -53,6 +53,25 @@ enum PostgresRows {
             createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
     }
 
+    static let projectColumnCount = 8
+
+    /// A project from the cells of `projectColumns` of an outer join: `nil` when the join found none.
+    static func optionalProject(_ cells: ArraySlice<PostgresCell>) throws -> Project? {
+        var cell = cells.makeIterator()
+        func next<Value: PostgresDecodable>(_: Value.Type) throws -> Value {
+            guard let value = cell.next() else { throw PostgresDecodingFailure(column: "project") }
+            return try value.decode(Value.self)
+        }
+        guard let id = try next(UUID?.self) else { return nil }
+        let workspaceID = try next(UUID.self), name = try next(String.self), description = try next(String.self)
+        let visibility = try next(String.self), isArchived = try next(Bool.self)
+        let created = try next(Date.self), updated = try next(Date.self)
+        return Project(
+            id: ProjectID(id), workspaceID: WorkspaceID(workspaceID), name: name, description: description,
+            visibility: try decodeEnum(ProjectVisibility.self, visibility), isArchived: isArchived,
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+    }
+
     static let projectMemberColumns = "project_id, workspace_id, user_id, role, added_at"
 
     static func projectMember(_ row: PostgresRow) throws -> ProjectMember {
@@ -66,6 +85,8 @@ enum PostgresRows {
         t.id, t.workspace_id, t.project_id, t.parent_id, t.title, t.description, t.status, t.completed_at, t.priority, \
         t.assignee_id, t.owner_id, t.due_date, t.start_date, t.tags, t.created_at, t.updated_at, t.version
         """
+
+    static let taskColumnCount = 17
 
     static func task(_ row: PostgresRow) throws -> TaskItem {
         let (
@@ -106,6 +127,12 @@ enum PostgresRows {
             kind: try decodeEnum(ActivityEventKind.self, kind), at: at.truncatedToMilliseconds,
             changes: try JSONDecoder().decode(ActivityChanges.self, from: Data(changes.utf8)))
         return SequencedEvent(event: event, sequence: Int(sequence))
+    }
+
+    /// A role or other enumeration from a cell that an outer join may leave `NULL`.
+    static func optionalEnum<Value: RawRepresentable>(_: Value.Type, _ cell: PostgresCell) throws -> Value?
+    where Value.RawValue == String {
+        try cell.decode(String?.self).map { try decodeEnum(Value.self, $0) }
     }
 
     static func decodeEnum<Value: RawRepresentable>(_: Value.Type, _ raw: String) throws -> Value where Value.RawValue == String {

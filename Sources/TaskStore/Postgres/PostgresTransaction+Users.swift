@@ -4,7 +4,7 @@ import TaskCore
 
 extension PostgresTransaction {
     func user(_ id: UserID) async throws -> User? {
-        try await rows(PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1", binds: binds(id.uuid)), PostgresRows.user).first
+        try await rows(UserByIDStatement(id: id.uuid)).first
     }
 
     func user(email: EmailAddress) async throws -> User? {
@@ -52,4 +52,22 @@ func binds<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> PostgresBindi
     var bindings = PostgresBindings()
     bindings.append(value)
     return bindings
+}
+
+/// A user by id, prepared: every authenticated request reads its caller with it.
+struct UserByIDStatement: PostgresPreparedStatement {
+    static let sql = "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1"
+    static let bindingDataTypes: [PostgresDataType] = [.uuid]
+
+    var id: UUID
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> User {
+        try PostgresRows.user(row)
+    }
 }

@@ -50,6 +50,15 @@ struct PostgresTransaction: StoreTransaction {
     }
 }
 
+extension PostgresTransaction {
+    /// Runs a prepared statement (parsed once per connection) and returns its decoded rows.
+    func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        var result: [Statement.Row] = []
+        for try await row in try await connection.execute(statement, logger: logger) { result.append(row) }
+        return result
+    }
+}
+
 /// A flag set once and read from other tasks: whether a transaction's `BEGIN` was sent, or whether a connection
 /// was leased before the lease timeout.
 final class TransactionFlag: Sendable {

@@ -1,0 +1,76 @@
+/// Reads that fetch a record together with the memberships that decide what one user may do with it.
+///
+/// The use cases need both on nearly every request, so a store that can join them (PostgreSQL) answers each in
+/// one query. The default implementation on `StoreTransaction` asks the other stores one by one; both give the
+/// same answer, which the store conformance suite checks.
+public protocol AccessFactStore: Sendable {
+    /// The task with `id`, its project and `userID`'s memberships in the task's workspace and project; `nil`
+    /// when there is no such task.
+    func taskAccess(_ id: TaskID, for userID: UserID) async throws -> TaskAccessFacts?
+    /// The project with `id` and `userID`'s memberships in it and in its workspace; `nil` when there is no such
+    /// project.
+    func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts?
+}
+
+/// A task, its project, and one user's stored memberships around it. Facts only: `AccessPolicy` turns them into
+/// permissions.
+public struct TaskAccessFacts: Sendable, Equatable {
+    /// The task.
+    public var task: TaskItem
+    /// The task's project; `nil` for a task outside projects.
+    public var project: Project?
+    /// The user's stored role in the task's workspace, or `nil` when the user does not belong.
+    public var workspaceMemberRole: WorkspaceRole?
+    /// The user's explicit role in the task's project, or `nil`.
+    public var projectMemberRole: ProjectRole?
+
+    /// Creates the facts.
+    public init(task: TaskItem, project: Project?, workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?) {
+        self.task = task
+        self.project = project
+        self.workspaceMemberRole = workspaceMemberRole
+        self.projectMemberRole = projectMemberRole
+    }
+}
+
+/// A project and one user's stored memberships around it.
+public struct ProjectAccessFacts: Sendable, Equatable {
+    /// The project.
+    public var project: Project
+    /// The user's stored role in the project's workspace, or `nil` when the user does not belong.
+    public var workspaceMemberRole: WorkspaceRole?
+    /// The user's explicit role in the project, or `nil`.
+    public var projectMemberRole: ProjectRole?
+
+    /// Creates the facts.
+    public init(project: Project, workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?) {
+        self.project = project
+        self.workspaceMemberRole = workspaceMemberRole
+        self.projectMemberRole = projectMemberRole
+    }
+}
+
+extension StoreTransaction {
+    /// Gathers the facts with one read per record.
+    public func taskAccess(_ id: TaskID, for userID: UserID) async throws -> TaskAccessFacts? {
+        guard let task = try await task(id) else { return nil }
+        let workspaceMember = try await workspaceMember(task.workspaceID, userID)
+        var project: Project?
+        var projectMember: ProjectMember?
+        if let projectID = task.projectID {
+            project = try await self.project(projectID)
+            projectMember = try await self.projectMember(projectID, userID)
+        }
+        return TaskAccessFacts(
+            task: task, project: project, workspaceMemberRole: workspaceMember?.role, projectMemberRole: projectMember?.role)
+    }
+
+    /// Gathers the facts with one read per record.
+    public func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
+        guard let project = try await project(id) else { return nil }
+        let workspaceMember = try await workspaceMember(project.workspaceID, userID)
+        let projectMember = try await projectMember(id, userID)
+        return ProjectAccessFacts(
+            project: project, workspaceMemberRole: workspaceMember?.role, projectMemberRole: projectMember?.role)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TaskCore
+import TaskTestSupport
+
+/// The joined reads behind every request that names a task or a project: each store must report the same stored
+/// memberships that the one-by-one reads report.
+@Suite("Store conformance: access facts")
+struct AccessFactConformanceTests {
+    /// Alice owns the workspace and created the project (so she is its admin), Bob is a member with an explicit `viewer` role on the private project, Carol is a
+    /// guest with no project role, and Dave belongs to another workspace.
+    struct Scene {
+        let store: any DataStore
+        let alice: Caller, bob: Caller, carol: Caller, dave: Caller
+        let project: Project
+        let projectTask: TaskItem
+        let looseTask: TaskItem
+
+        init(_ kind: StoreKind) async throws {
+            store = try await kind.makeFreshStore()
+            let world = TestWorld(store: store)
+            alice = try await world.register("alice")
+            bob = try await world.register("bob")
+            carol = try await world.register("carol")
+            dave = try await world.register("dave")
+            let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (carol, .guest)])
+            project = try await world.projects.create(
+                alice, NewProject(workspaceID: workspace, name: "Secret", visibility: .private))
+            _ = try await world.projectMembers.addMember(alice, to: project.id, userID: bob.id, role: .viewer)
+            projectTask = try await world.tasks.create(alice, NewTask(title: "In project", projectID: project.id))
+            looseTask = try await world.tasks.create(alice, NewTask(title: "Loose", workspaceID: workspace))
+        }
+    }
+
+    @Test("a task's facts carry its project and each user's stored roles", arguments: StoreKind.available)
+    func taskFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let facts = try await scene.store.transaction { [scene] tx in
+            [
+                try await tx.taskAccess(scene.projectTask.id, for: scene.alice.id),
+                try await tx.taskAccess(scene.projectTask.id, for: scene.bob.id),
+                try await tx.taskAccess(scene.projectTask.id, for: scene.carol.id),
+                try await tx.taskAccess(scene.projectTask.id, for: scene.dave.id),
+            ]
+        }
+        let expected: [(WorkspaceRole?, ProjectRole?)] = [(.owner, .admin), (.member, .viewer), (.guest, nil), (nil, nil)]
+        for (found, (workspaceRole, projectRole)) in zip(facts, expected) {
+            let found = try #require(found)
+            #expect(found.task == scene.projectTask)
+            #expect(found.project == scene.project)
+            #expect(found.workspaceMemberRole == workspaceRole)
+            #expect(found.projectMemberRole == projectRole)
+        }
+    }
+
+    @Test("a task outside projects has no project facts; an unknown task has none", arguments: StoreKind.available)
+    func looseAndUnknownTasks(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let (loose, unknown) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.taskAccess(scene.looseTask.id, for: scene.bob.id),
+                try await tx.taskAccess(TaskID(UUID()), for: scene.alice.id)
+            )
+        }
+        let found = try #require(loose)
+        #expect(found.task == scene.looseTask && found.project == nil)
+        #expect(found.workspaceMemberRole == .member && found.projectMemberRole == nil)
+        #expect(unknown == nil)
+    }
+
+    @Test("a project's facts carry each user's stored roles; an unknown project has none", arguments: StoreKind.available)
+    func projectFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let (bob, dave, unknown) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.projectAccess(scene.project.id, for: scene.bob.id),
+                try await tx.projectAccess(scene.project.id, for: scene.dave.id),
+                try await tx.projectAccess(ProjectID(UUID()), for: scene.bob.id)
+            )
+        }
+        #expect(bob == ProjectAccessFacts(project: scene.project, workspaceMemberRole: .member, projectMemberRole: .viewer))
+        #expect(dave == ProjectAccessFacts(project: scene.project, workspaceMemberRole: nil, projectMemberRole: nil))
+        #expect(unknown == nil)
+    }
+}
