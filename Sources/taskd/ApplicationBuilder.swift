@@ -13,7 +13,9 @@ enum ApplicationBuilder {
     /// The store the configuration names, and the service that runs its pool (PostgreSQL only).
     static func makeStore(_ configuration: TaskdConfiguration, logger: Logger) -> (any DataStore, PostgresStore?) {
         guard let url = configuration.databaseURL else { return (MemoryStore(), nil) }
-        let store = PostgresStore(url: url, maximumConnections: configuration.databasePoolSize, logger: logger)
+        let store = PostgresStore(
+            url: url, maximumConnections: configuration.databasePoolSize,
+            minimumConnections: configuration.databasePoolSize, logger: logger)
         return (store, store)
     }
 

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -15,21 +17,29 @@ public final class PostgresStore: DataStore, Service {
     let client: PostgresClient
     let logger: Logger
     let leaseTimeout: Duration
+    let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
 
     /// Creates a store for `url`.
     /// - Parameters:
     ///   - maximumConnections: the pool's size.
+    ///   - minimumConnections: how many connections the pool keeps open while idle (at most `maximumConnections`).
+    ///     Connections above it close after a minute unused.
     ///   - leaseTimeout: how long a transaction waits for a connection before it fails as unavailable.
     ///   - searchPath: the schemas to use (tests give each store a schema of its own); `nil` for the default.
+    ///
+    /// The pool sends no keep-alive queries: postgres-nio would schedule a keep-alive timer every time a
+    /// connection goes back to the pool, and a server that closes a connection is noticed from the socket anyway.
     public init(
-        url: DatabaseURL, maximumConnections: Int = 20, leaseTimeout: Duration = .seconds(5), searchPath: String? = nil,
-        logger: Logger
+        url: DatabaseURL, maximumConnections: Int = 20, minimumConnections: Int = 0, leaseTimeout: Duration = .seconds(5),
+        searchPath: String? = nil, logger: Logger
     ) {
         var configuration = url.configuration
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = max(0, min(minimumConnections, maximumConnections))
+        configuration.options.keepAliveBehavior = nil
         configuration.options.connectTimeout = .seconds(5)
         if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
         self.logger = logger
         self.leaseTimeout = leaseTimeout
     }
@@ -111,7 +121,7 @@ public final class PostgresStore: DataStore, Service {
                     }
                 }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    try await LoopTimer.sleep(for: timeout, on: self.timerLoop)
                     if !leased.isSet { throw DomainError.storeUnavailable }
                     return nil
                 }

@@ -1,0 +1,27 @@
+import Dispatch
+import NIOCore
+import NIOPosix
+
+/// NIO's shared event loops, handed out strictly in turn.
+///
+/// postgres-nio opens each pooled connection on `eventLoopGroup.any()`, which is the calling thread's loop when
+/// called from one. When Swift concurrency runs on those loops (taskd installs them as its executor), the pool
+/// would open every connection on one loop and leave the other cores idle; this group answers `any()` with
+/// `next()` so connections spread over all loops.
+final class SpreadingEventLoopGroup: EventLoopGroup, Sendable {
+    let base: MultiThreadedEventLoopGroup
+
+    init(base: MultiThreadedEventLoopGroup = .singleton) {
+        self.base = base
+    }
+
+    func next() -> any EventLoop { base.next() }
+
+    func any() -> any EventLoop { base.next() }
+
+    func makeIterator() -> EventLoopIterator { base.makeIterator() }
+
+    func shutdownGracefully(queue: DispatchQueue, _ callback: @escaping @Sendable ((any Error)?) -> Void) {
+        base.shutdownGracefully(queue: queue, callback)
+    }
+}
