@@ -93,4 +93,27 @@ struct TaskListingTests {
             try await world.tasks.tasks(alice, matching: TaskFilter(text: String(repeating: "x", count: 501)), page: .first)
         }
     }
+
+    @Test("listing a project's tasks shows all of them to whoever sees the project and none to anyone else")
+    func projectListsFollowProjectVisibility() async throws {
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let carol = try await world.register("carol")
+        let dave = try await world.register("dave")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (carol, .member)])
+        let secret = try await world.projects.create(
+            alice, NewProject(workspaceID: workspace, name: "Secret", visibility: .private))
+        _ = try await world.projectMembers.addMember(alice, to: secret.id, userID: bob.id, role: .viewer)
+        let first = try await world.tasks.create(alice, NewTask(title: "First", projectID: secret.id))
+        let second = try await world.tasks.create(alice, NewTask(title: "Second", projectID: secret.id))
+        func ids(_ caller: Caller) async throws -> [TaskID] {
+            try await world.tasks.tasks(caller, matching: TaskFilter(projectID: secret.id), page: .first).items.map(\.id)
+        }
+        #expect(try await ids(alice) == [first.id, second.id])
+        #expect(try await ids(bob) == [first.id, second.id])
+        #expect(try await ids(carol).isEmpty)
+        #expect(try await ids(dave).isEmpty)
+        let unknown = try await world.tasks.tasks(alice, matching: TaskFilter(projectID: ProjectID(UUID())), page: .first)
+        #expect(unknown.items.isEmpty && unknown.nextCursor == nil)
+    }
 }

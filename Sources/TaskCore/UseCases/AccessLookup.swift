@@ -32,7 +32,13 @@ extension StoreTransaction {
 
     /// The project and the caller's role in it. - Throws: `.notFound(.project)` unless the caller sees it.
     func visibleProject(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole) {
-        guard let facts = try await projectAccess(id, for: caller.id) else { throw DomainError.notFound(.project) }
+        guard let visible = try await projectIfVisible(id, for: caller) else { throw DomainError.notFound(.project) }
+        return visible
+    }
+
+    /// The project and the caller's role in it, or `nil` when there is no such project or the caller cannot see it.
+    func projectIfVisible(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole)? {
+        guard let facts = try await projectAccess(id, for: caller.id) else { return nil }
         let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
             membership: facts.workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
         guard
@@ -40,7 +46,7 @@ extension StoreTransaction {
                 workspaceRole: workspaceRole, projectMemberRole: facts.projectMemberRole,
                 visibility: facts.project.visibility),
             AccessPolicy.canViewProject(role)
-        else { throw DomainError.notFound(.project) }
+        else { return nil }
         return (facts.project, role)
     }
 

@@ -68,12 +68,21 @@ public struct TaskService: Sendable {
         }
         let after = try PageCursor.position(from: page.cursor, ordering: sort.name)
         let rows = try await store.transaction { tx in
+            let scope: VisibilityScope
+            if let projectID = filter.projectID {
+                // A task in a project is visible exactly when its project is (AccessPolicy.taskPermissions), so
+                // one check of the project spares the store a per-row visibility test.
+                guard try await tx.projectIfVisible(projectID, for: caller) != nil else { return [TaskItem]() }
+                scope = .unrestricted(for: caller.id)
+            } else {
+                scope = try await tx.visibilityScope(of: caller)
+            }
             var query = TaskQuery(
                 workspaceID: filter.workspaceID, projectID: filter.projectID, parentID: filter.parentID,
                 isCompleted: filter.isCompleted, status: filter.status, priority: filter.priority,
                 tag: filter.tag?.trimmingCharacters(in: .whitespacesAndNewlines), dueBefore: filter.dueBefore,
                 dueAfter: filter.dueAfter, words: TaskQuery.words(in: filter.text ?? ""),
-                scope: try await tx.visibilityScope(of: caller), sort: sort, after: after, limit: page.limit + 1)
+                scope: scope, sort: sort, after: after, limit: page.limit + 1)
             switch filter.assignee {
             case .user(let id): query.assigneeID = id
             case .me: query.assigneeID = caller.id
