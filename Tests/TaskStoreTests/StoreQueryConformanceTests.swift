@@ -86,6 +86,8 @@ struct StoreQueryConformanceTests {
             var queries: [TaskQuery] = []
             for sort in TaskSort.Field.allCases.flatMap({ [TaskSort(field: $0), TaskSort(field: $0, isDescending: true)] }) {
                 queries.append(TaskQuery(workspaceID: data.workspace, scope: scope, sort: sort, limit: 100))
+                queries.append(TaskQuery(workspaceID: data.workspace, scope: scope, sort: sort, limit: 3))
+                queries.append(TaskQuery(projectID: data.projects[1].id, scope: scope, sort: sort, limit: 2))
             }
             queries += [
                 TaskQuery(workspaceID: data.workspace, words: ["plan"], scope: scope, limit: 100),

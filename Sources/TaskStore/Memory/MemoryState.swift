@@ -13,7 +13,7 @@ struct MemoryState: Sendable {
     var workspaceMembers: TreeDictionary<WorkspaceID, [UserID: WorkspaceMember]> = [:]
     var projects: TreeDictionary<ProjectID, Project> = [:]
     var projectMembers: TreeDictionary<ProjectID, [UserID: ProjectMember]> = [:]
-    var tasks: TreeDictionary<TaskID, TaskItem> = [:]
+    var tasks = MemoryTaskTable()
     var comments: TreeDictionary<CommentID, Comment> = [:]
     /// Each task's events in append order.
     var eventsByTask: TreeDictionary<TaskID, [SequencedEvent]> = [:]

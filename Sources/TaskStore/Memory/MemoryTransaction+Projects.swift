@@ -19,8 +19,7 @@ extension MemoryTransaction {
         await write { state in
             state.projects[id] = nil
             state.projectMembers[id] = nil
-            let taskIDs = Set(state.tasks.values.filter { $0.projectID == id }.map(\.id))
-            for taskID in taskIDs { state.tasks[taskID] = nil }
+            let taskIDs = state.tasks.removeAll(in: state.tasks.tasks(inProject: id).map(\.id))
             state.comments = state.comments.filter { !taskIDs.contains($0.value.taskID) }
         }
     }

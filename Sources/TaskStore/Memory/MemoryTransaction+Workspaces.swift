@@ -24,7 +24,7 @@ extension MemoryTransaction {
                 state.projects[projectID] = nil
                 state.projectMembers[projectID] = nil
             }
-            state.tasks = state.tasks.filter { $0.value.workspaceID != id }
+            state.tasks.removeAll(in: state.tasks.tasks(inWorkspace: id).map(\.id))
             state.comments = state.comments.filter { $0.value.workspaceID != id }
             state.eventsByTask = state.eventsByTask.filter { $0.value.first?.event.workspaceID != id }
         }

@@ -13,19 +13,6 @@ struct MemoryTransaction: StoreTransaction {
     }
 }
 
-/// Keyset paging over rows in memory: sort, keep the rows after the position, take `limit`.
-enum MemoryPaging {
-    /// The rows ordered by `(date, id)` ascending, strictly after `after`, at most `limit`.
-    static func page<Row>(
-        _ rows: some Sequence<Row>, after: PagePosition?, limit: Int, key: (Row) -> PagePosition
-    ) -> [Row] {
-        let sort = TaskSort(field: .createdAt)
-        let sorted = rows.sorted { sort.precedes(key($0), key($1)) }
-        guard let after else { return Array(sorted.prefix(limit)) }
-        return Array(sorted.filter { sort.precedes(after, key($0)) }.prefix(limit))
-    }
-}
-
 extension MemoryTransaction {
     func user(_ id: UserID) async throws -> User? {
         await read { $0.users[id] }

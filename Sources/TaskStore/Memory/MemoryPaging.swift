@@ -1,0 +1,54 @@
+import TaskCore
+
+/// Keyset paging over rows in memory: sort, keep the rows after the position, take `limit`.
+enum MemoryPaging {
+    /// The rows ordered by `(date, id)` ascending, strictly after `after`, at most `limit`.
+    static func page<Row>(
+        _ rows: some Sequence<Row>, after: PagePosition?, limit: Int, key: (Row) -> PagePosition
+    ) -> [Row] {
+        let sort = TaskSort(field: .createdAt)
+        let sorted = rows.sorted { sort.precedes(key($0), key($1)) }
+        guard let after else { return Array(sorted.prefix(limit)) }
+        return Array(sorted.filter { sort.precedes(after, key($0)) }.prefix(limit))
+    }
+}
+
+/// The first `limit` rows in an order, collected one row at a time without sorting the rest: a page of a large
+/// list costs one pass over it.
+struct FirstRows<Row> {
+    let limit: Int
+    let precedes: (Row, Row) -> Bool
+    private var kept: [Row] = []
+
+    /// Above this limit rows are kept unordered and sorted once at the end (deleting a project lists all its tasks).
+    private static var boundedLimit: Int { 1_000 }
+
+    init(limit: Int, by precedes: @escaping (Row, Row) -> Bool) {
+        self.limit = max(0, limit)
+        self.precedes = precedes
+    }
+
+    /// The first `limit` rows offered, in order.
+    var rows: [Row] {
+        limit <= Self.boundedLimit ? kept : Array(kept.sorted(by: precedes).prefix(limit))
+    }
+
+    /// Keeps `row` when it is among the first `limit` rows offered so far.
+    mutating func offer(_ row: Row) {
+        guard limit <= Self.boundedLimit else {
+            kept.append(row)
+            return
+        }
+        if kept.count == limit {
+            guard let last = kept.last, precedes(row, last) else { return }
+        }
+        var low = 0
+        var high = kept.count
+        while low < high {
+            let middle = (low + high) / 2
+            if precedes(row, kept[middle]) { high = middle } else { low = middle + 1 }
+        }
+        kept.insert(row, at: low)
+        if kept.count > limit { kept.removeLast() }
+    }
+}
