@@ -62,8 +62,12 @@ public struct JWTAccessTokens: AccessTokenIssuer {
         return VerifiedAccessToken(userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds)
     }
 
+    private static let issuedHeaderPrefix = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+
     /// The `alg` of a compact JWS header, or `nil` when the token is not one.
     static func headerAlgorithm(of token: String) -> String? {
+        // The header taskd's own tokens carry, `{"alg":"HS256","typ":"JWT"}`, is recognised without decoding it.
+        if token.utf8.starts(with: issuedHeaderPrefix.utf8) { return "HS256" }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Data(base64URLEncoded: String(parts[0])),
             let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any]

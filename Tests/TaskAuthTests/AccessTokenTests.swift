@@ -26,6 +26,14 @@ struct AccessTokenTests {
         #expect(JWTAccessTokens.headerAlgorithm(of: token) == "HS256")
     }
 
+    @Test("the header's algorithm is read from any spelling of the header")
+    func headerSpellings() {
+        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#)).e30.sig") == "HS256")
+        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"typ":"JWT","alg":"HS256"}"#)).e30.sig") == "HS256")
+        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"typ":"JWT","alg":"HS384"}"#)).e30.sig") == "HS384")
+        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#))") == nil)
+    }
+
     @Test("alg: none is refused")
     func algNone() async throws {
         let service = try await tokens()

@@ -16,6 +16,10 @@ import TaskCore
 public final class PostgresStore: DataStore, Service {
     let client: PostgresClient
     let logger: Logger
+    /// The logger handed to postgres-nio with each statement. postgres-nio only logs statements at debug level but
+    /// sets logger metadata on every one, which costs a formatting pass per statement, so below debug it gets a
+    /// logger that discards everything.
+    let statementLogger: Logger
     let leaseTimeout: Duration
     let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
 
@@ -41,6 +45,7 @@ public final class PostgresStore: DataStore, Service {
         if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
         client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
         self.logger = logger
+        statementLogger = logger.logLevel <= .debug ? logger : Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() }
         self.leaseTimeout = leaseTimeout
     }
 
@@ -81,13 +86,13 @@ public final class PostgresStore: DataStore, Service {
         while true {
             do {
                 return try await withLeasedConnection { connection in
-                    let transaction = PostgresTransaction(connection: connection, logger: self.logger)
+                    let transaction = PostgresTransaction(connection: connection, logger: self.statementLogger)
                     do {
                         let result = try await work(transaction)
-                        if transaction.hasBegun { try await connection.query("COMMIT", logger: self.logger) }
+                        if transaction.hasBegun { try await connection.query("COMMIT", logger: self.statementLogger) }
                         return result
                     } catch {
-                        if transaction.hasBegun { _ = try? await connection.query("ROLLBACK", logger: self.logger) }
+                        if transaction.hasBegun { _ = try? await connection.query("ROLLBACK", logger: self.statementLogger) }
                         throw error
                     }
                 }
