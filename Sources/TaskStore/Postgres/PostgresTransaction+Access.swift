@@ -4,17 +4,17 @@ import TaskCore
 
 extension PostgresTransaction {
     func taskAccess(_ id: TaskID, for userID: UserID) async throws -> TaskAccessFacts? {
-        try await rows(TaskAccessStatement(taskID: id.uuid, userID: userID.uuid)).first
+        try await rows(TaskAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 
     func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
-        try await rows(ProjectAccessStatement(projectID: id.uuid, userID: userID.uuid)).first
+        try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 }
 
 /// A task, its project and one user's memberships around it, in one prepared query: the read behind every
 /// request that names a task.
-struct TaskAccessStatement: PostgresPreparedStatement {
+struct TaskAccessStatement: RecordAndUserStatement {
     static let sql = """
         SELECT \(PostgresRows.taskColumns), wm.role, pm.role, \(PostgresRows.projectColumns)
         FROM tasks t
@@ -23,17 +23,9 @@ struct TaskAccessStatement: PostgresPreparedStatement {
         LEFT JOIN project_members pm ON pm.project_id = t.project_id AND pm.user_id = $2
         WHERE t.id = $1
         """
-    static let bindingDataTypes: [PostgresDataType] = [.uuid, .uuid]
 
-    var taskID: UUID
+    var recordID: UUID
     var userID: UUID
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(taskID)
-        bindings.append(userID)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> TaskAccessFacts {
         let task = try PostgresRows.task(row)
@@ -46,7 +38,7 @@ struct TaskAccessStatement: PostgresPreparedStatement {
 }
 
 /// A project and one user's memberships around it, in one prepared query.
-struct ProjectAccessStatement: PostgresPreparedStatement {
+struct ProjectAccessStatement: RecordAndUserStatement {
     static let sql = """
         SELECT \(PostgresRows.projectColumns), wm.role, pm.role
         FROM projects p
@@ -54,17 +46,9 @@ struct ProjectAccessStatement: PostgresPreparedStatement {
         LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = $2
         WHERE p.id = $1
         """
-    static let bindingDataTypes: [PostgresDataType] = [.uuid, .uuid]
 
-    var projectID: UUID
+    var recordID: UUID
     var userID: UUID
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(projectID)
-        bindings.append(userID)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> ProjectAccessFacts {
         let project = try PostgresRows.project(row)
@@ -72,5 +56,22 @@ struct ProjectAccessStatement: PostgresPreparedStatement {
         return ProjectAccessFacts(
             project: project, workspaceMemberRole: try PostgresRows.optionalEnum(WorkspaceRole.self, rest[0]),
             projectMemberRole: try PostgresRows.optionalEnum(ProjectRole.self, rest[1]))
+    }
+}
+
+/// A prepared statement about one record (`$1`) as one user (`$2`) sees it.
+protocol RecordAndUserStatement: PostgresPreparedStatement {
+    var recordID: UUID { get }
+    var userID: UUID { get }
+}
+
+extension RecordAndUserStatement {
+    static var bindingDataTypes: [PostgresDataType] { [.uuid, .uuid] }
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(recordID)
+        bindings.append(userID)
+        return bindings
     }
 }
