@@ -42,17 +42,7 @@ extension PostgresTransaction {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
-        try await execute("""
-            INSERT INTO activity_events (id, task_id, workspace_id, actor_id, kind, at, changes)
-            SELECT e.id, e.task_id, e.workspace_id, e.actor_id, e.kind, e.at, e.changes::jsonb
-            FROM unnest(\(events.map(\.id.uuid)), \(events.map(\.taskID.uuid)), \(events.map(\.workspaceID.uuid)),
-                        \(events.map(\.actorID.uuid)), \(events.map(\.kind.rawValue)), \(events.map { $0.at.bound.microsecondsSince2000 }),
-                        \(changes))
-                WITH ORDINALITY AS e0(id, task_id, workspace_id, actor_id, kind, at_micros, changes, n)
-            CROSS JOIN LATERAL (SELECT e0.id, e0.task_id, e0.workspace_id, e0.actor_id, e0.kind,
-                timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
-            ORDER BY e0.n
-            """)
+        try await execute(InsertEventsStatement(events: events, changes: changes))
     }
 
     func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {

@@ -11,25 +11,11 @@ extension PostgresTransaction {
     }
 
     func insertTask(_ task: TaskItem) async throws {
-        try await execute("""
-            INSERT INTO tasks (id, workspace_id, project_id, parent_id, title, description, status, completed_at, priority,
-                               assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version)
-            VALUES (\(task.id.uuid), \(task.workspaceID.uuid), \(task.projectID?.uuid), \(task.parentID?.uuid), \(task.title),
-                    \(task.description), \(task.status.rawValue), \(task.completedAt.bound), \(Int16(task.priority.severity)),
-                    \(task.assigneeID?.uuid), \(task.ownerID.uuid), \(task.dueDate.bound), \(task.startDate.bound),
-                    \(task.tags), \(task.createdAt.bound), \(task.updatedAt.bound), \(Int32(task.version)))
-            """)
+        try await execute(InsertTaskStatement(task: task))
     }
 
     func updateTask(_ task: TaskItem, expectedVersion: Int) async throws {
-        let changed = try await changedRows("""
-            UPDATE tasks SET project_id = \(task.projectID?.uuid), parent_id = \(task.parentID?.uuid), title = \(task.title),
-                description = \(task.description), status = \(task.status.rawValue), completed_at = \(task.completedAt.bound),
-                priority = \(Int16(task.priority.severity)), assignee_id = \(task.assigneeID?.uuid),
-                due_date = \(task.dueDate.bound), start_date = \(task.startDate.bound), tags = \(task.tags),
-                updated_at = \(task.updatedAt.bound), version = \(Int32(task.version))
-            WHERE id = \(task.id.uuid) AND version = \(Int32(expectedVersion))
-            """)
+        let changed = try await changedRows(UpdateTaskStatement(task: task, expectedVersion: expectedVersion))
         guard changed == 0 else { return }
         let current = try await rows("SELECT version FROM tasks WHERE id = \(task.id.uuid)") { try $0.decode(Int32.self) }
         guard let version = current.first else { throw DomainError.notFound(.task) }

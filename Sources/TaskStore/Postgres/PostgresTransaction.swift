@@ -51,6 +51,18 @@ struct PostgresTransaction: StoreTransaction {
 }
 
 extension PostgresTransaction {
+    /// Runs a prepared statement that writes, discarding rows.
+    func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws where Statement.Row == () {
+        try await beginIfNeeded()
+        _ = try await connection.execute(statement, logger: logger)
+    }
+
+    /// Runs a prepared statement that writes and returns one row per changed row; returns how many it changed.
+    func changedRows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> Int {
+        try await beginIfNeeded()
+        return try await rows(statement).count
+    }
+
     /// Runs a prepared statement (parsed once per connection) and returns its decoded rows.
     func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
         var result: [Statement.Row] = []

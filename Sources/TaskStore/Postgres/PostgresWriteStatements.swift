@@ -1,0 +1,134 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+// The writes of the busiest requests (creating and changing tasks, recording their activity) as prepared
+// statements: PostgreSQL parses and plans each once per connection instead of once per request.
+
+/// Stores a new task.
+struct InsertTaskStatement: PostgresPreparedStatement {
+    typealias Row = ()
+
+    static let sql = """
+        INSERT INTO tasks (id, workspace_id, project_id, parent_id, title, description, status, completed_at, priority,
+                           assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .uuid, .uuid, .uuid, .uuid, .text, .text, .text, .timestamptz, .int2, .uuid, .uuid, .timestamptz,
+        .timestamptz, .textArray, .timestamptz, .timestamptz, .int4,
+    ]
+
+    var task: TaskItem
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 17)
+        bindings.append(task.id.uuid)
+        bindings.append(task.workspaceID.uuid)
+        bindings.appendOptional(task.projectID?.uuid)
+        bindings.appendOptional(task.parentID?.uuid)
+        bindings.append(task.title)
+        bindings.append(task.description)
+        bindings.append(task.status.rawValue)
+        bindings.appendOptional(task.completedAt.bound)
+        bindings.append(Int16(task.priority.severity))
+        bindings.appendOptional(task.assigneeID?.uuid)
+        bindings.append(task.ownerID.uuid)
+        bindings.appendOptional(task.dueDate.bound)
+        bindings.appendOptional(task.startDate.bound)
+        bindings.append(task.tags)
+        bindings.append(task.createdAt.bound)
+        bindings.append(task.updatedAt.bound)
+        bindings.append(Int32(task.version))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
+/// Replaces a task's fields when its stored version is still `expectedVersion`; returns a row when it was.
+struct UpdateTaskStatement: PostgresPreparedStatement {
+    typealias Row = Int32
+
+    static let sql = """
+        UPDATE tasks SET project_id = $2, parent_id = $3, title = $4, description = $5, status = $6, completed_at = $7,
+            priority = $8, assignee_id = $9, due_date = $10, start_date = $11, tags = $12, updated_at = $13,
+            version = $14
+        WHERE id = $1 AND version = $15
+        RETURNING 1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .uuid, .uuid, .uuid, .text, .text, .text, .timestamptz, .int2, .uuid, .timestamptz, .timestamptz,
+        .textArray, .timestamptz, .int4, .int4,
+    ]
+
+    var task: TaskItem
+    var expectedVersion: Int
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 15)
+        bindings.append(task.id.uuid)
+        bindings.appendOptional(task.projectID?.uuid)
+        bindings.appendOptional(task.parentID?.uuid)
+        bindings.append(task.title)
+        bindings.append(task.description)
+        bindings.append(task.status.rawValue)
+        bindings.appendOptional(task.completedAt.bound)
+        bindings.append(Int16(task.priority.severity))
+        bindings.appendOptional(task.assigneeID?.uuid)
+        bindings.appendOptional(task.dueDate.bound)
+        bindings.appendOptional(task.startDate.bound)
+        bindings.append(task.tags)
+        bindings.append(task.updatedAt.bound)
+        bindings.append(Int32(task.version))
+        bindings.append(Int32(expectedVersion))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int32 {
+        try row.decode(Int32.self)
+    }
+}
+
+/// Appends activity events in the given order (one statement for any number of events).
+struct InsertEventsStatement: PostgresPreparedStatement {
+    typealias Row = ()
+
+    static let sql = """
+        INSERT INTO activity_events (id, task_id, workspace_id, actor_id, kind, at, changes)
+        SELECT e.id, e.task_id, e.workspace_id, e.actor_id, e.kind, e.at, e.changes::jsonb
+        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int8[], $7::text[])
+            WITH ORDINALITY AS e0(id, task_id, workspace_id, actor_id, kind, at_micros, changes, n)
+        CROSS JOIN LATERAL (SELECT e0.id, e0.task_id, e0.workspace_id, e0.actor_id, e0.kind,
+            timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
+        ORDER BY e0.n
+        """
+    static let bindingDataTypes: [PostgresDataType] = [
+        .uuidArray, .uuidArray, .uuidArray, .uuidArray, .textArray, .int8Array, .textArray,
+    ]
+
+    var events: [ActivityEvent]
+    /// Each event's `changes` as JSON text, in the order of `events`.
+    var changes: [String]
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 7)
+        bindings.append(events.map(\.id.uuid))
+        bindings.append(events.map(\.taskID.uuid))
+        bindings.append(events.map(\.workspaceID.uuid))
+        bindings.append(events.map(\.actorID.uuid))
+        bindings.append(events.map(\.kind.rawValue))
+        bindings.append(events.map { $0.at.bound.microsecondsSince2000 })
+        bindings.append(changes)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws {}
+}
+
+extension PostgresBindings {
+    /// Appends `value`, or `NULL` when there is none.
+    mutating func appendOptional<Value: PostgresNonThrowingEncodable>(_ value: Value?) {
+        if let value { append(value) } else { appendNull() }
+    }
+}
