@@ -62,12 +62,16 @@ public struct JWTAccessTokens: AccessTokenIssuer {
         return VerifiedAccessToken(userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds)
     }
 
-    private static let issuedHeaderPrefix = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    /// `{"alg":"HS256","typ":"JWT"}` and `{"typ":"JWT","alg":"HS256"}`, encoded: jwt-kit writes the header's two
+    /// fields in either order from one process to the next.
+    private static let issuedHeaderPrefixes = [
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.",
+    ]
 
     /// The `alg` of a compact JWS header, or `nil` when the token is not one.
     static func headerAlgorithm(of token: String) -> String? {
-        // The header taskd's own tokens carry, `{"alg":"HS256","typ":"JWT"}`, is recognised without decoding it.
-        if token.utf8.starts(with: issuedHeaderPrefix.utf8) { return "HS256" }
+        // The headers taskd's own tokens carry are recognised without decoding them.
+        if issuedHeaderPrefixes.contains(where: { token.utf8.starts(with: $0.utf8) }) { return "HS256" }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let header = Data(base64URLEncoded: String(parts[0])),
             let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any]

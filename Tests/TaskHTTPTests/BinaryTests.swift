@@ -27,6 +27,7 @@ struct BinaryTests {
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = nil
         environment["TASKD_BCRYPT_COST"] = "4"
+        environment["TASKD_LOG_LEVEL"] = "info"
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
@@ -67,6 +68,8 @@ struct BinaryTests {
         let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains("in-memory store"), "says that data will not survive a restart")
         #expect(!log.contains("password1") && !log.contains(token), "no secret in the log")
+        let accessLines = log.split(separator: "\n").filter { $0.contains("request_id=") && $0.contains("status=") }
+        #expect(accessLines.contains { $0.contains("method=POST") && $0.contains("status=201") }, "one access line per request")
     }
 
     @Test("with DATABASE_URL but no JWT secret it refuses to start, saying why")

@@ -22,7 +22,8 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch is NIOTooManyBytesError {
             return Self.bodyTooLarge.response()
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            context.logger.error(
+                "request failed", metadata: ["request_id": "\(context.requestID)", "error": "\(String(reflecting: error))"])
             return Problem.internalError.response()
         }
     }

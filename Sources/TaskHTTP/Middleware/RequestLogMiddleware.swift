@@ -5,8 +5,11 @@ import Logging
 import Prometheus
 
 /// Gives each request an id (from `X-Request-ID` when it is sane, else a new UUID), echoes it, writes one
-/// access-log line (method, route, status, duration; never a header value or a body), and counts the request
-/// in Prometheus by route and status.
+/// access-log line (request id, method, route, status, duration; never a header value or a body), and counts the
+/// request in Prometheus by route and status.
+///
+/// The request id goes into each log line's own metadata rather than the context logger's: setting logger
+/// metadata makes swift-log's stream handler reformat it, on every request, even when nothing is logged.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = TaskRequestContext
     let metrics: HTTPMetrics
@@ -16,7 +19,6 @@ struct RequestLogMiddleware: RouterMiddleware {
         let given = request.headers[.requestID] ?? ""
         let isSane = (1...128).contains(given.count) && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
         context.requestID = isSane ? given : UUID().uuidString.lowercased()
-        context.logger[metadataKey: "request_id"] = "\(context.requestID)"
         let started = ContinuousClock.now
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - started
@@ -25,7 +27,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         context.logger.info(
             "request",
             metadata: [
-                "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
+                "request_id": "\(context.requestID)", "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
                 "duration_ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
             ])
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
