@@ -33,7 +33,7 @@ extension RouteBuilder {
             let page = query.page()
             try query.finish()
             let subtasks = try await services.tasks.subtasks(try context.requireCaller(), of: id, page: page ?? .first)
-            return try Responses.page(subtasks, TaskDTO.init)
+            return Responses.taskPage(subtasks)
         }
         authenticated(.get, "/api/v1/tasks/{id}/comments") { request, context in
             let id: TaskID = try context.pathID("id", .task)
@@ -178,6 +178,6 @@ enum TaskBodies {
         let page = query.page()
         try query.finish()
         let tasks = try await services.tasks.tasks(try context.requireCaller(), matching: filter, sort: sort, page: page ?? .first)
-        return try Responses.page(tasks, TaskDTO.init)
+        return Responses.taskPage(tasks)
     }
 }

@@ -96,8 +96,8 @@ struct ProjectDTO: Encodable {
     }
 }
 
-/// A task with every field of the contract.
-struct TaskDTO: Encodable {
+/// A task with every field of the contract, as `TaskJSON` writes it.
+struct TaskDTO {
     let id: String
     let workspace_id: String
     let project_id: String?
@@ -136,33 +136,6 @@ struct TaskDTO: Encodable {
         created_at = Timestamp.format(task.createdAt)
         updated_at = Timestamp.format(task.updatedAt)
         version = task.version
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(id, forKey: .id)
-        try container.encode(workspace_id, forKey: .workspace_id)
-        try container.encode(project_id, forKey: .project_id)
-        try container.encode(parent_id, forKey: .parent_id)
-        try container.encode(title, forKey: .title)
-        try container.encode(description, forKey: .description)
-        try container.encode(status, forKey: .status)
-        try container.encode(completed, forKey: .completed)
-        try container.encode(completed_at, forKey: .completed_at)
-        try container.encode(priority, forKey: .priority)
-        try container.encode(assignee_id, forKey: .assignee_id)
-        try container.encode(owner_id, forKey: .owner_id)
-        try container.encode(due_date, forKey: .due_date)
-        try container.encode(start_date, forKey: .start_date)
-        try container.encode(tags, forKey: .tags)
-        try container.encode(created_at, forKey: .created_at)
-        try container.encode(updated_at, forKey: .updated_at)
-        try container.encode(version, forKey: .version)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, workspace_id, project_id, parent_id, title, description, status, completed, completed_at, priority
-        case assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version
     }
 }
 

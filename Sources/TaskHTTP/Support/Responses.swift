@@ -36,7 +36,15 @@ enum Responses {
     static func task(_ task: TaskItem, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
         var fields: HTTPFields = [.eTag: "\"\(task.version)\""]
         if let location { fields[.location] = location }
-        return try json(TaskDTO(task), status: status, headers: fields)
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: TaskJSON.object(task)))
+    }
+
+    /// A page of tasks as `{"data": [...], "next_cursor": ...}`.
+    static func taskPage(_ page: Page<TaskItem>) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: TaskJSON.page(page)))
     }
 
     /// A page as `{"data": [...], "next_cursor": ...}`.
