@@ -10,14 +10,12 @@ struct InsertTaskStatement: PostgresPreparedStatement {
     typealias Row = ()
 
     static let sql = """
-        INSERT INTO tasks (id, workspace_id, project_id, parent_id, title, description, status, completed_at, priority,
-                           assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version)
+        INSERT INTO tasks (id, workspace_id, owner_id, created_at, project_id, parent_id, title, description, status,
+                           completed_at, priority, assignee_id, due_date, start_date, tags, updated_at, version)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         """
-    static let bindingDataTypes: [PostgresDataType] = [
-        .uuid, .uuid, .uuid, .uuid, .text, .text, .text, .timestamptz, .int2, .uuid, .uuid, .timestamptz,
-        .timestamptz, .textArray, .timestamptz, .timestamptz, .int4,
-    ]
+    static let bindingDataTypes: [PostgresDataType] =
+        [.uuid, .uuid, .uuid, .timestamptz] + PostgresBindings.editableTaskFieldTypes + [.timestamptz, .int4]
 
     var task: TaskItem
 
@@ -25,19 +23,9 @@ struct InsertTaskStatement: PostgresPreparedStatement {
         var bindings = PostgresBindings(capacity: 17)
         bindings.append(task.id.uuid)
         bindings.append(task.workspaceID.uuid)
-        bindings.appendOptional(task.projectID?.uuid)
-        bindings.appendOptional(task.parentID?.uuid)
-        bindings.append(task.title)
-        bindings.append(task.description)
-        bindings.append(task.status.rawValue)
-        bindings.appendOptional(task.completedAt.bound)
-        bindings.append(Int16(task.priority.severity))
-        bindings.appendOptional(task.assigneeID?.uuid)
         bindings.append(task.ownerID.uuid)
-        bindings.appendOptional(task.dueDate.bound)
-        bindings.appendOptional(task.startDate.bound)
-        bindings.append(task.tags)
         bindings.append(task.createdAt.bound)
+        bindings.appendEditableFields(of: task)
         bindings.append(task.updatedAt.bound)
         bindings.append(Int32(task.version))
         return bindings
@@ -57,10 +45,8 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
         WHERE id = $1 AND version = $15
         RETURNING 1
         """
-    static let bindingDataTypes: [PostgresDataType] = [
-        .uuid, .uuid, .uuid, .text, .text, .text, .timestamptz, .int2, .uuid, .timestamptz, .timestamptz,
-        .textArray, .timestamptz, .int4, .int4,
-    ]
+    static let bindingDataTypes: [PostgresDataType] =
+        [.uuid] + PostgresBindings.editableTaskFieldTypes + [.timestamptz, .int4, .int4]
 
     var task: TaskItem
     var expectedVersion: Int
@@ -68,17 +54,7 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 15)
         bindings.append(task.id.uuid)
-        bindings.appendOptional(task.projectID?.uuid)
-        bindings.appendOptional(task.parentID?.uuid)
-        bindings.append(task.title)
-        bindings.append(task.description)
-        bindings.append(task.status.rawValue)
-        bindings.appendOptional(task.completedAt.bound)
-        bindings.append(Int16(task.priority.severity))
-        bindings.appendOptional(task.assigneeID?.uuid)
-        bindings.appendOptional(task.dueDate.bound)
-        bindings.appendOptional(task.startDate.bound)
-        bindings.append(task.tags)
+        bindings.appendEditableFields(of: task)
         bindings.append(task.updatedAt.bound)
         bindings.append(Int32(task.version))
         bindings.append(Int32(expectedVersion))
@@ -127,6 +103,27 @@ struct InsertEventsStatement: PostgresPreparedStatement {
 }
 
 extension PostgresBindings {
+    /// The types of `appendEditableFields(of:)`, in its order.
+    static let editableTaskFieldTypes: [PostgresDataType] = [
+        .uuid, .uuid, .text, .text, .text, .timestamptz, .int2, .uuid, .timestamptz, .timestamptz, .textArray,
+    ]
+
+    /// Appends the fields a change can set: `project_id, parent_id, title, description, status, completed_at,
+    /// priority, assignee_id, due_date, start_date, tags`.
+    mutating func appendEditableFields(of task: TaskItem) {
+        appendOptional(task.projectID?.uuid)
+        appendOptional(task.parentID?.uuid)
+        append(task.title)
+        append(task.description)
+        append(task.status.rawValue)
+        appendOptional(task.completedAt.bound)
+        append(Int16(task.priority.severity))
+        appendOptional(task.assigneeID?.uuid)
+        appendOptional(task.dueDate.bound)
+        appendOptional(task.startDate.bound)
+        append(task.tags)
+    }
+
     /// Appends `value`, or `NULL` when there is none.
     mutating func appendOptional<Value: PostgresNonThrowingEncodable>(_ value: Value?) {
         if let value { append(value) } else { appendNull() }
