@@ -86,6 +86,32 @@ struct TimestampTests {
         #expect(Timestamp.format(try #require(Timestamp.parse("2026-11-21T20:30:00.5-13:30"))) == "2026-11-22T10:00:00.500Z")
     }
 
+    @Test("formatting agrees with the Gregorian calendar at the edges and across five centuries")
+    func formatAgreesWithCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        func expected(_ milliseconds: Int64) -> String {
+            let seconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000)
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(seconds)))
+            return String(
+                format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year!, parts.month!, parts.day!, parts.hour!,
+                parts.minute!, parts.second!, Int(milliseconds - seconds * 1000))
+        }
+        var instants: [Int64] = [
+            0, -1, 999, -999, -1000, 951_782_400_000, 951_868_799_999, -2_203_891_200_000, 4_107_542_400_000,
+            -11_676_096_000_000, 253_402_300_799_999, 1_795_348_800_123,
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 { instants.append(Int64.random(in: -11_676_096_000_000..<253_402_300_800_000, using: &generator)) }
+        for milliseconds in instants {
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            #expect(Timestamp.format(date) == expected(date.millisecondsSince1970), "\(milliseconds)")
+        }
+        #expect(Timestamp.format(try #require(Timestamp.parse("1000-03-01T00:00:00Z"))) == "1000-03-01T00:00:00.000Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("2000-02-29T23:59:59.999Z"))) == "2000-02-29T23:59:59.999Z")
+    }
+
     @Test("malformed time stamps are refused", arguments: [
         "2026-11-22", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-22T10:00:00", "",
     ])
