@@ -6,22 +6,6 @@ extension StoreTransaction {
         return AccessPolicy.effectiveWorkspaceRole(membership: membership?.role, isSystemAdmin: caller.isSystemAdmin)
     }
 
-    /// The caller's effective role in a project, or `nil`. Pass `workspaceRole` when it is known already.
-    func projectRole(
-        of caller: Caller, in project: Project, workspaceRole known: WorkspaceRole?? = nil
-    ) async throws -> ProjectRole? {
-        let workspaceRole: WorkspaceRole?
-        if let known {
-            workspaceRole = known
-        } else {
-            workspaceRole = try await self.workspaceRole(of: caller, in: project.workspaceID)
-        }
-        guard workspaceRole != nil else { return nil }
-        let explicit = try await projectMember(project.id, caller.id)
-        return AccessPolicy.effectiveProjectRole(
-            workspaceRole: workspaceRole, projectMemberRole: explicit?.role, visibility: project.visibility)
-    }
-
     /// The workspace and the caller's role in it. - Throws: `.notFound(.workspace)` unless the caller belongs.
     func visibleWorkspace(_ id: WorkspaceID, for caller: Caller) async throws -> (Workspace, WorkspaceRole) {
         guard let workspace = try await workspace(id),
@@ -39,30 +23,37 @@ extension StoreTransaction {
     /// The project and the caller's role in it, or `nil` when there is no such project or the caller cannot see it.
     func projectIfVisible(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole)? {
         guard let facts = try await projectAccess(id, for: caller.id) else { return nil }
-        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
-            membership: facts.workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
-        guard
-            let role = AccessPolicy.effectiveProjectRole(
-                workspaceRole: workspaceRole, projectMemberRole: facts.projectMemberRole,
-                visibility: facts.project.visibility),
-            AccessPolicy.canViewProject(role)
-        else { return nil }
+        let (_, projectRole) = Self.effectiveRoles(
+            of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
+            in: facts.project)
+        guard let role = projectRole, AccessPolicy.canViewProject(role) else { return nil }
         return (facts.project, role)
     }
 
     /// The task, its project and what the caller may do with it. - Throws: `.notFound(.task)` unless visible.
     func visibleTask(_ id: TaskID, for caller: Caller) async throws -> VisibleTask {
         guard let facts = try await taskAccess(id, for: caller.id) else { throw DomainError.notFound(.task) }
-        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
-            membership: facts.workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
-        let projectRole = facts.project.flatMap { project in
-            AccessPolicy.effectiveProjectRole(
-                workspaceRole: workspaceRole, projectMemberRole: facts.projectMemberRole, visibility: project.visibility)
-        }
+        let (workspaceRole, projectRole) = Self.effectiveRoles(
+            of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
+            in: facts.project)
         let permissions = AccessPolicy.taskPermissions(
             for: facts.task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)
         guard permissions.canView else { throw DomainError.notFound(.task) }
         return VisibleTask(task: facts.task, project: facts.project, permissions: permissions)
+    }
+
+    /// The caller's effective workspace role and, when there is a project, effective project role, from the stored
+    /// memberships.
+    private static func effectiveRoles(
+        of caller: Caller, workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?, in project: Project?
+    ) -> (workspace: WorkspaceRole?, project: ProjectRole?) {
+        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
+            membership: workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
+        let projectRole = project.flatMap { project in
+            AccessPolicy.effectiveProjectRole(
+                workspaceRole: workspaceRole, projectMemberRole: projectMemberRole, visibility: project.visibility)
+        }
+        return (workspaceRole, projectRole)
     }
 
     /// What the caller can see, for list queries.
