@@ -12,7 +12,7 @@ extension RouteBuilder {
         authenticated(.post, "/api/{user_id}/tasks") { request, context in
             try Self.requireSelf(context)
             let task = try await services.tasks.create(try context.requireCaller(), try await TaskBodies.newTask(request, context))
-            return try Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
+            return Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
         }
         authenticated(.get, "/api/{user_id}/tasks/{id}") { _, context in
             try Self.requireSelf(context)

@@ -7,7 +7,7 @@ extension RouteBuilder {
     mutating func addTaskRoutes(_ services: TaskdServices) {
         authenticated(.post, "/api/v1/tasks") { request, context in
             let task = try await services.tasks.create(try context.requireCaller(), try await TaskBodies.newTask(request, context))
-            return try Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
+            return Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
         }
         authenticated(.get, "/api/v1/tasks") { request, context in
             try await TaskBodies.list(request, context, services: services)
@@ -131,7 +131,7 @@ enum TaskBodies {
         let patch = try await patch(request, context, replacing: replacing)
         let task = try await services.tasks.update(
             try context.requireCaller(), id: id, patch, expectedVersion: expectedVersion(request))
-        return try Responses.task(task)
+        return Responses.task(task)
     }
 
     static func complete(_ request: Request, _ context: TaskRequestContext, services: TaskdServices) async throws -> Response {
@@ -142,7 +142,7 @@ enum TaskBodies {
         let task = try await services.tasks.complete(
             try context.requireCaller(), id: id, completed: body.value(completed) ?? true,
             expectedVersion: expectedVersion(request))
-        return try Responses.task(task)
+        return Responses.task(task)
     }
 
     static func delete(_ request: Request, _ context: TaskRequestContext, services: TaskdServices) async throws -> Response {

@@ -14,10 +14,14 @@ enum Responses {
 
     /// `status` with `value` as JSON.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        json(ByteBuffer(bytes: try encoder.encode(value)), status: status, headers: headers)
+    }
+
+    /// `status` with a body that is JSON already.
+    static func json(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        let data = try encoder.encode(value)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// `201 Created` with the resource and a `Location` that reads it back.
@@ -33,18 +37,15 @@ enum Responses {
     }
 
     /// A task with its `ETag`.
-    static func task(_ task: TaskItem, status: HTTPResponse.Status = .ok, location: String? = nil) throws -> Response {
+    static func task(_ task: TaskItem, status: HTTPResponse.Status = .ok, location: String? = nil) -> Response {
         var fields: HTTPFields = [.eTag: "\"\(task.version)\""]
         if let location { fields[.location] = location }
-        fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: TaskJSON.object(task)))
+        return json(TaskJSON.object(task), status: status, headers: fields)
     }
 
     /// A page of tasks as `{"data": [...], "next_cursor": ...}`.
     static func taskPage(_ page: Page<TaskItem>) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: TaskJSON.page(page)))
+        json(TaskJSON.page(page))
     }
 
     /// A page as `{"data": [...], "next_cursor": ...}`.

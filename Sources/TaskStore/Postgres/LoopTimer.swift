@@ -10,10 +10,9 @@ enum LoopTimer {
     /// Returns after `duration`. - Throws: `CancellationError` as soon as the calling task is cancelled.
     static func sleep(for duration: Duration, on loop: any EventLoop) async throws {
         let state = Mutex(State.waiting)
-        let nanoseconds = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let scheduled = loop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+                let scheduled = loop.scheduleTask(in: TimeAmount(duration)) {
                     continuation.resume()
                 }
                 scheduled.futureResult.whenFailure { _ in continuation.resume(throwing: CancellationError()) }
