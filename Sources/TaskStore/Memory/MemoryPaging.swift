@@ -1,15 +1,17 @@
 import TaskCore
 
-/// Keyset paging over rows in memory: sort, keep the rows after the position, take `limit`.
+/// Keyset paging over rows in memory: keep the rows after the position, and of those the first `limit`.
 enum MemoryPaging {
     /// The rows ordered by `(date, id)` ascending, strictly after `after`, at most `limit`.
     static func page<Row>(
-        _ rows: some Sequence<Row>, after: PagePosition?, limit: Int, key: (Row) -> PagePosition
+        _ rows: some Sequence<Row>, after: PagePosition?, limit: Int, key: @escaping (Row) -> PagePosition
     ) -> [Row] {
         let sort = TaskSort(field: .createdAt)
-        let sorted = rows.sorted { sort.precedes(key($0), key($1)) }
-        guard let after else { return Array(sorted.prefix(limit)) }
-        return Array(sorted.filter { sort.precedes(after, key($0)) }.prefix(limit))
+        var page = FirstRows<Row>(limit: limit) { sort.precedes(key($0), key($1)) }
+        for row in rows where after.map({ sort.precedes($0, key(row)) }) ?? true {
+            page.offer(row)
+        }
+        return page.rows
     }
 }
 
