@@ -10,7 +10,8 @@ import TaskCore
 /// The production store: PostgreSQL through postgres-nio's connection pool.
 ///
 /// The pool runs as a `Service` (`run()`); until it runs, no transaction gets a connection. Each transaction
-/// leases one connection, runs `BEGIN` ... `COMMIT`, and rolls back when the use case throws. When PostgreSQL
+/// leases one connection, sends `BEGIN` before its first write or lock and `COMMIT` at the end (see
+/// `PostgresTransaction`), and rolls back when the use case throws. When PostgreSQL
 /// cannot be reached, a transaction fails after `leaseTimeout` with `DomainError.storeUnavailable`; the pool keeps
 /// trying to connect, so taskd recovers by itself when the database is back.
 public final class PostgresStore: DataStore, Service {
