@@ -8,6 +8,9 @@ import TaskCore
 /// algorithm confusion are refused before any key is used), a bad signature, an expired token, one issued in the
 /// future or not yet valid (`nbf`), and one from another issuer. Whether the user may still use it is decided by
 /// `SessionService.caller(for:)`.
+///
+/// Every time check reads the injected clock (`now`), never the system's: jwt-kit's own claim checks read the
+/// real clock, so `AccessClaims.verify(using:)` leaves them to `verify(_:)`.
 public struct JWTAccessTokens: AccessTokenIssuer {
     /// How long a new token is valid (30 minutes by default).
     public let lifetime: Duration
@@ -88,9 +91,9 @@ struct AccessClaims: JWTPayload {
     var iss: IssuerClaim
     var nbf: NotBeforeClaim?
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-    }
+    /// Checks nothing: jwt-kit would check `exp` against the system clock, and taskd keeps one clock, the injected
+    /// one, which `JWTAccessTokens.verify(_:)` reads for `exp`, `iat` and `nbf`.
+    func verify(using algorithm: some JWTAlgorithm) async throws {}
 }
 
 /// A token setting that cannot work.

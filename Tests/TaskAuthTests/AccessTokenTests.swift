@@ -26,6 +26,18 @@ struct AccessTokenTests {
         #expect(JWTAccessTokens.headerAlgorithm(of: token) == "HS256")
     }
 
+    @Test("expiry is judged by the injected clock alone, whatever the system's date", arguments: [
+        Date(timeIntervalSince1970: 631_152_000),  // 1990
+        Date(timeIntervalSince1970: 5_680_281_600),  // 2150
+    ])
+    func injectedClockOnly(_ instant: Date) async throws {
+        let service = try await tokens(at: instant)
+        let token = try await service.issueAccessToken(for: Self.user, issuedAt: instant)
+        #expect(try await service.verify(token).userID == Self.user)
+        let later = try await tokens(at: instant.addingTimeInterval(31 * 60))
+        await #expect(throws: DomainError.unauthenticated) { try await later.verify(token) }
+    }
+
     @Test("the header's algorithm is read from any spelling of the header")
     func headerSpellings() {
         #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#)).e30.sig") == "HS256")

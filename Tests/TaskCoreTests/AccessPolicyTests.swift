@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TaskCore
+import TaskTestSupport
 
 /// The permission matrix: for every rule, every role it allows and every role it denies.
 @Suite("RBAC rules (AccessPolicy)")
@@ -161,7 +162,7 @@ struct AccessPolicyTests {
     func commentRules() {
         let comment = Comment(
             id: CommentID(UUID()), taskID: TaskID(UUID()), workspaceID: WorkspaceID(UUID()), authorID: Self.alice,
-            body: "hi", createdAt: Date(), updatedAt: Date())
+            body: "hi", createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
         let moderator = TaskPermissions(canView: true, canEdit: true, canComment: true, canDeleteAnyComment: true)
         let editor = TaskPermissions(canView: true, canEdit: true, canComment: true, canDeleteAnyComment: false)
         #expect(AccessPolicy.canEditComment(comment, caller: Self.alice))

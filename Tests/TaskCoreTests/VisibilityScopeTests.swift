@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TaskCore
+import TaskTestSupport
 
 /// The list filter (`VisibilityScope`) must agree with the single-resource rule (`AccessPolicy`) everywhere.
 @Suite("Visibility scope agrees with AccessPolicy")
@@ -12,11 +13,11 @@ struct VisibilityScopeTests {
         let workspaceID = WorkspaceID(UUID())
         let project = Project(
             id: ProjectID(UUID()), workspaceID: workspaceID, name: "p", visibility: visibility,
-            createdAt: Date(), updatedAt: Date())
+            createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
         for workspaceRole in AccessPolicyTests.workspaceRoles {
             for explicit in AccessPolicyTests.projectRoles {
                 let memberships = workspaceRole.map {
-                    [WorkspaceMember(workspaceID: workspaceID, userID: user, role: $0, joinedAt: Date())]
+                    [WorkspaceMember(workspaceID: workspaceID, userID: user, role: $0, joinedAt: Fixtures.instant())]
                 } ?? []
                 let scope = VisibilityScope(caller: Caller(id: user), memberships: memberships)
                 let role = AccessPolicy.effectiveProjectRole(
@@ -37,9 +38,9 @@ struct VisibilityScopeTests {
             for (owner, assignee) in [(user, nil), (other, user), (other, nil), (other, other)] as [(UserID, UserID?)] {
                 let task = TaskItem(
                     id: TaskID(UUID()), workspaceID: workspaceID, title: "t", assigneeID: assignee, ownerID: owner,
-                    createdAt: Date(), updatedAt: Date())
+                    createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
                 let memberships = workspaceRole.map {
-                    [WorkspaceMember(workspaceID: workspaceID, userID: user, role: $0, joinedAt: Date())]
+                    [WorkspaceMember(workspaceID: workspaceID, userID: user, role: $0, joinedAt: Fixtures.instant())]
                 } ?? []
                 let scope = VisibilityScope(caller: Caller(id: user), memberships: memberships)
                 let permissions = AccessPolicy.taskPermissions(
@@ -53,7 +54,7 @@ struct VisibilityScopeTests {
     func unrestricted() {
         let project = Project(
             id: ProjectID(UUID()), workspaceID: WorkspaceID(UUID()), name: "p", visibility: .private,
-            createdAt: Date(), updatedAt: Date())
+            createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
         #expect(VisibilityScope(caller: Caller(id: UserID(UUID()), isSystemAdmin: true), memberships: []).admits(project, hasProjectRole: false))
         #expect(!VisibilityScope(caller: Caller(id: UserID(UUID())), memberships: []).admits(project, hasProjectRole: true))
     }

@@ -8,7 +8,8 @@ import TaskCore
 import TaskHTTP
 import TaskTestSupport
 
-/// One API over a fresh store, with helpers that speak HTTP to it the way a client would.
+/// One API over a fresh store, with helpers that speak HTTP to it the way a client would. Every use case and the
+/// token check read one stepping clock and ids come from a counter, so a run does not depend on the date.
 struct APIHarness: Sendable {
     let services: TaskdServices
     let application: Application<RouterResponder<TaskRequestContext>>
@@ -18,8 +19,10 @@ struct APIHarness: Sendable {
 
     static func make(_ kind: StoreKind = .memory, configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"])) async throws -> APIHarness {
         let store = try await kind.makeFreshStore()
-        let tokens = try await JWTAccessTokens(secret: secret)
-        let services = TaskdServices(store: store, hasher: PlainPasswordHasher(), accessTokens: tokens)
+        let clock = SteppingClock()
+        let tokens = try await JWTAccessTokens(secret: secret, now: clock.now)
+        let services = TaskdServices(
+            store: store, hasher: PlainPasswordHasher(), accessTokens: tokens, now: clock.now, ids: CountingIDGenerator())
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes)
     }
