@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TaskCore
+import TaskTestSupport
 
 @Suite("Field validation")
 struct ValidationTests {
@@ -102,7 +103,7 @@ struct TimestampTests {
             0, -1, 999, -999, -1000, 951_782_400_000, 951_868_799_999, -2_203_891_200_000, 4_107_542_400_000,
             -11_676_096_000_000, 253_402_300_799_999, 1_795_348_800_123,
         ]
-        var generator = SystemRandomNumberGenerator()
+        var generator = SplitMix64(seed: 20_261_122)
         for _ in 0..<2000 { instants.append(Int64.random(in: -11_676_096_000_000..<253_402_300_800_000, using: &generator)) }
         for milliseconds in instants {
             let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
@@ -114,9 +115,43 @@ struct TimestampTests {
 
     @Test("malformed time stamps are refused", arguments: [
         "2026-11-22", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-22T10:00:00", "",
+        "2026-11-22T10:00:00.Z", "2026-11-22T10:00:00+1:00", "2026-11-22T10:00:00Z ", "２０２６-11-22T10:00:00Z",
+        "٢٠٢٦-11-22T10:00:00Z", "2025-02-29T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T10:00:00+24:00",
     ])
     func malformed(text: String) {
         #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test("only instants from year 0001 to 9999 are accepted, after the offset is applied", arguments: [
+        "0001-01-01T00:00:00+23:59", "0000-12-31T23:59:59Z", "9999-12-31T23:59:59-23:59", "10000-01-01T00:00:00Z",
+        "9999-12-31T23:59:60-00:01",
+    ])
+    func outsideYears(text: String) {
+        #expect(Timestamp.parse(text) == nil)
+    }
+
+    @Test("the first and last instants round-trip in the proleptic Gregorian calendar")
+    func edges() throws {
+        let first = try #require(Timestamp.parse("0001-01-01T00:00:00Z"))
+        #expect(first.millisecondsSince1970 == -62_135_596_800_000)
+        #expect(Timestamp.format(first) == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("0001-01-01T23:59:00+23:59"))) == "0001-01-01T00:00:00.000Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("0004-02-29T12:00:00Z"))) == "0004-02-29T12:00:00.000Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("1582-10-10T00:00:00Z"))) == "1582-10-10T00:00:00.000Z")
+        let last = try #require(Timestamp.parse("9999-12-31T23:59:59.999999Z"))
+        #expect(Timestamp.format(last) == "9999-12-31T23:59:59.999Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("2026-12-31T23:59:60Z"))) == "2026-12-31T23:59:59.000Z")
+    }
+
+    @Test("formatting and millisecond conversion are total: no instant traps, however far out")
+    func totalConversions() {
+        for seconds in [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, .infinity, -.infinity, .nan, 9.3e15, -9.3e15] {
+            let date = Date(timeIntervalSince1970: seconds)
+            #expect(!Timestamp.isRepresentable(date))
+            let text = Timestamp.format(date)
+            #expect(text.utf8.count == 24)
+            _ = date.truncatedToMilliseconds
+        }
     }
 }
 
@@ -132,6 +167,36 @@ struct PagingTests {
         }
         #expect(throws: DomainError.invalid("cursor", "is not a valid cursor")) {
             try PageCursor.position(from: "not a cursor", ordering: "due_date")
+        }
+    }
+
+    @Test("a forged cursor is refused naming cursor: an instant outside years 0001-9999 or a value of the wrong kind", arguments: [
+        (#"{"o":"workspaces","p":{"d":9223372036854775807,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", CursorValues.dates),
+        (#"{"o":"workspaces","p":{"d":-8640000000000000,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"workspaces","p":{"d":-9223372036854775808,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"workspaces","p":{"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"workspaces","p":{"n":3,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"priority","p":{"d":1795341600000,"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
+        (#"{"o":"priority","p":{"n":99999,"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
+        (#"{"o":"priority","p":{"n":1e30,"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
+        (#"{"o":"due_date","p":{"n":1,"id":"00000000-0000-0000-0000-000000000001"}}"#, "due_date", .optionalDates),
+        (#"{"o":"activity","p":{"n":-1,"id":"00000000-0000-0000-0000-000000000001"}}"#, "activity", .integers(0...Int.max)),
+    ])
+    func forgedCursors(json: String, ordering: String, values: CursorValues) {
+        let text = Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        #expect(throws: DomainError.invalid("cursor", "is not a valid cursor")) {
+            try PageCursor.position(from: text, ordering: ordering, values: values)
+        }
+    }
+
+    @Test("each task ordering's cursor carries its own kind of value")
+    func taskSortCursorValues() throws {
+        let task = Fixtures.task("t", in: WorkspaceID(UUID()), owner: UserID(UUID()), ids: CountingIDGenerator())
+        for field in TaskSort.Field.allCases {
+            let sort = TaskSort(field: field)
+            let text = PageCursor(ordering: sort.name, position: sort.position(of: task)).encoded
+            #expect(try PageCursor.position(from: text, ordering: sort.name, values: sort.cursorValues) == sort.position(of: task))
         }
     }
 

@@ -17,6 +17,9 @@ public enum TaskPriority: String, Sendable, Codable, CaseIterable, Comparable {
         }
     }
 
+    /// Every severity there is.
+    public static let severities: ClosedRange<Int> = 0...4
+
     /// Orders by severity.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.severity < rhs.severity }
 }

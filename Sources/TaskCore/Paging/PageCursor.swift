@@ -26,19 +26,48 @@ public struct PageCursor: Sendable, Equatable, Codable {
     }
 
     /// Reads the position out of a client's cursor for a list in `ordering`; `nil` when there is no cursor.
+    ///
+    /// A cursor is client input like any other: its value must be of the kind the ordering sorts by (`values`),
+    /// and a date must lie within years 0001 to 9999, so that a forged cursor is a `422`, never a trap or a store
+    /// error.
     /// - Throws: `DomainError.validation` naming `cursor` when the text is not a cursor of this ordering.
-    public static func position(from text: String?, ordering: String) throws -> PagePosition? {
+    public static func position(
+        from text: String?, ordering: String, values: CursorValues = .dates
+    ) throws -> PagePosition? {
         guard let text else { return nil }
+        guard text.utf8.count <= 512 else { throw DomainError.invalid("cursor", "is not a valid cursor") }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard text.count <= 512, let data = Data(base64Encoded: base64),
-            let cursor = try? JSONDecoder().decode(PageCursor.self, from: data)
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(PageCursor.self, from: data)
         else {
             throw DomainError.invalid("cursor", "is not a valid cursor")
         }
         guard cursor.ordering == ordering else {
             throw DomainError.invalid("cursor", "belongs to another sort order")
         }
+        guard values.admits(cursor.position.value) else {
+            throw DomainError.invalid("cursor", "is not a valid cursor")
+        }
         return cursor.position
+    }
+}
+
+/// The sort values a list's cursor may carry; a cursor with any other value was not made by taskd.
+public enum CursorValues: Sendable, Equatable {
+    /// Instants within years 0001 to 9999 (lists ordered by a time stamp).
+    case dates
+    /// Instants, or nothing (an optional time stamp, such as a due date).
+    case optionalDates
+    /// Whole numbers within a range (a priority's severity, an event's sequence).
+    case integers(ClosedRange<Int>)
+
+    /// Whether `value` is one of these.
+    public func admits(_ value: SortValue) -> Bool {
+        switch (self, value) {
+        case (.dates, .date(let date)), (.optionalDates, .date(let date)): Timestamp.isRepresentable(date)
+        case (.optionalDates, .null): true
+        case (.integers(let range), .int(let number)): range.contains(number)
+        default: false
+        }
     }
 }

@@ -26,7 +26,7 @@ public enum SortValue: Sendable, Equatable, Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let milliseconds = try container.decodeIfPresent(Int64.self, forKey: .date) {
-            self = .date(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+            self = .date(Date(millisecondsSince1970: milliseconds))
         } else if let number = try container.decodeIfPresent(Int.self, forKey: .int) {
             self = .int(number)
         } else {

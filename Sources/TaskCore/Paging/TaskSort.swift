@@ -36,6 +36,15 @@ public struct TaskSort: Sendable, Equatable {
         self.init(field: field, isDescending: isDescending)
     }
 
+    /// The sort values a cursor of this ordering may carry.
+    public var cursorValues: CursorValues {
+        switch field {
+        case .createdAt, .updatedAt: .dates
+        case .dueDate: .optionalDates
+        case .priority: .integers(TaskPriority.severities)
+        }
+    }
+
     /// The query form of this ordering; also names the ordering inside cursors.
     public var name: String { (isDescending ? "-" : "") + field.rawValue }
 

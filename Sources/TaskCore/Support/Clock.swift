@@ -11,10 +11,23 @@ extension Date {
 
     /// Whole milliseconds since 1970, rounded down. The instant is first rounded to the microsecond so that a value
     /// such as `.123` stored as `.12299999` is read as 123 ms.
+    ///
+    /// Total: an instant beyond about ±290,000 years (or not finite) is clamped there instead of trapping, so a
+    /// forged value can never stop the process; `Timestamp.isRepresentable` tells whether taskd keeps an instant.
     public var millisecondsSince1970: Int64 {
-        let micros = Int64((timeIntervalSince1970 * 1_000_000).rounded())
+        let seconds = timeIntervalSince1970
+        let clamped = seconds.isNaN ? 0 : min(max(seconds, -Self.clampSeconds), Self.clampSeconds)
+        let micros = Int64((clamped * 1_000_000).rounded())
         return micros >= 0 ? micros / 1000 : -((-micros + 999) / 1000)
     }
+
+    /// The instant `milliseconds` after 1970-01-01T00:00:00Z.
+    public init(millisecondsSince1970 milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// The bound `millisecondsSince1970` clamps to, in seconds: its microseconds still fit an `Int64`.
+    private static let clampSeconds: Double = 9e12
 }
 
 /// The system clock, cut to milliseconds.

@@ -1,18 +1,28 @@
 import Foundation
 
 /// RFC 3339 time stamps as the contract writes them: UTC, milliseconds, `Z` (`2026-11-22T10:00:00.123Z`).
+///
+/// Dates are proleptic Gregorian, as in RFC 3339 and PostgreSQL, and computed arithmetically: no `Calendar`, no
+/// time zone database, so the answer never depends on the machine's settings. taskd keeps instants from
+/// `0001-01-01T00:00:00.000Z` to `9999-12-31T23:59:59.999Z` (`representable`); `parse` refuses any other.
 public enum Timestamp {
-    /// Formats an instant in UTC with milliseconds.
-    ///
-    /// Instants from 1600 to 9999 are computed arithmetically (every response carries several, and `Calendar` was
-    /// a visible cost in a profile of task lists); others go through `Calendar`, whose Gregorian calendar turns
-    /// Julian before 1582, so that `parse` and `format` always agree.
+    /// The first and last instant taskd stores, in milliseconds since 1970.
+    public static let representableMilliseconds: ClosedRange<Int64> = -62_135_596_800_000...253_402_300_799_999
+
+    /// Whether `date` lies within years 0001 to 9999 (UTC).
+    public static func isRepresentable(_ date: Date) -> Bool {
+        let seconds = date.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 1e12 else { return false }
+        return representableMilliseconds.contains(date.millisecondsSince1970)
+    }
+
+    /// Formats an instant in UTC with milliseconds. An instant outside `representableMilliseconds` (which `parse`
+    /// never returns and no clock reaches) is written as the nearest representable one.
     public static func format(_ date: Date) -> String {
-        let milliseconds = date.millisecondsSince1970
-        let wholeSeconds = milliseconds >= 0 ? milliseconds / 1000 : -((-milliseconds + 999) / 1000)
+        let milliseconds = min(max(date.millisecondsSince1970, representableMilliseconds.lowerBound), representableMilliseconds.upperBound)
+        let wholeSeconds = floorDivide(milliseconds, 1000)
         let fraction = Int(milliseconds - wholeSeconds * 1000)
-        guard (arithmeticRange).contains(wholeSeconds) else { return calendarFormat(wholeSeconds, fraction) }
-        let days = wholeSeconds >= 0 ? wholeSeconds / 86_400 : -((-wholeSeconds + 86_399) / 86_400)
+        let days = floorDivide(wholeSeconds, 86_400)
         let secondOfDay = Int(wholeSeconds - days * 86_400)
         let (year, month, day) = civilDate(daysSince1970: Int(days))
         var text = [UInt8](repeating: 0, count: 24)
@@ -30,17 +40,93 @@ public enum Timestamp {
         put(secondOfDay / 60 % 60, at: 14, width: 2)
         put(secondOfDay % 60, at: 17, width: 2)
         put(fraction, at: 20, width: 3)
-        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] {
-            text[offset] = UInt8(ascii: Unicode.Scalar(character)!)
+        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+            text[offset] = UInt8(ascii: character)
         }
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// 1600-01-01T00:00:00Z up to 10000-01-01T00:00:00Z, in seconds since 1970.
-    private static let arithmeticRange: Range<Int64> = -11_676_096_000..<253_402_300_800
+    /// Parses RFC 3339 text with any offset and any fraction of a second; `nil` when it is not RFC 3339 or the
+    /// instant, once the offset is applied, lies outside years 0001 to 9999. The instant is cut to milliseconds.
+    public static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.count <= 64 else { return nil }
+        var index = 0
+        func digits(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + count] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            index += count
+            return value
+        }
+        func expect(_ allowed: String) -> Bool {
+            guard index < bytes.count, allowed.utf8.contains(bytes[index]) else { return false }
+            index += 1
+            return true
+        }
+        guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
+            expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2),
+            (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
+            second <= 60
+        else { return nil }
+        var milliseconds = 0
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            let start = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                if index - start < 3 { milliseconds = milliseconds * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                index += 1
+            }
+            guard index > start else { return nil }
+            for _ in min(index - start, 3)..<3 { milliseconds *= 10 }
+        }
+        var offsetMinutes = 0
+        if expect("Zz") {
+            offsetMinutes = 0
+        } else {
+            guard index < bytes.count else { return nil }
+            let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1
+            guard expect("+-"), let hours = digits(2), expect(":"), let minutes = digits(2), hours < 24, minutes < 60
+            else { return nil }
+            offsetMinutes = sign * (hours * 60 + minutes)
+        }
+        guard index == bytes.count else { return nil }
+        let days = Int64(daysSince1970(year: year, month: month, day: day))
+        // A leap second (:60) is read as the last millisecond-free second of its minute, as PostgreSQL does.
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59)) - Int64(offsetMinutes * 60)
+        let total = seconds * 1000 + Int64(milliseconds)
+        guard representableMilliseconds.contains(total) else { return nil }
+        return Date(millisecondsSince1970: total)
+    }
 
-    /// The proleptic Gregorian year, month and day of a day count since 1970-01-01 (H. Hinnant's algorithm).
-    private static func civilDate(daysSince1970: Int) -> (year: Int, month: Int, day: Int) {
+    /// The number of days in a month of the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: isLeap(year) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    private static func isLeap(_ year: Int) -> Bool {
+        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+    }
+
+    /// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+    static func daysSince1970(year: Int, month: Int, day: Int) -> Int {
+        let shiftedYear = month <= 2 ? year - 1 : year
+        let era = (shiftedYear >= 0 ? shiftedYear : shiftedYear - 399) / 400
+        let yearOfEra = shiftedYear - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The proleptic Gregorian year, month and day of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
+    static func civilDate(daysSince1970: Int) -> (year: Int, month: Int, day: Int) {
         let shifted = daysSince1970 + 719_468
         let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
         let dayOfEra = shifted - era * 146_097
@@ -52,56 +138,7 @@ public enum Timestamp {
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
-    private static func calendarFormat(_ wholeSeconds: Int64, _ fraction: Int) -> String {
-        let parts = calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(wholeSeconds)))
-        func padded(_ value: Int?, _ width: Int) -> String {
-            let text = String(value ?? 0)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2))T"
-            + "\(padded(parts.hour, 2)):\(padded(parts.minute, 2)):\(padded(parts.second, 2)).\(padded(fraction, 3))Z"
+    private static func floorDivide(_ value: Int64, _ divisor: Int64) -> Int64 {
+        value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor)
     }
-
-    /// Parses RFC 3339 text with any offset and any fraction of a second; `nil` when it is not RFC 3339.
-    /// The instant is cut to milliseconds.
-    public static func parse(_ text: String) -> Date? {
-        let pattern = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
-        guard let match = text.wholeMatch(of: pattern),
-            let year = Int(match.1), let month = Int(match.2), let day = Int(match.3),
-            let hour = Int(match.4), let minute = Int(match.5), let second = Int(match.6),
-            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
-        var offsetSeconds = 0
-        let zone = String(match.8)
-        if zone != "Z" && zone != "z" {
-            let sign = zone.hasPrefix("-") ? -1 : 1
-            let parts = zone.dropFirst().split(separator: ":")
-            guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), hours < 24, minutes < 60
-            else { return nil }
-            offsetSeconds = sign * (hours * 3600 + minutes * 60)
-        }
-        var components = DateComponents()
-        components.calendar = calendar
-        components.timeZone = TimeZone(identifier: "UTC")
-        components.year = year
-        components.month = month
-        components.day = day
-        components.hour = hour
-        components.minute = minute
-        components.second = min(second, 59)
-        guard components.isValidDate(in: calendar), let base = calendar.date(from: components) else { return nil }
-        var fraction = 0.0
-        if let digits = match.7 {
-            fraction = Double("0" + digits) ?? 0
-        }
-        let instant = base.addingTimeInterval(fraction - Double(offsetSeconds))
-        return instant.truncatedToMilliseconds
-    }
-
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        return calendar
-    }()
 }

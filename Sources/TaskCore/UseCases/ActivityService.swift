@@ -10,7 +10,7 @@ public struct ActivityService: Sendable {
     /// A task's events, oldest first (whoever can see the task; a deleted task's log answers not found).
     /// - Throws: `.notFound(.task)`.
     public func activity(_ caller: Caller, of taskID: TaskID, page: PageRequest) async throws -> Page<ActivityEvent> {
-        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering, values: .integers(0...Int.max))
         let rows = try await store.transaction { tx in
             _ = try await tx.visibleTask(taskID, for: caller)
             return try await tx.events(of: taskID, after: after, limit: page.limit + 1)
