@@ -16,7 +16,19 @@ info:
     Decisions where the contract is silent:
     - A body is read only when it is not empty; an empty body counts as `{}`. A non-empty body must be
       `application/json` (or `application/*+json`), else 415. Bodies over 1 MiB are 413.
-    - Unknown body fields are ignored (no mass assignment). A field of the wrong JSON type is 422 naming it.
+    - Bodies are read as RFC 8259 JSON, strictly: a trailing comma, a comment, a byte-order mark, `NaN` or
+      another bare word, a leading zero, a control character or lone surrogate in a string, invalid UTF-8, a
+      key given twice in one object, or nesting deeper than 64 levels is 400 `malformed_request`.
+    - Unknown body fields are ignored (no mass assignment). A field of the wrong JSON type is 422 naming it;
+      one 422 names every bad field of the body at once (wrong types, unknown choices and the text rules).
+    - Query strings are `application/x-www-form-urlencoded`: `+` is a space, `%XX` escapes are UTF-8 bytes,
+      a `%` not followed by two hex digits is kept as it is, and a parameter given twice counts with its first
+      value. A value that is not UTF-8 once decoded is 422 naming the parameter.
+    - Time stamps must lie within years 0001 to 9999 once their offset is applied (else 422); the calendar is
+      the proleptic Gregorian one. A leap second (`:60`) is read as `:59`.
+    - A `cursor` is opaque but checked: one of another list or sort, or one whose position taskd could not
+      have written (a date outside years 0001-9999, a value of the wrong kind for the sort) is 422 naming
+      `cursor`.
     - Validation of the body comes first (422), then existence and visibility (404, or 422 for ids in the body),
       then permission (403), then state (409 `project_archived`, `last_owner`), then `If-Match` (412).
     - `description` is never null: it is `""` when empty; `null` in a PATCH clears it to `""`. `null` for
@@ -26,8 +38,9 @@ info:
       its parent. `PUT` changes the project only when the body names `project_id`.
     - Task lists default to `sort=created_at` (oldest first); ties break by id in the sort's direction.
       `due_before` and `due_after` are strict and leave out tasks without a due date. `q` is at most 500
-      characters; each whitespace-separated word must appear as a substring of the title or the description,
-      ignoring case. `tag` matches one tag exactly.
+      characters and at most 16 different words (a word given twice counts once; more is 422 naming `q`); each
+      word must appear as a substring of the title or the description, ignoring case. `tag` matches one tag
+      exactly.
     - Without `workspace_id` and `project_id`, `GET /api/v1/tasks` lists the visible tasks the caller owns or
       is assigned, also when `parent_id` is given.
     - A task without a project is visible to its owner, its assignee and the workspace's owners and admins, who
@@ -40,7 +53,19 @@ info:
       while they are the last owner of a workspace that has other members.
     - Login: after 5 failures for an email within 15 minutes, every attempt for it (even with the right
       password) is 429 `too_many_attempts` with `Retry-After` until the oldest of those failures is 15 minutes
-      old; refused attempts are not counted. A per-address limit (default 100) works the same way.
+      old; refused attempts are not counted. A per-address limit (default 100) works the same way. An attempt
+      is counted before its password is checked, so parallel guesses are held to the same limit. A login email
+      with a NUL character or longer than 254 characters is 422 naming `email`.
+    - `POST /api/v1/users/me/password` is limited per user like a login: the 6th attempt within 15 minutes,
+      and every one after it until the window passes, is 429 `too_many_attempts`. A successful change also
+      revokes every refresh token of the user.
+    - Registration (`register`, `signup`) is limited per client address: at most `TASKD_REGISTER_ADDRESS_LIMIT`
+      registrations (default 30; 0 for no limit) in an hour, else 429 `too_many_attempts` with `Retry-After`.
+    - Disabling a user (admin `PATCH`) revokes their refresh tokens and every token issued before it; enabling
+      them again revives none of them.
+    - `PATCH /api/v1/workspaces/{id}` needs `admin` or `owner` whatever the body holds: an empty body is 403 to
+      members and guests, and changes nothing for admins. The member routes decide permission before they look
+      the member up, so a 404 `member_not_found` is only ever given to a caller who may manage members.
     - `POST /api/v1/auth/logout` spends the refresh token only when it belongs to the caller, and answers 204
       either way.
     - `If-Match` takes the version with or without quotes (`"3"`, `3`, `W/"3"`); `*` matches any version; any
@@ -59,7 +84,7 @@ x-task-list-parameters: &taskListParameters
   - {name: tag, in: query, schema: {type: string}}
   - {name: due_before, in: query, schema: {type: string, format: date-time}}
   - {name: due_after, in: query, schema: {type: string, format: date-time}}
-  - {name: q, in: query, description: "Words that must each appear in the title or description", schema: {type: string, maxLength: 500}}
+  - {name: q, in: query, description: "Words that must each appear in the title or description; at most 16 different words", schema: {type: string, maxLength: 500}}
   - name: sort
     in: query
     schema:
@@ -174,6 +199,7 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "415": {$ref: "#/components/responses/UnsupportedMediaType"}
         "422": {$ref: "#/components/responses/Invalid"}
+        "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/auth/signup:
     post:
       tags: [auth]
@@ -187,6 +213,7 @@ paths:
         "413": {$ref: "#/components/responses/TooLarge"}
         "415": {$ref: "#/components/responses/UnsupportedMediaType"}
         "422": {$ref: "#/components/responses/Invalid"}
+        "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/auth/login:
     post:
       tags: [auth]
@@ -281,6 +308,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "403": {$ref: "#/components/responses/Forbidden"}
         "422": {$ref: "#/components/responses/Invalid"}
+        "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/users:
     get:
       tags: [users]
@@ -1093,7 +1121,7 @@ components:
       description: Well-formed but invalid; `errors` names each field or query parameter
       content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
     TooManyAttempts:
-      description: Too many failed logins (`too_many_attempts`)
+      description: Too many attempts (`too_many_attempts`) of a login, a password change or a registration
       headers: {Retry-After: {schema: {type: integer}}}
       content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
     Unavailable:

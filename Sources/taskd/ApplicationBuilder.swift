@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import ServiceLifecycle
 import TaskAuth
 import TaskCore
@@ -13,9 +14,7 @@ enum ApplicationBuilder {
     /// The store the configuration names, and the service that runs its pool (PostgreSQL only).
     static func makeStore(_ configuration: TaskdConfiguration, logger: Logger) -> (any DataStore, PostgresStore?) {
         guard let url = configuration.databaseURL else { return (MemoryStore(), nil) }
-        let store = PostgresStore(
-            url: url, maximumConnections: configuration.databasePoolSize,
-            minimumConnections: configuration.databasePoolSize, logger: logger)
+        let store = PostgresStore(url: url, pool: configuration.databasePool, logger: logger)
         return (store, store)
     }
 
@@ -34,6 +33,11 @@ enum ApplicationBuilder {
         let tokens = try await JWTAccessTokens(secret: secret, lifetime: configuration.accessTokenLifetime)
         let hasher = try CryptPasswordHasher(cost: configuration.bcryptCost)
         var services = TaskdServices(store: store, hasher: hasher, accessTokens: tokens)
+        services.accounts.registrationThrottle = configuration.registerAddressLimit == 0
+            ? nil : LoginThrottle(limit: configuration.registerAddressLimit, window: .seconds(3600))
+        services.accounts.administratorEmails = configuration.administratorEmails
+        services.sessions = SessionService(
+            store: store, accounts: services.accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: systemNow)
         services.sessions.refreshLifetime = configuration.refreshTokenLifetime
         services.sessions.addressThrottle = LoginThrottle(limit: configuration.loginAddressLimit)
         return services
@@ -50,22 +54,30 @@ enum ApplicationBuilder {
         let services = try await makeServices(configuration, store: store, logger: logger)
         let http = HTTPConfiguration(allowedOrigins: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies)
         let (router, _) = buildRouter(services: services, configuration: http)
+        let gate = StartupGate()
         var background: [any Service] = []
         if let postgres {
             background.append(postgres)
         }
-        background.append(ExpiredRecordsCleaner(sessions: services.sessions, logger: logger))
+        background.append(ExpiredRecordsCleaner(sessions: services.sessions, gate: gate, logger: logger))
         var application = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.httpIdleTimeout))),
             configuration: .init(address: .hostname(host, port: port), serverName: "taskd"),
             services: background,
             logger: logger
         )
-        if let postgres, configuration.migrateOnStart {
-            application.beforeServerStarts {
+        let admin = services.admin
+        let adminEmails = configuration.administratorEmails
+        application.beforeServerStarts {
+            if let postgres, configuration.migrateOnStart {
                 let applied = try await postgres.migrate()
                 logger.info("schema is up to date", metadata: ["applied": "\(applied)"])
             }
+            for user in try await admin.promote(configured: adminEmails) {
+                logger.notice("made a configured address a system administrator", metadata: ["user_id": "\(user.id)"])
+            }
+            gate.open()
         }
         return application
     }

@@ -2,9 +2,11 @@ import Logging
 import ServiceLifecycle
 import TaskCore
 
-/// Deletes expired refresh tokens and old failed logins every ten minutes, until shutdown.
+/// Deletes expired refresh tokens and counted attempts that no limit reads any more, every ten minutes until
+/// shutdown, starting once start-up work has finished (`gate`).
 struct ExpiredRecordsCleaner: Service {
     let sessions: SessionService
+    let gate: StartupGate
     let logger: Logger
     var interval: Duration = .seconds(600)
 
@@ -12,7 +14,9 @@ struct ExpiredRecordsCleaner: Service {
         let sessions = sessions
         let logger = logger
         let interval = interval
+        let gate = gate
         await cancelWhenGracefulShutdown {
+            await gate.wait()
             while !Task.isCancelled {
                 do {
                     try await sessions.removeExpiredRecords()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// `taskd serve`: runs the HTTP API until SIGTERM or SIGINT, then finishes requests in flight and stops.
 struct ServeCommand: AsyncParsableCommand {
@@ -18,7 +19,13 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = try TaskdConfiguration()
         let logger = Logging.makeLogger(level: configuration.logLevel)
         let application = try await ApplicationBuilder.makeApplication(configuration, host: host, port: port, logger: logger)
-        try await application.runService()
+        // A graceful shutdown lets requests in flight finish, but not forever: past `shutdownTimeout` the services
+        // are cancelled, and past another five seconds taskd exits whatever still runs.
+        var group = ServiceGroupConfiguration(
+            services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TaskCore
 import TaskStore
 
 /// Settings read from the environment, checked once at start-up.
@@ -14,7 +15,11 @@ struct TaskdConfiguration {
     var bcryptCost: Int
     var migrateOnStart: Bool
     var loginAddressLimit: Int
-    var databasePoolSize: Int
+    var registerAddressLimit: Int
+    var adminEmails: [String]
+    var databasePool: PoolSettings
+    var httpIdleTimeout: Duration
+    var shutdownTimeout: Duration
 
     static let environmentHelp = """
         Configuration comes from the environment:
@@ -28,8 +33,15 @@ struct TaskdConfiguration {
           TASKD_REFRESH_TOKEN_TTL     refresh token lifetime in seconds (default 2592000, 30 days)
           TASKD_BCRYPT_COST           bcrypt cost of new password hashes, 4...31 (default 12)
           TASKD_LOGIN_ADDRESS_LIMIT   failed logins per client address in 15 minutes (default 100)
+          TASKD_REGISTER_ADDRESS_LIMIT  registrations per client address in an hour (default 30; 0: no limit)
+          TASKD_ADMIN_EMAILS          emails of system administrators, comma separated (on any store)
           TASKD_MIGRATE_ON_START      apply pending migrations when serve starts: true (default) or false
-          TASKD_DB_POOL_SIZE          PostgreSQL connections in the pool (default 20)
+          TASKD_DB_POOL_SIZE          most PostgreSQL connections in the pool (default 20)
+          TASKD_DB_TIMEOUT            seconds a request may wait on the database in all (default 5)
+          TASKD_DB_STATEMENT_TIMEOUT  seconds PostgreSQL lets one statement run (default 4)
+          TASKD_DB_IDLE_TIMEOUT       seconds an unused pool connection stays open (default 10)
+          TASKD_HTTP_IDLE_TIMEOUT     seconds a client connection may sit idle before it is closed (default 30)
+          TASKD_SHUTDOWN_TIMEOUT      seconds requests in flight get to finish on SIGTERM (default 10)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -71,12 +83,31 @@ struct TaskdConfiguration {
         refreshTokenLifetime = .seconds(try integer("TASKD_REFRESH_TOKEN_TTL", default: 2_592_000, in: 300...31_536_000))
         bcryptCost = try integer("TASKD_BCRYPT_COST", default: 12, in: 4...31)
         loginAddressLimit = try integer("TASKD_LOGIN_ADDRESS_LIMIT", default: 100, in: 1...1_000_000)
-        databasePoolSize = try integer("TASKD_DB_POOL_SIZE", default: 20, in: 1...1000)
+        registerAddressLimit = try integer("TASKD_REGISTER_ADDRESS_LIMIT", default: 30, in: 0...1_000_000)
+        adminEmails = list("TASKD_ADMIN_EMAILS")
+        for email in adminEmails where !EmailAddress.errors(of: email).isEmpty {
+            throw ConfigurationError("TASKD_ADMIN_EMAILS: \(email) is not a valid email address")
+        }
+        let timeout = try integer("TASKD_DB_TIMEOUT", default: 5, in: 1...300)
+        let statementTimeout = try integer("TASKD_DB_STATEMENT_TIMEOUT", default: 4, in: 1...3600)
+        databasePool = PoolSettings(
+            size: try integer("TASKD_DB_POOL_SIZE", default: 20, in: 1...1000), timeout: .seconds(timeout),
+            statementTimeout: .seconds(statementTimeout),
+            idleTimeout: .seconds(try integer("TASKD_DB_IDLE_TIMEOUT", default: 10, in: 1...86_400)))
+        httpIdleTimeout = .seconds(try integer("TASKD_HTTP_IDLE_TIMEOUT", default: 30, in: 1...3600))
+        shutdownTimeout = .seconds(try integer("TASKD_SHUTDOWN_TIMEOUT", default: 10, in: 1...3600))
         switch value("TASKD_MIGRATE_ON_START")?.lowercased() ?? "true" {
         case "true", "1", "yes": migrateOnStart = true
         case "false", "0", "no": migrateOnStart = false
         default: throw ConfigurationError("TASKD_MIGRATE_ON_START must be true or false")
         }
+    }
+}
+
+extension TaskdConfiguration {
+    /// `TASKD_ADMIN_EMAILS`, normalised (checked valid when the configuration was read).
+    var administratorEmails: Set<EmailAddress> {
+        Set(adminEmails.compactMap { try? EmailAddress($0) })
     }
 }
 

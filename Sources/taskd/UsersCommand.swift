@@ -22,7 +22,7 @@ struct UsersCommand: AsyncParsableCommand {
             guard let url = configuration.databaseURL else {
                 throw ConfigurationError("taskd users promote needs DATABASE_URL (the in-memory store lives only inside a running taskd)")
             }
-            let store = PostgresStore(url: url, maximumConnections: 2, logger: logger)
+            let store = PostgresStore(url: url, pool: PoolSettings(size: 2), logger: logger)
             let email = email
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }

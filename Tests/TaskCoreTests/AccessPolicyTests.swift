@@ -67,6 +67,7 @@ struct AccessPolicyTests {
         .init(
             name: "create task without project", allowed: [.owner, .admin, .member],
             check: AccessPolicy.canCreateProjectlessTask),
+        .init(name: "manage members", allowed: [.owner, .admin], check: AccessPolicy.canManageWorkspaceMembers),
         .init(name: "add member", allowed: [.owner, .admin]) { AccessPolicy.canAddWorkspaceMember(as: $0, granting: .member) },
         .init(name: "add owner", allowed: [.owner]) { AccessPolicy.canAddWorkspaceMember(as: $0, granting: .owner) },
         .init(name: "promote member to admin", allowed: [.owner, .admin]) {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TaskCore
+@testable import TaskCore
 import TaskTestSupport
 
 @Suite("Tasks")
@@ -195,5 +195,17 @@ struct TaskUseCaseTests {
         }
         #expect(try await world.tasks.task(t.bob, id: task.id).title == "T")
         #expect(try await world.activity.activity(t.bob, of: task.id, page: .first).items.count == 1)
+    }
+}
+
+@Suite("Store failures are not input faults")
+struct StoreFailureTests {
+    @Test("an id in a body that names nothing is a field fault; a store failure while reading it passes through")
+    func notFoundAsNilPassesStoreFailures() async throws {
+        #expect(try await notFoundAsNil { () async throws -> Int in throw DomainError.notFound(.task) } == nil)
+        #expect(try await notFoundAsNil { () async throws -> Int in 7 } == 7)
+        await #expect(throws: DomainError.storeUnavailable) {
+            try await notFoundAsNil { () async throws -> Int in throw DomainError.storeUnavailable }
+        }
     }
 }

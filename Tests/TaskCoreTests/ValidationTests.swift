@@ -171,16 +171,16 @@ struct PagingTests {
     }
 
     @Test("a forged cursor is refused naming cursor: an instant outside years 0001-9999 or a value of the wrong kind", arguments: [
-        (#"{"o":"workspaces","p":{"d":9223372036854775807,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", CursorValues.dates),
-        (#"{"o":"workspaces","p":{"d":-8640000000000000,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"workspaces","p":{"d":-9223372036854775808,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"workspaces","p":{"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"workspaces","p":{"n":3,"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"priority","p":{"d":1795341600000,"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
-        (#"{"o":"priority","p":{"n":99999,"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
-        (#"{"o":"priority","p":{"n":1e30,"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
-        (#"{"o":"due_date","p":{"n":1,"id":"00000000-0000-0000-0000-000000000001"}}"#, "due_date", .optionalDates),
-        (#"{"o":"activity","p":{"n":-1,"id":"00000000-0000-0000-0000-000000000001"}}"#, "activity", .integers(0...Int.max)),
+        (#"{"o":"workspaces","p":{"value":{"d":9223372036854775807},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", CursorValues.dates),
+        (#"{"o":"workspaces","p":{"value":{"d":-8640000000000000},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"workspaces","p":{"value":{"d":-9223372036854775808},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"workspaces","p":{"value":{},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"workspaces","p":{"value":{"n":3},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+        (#"{"o":"priority","p":{"value":{"d":1795341600000},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
+        (#"{"o":"priority","p":{"value":{"n":99999},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
+        (#"{"o":"priority","p":{"value":{"n":1e30},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
+        (#"{"o":"due_date","p":{"value":{"n":1},"id":"00000000-0000-0000-0000-000000000001"}}"#, "due_date", .optionalDates),
+        (#"{"o":"activity","p":{"value":{"n":-1},"id":"00000000-0000-0000-0000-000000000001"}}"#, "activity", .integers(0...Int.max)),
     ])
     func forgedCursors(json: String, ordering: String, values: CursorValues) {
         let text = Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")

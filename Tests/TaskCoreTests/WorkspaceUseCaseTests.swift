@@ -26,6 +26,34 @@ struct WorkspaceUseCaseTests {
         await #expect(throws: DomainError.forbidden) { try await world.workspaces.rename(carol, id: workspace, name: "X") }
     }
 
+    @Test("a change with no name is still a change: refused to members and guests, a no-op for admins")
+    func emptyRename() async throws {
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let guest = try await world.register("guest")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (guest, .guest)], name: "Acme")
+        await #expect(throws: DomainError.forbidden) { try await world.workspaces.rename(bob, id: workspace, name: nil) }
+        await #expect(throws: DomainError.forbidden) { try await world.workspaces.rename(guest, id: workspace, name: nil) }
+        let unchanged = try await world.workspaces.rename(alice, id: workspace, name: nil)
+        #expect(unchanged.workspace.name == "Acme" && unchanged.role == .owner)
+    }
+
+    @Test("member changes are refused before the member is looked up, so they tell a guest nobody's membership")
+    func memberLookupAfterPermission() async throws {
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let guest = try await world.register("guest")
+        let stranger = try await world.register("stranger")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (guest, .guest)])
+        for target in [bob.id, stranger.id] {
+            await #expect(throws: DomainError.forbidden) { try await world.workspaces.changeRole(guest, in: workspace, userID: target, to: .admin) }
+            await #expect(throws: DomainError.forbidden) { try await world.workspaces.removeMember(guest, from: workspace, userID: target) }
+            await #expect(throws: DomainError.forbidden) { try await world.workspaces.changeRole(bob, in: workspace, userID: target, to: .admin) }
+        }
+        await #expect(throws: DomainError.notFound(.member)) { try await world.workspaces.changeRole(alice, in: workspace, userID: stranger.id, to: .admin) }
+        try await world.workspaces.removeMember(guest, from: workspace, userID: guest.id)
+    }
+
     @Test("deleting: owner allowed, admin forbidden; everything in it goes")
     func delete() async throws {
         let alice = try await world.register("alice")

@@ -17,19 +17,24 @@ struct APIHarness: Sendable {
 
     static let secret = String(repeating: "test-secret-", count: 4)
 
-    static func make(_ kind: StoreKind = .memory, configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"])) async throws -> APIHarness {
+    static func make(
+        _ kind: StoreKind = .memory, configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"]),
+        adjusting adjust: (inout TaskdServices) -> Void = { _ in }
+    ) async throws -> APIHarness {
         let store = try await kind.makeFreshStore()
         let clock = SteppingClock()
         let tokens = try await JWTAccessTokens(secret: secret, now: clock.now)
-        let services = TaskdServices(
+        var services = TaskdServices(
             store: store, hasher: PlainPasswordHasher(), accessTokens: tokens, now: clock.now, ids: CountingIDGenerator())
+        adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes)
     }
 
-    /// Runs `body` with a client of the router.
-    func run(_ body: @Sendable (APIClient) async throws -> Void) async throws {
-        try await application.test(.router) { client in
+    /// Runs `body` with a client of the router; `.live` serves on a real socket on 127.0.0.1, so that requests
+    /// have a peer address.
+    func run(_ mode: TestingSetup = .router, _ body: @Sendable (APIClient) async throws -> Void) async throws {
+        try await application.test(mode) { client in
             try await body(APIClient(client: client))
         }
     }

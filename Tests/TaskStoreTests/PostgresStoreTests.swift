@@ -25,7 +25,7 @@ struct PostgresStoreTests {
     @Test("migrations are recorded, and applying them again (also twice at once) changes nothing")
     func migrations() async throws {
         let store = try await StoreKind.makePostgresStore()
-        #expect(try await store.appliedMigrations() == [1, 2, 3])
+        #expect(try await store.appliedMigrations() == Migrations.all.map(\.version))
         async let first = store.migrate()
         async let second = store.migrate()
         let applied = try await [first, second]
@@ -37,7 +37,7 @@ struct PostgresStoreTests {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let url = try DatabaseURL(try #require(StoreKind.postgresURL))
         let stores = (0..<2).map { _ in
-            PostgresStore(url: url, maximumConnections: 2, searchPath: "\(schema), public", logger: Self.logger)
+            PostgresStore(url: url, pool: PoolSettings(size: 2), searchPath: "\(schema), public", logger: Self.logger)
         }
         for store in stores { Task.detached { try? await store.run() } }
         try await stores[0].transaction { tx in
@@ -46,8 +46,8 @@ struct PostgresStoreTests {
         async let first = stores[0].migrate()
         async let second = stores[1].migrate()
         let applied = try await first + second
-        #expect(applied.sorted() == [1, 2, 3])
-        #expect(try await stores[1].appliedMigrations() == [1, 2, 3])
+        #expect(applied.sorted() == Migrations.all.map(\.version))
+        #expect(try await stores[1].appliedMigrations() == Migrations.all.map(\.version))
     }
 
     @Test("data survives the store being closed and opened again")
@@ -69,7 +69,7 @@ struct PostgresStoreTests {
         try await cluster.start()
         var logger = Logger(label: "taskd.test.recovery")
         logger.logLevel = .critical
-        let store = PostgresStore(url: try DatabaseURL(cluster.url()), leaseTimeout: .seconds(2), logger: logger)
+        let store = PostgresStore(url: try DatabaseURL(cluster.url()), pool: PoolSettings(timeout: .seconds(2)), logger: logger)
         Task.detached { try? await store.run() }
         try await store.migrate()
         let world = TestWorld(store: store)

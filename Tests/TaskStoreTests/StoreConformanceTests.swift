@@ -150,7 +150,7 @@ struct StoreConformanceTests {
         let child = try await world.tasks.create(alice, NewTask(title: "child", parentID: root.id))
         let grandchild = try await world.tasks.create(alice, NewTask(title: "grandchild", parentID: child.id))
         let sibling = try await world.tasks.create(alice, NewTask(title: "sibling", parentID: root.id))
-        let found = try await store.transaction { tx in try await tx.descendants(of: root.id) }
+        let found = try await store.transaction { tx in try await tx.descendants(of: root.id, locking: true) }
         #expect(Set(found.map(\.id)) == [child.id, grandchild.id, sibling.id])
         let grandchildIndex = try #require(found.firstIndex { $0.id == grandchild.id })
         let childIndex = try #require(found.firstIndex { $0.id == child.id })

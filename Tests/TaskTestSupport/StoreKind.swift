@@ -31,20 +31,20 @@ public enum StoreKind: String, CaseIterable, Sendable {
     }
 
     /// A PostgreSQL store on a schema of its own, its pool running in the background, migrated.
-    public static func makePostgresStore(schema: String? = nil, leaseTimeout: Duration = .seconds(10)) async throws -> PostgresStore {
-        try await openPostgresStore(schema: schema, leaseTimeout: leaseTimeout).store
+    public static func makePostgresStore(schema: String? = nil, timeout: Duration = .seconds(20)) async throws -> PostgresStore {
+        try await openPostgresStore(schema: schema, timeout: timeout).store
     }
 
     /// Like `makePostgresStore`, also returning the task that runs the pool: cancelling it closes the store.
     public static func openPostgresStore(
-        schema: String? = nil, leaseTimeout: Duration = .seconds(10)
+        schema: String? = nil, timeout: Duration = .seconds(20)
     ) async throws -> (store: PostgresStore, runner: Task<Void, Never>) {
         guard let text = postgresURL else { throw MissingDatabase() }
         let schema = schema ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var logger = Logger(label: "taskd.test.postgres")
         logger.logLevel = .warning
         let store = PostgresStore(
-            url: try DatabaseURL(text), maximumConnections: 4, leaseTimeout: leaseTimeout, searchPath: "\(schema), public",
+            url: try DatabaseURL(text), pool: PoolSettings(size: 4, timeout: timeout, statementTimeout: timeout), searchPath: "\(schema), public",
             logger: logger)
         let runner = Task.detached { _ = try? await store.run() }
         try await store.transaction { tx in

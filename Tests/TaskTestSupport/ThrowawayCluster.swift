@@ -61,6 +61,20 @@ public struct ThrowawayCluster: Sendable {
         try await asPostgres("\(bin)/pg_ctl -D \(folder)/data -m fast -w stop >/dev/null")
     }
 
+    /// Restarts the server the way an operator does for a minor upgrade: `pg_ctl restart -m fast`.
+    public func restart() async throws {
+        try await asPostgres("""
+            \(bin)/pg_ctl -D \(folder)/data -l \(folder)/pg.log -w -t 60 -m fast restart -o \
+            "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off \(extraOptions)" >/dev/null
+            """)
+    }
+
+    /// Freezes (`STOP`) or thaws (`CONT`) every process of the server: a server that stops answering without
+    /// closing its connections.
+    public func signal(_ name: String) async throws {
+        try await Self.shell("pid=$(head -1 \(folder)/data/postmaster.pid) && kill -\(name) $pid $(pgrep -P $pid)")
+    }
+
     @discardableResult
     private func asPostgres(_ command: String) async throws -> String {
         let escaped = command.replacingOccurrences(of: "'", with: "'\\''")

@@ -46,6 +46,11 @@ public enum AccessPolicy {
     public static func canListWorkspaceMembers(_ role: WorkspaceRole?) -> Bool { isAtLeast(role, .member) }
 
     /// Adding a member with `newRole`: `admin` or stronger, and only an `owner` grants `owner`.
+    /// Whether the role may manage other members at all (`admin`+). Decided before the target member is looked
+    /// up, so that a caller who may not manage members learns nothing about who is one.
+    public static func canManageWorkspaceMembers(_ role: WorkspaceRole?) -> Bool { isAtLeast(role, .admin) }
+
+    /// Whether the role may add a member with `newRole` (`admin`+; only an `owner` adds an `owner`).
     public static func canAddWorkspaceMember(as role: WorkspaceRole?, granting newRole: WorkspaceRole) -> Bool {
         guard isAtLeast(role, .admin) else { return false }
         return newRole != .owner || role == .owner

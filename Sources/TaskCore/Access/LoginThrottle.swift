@@ -1,7 +1,8 @@
 import Foundation
 
-/// The login limits: after `limit` failures under one key within `window`, every attempt under that key is
-/// refused until the oldest of those failures leaves the window. Attempts refused this way are not counted.
+/// An attempt limit (logins, password changes, registrations): after `limit` failures under one key within
+/// `window`, every attempt under that key is refused until the oldest of those failures leaves the window.
+/// Attempts refused this way are not counted.
 public struct LoginThrottle: Sendable, Equatable {
     /// How many failures are allowed within the window.
     public var limit: Int
@@ -18,6 +19,10 @@ public struct LoginThrottle: Sendable, Equatable {
     public static let perEmail = LoginThrottle(limit: 5)
     /// The default per-client-address limit: 100 failures in 15 minutes.
     public static let perAddress = LoginThrottle(limit: 100)
+    /// Wrong current passwords given to a password change, per user: 5 in 15 minutes, as for logins.
+    public static let perPasswordChange = LoginThrottle(limit: 5)
+    /// The default registrations per client address: 30 in an hour.
+    public static let registrationsPerAddress = LoginThrottle(limit: 30, window: .seconds(3600))
 
     /// The start of the window ending at `now`.
     public func windowStart(at now: Date) -> Date {

@@ -18,6 +18,9 @@ public struct User: Sendable, Equatable, Codable {
     public var personalWorkspaceID: WorkspaceID?
     /// When the password was last set; tokens issued before it are refused.
     public var passwordChangedAt: Date
+    /// When an administrator last disabled the account; tokens issued before it are refused, so that enabling it
+    /// again does not bring them back.
+    public var sessionsRevokedAt: Date?
     /// When the account was created.
     public var createdAt: Date
     /// When the account last changed.
@@ -27,7 +30,7 @@ public struct User: Sendable, Equatable, Codable {
     public init(
         id: UserID, email: EmailAddress, name: String, passwordHash: String, isAdmin: Bool = false,
         isDisabled: Bool = false, personalWorkspaceID: WorkspaceID? = nil, passwordChangedAt: Date,
-        createdAt: Date, updatedAt: Date
+        sessionsRevokedAt: Date? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.email = email
@@ -37,8 +40,23 @@ public struct User: Sendable, Equatable, Codable {
         self.isDisabled = isDisabled
         self.personalWorkspaceID = personalWorkspaceID
         self.passwordChangedAt = passwordChangedAt
+        self.sessionsRevokedAt = sessionsRevokedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+    }
+}
+
+extension User {
+    /// Tokens (access and refresh) issued before this instant are refused: the later of the last password change
+    /// and the last time the account was disabled.
+    public var tokensValidFrom: Date {
+        guard let sessionsRevokedAt, sessionsRevokedAt > passwordChangedAt else { return passwordChangedAt }
+        return sessionsRevokedAt
+    }
+
+    /// Whether a token issued at `issuedAt` may still be used (compared in whole milliseconds, as stored).
+    public func accepts(tokenIssuedAt issuedAt: Date) -> Bool {
+        issuedAt.millisecondsSince1970 >= tokensValidFrom.millisecondsSince1970
     }
 }
 

@@ -132,8 +132,9 @@ public struct TaskQuery: Sendable, Equatable {
         return true
     }
 
-    /// Splits search text into the lower-cased words of `words`.
+    /// Splits search text into the lower-cased words of `words`, each once, in the order they first appear.
     public static func words(in text: String) -> [String] {
-        text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        var seen: Set<String> = []
+        return text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init).filter { seen.insert($0).inserted }
     }
 }

@@ -10,6 +10,21 @@ public protocol AccessFactStore: Sendable {
     /// The project with `id` and `userID`'s memberships in it and in its workspace; `nil` when there is no such
     /// project.
     func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts?
+    /// `taskAccess`, with the task row locked until the transaction ends (see `RowLock`).
+    func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts?
+    /// `projectAccess`, with the project row locked until the transaction ends (see `RowLock`).
+    func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts?
+}
+
+/// How a read locks the row it returns until its transaction ends. Under READ COMMITTED a locking read also
+/// returns the row as the last committed change left it, never an older one, so a change computed from it loses
+/// no other change.
+public enum RowLock: Sendable, Equatable {
+    /// Others may read and share-lock the row but not change or delete it: taken on a parent before adding a
+    /// child to it (a subtask, a comment, a task in a project), so that the parent cannot move or go away first.
+    case share
+    /// No other transaction may lock, change or delete the row: taken before changing or deleting it.
+    case update
 }
 
 /// A task, its project, and one user's stored memberships around it. Facts only: `AccessPolicy` turns them into
@@ -63,6 +78,16 @@ extension StoreTransaction {
         }
         return TaskAccessFacts(
             task: task, project: project, workspaceMemberRole: workspaceMember?.role, projectMemberRole: projectMember?.role)
+    }
+
+    /// Gathers the facts with one read per record; a store whose transactions run one at a time needs no lock.
+    public func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
+        try await taskAccess(id, for: userID)
+    }
+
+    /// Gathers the facts with one read per record; a store whose transactions run one at a time needs no lock.
+    public func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts? {
+        try await projectAccess(id, for: userID)
     }
 
     /// Gathers the facts with one read per record.

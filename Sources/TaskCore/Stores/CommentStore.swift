@@ -2,6 +2,8 @@
 public protocol CommentStore: Sendable {
     /// The comment with `id`, or `nil`.
     func comment(_ id: CommentID) async throws -> Comment?
+    /// The comment with `id`, or `nil`, locked for a read-modify-write until the transaction ends.
+    func lockComment(_ id: CommentID) async throws -> Comment?
     /// Stores a new comment.
     func insertComment(_ comment: Comment) async throws
     /// Replaces a stored comment.

@@ -7,7 +7,7 @@ public protocol DataStore: Sendable {
     /// Concurrent transactions behave as if run one after another for the rows they lock (see `StoreTransaction`).
     /// - Throws: what `work` throws, unchanged; `DomainError.storeUnavailable` when the store cannot be reached.
     func transaction<Result: Sendable>(
-        _ work: @Sendable (any StoreTransaction) async throws -> Result
+        _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result
 
     /// Whether the store answers; backs the readiness probe.

@@ -15,6 +15,9 @@ public protocol ProjectStore: Sendable {
 
     /// The explicit role of `userID` in `projectID`, or `nil`.
     func projectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember?
+    /// The explicit role of `userID` in `projectID`, or `nil`, locked for a read-modify-write until the
+    /// transaction ends.
+    func lockProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember?
     /// A project's explicit members with email and name, ordered by `(addedAt, userID)`.
     func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
     /// Stores a new project membership. - Throws: `.conflict(.alreadyMember)` when the user already has one.

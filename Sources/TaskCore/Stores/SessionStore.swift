@@ -15,8 +15,13 @@ public protocol SessionStore: Sendable {
     /// Deletes refresh tokens that expired before `before`.
     func deleteRefreshTokens(expiredBefore before: Date) async throws
 
-    /// Records one failed login under `key` (an email or a client address).
+    /// Holds `key`'s lock until the transaction ends, so that attempts under one key are counted one after the
+    /// other, also across taskd processes.
+    func lockAttempts(key: String) async throws
+    /// Records one failed attempt under `key` (an email, a client address, a user's password).
     func recordLoginFailure(key: String, at: Date) async throws
+    /// Deletes one attempt recorded under `key` at `at`, if there is one.
+    func deleteLoginFailure(key: String, at: Date) async throws
     /// The instants of the failed logins under `key` at or after `since`, oldest first.
     func loginFailures(key: String, since: Date) async throws -> [Date]
     /// Forgets the failed logins under `key`.

@@ -10,10 +10,12 @@ public protocol TaskItemStore: Sendable {
     func updateTask(_ task: TaskItem, expectedVersion: Int) async throws
     /// Deletes tasks with their comments (activity events are kept).
     func deleteTasks(_ ids: [TaskID]) async throws
-    /// Every task below `id` (subtasks, their subtasks, ...), parents before children.
-    func descendants(of id: TaskID) async throws -> [TaskItem]
+    /// Every task below `id` (subtasks, their subtasks, ...), parents before children; with `locking`, each is
+    /// locked for a change until the transaction ends.
+    func descendants(of id: TaskID, locking: Bool) async throws -> [TaskItem]
     /// The tasks that match `query`, in its order, strictly after its position, at most its limit.
     func tasks(matching query: TaskQuery) async throws -> [TaskItem]
-    /// The tasks of a workspace assigned to `userID`.
+    /// The tasks of a workspace assigned to `userID`, each locked for a change until the transaction ends (their
+    /// reader unassigns them).
     func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem]
 }

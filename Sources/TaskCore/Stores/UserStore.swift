@@ -2,6 +2,9 @@
 public protocol UserStore: Sendable {
     /// The user with `id`, or `nil`.
     func user(_ id: UserID) async throws -> User?
+    /// The user with `id`, or `nil`, locked until the transaction ends: a read-modify-write of a user reads it
+    /// this way, so that two changes of one user apply one after the other and neither undoes the other.
+    func lockUser(_ id: UserID) async throws -> User?
     /// The user with this (normalised) email, or `nil`.
     func user(email: EmailAddress) async throws -> User?
     /// Stores a new user. - Throws: `DomainError.conflict(.emailTaken)` when the email is in use.

@@ -2,6 +2,8 @@
 public protocol WorkspaceStore: Sendable {
     /// The workspace with `id`, or `nil`.
     func workspace(_ id: WorkspaceID) async throws -> Workspace?
+    /// The workspace with `id`, or `nil`, locked for a read-modify-write until the transaction ends.
+    func lockWorkspace(_ id: WorkspaceID) async throws -> Workspace?
     /// Stores a new workspace.
     func insertWorkspace(_ workspace: Workspace) async throws
     /// Replaces a stored workspace.
@@ -11,6 +13,9 @@ public protocol WorkspaceStore: Sendable {
 
     /// The membership of `userID` in `workspaceID`, or `nil`.
     func workspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember?
+    /// The membership of `userID` in `workspaceID`, or `nil`, locked for a read-modify-write until the
+    /// transaction ends.
+    func lockWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember?
     /// Every workspace membership of a user.
     func workspaceMemberships(of userID: UserID) async throws -> [WorkspaceMember]
     /// The workspaces a user belongs to with the user's role, ordered by the workspace's `(createdAt, id)`.

@@ -14,15 +14,19 @@ extension StoreTransaction {
         return (workspace, role)
     }
 
-    /// The project and the caller's role in it. - Throws: `.notFound(.project)` unless the caller sees it.
-    func visibleProject(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole) {
-        guard let visible = try await projectIfVisible(id, for: caller) else { throw DomainError.notFound(.project) }
+    /// The project and the caller's role in it, the project row locked as `lock` says (none by default).
+    /// - Throws: `.notFound(.project)` unless the caller sees it.
+    func visibleProject(_ id: ProjectID, for caller: Caller, locking lock: RowLock? = nil) async throws -> (Project, ProjectRole) {
+        guard let visible = try await projectIfVisible(id, for: caller, locking: lock) else {
+            throw DomainError.notFound(.project)
+        }
         return visible
     }
 
     /// The project and the caller's role in it, or `nil` when there is no such project or the caller cannot see it.
-    func projectIfVisible(_ id: ProjectID, for caller: Caller) async throws -> (Project, ProjectRole)? {
-        guard let facts = try await projectAccess(id, for: caller.id) else { return nil }
+    func projectIfVisible(_ id: ProjectID, for caller: Caller, locking lock: RowLock? = nil) async throws -> (Project, ProjectRole)? {
+        let found = if let lock { try await projectAccess(id, for: caller.id, locking: lock) } else { try await projectAccess(id, for: caller.id) }
+        guard let facts = found else { return nil }
         let (_, projectRole) = Self.effectiveRoles(
             of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
             in: facts.project)
@@ -30,9 +34,11 @@ extension StoreTransaction {
         return (facts.project, role)
     }
 
-    /// The task, its project and what the caller may do with it. - Throws: `.notFound(.task)` unless visible.
-    func visibleTask(_ id: TaskID, for caller: Caller) async throws -> VisibleTask {
-        guard let facts = try await taskAccess(id, for: caller.id) else { throw DomainError.notFound(.task) }
+    /// The task, its project and what the caller may do with it, the task row locked as `lock` says (none by
+    /// default). - Throws: `.notFound(.task)` unless visible.
+    func visibleTask(_ id: TaskID, for caller: Caller, locking lock: RowLock? = nil) async throws -> VisibleTask {
+        let found = if let lock { try await taskAccess(id, for: caller.id, locking: lock) } else { try await taskAccess(id, for: caller.id) }
+        guard let facts = found else { throw DomainError.notFound(.task) }
         let (workspaceRole, projectRole) = Self.effectiveRoles(
             of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
             in: facts.project)

@@ -6,6 +6,12 @@ public struct AccountService: Sendable {
     let hasher: any PasswordHasher
     let now: Now
     let ids: any IDGenerator
+    /// Wrong current passwords a user may give to `changePassword` within a window.
+    public var passwordChangeThrottle = LoginThrottle.perPasswordChange
+    /// Registrations per client address within a window; `nil` for no limit.
+    public var registrationThrottle: LoginThrottle? = LoginThrottle.registrationsPerAddress
+    /// Addresses whose accounts are system administrators from registration on (`TASKD_ADMIN_EMAILS`).
+    public var administratorEmails: Set<EmailAddress> = []
 
     /// The name of the workspace every user gets at registration.
     public static let personalWorkspaceName = "Personal"
@@ -19,14 +25,22 @@ public struct AccountService: Sendable {
     }
 
     /// Registers a user and their personal workspace ("Personal", owned by them), atomically.
-    /// - Throws: `.validation` for a bad email, password or name; `.conflict(.emailTaken)`.
-    public func register(email: String, password: String, name: String) async throws -> User {
+    ///
+    /// Each registration costs a password hash, so those from one client address are limited
+    /// (`registrationThrottle`); every registration that passes validation counts, whatever its outcome.
+    /// - Parameter clientAddress: where the request came from; `nil` (an embedding program) is not limited.
+    /// - Throws: `.validation` for a bad email, password or name; `.conflict(.emailTaken)`; `.tooManyAttempts`.
+    public func register(email: String, password: String, name: String, clientAddress: String? = nil) async throws -> User {
         var errors = FieldErrors()
         let address = try errors.collect { try EmailAddress(email) }
         PasswordRules.check(password, field: "password", into: &errors)
         let name = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
         try errors.throwIfAny()
         guard let address, let name else { throw DomainError.validation(errors.all) }
+        if let clientAddress, let registrationThrottle {
+            let key = AttemptLimiter.Key(name: "register:" + clientAddress.prefix(64), throttle: registrationThrottle)
+            try await AttemptLimiter(store: store).reserve([key], at: now())
+        }
         return try await register(address: address, password: password, name: name)
     }
 
@@ -39,13 +53,21 @@ public struct AccountService: Sendable {
         return errors.all
     }
 
+    /// What is wrong with a new name or email for an account (either may be left out), found without a store.
+    public static func profileErrors(name: String?, email: String?) -> [FieldError] {
+        var errors = FieldErrors()
+        if let name { _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors) }
+        if let email { errors.collect(EmailAddress.errors(of: email)) }
+        return errors.all
+    }
+
     private func register(address: EmailAddress, password: String, name: String) async throws -> User {
         let hash = try await hasher.hash(password)
         let at = now()
         let workspace = Workspace(id: ids.make(), name: Self.personalWorkspaceName, createdAt: at, updatedAt: at)
         let user = User(
-            id: ids.make(), email: address, name: name, passwordHash: hash, personalWorkspaceID: workspace.id,
-            passwordChangedAt: at, createdAt: at, updatedAt: at)
+            id: ids.make(), email: address, name: name, passwordHash: hash, isAdmin: administratorEmails.contains(address),
+            personalWorkspaceID: workspace.id, passwordChangedAt: at, createdAt: at, updatedAt: at)
         try await store.transaction { tx in
             if try await tx.user(email: address) != nil { throw DomainError.conflict(.emailTaken) }
             try await tx.insertUser(user)
@@ -105,7 +127,7 @@ public struct AccountService: Sendable {
         try errors.throwIfAny()
         let at = now()
         return try await store.transaction { tx in
-            guard var user = try await tx.user(caller.id) else { throw DomainError.notFound(.user) }
+            guard var user = try await tx.lockUser(caller.id) else { throw DomainError.notFound(.user) }
             let before = user
             if let name { user.name = name }
             if let address, address != user.email {
@@ -119,22 +141,36 @@ public struct AccountService: Sendable {
         }
     }
 
-    /// Changes the caller's password; tokens issued before the change stop working.
-    /// - Throws: `.validation` for a bad new password; `.wrongPassword` when `current` does not match.
+    /// Changes the caller's password; tokens issued before the change, access and refresh, stop working.
+    ///
+    /// Whoever holds an access token could otherwise guess the current password without limit and take the
+    /// account, so attempts are limited per user as logins are (`passwordChangeThrottle`), counted before the
+    /// password is checked.
+    /// - Throws: `.validation` for a bad new password; `.wrongPassword` when `current` does not match;
+    ///   `.tooManyAttempts`.
     public func changePassword(_ caller: Caller, current: String, new: String) async throws {
         var errors = FieldErrors()
         PasswordRules.check(new, field: "new_password", into: &errors)
         try errors.throwIfAny()
+        let limiter = AttemptLimiter(store: store)
+        let key = AttemptLimiter.Key(name: "password:\(caller.id)", throttle: passwordChangeThrottle)
+        let attemptedAt = now()
+        try await limiter.reserve([key], at: attemptedAt)
         let stored = try await me(caller)
         guard await hasher.verify(current, against: stored.passwordHash) else { throw DomainError.wrongPassword }
+        try await limiter.forget(key, at: attemptedAt)
         let hash = try await hasher.hash(new)
         let at = now()
         try await store.transaction { tx in
-            guard var user = try await tx.user(caller.id) else { throw DomainError.notFound(.user) }
+            guard var user = try await tx.lockUser(caller.id) else { throw DomainError.notFound(.user) }
+            // The current password was checked against this hash; if another change replaced it meanwhile, the
+            // check no longer holds.
+            guard user.passwordHash == stored.passwordHash else { throw DomainError.wrongPassword }
             user.passwordHash = hash
             user.passwordChangedAt = at
             user.updatedAt = at
             try await tx.updateUser(user)
+            try await tx.revokeRefreshTokens(of: user.id, at: at)
         }
     }
 }

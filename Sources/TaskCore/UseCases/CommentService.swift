@@ -31,7 +31,7 @@ public struct CommentService: Sendable {
         let body = try TextRules.trimmed(body, field: "body", length: FieldLimits.commentBody)
         let at = now()
         return try await store.transaction { tx in
-            let visible = try await tx.visibleTask(taskID, for: caller)
+            let visible = try await tx.visibleTask(taskID, for: caller, locking: .share)
             guard visible.permissions.canComment else { throw DomainError.forbidden }
             try visible.project?.requireWritable()
             let comment = Comment(
@@ -54,7 +54,7 @@ public struct CommentService: Sendable {
         let body = try TextRules.trimmed(body, field: "body", length: FieldLimits.commentBody)
         let at = now()
         return try await store.transaction { tx in
-            let (comment, task) = try await tx.visibleComment(id, for: caller)
+            let (comment, task) = try await tx.visibleComment(id, for: caller, locking: true)
             guard AccessPolicy.canEditComment(comment, caller: caller.id) else { throw DomainError.forbidden }
             try task.project?.requireWritable()
             guard comment.body != body else { return comment }
@@ -73,7 +73,7 @@ public struct CommentService: Sendable {
     public func delete(_ caller: Caller, id: CommentID) async throws {
         let at = now()
         try await store.transaction { tx in
-            let (comment, task) = try await tx.visibleComment(id, for: caller)
+            let (comment, task) = try await tx.visibleComment(id, for: caller, locking: true)
             guard AccessPolicy.canDeleteComment(comment, caller: caller.id, on: task.permissions) else {
                 throw DomainError.forbidden
             }
@@ -93,9 +93,11 @@ public struct CommentService: Sendable {
 }
 
 extension StoreTransaction {
-    /// The comment and its task. - Throws: `.notFound(.comment)` unless the caller can see the task.
-    func visibleComment(_ id: CommentID, for caller: Caller) async throws -> (comment: Comment, task: VisibleTask) {
-        guard let comment = try await comment(id), let task = try? await visibleTask(comment.taskID, for: caller) else {
+    /// The comment and its task; with `locking`, the comment is locked for a change until the transaction ends.
+    /// - Throws: `.notFound(.comment)` unless the caller can see the task.
+    func visibleComment(_ id: CommentID, for caller: Caller, locking: Bool = false) async throws -> (comment: Comment, task: VisibleTask) {
+        let found = locking ? try await lockComment(id) : try await comment(id)
+        guard let comment = found, let task = try await notFoundAsNil({ try await visibleTask(comment.taskID, for: caller) }) else {
             throw DomainError.notFound(.comment)
         }
         return (comment, task)

@@ -40,3 +40,25 @@ public struct ProjectPatch: Sendable {
         self.isArchived = isArchived
     }
 }
+
+extension NewProject {
+    /// What is wrong with a new project's text fields, found without a store (see `NewTask.fieldErrors`).
+    public static func fieldErrors(name: String, description: String?) -> [FieldError] {
+        var errors = FieldErrors()
+        _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
+        _ = TextRules.trimmed(description ?? "", field: "description", length: FieldLimits.description, into: &errors)
+        return errors.all
+    }
+}
+
+extension ProjectPatch {
+    /// What is wrong with the patch's text fields, found without a store (see `NewTask.fieldErrors`).
+    public var fieldErrors: [FieldError] {
+        var errors = FieldErrors()
+        if case .set(let name) = name { _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors) }
+        if case .set(let description) = description {
+            _ = TextRules.trimmed(description ?? "", field: "description", length: FieldLimits.description, into: &errors)
+        }
+        return errors.all
+    }
+}

@@ -37,7 +37,7 @@ public struct ProjectMemberService: Sendable {
     ) async throws -> MemberProfile {
         let at = now()
         return try await store.transaction { tx in
-            let (project, callerRole) = try await tx.visibleProject(id, for: caller)
+            let (project, callerRole) = try await tx.visibleProject(id, for: caller, locking: .share)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
             guard try await tx.workspaceMember(project.workspaceID, userID) != nil else {
                 throw DomainError.invalid("user_id", "does not name a member of the project's workspace")
@@ -56,7 +56,7 @@ public struct ProjectMemberService: Sendable {
         try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
-            guard var member = try await tx.projectMember(id, userID) else { throw DomainError.notFound(.projectMember) }
+            guard var member = try await tx.lockProjectMember(id, userID) else { throw DomainError.notFound(.projectMember) }
             if member.role != role {
                 member.role = role
                 try await tx.updateProjectMember(member)
@@ -70,7 +70,7 @@ public struct ProjectMemberService: Sendable {
         try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
-            guard try await tx.projectMember(id, userID) != nil else { throw DomainError.notFound(.projectMember) }
+            guard try await tx.lockProjectMember(id, userID) != nil else { throw DomainError.notFound(.projectMember) }
             try await tx.deleteProjectMember(id, userID)
         }
     }

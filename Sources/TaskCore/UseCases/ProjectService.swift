@@ -68,7 +68,7 @@ public struct ProjectService: Sendable {
         try errors.throwIfAny()
         let at = now()
         return try await store.transaction { tx in
-            var (project, role) = try await tx.visibleProject(id, for: caller)
+            var (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
             if project.isArchived && patch.isArchived != .set(false) { throw DomainError.conflict(.projectArchived) }
             let before = project
@@ -88,7 +88,9 @@ public struct ProjectService: Sendable {
     public func delete(_ caller: Caller, id: ProjectID) async throws {
         let at = now()
         try await store.transaction { tx in
-            let (project, role) = try await tx.visibleProject(id, for: caller)
+            // Locked first: a task is added to a project only under a share lock on it, so the list below holds every
+            // task the deletion takes with it, and each gets its `task_deleted`.
+            let (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
             let query = TaskQuery(projectID: project.id, scope: .unrestricted(for: caller.id), limit: Int.max)
             let tasks = try await tx.tasks(matching: query)

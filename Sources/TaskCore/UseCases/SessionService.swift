@@ -28,46 +28,58 @@ public struct SessionService: Sendable {
 
     /// Checks the credentials and returns a new token pair.
     ///
-    /// Failures are counted per email and per client address; past a limit every attempt is refused with
-    /// `tooManyAttempts` until the window passes. A success clears the email's count.
-    /// - Throws: `.invalidCredentials` (the same for an unknown email and a wrong password), `.tooManyAttempts`.
+    /// Attempts are counted per email and per client address before the password is checked (`AttemptLimiter`),
+    /// so parallel guesses cannot slip past the limit; past it every attempt is refused with `tooManyAttempts`
+    /// until the window passes. A success clears the email's count and forgets its own attempt by address.
+    /// - Throws: `.validation` naming `email` for an email with a NUL character or longer than any address can
+    ///   be; `.invalidCredentials` (the same for an unknown email and a wrong password); `.tooManyAttempts`.
     public func login(email: String, password: String, clientAddress: String?) async throws -> TokenPair {
-        let emailKey = "email:" + email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let addressKey = clientAddress.map { "address:" + $0 }
+        let normalized = try Self.loginKeyEmail(email)
+        let emailKey = AttemptLimiter.Key(name: "email:" + normalized, throttle: emailThrottle)
+        let addressKey = clientAddress.map { AttemptLimiter.Key(name: "address:" + $0.prefix(64), throttle: addressThrottle) }
+        let limiter = AttemptLimiter(store: store)
         let at = now()
-        let emailThrottle = emailThrottle
-        let addressThrottle = addressThrottle
-        let wait = try await store.transaction { tx -> Int? in
-            let byEmail = try await tx.loginFailures(key: emailKey, since: emailThrottle.windowStart(at: at))
-            if let wait = emailThrottle.retryAfter(failures: byEmail, at: at) { return wait }
-            guard let addressKey else { return nil }
-            let byAddress = try await tx.loginFailures(key: addressKey, since: addressThrottle.windowStart(at: at))
-            return addressThrottle.retryAfter(failures: byAddress, at: at)
-        }
-        if let wait { throw DomainError.tooManyAttempts(retryAfterSeconds: wait) }
+        try await limiter.reserve([emailKey] + (addressKey.map { [$0] } ?? []), at: at)
 
         let user: User
         do {
             user = try await accounts.authenticate(email: email, password: password)
         } catch DomainError.invalidCredentials {
-            try await store.transaction { tx in
-                try await tx.recordLoginFailure(key: emailKey, at: at)
-                if let addressKey { try await tx.recordLoginFailure(key: addressKey, at: at) }
-            }
             throw DomainError.invalidCredentials
+        } catch {
+            // Not a guess (the store failed): the attempt does not count.
+            try? await limiter.forget(emailKey, at: at)
+            if let addressKey { try? await limiter.forget(addressKey, at: at) }
+            throw error
         }
-        try await store.transaction { tx in try await tx.clearLoginFailures(key: emailKey) }
+        try await store.transaction { tx in
+            try await tx.clearLoginFailures(key: emailKey.name)
+            if let addressKey { try await tx.deleteLoginFailure(key: addressKey.name, at: at) }
+        }
         return try await issuePair(for: user.id)
+    }
+
+    /// The email as the login limit counts it: trimmed and lower-cased.
+    /// - Throws: `.validation` naming `email` when it holds a NUL or is longer than any address (254
+    ///   characters), so that no unbounded key reaches the store's index.
+    static func loginKeyEmail(_ email: String) throws -> String {
+        var errors = FieldErrors()
+        _ = TextRules.trimmed(email, field: "email", length: 0...FieldLimits.email.upperBound, into: &errors)
+        try errors.throwIfAny()
+        return email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
     /// Spends a refresh token and returns a new pair. Presenting a spent token revokes every refresh token of
     /// its user, since it was stolen or replayed.
-    /// - Throws: `.unauthenticated` for an unknown, expired or spent token, or a disabled user.
+    /// - Throws: `.unauthenticated` for an unknown, expired or spent token, a disabled user, or a token issued
+    ///   before the user's last password change or disabling.
     public func refresh(_ token: String) async throws -> TokenPair {
         let digest = refreshTokens.digest(of: token)
         let at = now()
         let outcome = try await store.transaction { tx -> RefreshOutcome in
-            guard let record = try await tx.refreshToken(digest: digest), record.expiresAt > at else { return .refused }
+            guard let record = try await tx.refreshToken(digest: digest), record.expiresAt > at,
+                let user = try await tx.user(record.userID), !user.isDisabled, user.accepts(tokenIssuedAt: record.issuedAt)
+            else { return .refused }
             guard try await tx.spendRefreshToken(digest: digest, at: at) else {
                 try await tx.revokeRefreshTokens(of: record.userID, at: at)
                 return .refused
@@ -94,16 +106,15 @@ public struct SessionService: Sendable {
     ///   user's last password change.
     public func caller(for token: VerifiedAccessToken) async throws -> Caller {
         let user = try await accounts.activeUser(token.userID)
-        guard token.issuedAt.millisecondsSince1970 >= user.passwordChangedAt.millisecondsSince1970 else {
-            throw DomainError.unauthenticated
-        }
+        guard user.accepts(tokenIssuedAt: token.issuedAt) else { throw DomainError.unauthenticated }
         return Caller(user)
     }
 
-    /// Deletes expired refresh tokens and failed logins that no window reads any more.
+    /// Deletes expired refresh tokens and counted attempts that no window reads any more.
     public func removeExpiredRecords() async throws {
         let at = now()
-        let oldest = min(emailThrottle.windowStart(at: at), addressThrottle.windowStart(at: at))
+        let throttles = [emailThrottle, addressThrottle, accounts.passwordChangeThrottle] + (accounts.registrationThrottle.map { [$0] } ?? [])
+        let oldest = throttles.map { $0.windowStart(at: at) }.min() ?? at
         try await store.transaction { tx in
             try await tx.deleteRefreshTokens(expiredBefore: at)
             try await tx.deleteLoginFailures(before: oldest)

@@ -132,3 +132,30 @@ enum TaskTextRules {
         return isValid ? result : nil
     }
 }
+
+extension NewTask {
+    /// What is wrong with the text fields, found without a store: an adapter reports these together with its own
+    /// faults (a wrong type, an unknown choice) so that one `422` names every bad field. The use case checks them
+    /// again.
+    public var fieldErrors: [FieldError] {
+        var errors = FieldErrors()
+        _ = TaskTextRules.title(title, into: &errors)
+        _ = TaskTextRules.description(description, into: &errors)
+        _ = TaskTextRules.tags(tags, into: &errors)
+        return errors.all
+    }
+}
+
+extension TaskPatch {
+    /// What is wrong with the patch's fields, found without a store (see `NewTask.fieldErrors`).
+    public var fieldErrors: [FieldError] {
+        do {
+            _ = try CheckedTaskPatch(self)
+            return []
+        } catch DomainError.validation(let errors) {
+            return errors
+        } catch {
+            return []
+        }
+    }
+}

@@ -5,18 +5,33 @@ extension TaskService {
     public func delete(_ caller: Caller, id: TaskID, expectedVersion: Int? = nil) async throws {
         let at = now()
         try await store.transaction { tx in
-            let visible = try await tx.visibleTask(id, for: caller)
+            let visible = try await tx.visibleTask(id, for: caller, locking: .update)
             try visible.requireEditable()
             if let expectedVersion, expectedVersion != visible.task.version {
                 throw DomainError.versionMismatch(current: visible.task.version)
             }
-            let doomed = [visible.task] + (try await tx.descendants(of: id))
+            let doomed = [visible.task] + (try await tx.lockedSubtree(below: id))
             try await tx.appendEvents(doomed.map { task in
                 ActivityEvent(
                     id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
                     kind: .taskDeleted, at: at, changes: .none)
             })
             try await tx.deleteTasks(doomed.map(\.id))
+        }
+    }
+}
+
+extension StoreTransaction {
+    /// Every task below `id`, each locked for a change. A subtask is added only under a share lock on its parent,
+    /// so once every task of the subtree is locked none can be added; the subtree is read again until it holds no
+    /// task that was not locked yet.
+    func lockedSubtree(below id: TaskID) async throws -> [TaskItem] {
+        var locked: Set<TaskID> = [id]
+        while true {
+            let subtree = try await descendants(of: id, locking: true)
+            let ids = Set(subtree.map(\.id))
+            if ids.isSubset(of: locked) { return subtree }
+            locked.formUnion(ids)
         }
     }
 }

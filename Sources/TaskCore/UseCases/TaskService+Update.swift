@@ -15,7 +15,7 @@ extension TaskService {
         let at = now()
         return try await retryingLostRaces(when: expectedVersion == nil) {
             try await store.transaction { tx in
-                let visible = try await tx.visibleTask(id, for: caller)
+                let visible = try await tx.visibleTask(id, for: caller, locking: .update)
                 try visible.requireEditable()
                 let current = visible.task
                 if let expectedVersion, expectedVersion != current.version {
@@ -63,7 +63,7 @@ extension TaskService {
             throw DomainError.invalid("project_id", "cannot change on a subtask: it moves with its parent")
         }
         guard let projectID else { return nil }
-        guard let (project, role) = try? await tx.visibleProject(projectID, for: caller),
+        guard let (project, role) = try await notFoundAsNil({ try await tx.visibleProject(projectID, for: caller, locking: .share) }),
             project.workspaceID == task.workspaceID
         else { throw DomainError.invalid("project_id", "does not name a project you can see in the task's workspace") }
         guard AccessPolicy.canEditTasks(role) else { throw DomainError.forbidden }
@@ -76,7 +76,7 @@ extension TaskService {
         of parent: TaskItem, to project: Project?, actorID: UserID, at: Date, in tx: any StoreTransaction
     ) async throws -> [ActivityEvent] {
         var events: [ActivityEvent] = []
-        for child in try await tx.descendants(of: parent.id) where child.projectID != parent.projectID {
+        for child in try await tx.descendants(of: parent.id, locking: true) where child.projectID != parent.projectID {
             var moved = child
             moved.projectID = parent.projectID
             moved.updatedAt = at

@@ -63,10 +63,14 @@ public struct TaskService: Sendable {
         if let text = filter.text, text.unicodeScalars.count > 500 || text.unicodeScalars.contains("\u{0}") {
             throw DomainError.invalid("q", "must be at most 500 characters without NUL")
         }
+        let words = TaskQuery.words(in: filter.text ?? "")
+        if words.count > FieldLimits.searchWords {
+            throw DomainError.invalid("q", "must have at most \(FieldLimits.searchWords) different words")
+        }
         if let tag = filter.tag, tag.unicodeScalars.contains("\u{0}") {
             throw DomainError.invalid("tag", "must not contain a NUL character")
         }
-        let after = try PageCursor.position(from: page.cursor, ordering: sort.name)
+        let after = try PageCursor.position(from: page.cursor, ordering: sort.name, values: sort.cursorValues)
         let rows = try await store.transaction { tx in
             let scope: VisibilityScope
             if let projectID = filter.projectID {
@@ -81,7 +85,7 @@ public struct TaskService: Sendable {
                 workspaceID: filter.workspaceID, projectID: filter.projectID, parentID: filter.parentID,
                 isCompleted: filter.isCompleted, status: filter.status, priority: filter.priority,
                 tag: filter.tag?.trimmingCharacters(in: .whitespacesAndNewlines), dueBefore: filter.dueBefore,
-                dueAfter: filter.dueAfter, words: TaskQuery.words(in: filter.text ?? ""),
+                dueAfter: filter.dueAfter, words: words,
                 scope: scope, sort: sort, after: after, limit: page.limit + 1)
             switch filter.assignee {
             case .user(let id): query.assigneeID = id
@@ -97,7 +101,7 @@ public struct TaskService: Sendable {
     /// The subtasks of a task the caller can see, oldest first. - Throws: `.notFound(.task)`.
     public func subtasks(_ caller: Caller, of id: TaskID, page: PageRequest) async throws -> Page<TaskItem> {
         let sort = TaskSort.default
-        let after = try PageCursor.position(from: page.cursor, ordering: sort.name)
+        let after = try PageCursor.position(from: page.cursor, ordering: sort.name, values: sort.cursorValues)
         let rows = try await store.transaction { tx in
             _ = try await tx.visibleTask(id, for: caller)
             let query = TaskQuery(
@@ -113,7 +117,9 @@ public struct TaskService: Sendable {
         of input: NewTask, for caller: Caller, in tx: any StoreTransaction
     ) async throws -> (workspaceID: WorkspaceID, project: Project?) {
         if let parentID = input.parentID {
-            guard let parent = try? await tx.visibleTask(parentID, for: caller) else {
+            // The parent stays where it is until this transaction ends: a subtask never lands in the project its
+            // parent is moving away from, nor under a parent being deleted.
+            guard let parent = try await notFoundAsNil({ try await tx.visibleTask(parentID, for: caller, locking: .share) }) else {
                 throw DomainError.invalid("parent_id", "does not name a task you can see")
             }
             if let projectID = input.projectID, projectID != parent.task.projectID {
@@ -126,7 +132,8 @@ public struct TaskService: Sendable {
             return (parent.task.workspaceID, parent.project)
         }
         if let projectID = input.projectID {
-            guard let (project, role) = try? await tx.visibleProject(projectID, for: caller) else {
+            guard let (project, role) = try await notFoundAsNil({ try await tx.visibleProject(projectID, for: caller, locking: .share) })
+            else {
                 throw DomainError.invalid("project_id", "does not name a project you can see")
             }
             if let workspaceID = input.workspaceID, workspaceID != project.workspaceID {
@@ -167,5 +174,16 @@ public struct TaskService: Sendable {
         guard AccessPolicy.canViewProject(role) else {
             throw DomainError.invalid(field, "names a user who cannot see the task's project")
         }
+    }
+}
+
+/// The value `read` returns, or `nil` when it throws `DomainError.notFound`: for an id in a body, where a missing
+/// record is a field fault. Any other error, a store failure above all, passes through (a `503` or `500`, never a
+/// `404` or `422` that would tell the client its input was wrong).
+func notFoundAsNil<Value>(_ read: () async throws -> Value) async throws -> Value? {
+    do {
+        return try await read()
+    } catch DomainError.notFound {
+        return nil
     }
 }

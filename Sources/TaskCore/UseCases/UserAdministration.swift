@@ -43,13 +43,18 @@ public struct UserAdministration: Sendable {
         try errors.throwIfAny()
         let at = now()
         return try await store.transaction { tx in
-            guard var user = try await tx.user(id) else { throw DomainError.notFound(.user) }
+            guard var user = try await tx.lockUser(id) else { throw DomainError.notFound(.user) }
             let before = user
             if let name { user.name = name }
             if let isAdmin { user.isAdmin = isAdmin }
             if let isDisabled { user.isDisabled = isDisabled }
             guard user != before else { return user }
             user.updatedAt = at
+            if user.isDisabled && !before.isDisabled {
+                // Every session ends with the disabling, and enabling the account again does not revive them.
+                user.sessionsRevokedAt = at
+                try await tx.revokeRefreshTokens(of: user.id, at: at)
+            }
             try await tx.updateUser(user)
             return user
         }
@@ -63,7 +68,7 @@ public struct UserAdministration: Sendable {
         try requireAdmin(caller)
         let at = now()
         try await store.transaction { tx in
-            guard try await tx.user(id) != nil else { throw DomainError.notFound(.user) }
+            guard try await tx.lockUser(id) != nil else { throw DomainError.notFound(.user) }
             for membership in try await tx.workspaceMemberships(of: id) {
                 let workspaceID = membership.workspaceID
                 let others = try await tx.workspaceMembers(of: workspaceID, after: nil, limit: 2)
@@ -88,13 +93,32 @@ public struct UserAdministration: Sendable {
         let address = try EmailAddress(email)
         let at = now()
         return try await store.transaction { tx in
-            guard var user = try await tx.user(email: address) else { throw DomainError.notFound(.user) }
+            guard let found = try await tx.user(email: address), var user = try await tx.lockUser(found.id) else {
+                throw DomainError.notFound(.user)
+            }
             guard !user.isAdmin else { return user }
             user.isAdmin = true
             user.updatedAt = at
             try await tx.updateUser(user)
             return user
         }
+    }
+
+    /// Makes every registered user among `emails` a system administrator (`TASKD_ADMIN_EMAILS` at start-up);
+    /// addresses nobody has registered yet are left for registration. - Returns: the users promoted now.
+    @discardableResult
+    public func promote(configured emails: Set<EmailAddress>) async throws -> [User] {
+        var promoted: [User] = []
+        for email in emails.sorted(by: { $0.value < $1.value }) {
+            do {
+                let before = try await store.transaction { tx in try await tx.user(email: email) }
+                guard let before, !before.isAdmin else { continue }
+                promoted.append(try await promote(email: email.value))
+            } catch DomainError.notFound {
+                continue
+            }
+        }
+        return promoted
     }
 
     private func requireAdmin(_ caller: Caller) throws {

@@ -45,14 +45,17 @@ public struct WorkspaceService: Sendable {
         }
     }
 
-    /// Renames a workspace (`admin`+).
-    public func rename(_ caller: Caller, id: WorkspaceID, name: String) async throws -> WorkspaceMembership {
-        let name = try TextRules.trimmed(name, field: "name", length: FieldLimits.name)
+    /// Renames a workspace (`admin`+). A `nil` name changes nothing, but is still a change request: it needs the
+    /// same role, so a member or guest is refused whatever the body holds.
+    /// - Throws: `.notFound(.workspace)`, `.forbidden`, `.validation`.
+    public func rename(_ caller: Caller, id: WorkspaceID, name: String?) async throws -> WorkspaceMembership {
+        let name = try name.map { try TextRules.trimmed($0, field: "name", length: FieldLimits.name) }
         let at = now()
         return try await store.transaction { tx in
-            var (workspace, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
             guard AccessPolicy.canRenameWorkspace(role) else { throw DomainError.forbidden }
-            if workspace.name != name {
+            guard var workspace = try await tx.lockWorkspace(id) else { throw DomainError.notFound(.workspace) }
+            if let name, workspace.name != name {
                 workspace.name = name
                 workspace.updatedAt = at
                 try await tx.updateWorkspace(workspace)
@@ -119,7 +122,8 @@ public struct WorkspaceService: Sendable {
         try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
             let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
-            guard var member = try await tx.workspaceMember(id, userID) else { throw DomainError.notFound(.member) }
+            guard AccessPolicy.canManageWorkspaceMembers(callerRole) else { throw DomainError.forbidden }
+            guard var member = try await tx.lockWorkspaceMember(id, userID) else { throw DomainError.notFound(.member) }
             guard AccessPolicy.canChangeWorkspaceRole(as: callerRole, from: member.role, to: newRole) else {
                 throw DomainError.forbidden
             }
@@ -142,8 +146,9 @@ public struct WorkspaceService: Sendable {
         try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
             let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
-            guard let member = try await tx.workspaceMember(id, userID) else { throw DomainError.notFound(.member) }
             let isSelf = userID == caller.id
+            guard isSelf || AccessPolicy.canManageWorkspaceMembers(callerRole) else { throw DomainError.forbidden }
+            guard let member = try await tx.lockWorkspaceMember(id, userID) else { throw DomainError.notFound(.member) }
             guard AccessPolicy.canRemoveWorkspaceMember(as: callerRole, target: member.role, isSelf: isSelf) else {
                 throw DomainError.forbidden
             }

@@ -15,6 +15,18 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         value = lowered
     }
 
+    /// What is wrong with `text` as an address for `field`; empty when it is acceptable.
+    public static func errors(of text: String, field: String = "email") -> [FieldError] {
+        do {
+            _ = try EmailAddress(text, field: field)
+            return []
+        } catch DomainError.validation(let errors) {
+            return errors
+        } catch {
+            return []
+        }
+    }
+
     /// Wraps a value already normalised, such as one read back from a store.
     public init(normalized: String) {
         value = normalized

@@ -24,6 +24,11 @@ public struct FieldErrors: Sendable, Equatable {
         }
     }
 
+    /// Adds errors found elsewhere.
+    public mutating func collect(_ errors: [FieldError]) {
+        all.append(contentsOf: errors)
+    }
+
     /// Throws `DomainError.validation` when any error was found.
     public func throwIfAny() throws {
         if !all.isEmpty { throw DomainError.validation(all) }

@@ -10,4 +10,11 @@ public enum PasswordRules {
             errors.add(field, "must be at most \(FieldLimits.passwordBytes.upperBound) bytes")
         }
     }
+
+    /// What is wrong with `password` for `field`; empty when it is acceptable.
+    public static func errors(_ password: String, field: String) -> [FieldError] {
+        var errors = FieldErrors()
+        check(password, field: field, into: &errors)
+        return errors.all
+    }
 }

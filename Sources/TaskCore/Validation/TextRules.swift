@@ -55,6 +55,8 @@ public enum FieldLimits {
     public static let email = 1...254
     /// Passwords, in UTF-8 bytes (bcrypt reads at most 72).
     public static let passwordBytes = 8...72
+    /// Different words in a task search (`q`): each adds two `LIKE` tests over titles and descriptions.
+    public static let searchWords = 16
     /// Page sizes.
     public static let pageSize = 1...100
     /// The page size when a client names none.

@@ -1,6 +1,4 @@
 import Foundation
-import Hummingbird
-import NIOCore
 import TaskCore
 
 /// A request's JSON object body, read field by field. Every wrong field is collected, and `finish()` reports
@@ -9,27 +7,19 @@ struct JSONBody {
     private let fields: [String: JSONValue]
     private var errors = FieldErrors()
 
-    /// Reads the body: at most 1 MiB (else 413), `application/json` (else 415), well-formed (else 400), an
-    /// object (else 422). An empty body reads as `{}`.
-    static func read(_ request: Request, context: TaskRequestContext) async throws -> JSONBody {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        guard buffer.readableBytes > 0 else { return JSONBody(fields: [:]) }
-        guard isJSON(request.headers[.contentType]) else {
-            throw Problem(status: .unsupportedMediaType, code: "unsupported_media_type", detail: "Send the body as application/json")
-        }
-        return try parse(Data(buffer.readableBytesView))
-    }
-
-    /// Parses JSON text into an object body.
-    static func parse(_ data: Data) throws -> JSONBody {
+    /// Parses a request body: empty reads as `{}`; anything but one JSON object is refused.
+    /// - Throws: `RequestDecodingError.malformed` when the bytes are not strict JSON (400);
+    ///   `DomainError.validation` naming `body` when they are JSON but not an object (422).
+    static func parse<Bytes: Collection>(_ bytes: Bytes) throws -> JSONBody where Bytes.Element == UInt8 {
+        guard !bytes.isEmpty else { return JSONBody(fields: [:]) }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw Problem.badRequest("The body is not well-formed JSON")
+            value = try StrictJSON.parse(bytes)
+        } catch let error as StrictJSON.SyntaxError {
+            throw RequestDecodingError.malformed("The body is not well-formed JSON: \(error.description)")
         }
         guard case .object(let fields) = value else {
-            throw Problem.invalid([FieldError(field: "body", message: "must be a JSON object")])
+            throw DomainError.invalid("body", "must be a JSON object")
         }
         return JSONBody(fields: fields)
     }
@@ -38,15 +28,9 @@ struct JSONBody {
         self.fields = fields
     }
 
-    static func isJSON(_ contentType: String?) -> Bool {
-        guard let contentType else { return false }
-        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-        return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
-    }
-
     /// Throws the collected field errors as a 422.
     func finish() throws {
-        if !errors.isEmpty { throw Problem.invalid(errors.all) }
+        try errors.throwIfAny()
     }
 
     /// When the body has faults, throws them with `more` (the domain's faults of the fields it could read), so
@@ -54,7 +38,7 @@ struct JSONBody {
     func finish(alongWith more: [FieldError]) throws {
         guard !errors.isEmpty else { return }
         let reported = Set(errors.all.map(\.field))
-        throw Problem.invalid(errors.all + more.filter { !reported.contains($0.field) })
+        throw DomainError.validation(errors.all + more.filter { !reported.contains($0.field) })
     }
 
     // MARK: Fields

@@ -1,22 +1,27 @@
 import Foundation
-import Hummingbird
 import TaskCore
 
 /// Reads query parameters, collecting a field error for each bad value (422 naming the parameter).
 struct QueryReader {
-    let request: Request
+    private let query: QueryString
     private(set) var errors = FieldErrors()
 
-    init(_ request: Request) {
-        self.request = request
+    /// Reads the raw (percent-encoded) query of a request URI, without the `?`.
+    init(_ rawQuery: String?) {
+        query = QueryString(rawQuery)
     }
 
-    private func value(_ name: String) -> String? {
-        request.uri.queryParameters[Substring(name)].map(String.init)
+    private mutating func value(_ name: String) -> String? {
+        do {
+            return try query.value(name)
+        } catch {
+            errors.add(name, "must be UTF-8 text")
+            return nil
+        }
     }
 
     /// A text parameter.
-    func string(_ name: String) -> String? { value(name) }
+    mutating func string(_ name: String) -> String? { value(name) }
 
     /// An id parameter.
     mutating func id<Kind>(_ name: String, as _: Kind.Type = Kind.self) -> Identifier<Kind>? {

@@ -17,6 +17,8 @@ struct ProblemMiddleware: RouterMiddleware {
             return problem.response()
         } catch let error as DomainError {
             return error.problem.response()
+        } catch RequestDecodingError.malformed(let detail) {
+            return Problem.badRequest(detail).response()
         } catch let error as HTTPError {
             return problem(for: error, request: request).response()
         } catch is NIOTooManyBytesError {

@@ -13,7 +13,9 @@ extension RouteBuilder {
             if !name.isSet, request.uri.path.hasSuffix("/signup") { name = body.string("username") }
             let nameText = body.required("name", name) ?? ""
             try body.finish(alongWith: AccountService.registrationErrors(email: email, password: password, name: nameText))
-            let user = try await services.accounts.register(email: email, password: password, name: nameText)
+            let address = ClientAddress.resolve(request, context, trustedProxies: configuration.trustedProxies)
+            let user = try await services.accounts.register(
+                email: email, password: password, name: nameText, clientAddress: address)
             return try Responses.created(UserDTO(user), location: "/api/v1/users/me")
         }
         open(.post, "/api/v1/auth/register", register)
@@ -48,13 +50,12 @@ extension RouteBuilder {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            let form = FormBody(String(decoding: buffer.readableBytesView, as: UTF8.self))
-            var errors = FieldErrors()
-            let username = form["username"]
-            let password = form["password"]
-            if username == nil { errors.add("username", "is required") }
-            if password == nil { errors.add("password", "is required") }
-            try errors.throwIfAny()
+            var form = QueryReader(String(decoding: buffer.readableBytesView, as: UTF8.self))
+            let username = form.string("username")
+            let password = form.string("password")
+            if username == nil { form.add(FieldError(field: "username", message: "is required")) }
+            if password == nil { form.add(FieldError(field: "password", message: "is required")) }
+            try form.finish()
             return (username ?? "", password ?? "")
         }
         var body = try await JSONBody.read(request, context: context)
@@ -63,24 +64,6 @@ extension RouteBuilder {
         try body.finish()
         return (email, password)
     }
-}
-
-/// An `application/x-www-form-urlencoded` body.
-struct FormBody {
-    private var values: [String: String] = [:]
-
-    init(_ text: String) {
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ part: Substring) -> String {
-                String(part).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(part)
-            }
-            let key = decode(parts[0])
-            if values[key] == nil { values[key] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-    }
-
-    subscript(key: String) -> String? { values[key] }
 }
 
 /// Where a request comes from, for the per-address login limit.

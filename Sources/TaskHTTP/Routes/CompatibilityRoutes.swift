@@ -16,7 +16,7 @@ extension RouteBuilder {
         }
         authenticated(.get, "/api/{user_id}/tasks/{id}") { _, context in
             try Self.requireSelf(context)
-            return try Responses.task(try await services.tasks.task(try context.requireCaller(), id: try context.pathID("id", .task)))
+            return Responses.task(try await services.tasks.task(try context.requireCaller(), id: try context.pathID("id", .task)))
         }
         authenticated(.patch, "/api/{user_id}/tasks/{id}") { request, context in
             try Self.requireSelf(context)

@@ -10,7 +10,7 @@ extension RouteBuilder {
             let name = body.requiredString("name")
             let description = body.optional(body.string("description"))
             let visibility = body.optional(body.choice("visibility", as: ProjectVisibility.self))
-            try body.finish()
+            try body.finish(alongWith: NewProject.fieldErrors(name: name, description: description))
             guard let workspaceID else { throw DomainError.invalid("workspace_id", "is required") }
             let project = try await services.projects.create(
                 try context.requireCaller(),
@@ -19,7 +19,7 @@ extension RouteBuilder {
         }
 
         authenticated(.get, "/api/v1/projects") { request, context in
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let workspaceID = query.id("workspace_id", as: IDKind.Workspace.self)
             let archived = query.bool("archived")
             let page = query.page()
@@ -41,7 +41,7 @@ extension RouteBuilder {
                 name: body.nonNull("name", body.string("name")), description: body.string("description"),
                 visibility: body.nonNull("visibility", body.choice("visibility")),
                 isArchived: body.nonNull("archived", body.bool("archived")))
-            try body.finish()
+            try body.finish(alongWith: patch.fieldErrors)
             return try Responses.json(ProjectDTO(try await services.projects.update(try context.requireCaller(), id: id, patch)))
         }
 
@@ -52,7 +52,7 @@ extension RouteBuilder {
 
         authenticated(.get, "/api/v1/projects/{id}/members") { request, context in
             let id: ProjectID = try context.pathID("id", .project)
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let members = try await services.projectMembers.members(try context.requireCaller(), of: id, page: page ?? .first)

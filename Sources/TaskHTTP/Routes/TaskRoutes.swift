@@ -13,7 +13,7 @@ extension RouteBuilder {
             try await TaskBodies.list(request, context, services: services)
         }
         authenticated(.get, "/api/v1/tasks/{id}") { _, context in
-            try Responses.task(try await services.tasks.task(try context.requireCaller(), id: try context.pathID("id", .task)))
+            Responses.task(try await services.tasks.task(try context.requireCaller(), id: try context.pathID("id", .task)))
         }
         authenticated(.patch, "/api/v1/tasks/{id}") { request, context in
             try await TaskBodies.update(request, context, services: services, replacing: false)
@@ -29,7 +29,7 @@ extension RouteBuilder {
         }
         authenticated(.get, "/api/v1/tasks/{id}/subtasks") { request, context in
             let id: TaskID = try context.pathID("id", .task)
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let subtasks = try await services.tasks.subtasks(try context.requireCaller(), of: id, page: page ?? .first)
@@ -37,7 +37,7 @@ extension RouteBuilder {
         }
         authenticated(.get, "/api/v1/tasks/{id}/comments") { request, context in
             let id: TaskID = try context.pathID("id", .task)
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let comments = try await services.comments.comments(try context.requireCaller(), of: id, page: page ?? .first)
@@ -53,7 +53,7 @@ extension RouteBuilder {
         }
         authenticated(.get, "/api/v1/tasks/{id}/activity") { request, context in
             let id: TaskID = try context.pathID("id", .task)
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let events = try await services.activity.activity(try context.requireCaller(), of: id, page: page ?? .first)
@@ -79,56 +79,21 @@ extension RouteBuilder {
     }
 }
 
-/// Reading task bodies and queries, shared by the `/api/v1` routes and the compatibility routes.
+/// The task handlers shared by the `/api/v1` routes and the compatibility routes.
 enum TaskBodies {
     static func newTask(_ request: Request, _ context: TaskRequestContext) async throws -> NewTask {
-        var body = try await JSONBody.read(request, context: context)
-        let title = body.requiredString("title")
-        let input = NewTask(
-            title: title, description: body.optional(body.string("description")),
-            projectID: body.optional(body.id("project_id")), workspaceID: body.optional(body.id("workspace_id")),
-            parentID: body.optional(body.id("parent_id")), assigneeID: body.optional(body.id("assignee_id")),
-            status: body.optional(body.choice("status")), priority: body.optional(body.choice("priority")),
-            dueDate: body.optional(body.date("due_date")), startDate: body.optional(body.date("start_date")),
-            tags: body.optional(body.strings("tags")))
-        try body.finish()
-        return input
+        try TaskRequests.newTask(try await JSONBody.read(request, context: context))
     }
 
-    static func patch(_ request: Request, _ context: TaskRequestContext, replacing: Bool) async throws -> TaskPatch {
-        var body = try await JSONBody.read(request, context: context)
-        let patch: TaskPatch
-        if replacing {
-            let title = body.requiredString("title")
-            patch = TaskPatch.replacing(
-                title: title, description: body.optional(body.string("description")),
-                status: body.optional(body.choice("status")), priority: body.optional(body.choice("priority")),
-                assigneeID: body.optional(body.id("assignee_id")), dueDate: body.optional(body.date("due_date")),
-                startDate: body.optional(body.date("start_date")), tags: body.optional(body.strings("tags")),
-                projectID: body.id("project_id"))
-        } else {
-            patch = TaskPatch(
-                title: body.string("title"), description: body.string("description"), status: body.choice("status"),
-                isCompleted: body.bool("completed"), priority: body.choice("priority"), assigneeID: body.id("assignee_id"),
-                dueDate: body.date("due_date"), startDate: body.date("start_date"), tags: body.strings("tags"),
-                projectID: body.id("project_id"))
-        }
-        try body.finish()
-        return patch
-    }
-
-    /// The version `If-Match` names: `nil` without the header or for `*`; a value that is no version never matches.
     static func expectedVersion(_ request: Request) -> Int? {
-        guard var text = request.headers[.ifMatch]?.trimmingCharacters(in: .whitespaces), text != "*" else { return nil }
-        if text.hasPrefix("W/") { text.removeFirst(2) }
-        return Int(text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))) ?? -1
+        TaskRequests.expectedVersion(ifMatch: request.headers[.ifMatch])
     }
 
     static func update(
         _ request: Request, _ context: TaskRequestContext, services: TaskdServices, replacing: Bool
     ) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
-        let patch = try await patch(request, context, replacing: replacing)
+        let patch = try TaskRequests.patch(try await JSONBody.read(request, context: context), replacing: replacing)
         let task = try await services.tasks.update(
             try context.requireCaller(), id: id, patch, expectedVersion: expectedVersion(request))
         return Responses.task(task)
@@ -136,12 +101,9 @@ enum TaskBodies {
 
     static func complete(_ request: Request, _ context: TaskRequestContext, services: TaskdServices) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
-        var body = try await JSONBody.read(request, context: context)
-        let completed = body.nonNull("completed", body.bool("completed"))
-        try body.finish()
+        let completed = try TaskRequests.completion(try await JSONBody.read(request, context: context))
         let task = try await services.tasks.complete(
-            try context.requireCaller(), id: id, completed: body.value(completed) ?? true,
-            expectedVersion: expectedVersion(request))
+            try context.requireCaller(), id: id, completed: completed, expectedVersion: expectedVersion(request))
         return Responses.task(task)
     }
 
@@ -152,32 +114,8 @@ enum TaskBodies {
     }
 
     static func list(_ request: Request, _ context: TaskRequestContext, services: TaskdServices) async throws -> Response {
-        var query = QueryReader(request)
-        var filter = TaskFilter(
-            workspaceID: query.id("workspace_id"), projectID: query.id("project_id"), parentID: query.id("parent_id"),
-            isCompleted: query.bool("completed"), status: query.choice("status"), priority: query.choice("priority"),
-            tag: query.string("tag"), dueBefore: query.date("due_before"), dueAfter: query.date("due_after"),
-            text: query.string("q"))
-        if let assignee = query.string("assignee_id") {
-            if assignee == "me" {
-                filter.assignee = .me
-            } else if let id = UserID(assignee) {
-                filter.assignee = .user(id)
-            } else {
-                _ = query.id("assignee_id", as: IDKind.User.self)
-            }
-        }
-        var sort = TaskSort.default
-        if let text = query.string("sort") {
-            do {
-                sort = try TaskSort(parsing: text)
-            } catch DomainError.validation(let errors) {
-                for error in errors { query.add(error) }
-            }
-        }
-        let page = query.page()
-        try query.finish()
-        let tasks = try await services.tasks.tasks(try context.requireCaller(), matching: filter, sort: sort, page: page ?? .first)
+        let (filter, sort, page) = try TaskRequests.listQuery(request.uri.query)
+        let tasks = try await services.tasks.tasks(try context.requireCaller(), matching: filter, sort: sort, page: page)
         return Responses.taskPage(tasks)
     }
 }

@@ -12,7 +12,7 @@ extension RouteBuilder {
             var body = try await JSONBody.read(request, context: context)
             let name = body.nonNull("name", body.string("name"))
             let email = body.nonNull("email", body.string("email"))
-            try body.finish()
+            try body.finish(alongWith: AccountService.profileErrors(name: body.value(name), email: body.value(email)))
             let user = try await services.accounts.updateMe(
                 try context.requireCaller(), name: body.value(name), email: body.value(email))
             return try Responses.json(UserDTO(user))
@@ -22,13 +22,13 @@ extension RouteBuilder {
             var body = try await JSONBody.read(request, context: context)
             let current = body.requiredString("current_password")
             let new = body.requiredString("new_password")
-            try body.finish()
+            try body.finish(alongWith: PasswordRules.errors(new, field: "new_password"))
             try await services.accounts.changePassword(try context.requireCaller(), current: current, new: new)
             return Responses.noContent()
         }
 
         authenticated(.get, "/api/v1/users") { request, context in
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let users = try await services.admin.users(try context.requireCaller(), page: page ?? .first)
@@ -48,7 +48,7 @@ extension RouteBuilder {
             let name = body.nonNull("name", body.string("name"))
             let isAdmin = body.nonNull("is_admin", body.bool("is_admin"))
             let isDisabled = body.nonNull("disabled", body.bool("disabled"))
-            try body.finish()
+            try body.finish(alongWith: AccountService.profileErrors(name: body.value(name), email: nil))
             let user = try await services.admin.updateUser(
                 caller, id: id, name: body.value(name), isAdmin: body.value(isAdmin), isDisabled: body.value(isDisabled))
             return try Responses.json(UserDTO(user))

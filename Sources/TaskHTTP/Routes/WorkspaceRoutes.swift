@@ -13,7 +13,7 @@ extension RouteBuilder {
         }
 
         authenticated(.get, "/api/v1/workspaces") { request, context in
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let list = try await services.workspaces.workspaces(try context.requireCaller(), page: page ?? .first)
@@ -30,11 +30,8 @@ extension RouteBuilder {
             var body = try await JSONBody.read(request, context: context)
             let name = body.nonNull("name", body.string("name"))
             try body.finish()
-            let caller = try context.requireCaller()
-            guard let newName = body.value(name) else {
-                return try Responses.json(WorkspaceDTO(try await services.workspaces.workspace(caller, id: id)))
-            }
-            return try Responses.json(WorkspaceDTO(try await services.workspaces.rename(caller, id: id, name: newName)))
+            let workspace = try await services.workspaces.rename(try context.requireCaller(), id: id, name: body.value(name))
+            return try Responses.json(WorkspaceDTO(workspace))
         }
 
         authenticated(.delete, "/api/v1/workspaces/{id}") { _, context in
@@ -44,7 +41,7 @@ extension RouteBuilder {
 
         authenticated(.get, "/api/v1/workspaces/{id}/members") { request, context in
             let id: WorkspaceID = try context.pathID("id", .workspace)
-            var query = QueryReader(request)
+            var query = QueryReader(request.uri.query)
             let page = query.page()
             try query.finish()
             let members = try await services.workspaces.members(try context.requireCaller(), of: id, page: page ?? .first)
@@ -56,7 +53,7 @@ extension RouteBuilder {
             var body = try await JSONBody.read(request, context: context)
             let email = body.requiredString("email")
             let role = body.optional(body.choice("role", as: WorkspaceRole.self))
-            try body.finish()
+            try body.finish(alongWith: EmailAddress.errors(of: email))
             let member = try await services.workspaces.addMember(try context.requireCaller(), to: id, email: email, role: role)
             return try Responses.created(MemberDTO(member), location: "/api/v1/workspaces/\(id)/members/\(member.userID)")
         }

@@ -30,7 +30,7 @@ extension DomainError {
                 headers: [.wwwAuthenticate: "Bearer"])
         case .tooManyAttempts(let seconds):
             Problem(
-                status: .tooManyRequests, code: "too_many_attempts", detail: "Too many failed logins; try again later",
+                status: .tooManyRequests, code: "too_many_attempts", detail: "Too many attempts; try again later",
                 headers: [.retryAfter: "\(seconds)"])
         case .storeUnavailable:
             Problem(

@@ -13,7 +13,7 @@ public actor MemoryStore: DataStore {
     public init() {}
 
     public func transaction<Result: Sendable>(
-        _ work: @Sendable (any StoreTransaction) async throws -> Result
+        _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
         await begin()
         let snapshot = state

@@ -25,7 +25,7 @@ extension MemoryTransaction {
         }
     }
 
-    func descendants(of id: TaskID) async throws -> [TaskItem] {
+    func descendants(of id: TaskID, locking: Bool) async throws -> [TaskItem] {
         await read { state in
             var result: [TaskItem] = []
             var frontier = [id]

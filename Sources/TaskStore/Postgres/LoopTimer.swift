@@ -9,10 +9,15 @@ import Synchronization
 enum LoopTimer {
     /// Returns after `duration`. - Throws: `CancellationError` as soon as the calling task is cancelled.
     static func sleep(for duration: Duration, on loop: any EventLoop) async throws {
+        try await sleep(until: .now() + TimeAmount(duration), on: loop)
+    }
+
+    /// Returns at `deadline`. - Throws: `CancellationError` as soon as the calling task is cancelled.
+    static func sleep(until deadline: NIODeadline, on loop: any EventLoop) async throws {
         let state = Mutex(State.waiting)
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let scheduled = loop.scheduleTask(in: TimeAmount(duration)) {
+                let scheduled = loop.scheduleTask(deadline: deadline) {
                     continuation.resume()
                 }
                 scheduled.futureResult.whenFailure { _ in continuation.resume(throwing: CancellationError()) }

@@ -162,5 +162,8 @@ enum Migrations {
             "CREATE INDEX login_failures_key ON login_failures (key, at)",
             "CREATE INDEX login_failures_at ON login_failures (at)",
         ]),
+        Migration(version: 4, name: "revoked sessions", statements: [
+            "ALTER TABLE users ADD COLUMN sessions_revoked_at timestamptz",
+        ]),
     ]
 }

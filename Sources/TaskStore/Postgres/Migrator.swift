@@ -11,14 +11,25 @@ struct Migrator {
     static let lockKey: Int64 = 0x7461_736B_64
 
     /// Applies every migration not yet recorded, in order; returns the versions applied.
+    ///
+    /// Migrations may take longer than a request's statement: the session's `statement_timeout` is lifted while they
+    /// run (and while one process waits for another's), then reset.
     func migrate() async throws -> [Int] {
-        try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+        try await connection.query("SET statement_timeout = 0", logger: logger)
         do {
-            let applied = try await apply(on: connection)
+            try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))", logger: logger)
+            let applied: [Int]
+            do {
+                applied = try await apply(on: connection)
+            } catch {
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+                throw error
+            }
             try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+            try await connection.query("RESET statement_timeout", logger: logger)
             return applied
         } catch {
-            _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))", logger: logger)
+            _ = try? await connection.query("RESET statement_timeout", logger: logger)
             throw error
         }
     }

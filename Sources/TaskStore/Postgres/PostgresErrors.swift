@@ -1,14 +1,19 @@
 import PostgresNIO
 import TaskCore
+import _ConnectionPoolModule
 
 /// Turns driver errors into the domain's before they leave TaskStore: unique violations into conflicts, lost
 /// connections into `storeUnavailable`. Anything else is passed on for the HTTP layer's plain 500.
 enum PostgresErrors {
-    /// The SQLSTATEs of errors that a retry of the whole transaction may cure.
-    static let retryableStates: Set<String> = ["40001", "40P01"]
+    /// The SQLSTATEs of errors that a retry of the whole transaction may cure: a serialization failure, a deadlock,
+    /// and a foreign key violation (a row this transaction relied on was deleted by one that committed first; the
+    /// retry reads again and answers as the store now stands).
+    static let retryableStates: Set<String> = ["40001", "40P01", "23503"]
 
     static func translate(_ error: any Error) -> any Error {
         if error is DomainError { return error }
+        // The pool refuses leases at once while its circuit breaker is open (PostgreSQL unreachable for a while).
+        if error is ConnectionPoolError { return DomainError.storeUnavailable }
         if let transactionError = error as? PostgresTransactionError {
             return translate(transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError ?? error)
         }

@@ -5,16 +5,16 @@ import TaskCore
 /// Column lists and row decoders, one per table, kept beside each other so they cannot drift apart.
 enum PostgresRows {
     static let userColumns =
-        "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at"
+        "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at"
 
     static func user(_ row: PostgresRow) throws -> User {
-        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated) = try row.decode(
-            (UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date).self)
+        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated, revoked) = try row.decode(
+            (UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date, Date?).self)
         return User(
             id: UserID(id), email: EmailAddress(normalized: email), name: name, passwordHash: hash, isAdmin: isAdmin,
             isDisabled: isDisabled, personalWorkspaceID: personal.map(WorkspaceID.init),
-            passwordChangedAt: changed.truncatedToMilliseconds, createdAt: created.truncatedToMilliseconds,
-            updatedAt: updated.truncatedToMilliseconds)
+            passwordChangedAt: changed.truncatedToMilliseconds, sessionsRevokedAt: revoked?.truncatedToMilliseconds,
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
     }
 
     static let workspaceColumns = "w.id, w.name, w.created_at, w.updated_at"

@@ -11,9 +11,14 @@ import TaskCore
 ///
 /// The pool runs as a `Service` (`run()`); until it runs, no transaction gets a connection. Each transaction
 /// leases one connection, sends `BEGIN` before its first write or lock and `COMMIT` at the end (see
-/// `PostgresTransaction`), and rolls back when the use case throws. When PostgreSQL
-/// cannot be reached, a transaction fails after `leaseTimeout` with `DomainError.storeUnavailable`; the pool keeps
-/// trying to connect, so taskd recovers by itself when the database is back.
+/// `PostgresTransaction`), and rolls back when the use case throws.
+///
+/// Every wait is bounded. A transaction, from the moment it asks for a connection to its `COMMIT`, has `timeout`
+/// (`PoolSettings.timeout`): past it, a transaction still waiting for a connection fails, and one still running has
+/// its connection closed (which fails its statement at once, even when the server has stopped answering), both
+/// with `DomainError.storeUnavailable`. PostgreSQL itself cancels a statement after `statementTimeout` and ends a
+/// session left idle inside a transaction. The pool keeps trying to connect, so taskd recovers by itself when the
+/// database is back.
 public final class PostgresStore: DataStore, Service {
     let client: PostgresClient
     let logger: Logger
@@ -21,33 +26,21 @@ public final class PostgresStore: DataStore, Service {
     /// sets logger metadata on every one, which costs a formatting pass per statement, so below debug it gets a
     /// logger that discards everything.
     let statementLogger: Logger
-    let leaseTimeout: Duration
+    let timeout: Duration
     let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
 
     /// Creates a store for `url`.
     /// - Parameters:
-    ///   - maximumConnections: the pool's size.
-    ///   - minimumConnections: how many connections the pool keeps open while idle (at most `maximumConnections`).
-    ///     Connections above it close after a minute unused.
-    ///   - leaseTimeout: how long a transaction waits for a connection before it fails as unavailable.
+    ///   - pool: the pool's size and time limits.
     ///   - searchPath: the schemas to use (tests give each store a schema of its own); `nil` for the default.
-    ///
-    /// The pool sends no keep-alive queries: postgres-nio would schedule a keep-alive timer every time a
-    /// connection goes back to the pool, and a server that closes a connection is noticed from the socket anyway.
-    public init(
-        url: DatabaseURL, maximumConnections: Int = 20, minimumConnections: Int = 0, leaseTimeout: Duration = .seconds(5),
-        searchPath: String? = nil, logger: Logger
-    ) {
+    public init(url: DatabaseURL, pool: PoolSettings = PoolSettings(), searchPath: String? = nil, logger: Logger) {
         var configuration = url.configuration
-        configuration.options.maximumConnections = maximumConnections
-        configuration.options.minimumConnections = max(0, min(minimumConnections, maximumConnections))
-        configuration.options.keepAliveBehavior = nil
-        configuration.options.connectTimeout = .seconds(5)
-        if let searchPath { configuration.options.additionalStartupParameters = [("search_path", searchPath)] }
+        pool.apply(to: &configuration.options)
+        if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
         client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
         self.logger = logger
         statementLogger = logger.logLevel <= .debug ? logger : Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() }
-        self.leaseTimeout = leaseTimeout
+        timeout = pool.timeout
     }
 
     /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
@@ -81,19 +74,25 @@ public final class PostgresStore: DataStore, Service {
     }
 
     public func transaction<Result: Sendable>(
-        _ work: @Sendable (any StoreTransaction) async throws -> Result
+        _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
         var attempt = 1
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
         while true {
             do {
-                return try await withLeasedConnection { connection in
+                return try await withLeasedConnection(until: deadline) { connection in
                     let transaction = PostgresTransaction(connection: connection, logger: self.statementLogger)
                     do {
                         let result = try await work(transaction)
-                        if transaction.hasBegun { try await connection.query("COMMIT", logger: self.statementLogger) }
+                        if transaction.hasBegun {
+                            try transaction.requireOpenConnection()
+                            try await connection.query("COMMIT", logger: self.statementLogger)
+                        }
                         return result
                     } catch {
-                        if transaction.hasBegun { _ = try? await connection.query("ROLLBACK", logger: self.statementLogger) }
+                        if transaction.hasBegun, !connection.isClosed {
+                            _ = try? await connection.query("ROLLBACK", logger: self.statementLogger)
+                        }
                         throw error
                     }
                 }
@@ -106,39 +105,48 @@ public final class PostgresStore: DataStore, Service {
     }
 
     public func isReady() async -> Bool {
-        (try? await withLeasedConnection { connection in
+        (try? await withLeasedConnection(until: NIODeadline.now() + TimeAmount(timeout)) { connection in
             try await connection.query("SELECT 1", logger: self.logger)
         }) != nil
     }
 
-    /// Leases a connection for `body`, failing with `storeUnavailable` when none is leased within `leaseTimeout`;
-    /// once leased, `body` is never cut short.
+    /// Leases a connection for `body`, failing with `storeUnavailable` when none is leased by `deadline`. When
+    /// `deadline` passes while `body` runs, the connection is closed, so that nothing `body` sends afterwards can
+    /// commit, and the caller gets `storeUnavailable` at once (`DeadlineRace`), even from a server that stopped
+    /// answering; the pool replaces the connection. Without a deadline (migrations), the lease waits `timeout` and
+    /// `body` is never cut short.
     private func withLeasedConnection<Result: Sendable>(
-        _ body: @Sendable (PostgresConnection) async throws -> Result
+        until deadline: NIODeadline? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let leased = TransactionFlag()
-        let timeout = leaseTimeout
-        return try await withoutActuallyEscaping(body) { body in
-            try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask {
-                    try await self.client.withConnection { connection in
-                        leased.set()
-                        return try await body(connection)
-                    }
+        let leaseDeadline = deadline ?? NIODeadline.now() + TimeAmount(timeout)
+        let logger = logger
+        return try await withThrowingTaskGroup(of: Result?.self) { group in
+            group.addTask {
+                try await self.client.withConnection { connection in
+                    leased.set()
+                    guard let deadline else { return try await body(connection) }
+                    return try await DeadlineRace.run(
+                        until: deadline, on: self.timerLoop,
+                        expire: {
+                            logger.warning("closing a database connection whose transaction ran past its deadline")
+                            _ = connection.close() as EventLoopFuture<Void>
+                        },
+                        { try await body(connection) })
                 }
-                group.addTask {
-                    try await LoopTimer.sleep(for: timeout, on: self.timerLoop)
-                    if !leased.isSet { throw DomainError.storeUnavailable }
-                    return nil
-                }
-                while let outcome = try await group.next() {
-                    if let result = outcome {
-                        group.cancelAll()
-                        return result
-                    }
-                }
-                throw DomainError.storeUnavailable
             }
+            group.addTask {
+                try await LoopTimer.sleep(until: leaseDeadline, on: self.timerLoop)
+                if !leased.isSet { throw DomainError.storeUnavailable }
+                return nil
+            }
+            while let outcome = try await group.next() {
+                if let result = outcome {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw DomainError.storeUnavailable
         }
     }
 }

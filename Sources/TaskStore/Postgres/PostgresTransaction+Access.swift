@@ -10,6 +10,77 @@ extension PostgresTransaction {
     func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
         try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
+
+    /// Locks the task row first, then reads the facts in a statement of their own. One locking statement with the
+    /// joins would not do: when it waits for a concurrent change of the row, PostgreSQL re-checks the join with the
+    /// row's new version but the other tables' old rows, and a task that moved to another project would seem gone.
+    func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
+        let found = switch lock {
+        case .share: try await lockedRows(LockRowStatement<TaskRow, ForShare>(id: id.uuid))
+        case .update: try await lockedRows(LockRowStatement<TaskRow, ForUpdate>(id: id.uuid))
+        }
+        guard !found.isEmpty else { return nil }
+        return try await taskAccess(id, for: userID)
+    }
+
+    /// Locks the project row first, then reads the facts (see `taskAccess(_:for:locking:)`).
+    func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts? {
+        let found = switch lock {
+        case .share: try await lockedRows(LockRowStatement<ProjectRow, ForShare>(id: id.uuid))
+        case .update: try await lockedRows(LockRowStatement<ProjectRow, ForUpdate>(id: id.uuid))
+        }
+        guard !found.isEmpty else { return nil }
+        return try await projectAccess(id, for: userID)
+    }
+}
+
+/// A table whose rows `LockRowStatement` locks by id.
+protocol LockableTable: Sendable {
+    /// The table's name.
+    static var name: String { get }
+}
+
+/// `tasks`.
+enum TaskRow: LockableTable {
+    static var name: String { "tasks" }
+}
+
+/// `projects`.
+enum ProjectRow: LockableTable {
+    static var name: String { "projects" }
+}
+
+/// Locks one row by id (`FOR SHARE` or `FOR UPDATE`); one row back when it exists.
+struct LockRowStatement<Table: LockableTable, Lock: LockClause>: PostgresPreparedStatement {
+    static var sql: String { "SELECT 1 FROM \(Table.name) r WHERE r.id = $1" + Lock.clause(locking: "r") }
+    static var bindingDataTypes: [PostgresDataType] { [.uuid] }
+
+    var id: UUID
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(id)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Bool { true }
+}
+
+/// The locking clause a prepared read ends with, `FOR SHARE` or `FOR UPDATE` of one row. Each is its own type so
+/// that each variant is its own prepared statement.
+protocol LockClause: Sendable {
+    /// The SQL appended to the statement, given the alias of the row to lock.
+    static func clause(locking alias: String) -> String
+}
+
+/// `FOR SHARE OF alias`.
+enum ForShare: LockClause {
+    static func clause(locking alias: String) -> String { " FOR SHARE OF \(alias)" }
+}
+
+/// `FOR UPDATE OF alias`.
+enum ForUpdate: LockClause {
+    static func clause(locking alias: String) -> String { " FOR UPDATE OF \(alias)" }
 }
 
 /// A task, its project and one user's memberships around it, in one prepared query: the read behind every

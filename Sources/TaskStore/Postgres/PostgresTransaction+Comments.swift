@@ -10,6 +10,13 @@ extension PostgresTransaction {
         ).first
     }
 
+    func lockComment(_ id: CommentID) async throws -> Comment? {
+        try await lockedRows(
+            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1 FOR UPDATE", binds: binds(id.uuid)),
+            PostgresRows.comment
+        ).first
+    }
+
     func insertComment(_ comment: Comment) async throws {
         try await execute("""
             INSERT INTO comments (id, task_id, workspace_id, author_id, body, is_edited, created_at, updated_at)

@@ -51,6 +51,14 @@ extension PostgresTransaction {
         ).first
     }
 
+    func lockProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember? {
+        try await lockedRows("""
+            SELECT project_id, workspace_id, user_id, role, added_at FROM project_members
+            WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid) FOR UPDATE
+            """, PostgresRows.projectMember
+        ).first
+    }
+
     func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
         var builder = SQLBuilder("""
             SELECT u.id, u.email, u.name, m.role, m.added_at FROM project_members m JOIN users u ON u.id = m.user_id

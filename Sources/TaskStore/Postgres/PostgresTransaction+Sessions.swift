@@ -49,3 +49,17 @@ extension PostgresTransaction {
         try await execute("DELETE FROM login_failures WHERE at < \(before.bound)")
     }
 }
+
+extension PostgresTransaction {
+    func lockAttempts(key: String) async throws {
+        try await beginIfNeeded()
+        _ = try await rows("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))") { _ in () }
+    }
+
+    func deleteLoginFailure(key: String, at: Date) async throws {
+        try await execute("""
+            DELETE FROM login_failures WHERE ctid = (
+                SELECT ctid FROM login_failures WHERE key = \(key) AND at = \(at.bound) LIMIT 1)
+            """)
+    }
+}

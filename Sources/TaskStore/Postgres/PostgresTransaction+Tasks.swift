@@ -26,8 +26,9 @@ extension PostgresTransaction {
         try await execute("DELETE FROM tasks WHERE id = ANY(\(ids.map(\.uuid)))")
     }
 
-    func descendants(of id: TaskID) async throws -> [TaskItem] {
-        try await rows(
+    func descendants(of id: TaskID, locking: Bool) async throws -> [TaskItem] {
+        if locking { try await beginIfNeeded() }
+        return try await rows(
             PostgresQuery(
                 unsafeSQL: """
                     WITH RECURSIVE tree (id, depth) AS (
@@ -36,6 +37,7 @@ extension PostgresTransaction {
                         SELECT c.id, tree.depth + 1 FROM tasks c JOIN tree ON c.parent_id = tree.id
                     )
                     SELECT \(PostgresRows.taskColumns) FROM tasks t JOIN tree ON tree.id = t.id ORDER BY tree.depth, t.id
+                    \(locking ? "FOR UPDATE OF t" : "")
                     """,
                 binds: binds(id.uuid)),
             PostgresRows.task)
@@ -51,9 +53,9 @@ extension PostgresTransaction {
     }
 
     func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem] {
-        try await rows(
+        try await lockedRows(
             PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.assignee_id = $1 AND t.workspace_id = $2 ORDER BY t.id",
+                unsafeSQL: "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.assignee_id = $1 AND t.workspace_id = $2 ORDER BY t.id FOR UPDATE",
                 binds: { var b = binds(userID.uuid); b.append(workspaceID.uuid); return b }()),
             PostgresRows.task)
     }

@@ -7,6 +7,13 @@ extension PostgresTransaction {
         try await rows(UserByIDStatement(id: id.uuid)).first
     }
 
+    func lockUser(_ id: UserID) async throws -> User? {
+        try await lockedRows(
+            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1 FOR UPDATE", binds: binds(id.uuid)),
+            PostgresRows.user
+        ).first
+    }
+
     func user(email: EmailAddress) async throws -> User? {
         try await rows(
             PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE email = $1", binds: binds(email.value)),
@@ -17,10 +24,10 @@ extension PostgresTransaction {
     func insertUser(_ user: User) async throws {
         try await execute("""
             INSERT INTO users (id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id,
-                               password_changed_at, created_at, updated_at)
+                               password_changed_at, sessions_revoked_at, created_at, updated_at)
             VALUES (\(user.id.uuid), \(user.email.value), \(user.name), \(user.passwordHash), \(user.isAdmin),
                     \(user.isDisabled), \(user.personalWorkspaceID?.uuid), \(user.passwordChangedAt.bound),
-                    \(user.createdAt.bound), \(user.updatedAt.bound))
+                    \(user.sessionsRevokedAt.bound), \(user.createdAt.bound), \(user.updatedAt.bound))
             """)
     }
 
@@ -29,7 +36,8 @@ extension PostgresTransaction {
             UPDATE users SET email = \(user.email.value), name = \(user.name), password_hash = \(user.passwordHash),
                 is_admin = \(user.isAdmin), is_disabled = \(user.isDisabled),
                 personal_workspace_id = \(user.personalWorkspaceID?.uuid),
-                password_changed_at = \(user.passwordChangedAt.bound), updated_at = \(user.updatedAt.bound)
+                password_changed_at = \(user.passwordChangedAt.bound),
+                sessions_revoked_at = \(user.sessionsRevokedAt.bound), updated_at = \(user.updatedAt.bound)
             WHERE id = \(user.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.user) }

@@ -10,6 +10,14 @@ extension PostgresTransaction {
         ).first
     }
 
+    func lockWorkspace(_ id: WorkspaceID) async throws -> Workspace? {
+        try await lockedRows(
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1 FOR UPDATE", binds: binds(id.uuid)),
+            PostgresRows.workspace
+        ).first
+    }
+
     func insertWorkspace(_ workspace: Workspace) async throws {
         try await execute("""
             INSERT INTO workspaces (id, name, created_at, updated_at)
@@ -32,6 +40,14 @@ extension PostgresTransaction {
         try await rows("""
             SELECT workspace_id, user_id, role, joined_at FROM workspace_members
             WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)
+            """, PostgresRows.workspaceMember
+        ).first
+    }
+
+    func lockWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember? {
+        try await lockedRows("""
+            SELECT workspace_id, user_id, role, joined_at FROM workspace_members
+            WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid) FOR UPDATE
             """, PostgresRows.workspaceMember
         ).first
     }

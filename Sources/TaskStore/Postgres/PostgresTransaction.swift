@@ -22,26 +22,43 @@ struct PostgresTransaction: StoreTransaction {
     /// Sends `BEGIN` unless it was sent already.
     func beginIfNeeded() async throws {
         guard !opened.isSet else { return }
+        try requireOpenConnection()
         try await connection.query("BEGIN", logger: logger)
         opened.set()
+    }
+
+    /// Throws `storeUnavailable` when the connection is closed. postgres-nio 1.33.2 never answers a statement
+    /// written to a connection whose channel has closed (the write is dropped with nobody to fail it), so every
+    /// statement checks first; `PostgresStore`'s deadline covers a connection that closes in between.
+    func requireOpenConnection() throws {
+        if connection.isClosed { throw DomainError.storeUnavailable }
     }
 
     /// Runs a statement that writes, discarding rows.
     func execute(_ query: PostgresQuery) async throws {
         try await beginIfNeeded()
+        try requireOpenConnection()
         try await connection.query(query, logger: logger)
     }
 
     /// Runs a statement that writes and returns how many rows it changed.
     func changedRows(_ query: PostgresQuery) async throws -> Int {
         try await beginIfNeeded()
+        try requireOpenConnection()
         var count = 0
         for try await _ in try await connection.query(query + " RETURNING 1", logger: logger) { count += 1 }
         return count
     }
 
+    /// Runs a locking query (`FOR UPDATE`, `FOR SHARE`) inside the transaction and maps every row.
+    func lockedRows<Row>(_ query: PostgresQuery, _ map: (PostgresRow) throws -> Row) async throws -> [Row] {
+        try await beginIfNeeded()
+        return try await rows(query, map)
+    }
+
     /// Runs a query and maps every row.
     func rows<Row>(_ query: PostgresQuery, _ map: (PostgresRow) throws -> Row) async throws -> [Row] {
+        try requireOpenConnection()
         var result: [Row] = []
         for try await row in try await connection.query(query, logger: logger) {
             result.append(try map(row))
@@ -54,6 +71,7 @@ extension PostgresTransaction {
     /// Runs a prepared statement that writes, discarding rows.
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws where Statement.Row == () {
         try await beginIfNeeded()
+        try requireOpenConnection()
         _ = try await connection.execute(statement, logger: logger)
     }
 
@@ -63,8 +81,15 @@ extension PostgresTransaction {
         return try await rows(statement).count
     }
 
+    /// Runs a locking prepared statement inside the transaction and returns its decoded rows.
+    func lockedRows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        try await beginIfNeeded()
+        return try await rows(statement)
+    }
+
     /// Runs a prepared statement (parsed once per connection) and returns its decoded rows.
     func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
+        try requireOpenConnection()
         var result: [Statement.Row] = []
         for try await row in try await connection.execute(statement, logger: logger) { result.append(row) }
         return result

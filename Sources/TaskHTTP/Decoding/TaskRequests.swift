@@ -1,0 +1,96 @@
+import Foundation
+import TaskCore
+
+/// Reads the task bodies and the task list query into TaskCore's inputs. Free of HTTP types, so that the fuzz
+/// harness drives exactly the code the routes run.
+enum TaskRequests {
+    /// The body of `POST /api/v1/tasks`.
+    /// - Throws: `DomainError.validation` naming every bad field at once: wrong types, unknown choices and the
+    ///   text rules of TaskCore.
+    static func newTask(_ body: JSONBody) throws -> NewTask {
+        var body = body
+        let title = body.requiredString("title")
+        let input = NewTask(
+            title: title, description: body.optional(body.string("description")),
+            projectID: body.optional(body.id("project_id")), workspaceID: body.optional(body.id("workspace_id")),
+            parentID: body.optional(body.id("parent_id")), assigneeID: body.optional(body.id("assignee_id")),
+            status: body.optional(body.choice("status")), priority: body.optional(body.choice("priority")),
+            dueDate: body.optional(body.date("due_date")), startDate: body.optional(body.date("start_date")),
+            tags: body.optional(body.strings("tags")))
+        try body.finish(alongWith: input.fieldErrors)
+        return input
+    }
+
+    /// The body of `PATCH` (partial) or `PUT` (`replacing`) `/api/v1/tasks/{id}`.
+    /// - Throws: `DomainError.validation` naming every bad field at once.
+    static func patch(_ body: JSONBody, replacing: Bool) throws -> TaskPatch {
+        var body = body
+        let patch: TaskPatch
+        if replacing {
+            let title = body.requiredString("title")
+            patch = TaskPatch.replacing(
+                title: title, description: body.optional(body.string("description")),
+                status: body.optional(body.choice("status")), priority: body.optional(body.choice("priority")),
+                assigneeID: body.optional(body.id("assignee_id")), dueDate: body.optional(body.date("due_date")),
+                startDate: body.optional(body.date("start_date")), tags: body.optional(body.strings("tags")),
+                projectID: body.id("project_id"))
+        } else {
+            patch = TaskPatch(
+                title: body.string("title"), description: body.string("description"), status: body.choice("status"),
+                isCompleted: body.bool("completed"), priority: body.choice("priority"), assigneeID: body.id("assignee_id"),
+                dueDate: body.date("due_date"), startDate: body.date("start_date"), tags: body.strings("tags"),
+                projectID: body.id("project_id"))
+        }
+        try body.finish(alongWith: patch.fieldErrors)
+        return patch
+    }
+
+    /// The body of `PATCH /api/v1/tasks/{id}/complete`: `completed`, `true` when left out.
+    static func completion(_ body: JSONBody) throws -> Bool {
+        var body = body
+        let completed = body.nonNull("completed", body.bool("completed"))
+        try body.finish()
+        return body.value(completed) ?? true
+    }
+
+    /// The filters, ordering and page of `GET /api/v1/tasks`.
+    /// - Throws: `DomainError.validation` naming every bad parameter at once.
+    static func listQuery(_ rawQuery: String?) throws -> (filter: TaskFilter, sort: TaskSort, page: PageRequest) {
+        var query = QueryReader(rawQuery)
+        var filter = TaskFilter(
+            workspaceID: query.id("workspace_id"), projectID: query.id("project_id"), parentID: query.id("parent_id"),
+            isCompleted: query.bool("completed"), status: query.choice("status"), priority: query.choice("priority"),
+            tag: query.string("tag"), dueBefore: query.date("due_before"), dueAfter: query.date("due_after"),
+            text: query.string("q"))
+        if let assignee = query.string("assignee_id") {
+            if assignee == "me" {
+                filter.assignee = .me
+            } else if let id = UserID(assignee) {
+                filter.assignee = .user(id)
+            } else {
+                query.add(FieldError(field: "assignee_id", message: "must be a UUID or me"))
+            }
+        }
+        var sort = TaskSort.default
+        if let text = query.string("sort") {
+            do {
+                sort = try TaskSort(parsing: text)
+            } catch DomainError.validation(let errors) {
+                for error in errors { query.add(error) }
+            }
+        }
+        let page = query.page()
+        try query.finish()
+        return (filter, sort, page ?? .first)
+    }
+
+    /// The version an `If-Match` header names: `nil` without the header or for `*`; a value that names no version
+    /// (a weak tag, a list, a number beyond any version) never matches, which the use case answers with `412`.
+    static func expectedVersion(ifMatch header: String?) -> Int? {
+        guard var text = header?.trimmingCharacters(in: .whitespaces), text != "*" else { return nil }
+        if text.hasPrefix("W/") { text.removeFirst(2) }
+        let digits = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        guard digits.utf8.count <= 10, let version = Int(digits), version >= 0 else { return -1 }
+        return version
+    }
+}
