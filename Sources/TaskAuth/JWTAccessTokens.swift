@@ -49,7 +49,7 @@ public struct JWTAccessTokens: AccessTokenIssuer {
     /// Checks a token and returns what it says.
     /// - Throws: `DomainError.unauthenticated` for any token that is not acceptable.
     public func verify(_ token: String) async throws -> VerifiedAccessToken {
-        guard Self.headerAlgorithm(of: token) == "HS256" else { throw DomainError.unauthenticated }
+        guard JWSHeader.algorithm(of: token) == "HS256" else { throw DomainError.unauthenticated }
         let claims: AccessClaims
         do {
             claims = try await keys.verify(token, as: AccessClaims.self)
@@ -63,23 +63,6 @@ public struct JWTAccessTokens: AccessTokenIssuer {
             let userID = UserID(claims.sub.value)
         else { throw DomainError.unauthenticated }
         return VerifiedAccessToken(userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds)
-    }
-
-    /// `{"alg":"HS256","typ":"JWT"}` and `{"typ":"JWT","alg":"HS256"}`, encoded: jwt-kit writes the header's two
-    /// fields in either order from one process to the next.
-    private static let issuedHeaderPrefixes = [
-        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.",
-    ]
-
-    /// The `alg` of a compact JWS header, or `nil` when the token is not one.
-    static func headerAlgorithm(of token: String) -> String? {
-        // The headers taskd's own tokens carry are recognised without decoding them.
-        if issuedHeaderPrefixes.contains(where: { token.utf8.starts(with: $0.utf8) }) { return "HS256" }
-        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let header = Data(base64URLEncoded: String(parts[0])),
-            let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
-        else { return nil }
-        return object["alg"] as? String
     }
 }
 
@@ -103,20 +86,5 @@ public struct TokenConfigurationError: Error, CustomStringConvertible, Sendable 
 
     init(_ description: String) {
         self.description = description
-    }
-}
-
-extension Data {
-    /// Decodes base64url text without padding, as JWTs use it.
-    init?(base64URLEncoded text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
-    }
-
-    /// This data as base64url text without padding.
-    var base64URLEncoded: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }

@@ -23,7 +23,7 @@ struct AccessTokenTests {
         let token = try await service.issueAccessToken(for: Self.user, issuedAt: Self.now)
         let verified = try await service.verify(token)
         #expect(verified == VerifiedAccessToken(userID: Self.user, issuedAt: Self.now))
-        #expect(JWTAccessTokens.headerAlgorithm(of: token) == "HS256")
+        #expect(JWSHeader.algorithm(of: token) == "HS256")
     }
 
     @Test("expiry is judged by the injected clock alone, whatever the system's date", arguments: [
@@ -40,10 +40,10 @@ struct AccessTokenTests {
 
     @Test("the header's algorithm is read from any spelling of the header")
     func headerSpellings() {
-        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#)).e30.sig") == "HS256")
-        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"typ":"JWT","alg":"HS256"}"#)).e30.sig") == "HS256")
-        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"typ":"JWT","alg":"HS384"}"#)).e30.sig") == "HS384")
-        #expect(JWTAccessTokens.headerAlgorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#))") == nil)
+        #expect(JWSHeader.algorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#)).e30.sig") == "HS256")
+        #expect(JWSHeader.algorithm(of: "\(Self.segment(#"{"typ":"JWT","alg":"HS256"}"#)).e30.sig") == "HS256")
+        #expect(JWSHeader.algorithm(of: "\(Self.segment(#"{"typ":"JWT","alg":"HS384"}"#)).e30.sig") == "HS384")
+        #expect(JWSHeader.algorithm(of: "\(Self.segment(#"{"alg":"HS256","typ":"JWT"}"#))") == nil)
     }
 
     @Test("alg: none is refused")

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TaskCore
-import TaskStore
+@testable import TaskStore
 import TaskTestSupport
 
 @testable import TaskAuth
@@ -149,5 +149,30 @@ struct SessionLimitTests {
                 }
             }
         }
+    }
+}
+
+@Suite("Memory: nothing grows without bound between clean-ups")
+struct CleanupTests {
+    @Test("after the clean-up, no expired refresh token and no attempt older than every window is left in memory")
+    func cleanupEmptiesSpentRows() async throws {
+        let store = MemoryStore()
+        let clock = ManualClock()
+        var accounts = AccountService(store: store, hasher: PlainPasswordHasher(), now: clock.now, ids: CountingIDGenerator())
+        accounts.registrationThrottle = LoginThrottle(limit: 100, window: .seconds(3600))
+        let tokens = try await JWTAccessTokens(secret: String(repeating: "k", count: 32), now: clock.now)
+        var sessions = SessionService(store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now)
+        sessions.refreshLifetime = .seconds(3600)
+        let alice = Caller(try await accounts.register(email: "alice@example.com", password: "password-a", name: "A", clientAddress: "192.0.2.1"))
+        for _ in 0..<3 { _ = try await sessions.login(email: "alice@example.com", password: "password-a", clientAddress: "192.0.2.1") }
+        for _ in 0..<3 { _ = try? await sessions.login(email: "alice@example.com", password: "wrong-pass", clientAddress: "192.0.2.2") }
+        _ = try? await accounts.changePassword(alice, current: "wrong-pass", new: "password-b")
+        let before = await store.state
+        #expect(before.refreshTokens.count == 3 && !before.loginFailures.isEmpty)
+        clock.advance(by: 2 * 3600)
+        try await sessions.removeExpiredRecords()
+        let after = await store.state
+        #expect(after.refreshTokens.isEmpty)
+        #expect(after.loginFailures.isEmpty, "\(after.loginFailures.keys)")
     }
 }

@@ -141,6 +141,9 @@ struct TimestampTests {
         let last = try #require(Timestamp.parse("9999-12-31T23:59:59.999999Z"))
         #expect(Timestamp.format(last) == "9999-12-31T23:59:59.999Z")
         #expect(Timestamp.format(try #require(Timestamp.parse("2026-12-31T23:59:60Z"))) == "2026-12-31T23:59:59.000Z")
+        // Found by the fuzzer: far from 1970 a Double holds an instant only to hundredths of a millisecond.
+        #expect(Timestamp.format(try #require(Timestamp.parse("9999-12-31T23:59:59.09-00:00"))) == "9999-12-31T23:59:59.090Z")
+        #expect(Timestamp.format(try #require(Timestamp.parse("0001-01-01T00:00:00.001Z"))) == "0001-01-01T00:00:00.001Z")
     }
 
     @Test("formatting and millisecond conversion are total: no instant traps, however far out")

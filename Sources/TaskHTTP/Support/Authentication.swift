@@ -8,10 +8,10 @@ extension TaskdServices {
     /// - Throws: `DomainError.unauthenticated` (401 with `WWW-Authenticate: Bearer`) for a missing, malformed
     ///   or unacceptable token, or a user who may no longer use it.
     func authenticate(_ request: Request, _ context: TaskRequestContext) async throws -> TaskRequestContext {
-        guard let header = request.headers[.authorization] else { throw DomainError.unauthenticated }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw DomainError.unauthenticated }
-        let token = try await accessTokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
+            throw DomainError.unauthenticated
+        }
+        let token = try await accessTokens.verify(bearer)
         var context = context
         context.caller = try await sessions.caller(for: token)
         return context
