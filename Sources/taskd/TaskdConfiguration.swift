@@ -37,8 +37,8 @@ struct TaskdConfiguration {
           TASKD_ADMIN_EMAILS          emails of system administrators, comma separated (on any store)
           TASKD_MIGRATE_ON_START      apply pending migrations when serve starts: true (default) or false
           TASKD_DB_POOL_SIZE          most PostgreSQL connections in the pool (default 20)
-          TASKD_DB_TIMEOUT            seconds a request may wait on the database in all (default 5)
-          TASKD_DB_STATEMENT_TIMEOUT  seconds PostgreSQL lets one statement run (default 4)
+          TASKD_DB_TIMEOUT            seconds a request may wait on the database in all (default 4)
+          TASKD_DB_STATEMENT_TIMEOUT  seconds PostgreSQL lets one statement run (default 3)
           TASKD_DB_IDLE_TIMEOUT       seconds an unused pool connection stays open (default 10)
           TASKD_HTTP_IDLE_TIMEOUT     seconds a client connection may sit idle before it is closed (default 30)
           TASKD_SHUTDOWN_TIMEOUT      seconds requests in flight get to finish on SIGTERM (default 10)
@@ -88,8 +88,8 @@ struct TaskdConfiguration {
         for email in adminEmails where !EmailAddress.errors(of: email).isEmpty {
             throw ConfigurationError("TASKD_ADMIN_EMAILS: \(email) is not a valid email address")
         }
-        let timeout = try integer("TASKD_DB_TIMEOUT", default: 5, in: 1...300)
-        let statementTimeout = try integer("TASKD_DB_STATEMENT_TIMEOUT", default: 4, in: 1...3600)
+        let timeout = try integer("TASKD_DB_TIMEOUT", default: 4, in: 1...300)
+        let statementTimeout = try integer("TASKD_DB_STATEMENT_TIMEOUT", default: 3, in: 1...3600)
         databasePool = PoolSettings(
             size: try integer("TASKD_DB_POOL_SIZE", default: 20, in: 1...1000), timeout: .seconds(timeout),
             statementTimeout: .seconds(statementTimeout),

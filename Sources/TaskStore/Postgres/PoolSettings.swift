@@ -22,7 +22,7 @@ public struct PoolSettings: Sendable, Equatable {
 
     /// Creates settings; the defaults are taskd's.
     public init(
-        size: Int = 20, timeout: Duration = .seconds(5), statementTimeout: Duration = .seconds(4),
+        size: Int = 20, timeout: Duration = .seconds(4), statementTimeout: Duration = .seconds(3),
         idleTimeout: Duration = .seconds(10), connectTimeout: Duration = .seconds(3)
     ) {
         self.size = max(1, size)
