@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -21,26 +22,12 @@ struct BinaryTests {
     func endToEnd() async throws {
         let binary = try #require(Self.binary, "build taskd first: swift build --build-tests")
         let port = Int.random(in: 20_000...29_999)
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["serve", "--port", "\(port)"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = nil
-        environment["TASKD_BCRYPT_COST"] = "4"
-        environment["TASKD_LOG_LEVEL"] = "info"
-        environment["TASKD_ADMIN_EMAILS"] = "root@example.com"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        let exited = AsyncStream<Int32> { continuation in
-            process.terminationHandler = { finished in
-                continuation.yield(finished.terminationStatus)
-                continuation.finish()
-            }
-        }
-        try process.run()
+        let (process, output, exited) = try Self.launch(
+            binary, port: port,
+            environment: [
+                "DATABASE_URL": nil, "TASKD_BCRYPT_COST": "4", "TASKD_LOG_LEVEL": "info", "TASKD_ADMIN_EMAILS": "root@example.com",
+                "TASKD_HTTP_IDLE_TIMEOUT": "1",
+            ])
         defer { if process.isRunning { process.terminate() } }
 
         let base = "http://127.0.0.1:\(port)"
@@ -66,6 +53,8 @@ struct BinaryTests {
             "POST", "\(base)/api/v1/auth/register", json: #"{"email":"Root@Example.com","password":"password1","name":"Root"}"#)
         #expect(root.json["is_admin"] as? Bool == true, "TASKD_ADMIN_EMAILS makes an administrator on the in-memory store")
 
+        #expect(Self.closesIdleConnection(port: port), "a client that stops sending mid-request is disconnected")
+
         process.terminate()
         var status: Int32?
         for await code in exited { status = code }
@@ -84,28 +73,12 @@ struct BinaryTests {
         let cluster = try await ThrowawayCluster()
         try await cluster.start()
         func serve(port: Int, admins: String) throws -> (Process, Pipe, AsyncStream<Int32>) {
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = ["serve", "--port", "\(port)"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["DATABASE_URL"] = cluster.url()
-            environment["TASKD_JWT_SECRET"] = String(repeating: "s", count: 32)
-            environment["TASKD_BCRYPT_COST"] = "4"
-            environment["TASKD_LOG_LEVEL"] = "info"
-            environment["TASKD_ADMIN_EMAILS"] = admins
-            process.environment = environment
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            let exited = AsyncStream<Int32> { continuation in
-                process.terminationHandler = { finished in
-                    continuation.yield(finished.terminationStatus)
-                    continuation.finish()
-                }
-            }
-            try process.run()
-            return (process, output, exited)
+            try Self.launch(
+                binary, port: port,
+                environment: [
+                    "DATABASE_URL": cluster.url(), "TASKD_JWT_SECRET": String(repeating: "s", count: 32), "TASKD_BCRYPT_COST": "4",
+                    "TASKD_LOG_LEVEL": "info", "TASKD_ADMIN_EMAILS": admins,
+                ])
         }
         func waitUntilReady(_ base: String) async throws -> Bool {
             for _ in 0..<200 {
@@ -145,16 +118,30 @@ struct BinaryTests {
     @Test("with DATABASE_URL but no JWT secret it refuses to start, saying why")
     func refusesWithoutSecret() async throws {
         let binary = try #require(Self.binary)
+        let (_, output, exited) = try Self.launch(
+            binary, port: 1, environment: ["DATABASE_URL": "postgres://taskd@127.0.0.1:1/taskd", "TASKD_JWT_SECRET": nil])
+        var status: Int32?
+        for await code in exited { status = code }
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(status != 0)
+        #expect(log.contains("TASKD_JWT_SECRET"))
+    }
+
+    /// Starts `taskd serve` on `port` with the test's environment changed as given (`nil` removes a variable);
+    /// returns the process, its combined output and its exit status once it ends.
+    static func launch(
+        _ binary: URL, port: Int, environment changes: [String: String?]
+    ) throws -> (Process, Pipe, AsyncStream<Int32>) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--port", "1"]
+        process.arguments = ["serve", "--port", "\(port)"]
         var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = "postgres://taskd@127.0.0.1:1/taskd"
-        environment["TASKD_JWT_SECRET"] = nil
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
+        process.standardInput = FileHandle.nullDevice
         let exited = AsyncStream<Int32> { continuation in
             process.terminationHandler = { finished in
                 continuation.yield(finished.terminationStatus)
@@ -162,11 +149,32 @@ struct BinaryTests {
             }
         }
         try process.run()
-        var status: Int32?
-        for await code in exited { status = code }
-        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(status != 0)
-        #expect(log.contains("TASKD_JWT_SECRET"))
+        return (process, output, exited)
+    }
+
+    /// Sends half a request on a new connection and waits (up to 20 s) for the server to close it.
+    static func closesIdleConnection(port: Int) -> Bool {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return false }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let partial = Array("GET /health HTTP/1.1\r\nHost: x\r\n".utf8)
+        guard send(socket, partial, partial.count, 0) == partial.count else { return false }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        while true {
+            let received = recv(socket, &buffer, buffer.count, 0)
+            if received == 0 { return true }
+            if received < 0 { return errno == ECONNRESET }
+        }
     }
 
     struct Reply {

@@ -67,8 +67,11 @@ struct PostgresOutageTests {
         return (store, runner)
     }
 
-    @Test("restarts and a server that is gone for a while cost only storeUnavailable, and the store recovers by itself")
-    func restartsUnderLoad() async throws {
+    /// Starts a cluster of the test's own and a store on it, runs the load while `disturb` acts on the cluster,
+    /// then waits for the store to serve again. Returns every outcome and whether it recovered.
+    func underLoad(
+        _ disturb: (ThrowawayCluster, Tally) async throws -> Void
+    ) async throws -> (outcomes: [String: Int], recovered: Bool) {
         let cluster = try await ThrowawayCluster()
         try await cluster.start()
         let (store, runner) = try await openStore(on: cluster)
@@ -77,50 +80,45 @@ struct PostgresOutageTests {
         let stop = TransactionFlag()
         let tally = Tally()
         async let running: Void = load(world, as: alice, workers: 24, until: stop, into: tally)
-
-        for _ in 0..<3 {
-            try await Task.sleep(for: .milliseconds(400))
-            try await cluster.restart()
-        }
-        try await Task.sleep(for: .milliseconds(400))
-        try await cluster.stop()
-        try await Task.sleep(for: .seconds(3))
-        try await cluster.start()
+        try await disturb(cluster, tally)
         let recovered = await recovers(world, as: alice)
         stop.set()
         await running
+        runner.cancel()
+        await cluster.remove()
+        return (tally.all, recovered)
+    }
 
-        let outcomes = tally.all
+    @Test("restarts and a server that is gone for a while cost only storeUnavailable, and the store recovers by itself")
+    func restartsUnderLoad() async throws {
+        let (outcomes, recovered) = try await underLoad { cluster, _ in
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(400))
+                try await cluster.restart()
+            }
+            try await Task.sleep(for: .milliseconds(400))
+            try await cluster.stop()
+            try await Task.sleep(for: .seconds(3))
+            try await cluster.start()
+        }
         #expect(recovered, "the same store serves again without a restart of taskd")
         #expect(outcomes.keys.allSatisfy { $0 == "ok" || $0 == "unavailable" }, "\(outcomes)")
         #expect((outcomes["ok"] ?? 0) > 0 && (outcomes["unavailable"] ?? 0) > 0, "\(outcomes)")
-        runner.cancel()
-        await cluster.remove()
     }
 
     @Test("a server that stops answering (SIGSTOP) fails requests with storeUnavailable instead of holding them")
     func frozenServer() async throws {
-        let cluster = try await ThrowawayCluster()
-        try await cluster.start()
-        let (store, runner) = try await openStore(on: cluster)
-        let world = TestWorld(store: store)
-        let alice = try await world.register("alice")
-        let stop = TransactionFlag()
-        let tally = Tally()
-        async let running: Void = load(world, as: alice, workers: 24, until: stop, into: tally)
-        try await Task.sleep(for: .milliseconds(300))
-        try await cluster.signal("STOP")
-        try await Task.sleep(for: .seconds(6))
-        let duringFreeze = tally.all
-        try await cluster.signal("CONT")
-        let recovered = await recovers(world, as: alice)
-        stop.set()
-        await running
-
+        let frozen = Mutex<[String: Int]>([:])
+        let (outcomes, recovered) = try await underLoad { cluster, tally in
+            try await Task.sleep(for: .milliseconds(300))
+            try await cluster.signal("STOP")
+            try await Task.sleep(for: .seconds(6))
+            frozen.withLock { $0 = tally.all }
+            try await cluster.signal("CONT")
+        }
+        let duringFreeze = frozen.withLock { $0 }
         #expect((duringFreeze["unavailable"] ?? 0) > 0, "requests in the freeze answered unavailable: \(duringFreeze)")
-        #expect(tally.all.keys.allSatisfy { $0 == "ok" || $0 == "unavailable" }, "\(tally.all)")
+        #expect(outcomes.keys.allSatisfy { $0 == "ok" || $0 == "unavailable" }, "\(outcomes)")
         #expect(recovered)
-        runner.cancel()
-        await cluster.remove()
     }
 }

@@ -93,6 +93,25 @@ struct PostgresStoreTests {
         await cluster.remove()
     }
 
+    @Test("a statement that outlives statement_timeout fails as unavailable (503), not as an internal error")
+    func statementTimeout() async throws {
+        let url = try #require(StoreKind.postgresURL)
+        let store = PostgresStore(
+            url: try DatabaseURL(url), pool: PoolSettings(size: 1, timeout: .seconds(30), statementTimeout: .milliseconds(200)),
+            logger: Self.logger)
+        let runner = Task.detached { _ = try? await store.run() }
+        await #expect(throws: DomainError.storeUnavailable) {
+            try await store.transaction { tx in
+                guard let tx = tx as? PostgresTransaction else { return }
+                try await tx.execute("SELECT pg_sleep(5)")
+            }
+        }
+        await #expect(throws: Never.self, "the store serves again") {
+            try await store.transaction { tx in try await (tx as? PostgresTransaction)?.execute("SELECT 1") }
+        }
+        runner.cancel()
+    }
+
     @Test("sslmode=require connects over TLS")
     func tls() async throws {
         let cluster = try await ThrowawayCluster(tls: true)

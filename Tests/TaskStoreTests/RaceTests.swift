@@ -10,6 +10,15 @@ import TaskTestSupport
 struct RaceTests {
     static let rounds = 8
 
+    /// What `work` returned or threw.
+    func result<Value>(_ work: () async throws -> Value) async -> Result<Value, any Error> {
+        do {
+            return .success(try await work())
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// What `work` threw, or `nil` when it succeeded.
     func outcome(_ work: () async throws -> Void) async -> (any Error)? {
         do {
@@ -110,9 +119,7 @@ struct RaceTests {
             let root = try await world.tasks.create(alice, NewTask(title: "root \(round)"))
             let child = try await world.tasks.create(alice, NewTask(title: "child \(round)", parentID: root.id))
             async let delete = outcome { try await world.tasks.delete(alice, id: root.id) }
-            async let subtask = { () async -> Result<TaskItem, any Error> in
-                do { return .success(try await world.tasks.create(alice, NewTask(title: "late \(round)", parentID: child.id))) } catch { return .failure(error) }
-            }()
+            async let subtask = result { try await world.tasks.create(alice, NewTask(title: "late \(round)", parentID: child.id)) }
             async let comment = outcome { _ = try await world.comments.add(alice, to: child.id, body: "hi") }
             #expect(await delete == nil, "round \(round)")
             var doomed = [root.id, child.id]
@@ -139,12 +146,8 @@ struct RaceTests {
             let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P\(round)"))
             let existing = try await world.tasks.create(alice, NewTask(title: "old \(round)", projectID: project.id))
             async let delete = outcome { try await world.projects.delete(alice, id: project.id) }
-            async let added = { () async -> Result<TaskItem, any Error> in
-                do { return .success(try await world.tasks.create(alice, NewTask(title: "new \(round)", projectID: project.id))) } catch { return .failure(error) }
-            }()
-            async let subtask = { () async -> Result<TaskItem, any Error> in
-                do { return .success(try await world.tasks.create(alice, NewTask(title: "sub \(round)", parentID: existing.id))) } catch { return .failure(error) }
-            }()
+            async let added = result { try await world.tasks.create(alice, NewTask(title: "new \(round)", projectID: project.id)) }
+            async let subtask = result { try await world.tasks.create(alice, NewTask(title: "sub \(round)", parentID: existing.id)) }
             #expect(await delete == nil, "round \(round)")
             var doomed = [existing.id]
             for result in await [added, subtask] {

@@ -28,7 +28,9 @@ enum PostgresErrors {
                 default: return error
                 }
             }
-            if state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300"].contains(state) {
+            // Lost connections, a server shutting down or full, and a statement cancelled by `statement_timeout`
+            // (57014) or a lock wait that timed out (55P03): the store is too slow or away, and a retry may work.
+            if state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300", "57014", "55P03"].contains(state) {
                 return DomainError.storeUnavailable
             }
             return error

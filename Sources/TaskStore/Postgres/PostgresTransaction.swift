@@ -34,11 +34,12 @@ struct PostgresTransaction: StoreTransaction {
         if connection.isClosed { throw DomainError.storeUnavailable }
     }
 
-    /// Runs a statement that writes, discarding rows.
+    /// Runs a statement that writes, reading its rows to the end: an error PostgreSQL reports after the first row
+    /// (a statement cancelled by `statement_timeout`) arrives only in the row stream.
     func execute(_ query: PostgresQuery) async throws {
         try await beginIfNeeded()
         try requireOpenConnection()
-        try await connection.query(query, logger: logger)
+        for try await _ in try await connection.query(query, logger: logger) {}
     }
 
     /// Runs a statement that writes and returns how many rows it changed.
