@@ -63,7 +63,6 @@ let package = Package(
             name: "TaskHTTP",
             dependencies: [
                 "TaskCore",
-                "TaskAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -11,7 +11,7 @@ import TaskCore
 ///
 /// Every time check reads the injected clock (`now`), never the system's: jwt-kit's own claim checks read the
 /// real clock, so `AccessClaims.verify(using:)` leaves them to `verify(_:)`.
-public struct JWTAccessTokens: AccessTokenIssuer {
+public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
     /// How long a new token is valid (30 minutes by default).
     public let lifetime: Duration
     /// The `iss` claim written and required.

@@ -4,25 +4,37 @@ import TaskCore
 
 /// Builds the router of the whole API over the given use cases. `taskd` and the tests build it the same way.
 ///
-/// - Returns: the router and the table of its routes.
+/// - Returns: the router and the table of its routes, both made from the controllers' own route lists.
 public func buildRouter(
     services: TaskdServices, configuration: HTTPConfiguration = HTTPConfiguration(), metrics: HTTPMetrics = HTTPMetrics()
 ) -> (router: Router<TaskRequestContext>, routes: RouteTable) {
-    var builder = RouteBuilder()
-    builder.addServiceRoutes(services, configuration: configuration, metrics: metrics)
-    builder.addAuthRoutes(services, configuration: configuration)
-    builder.addUserRoutes(services)
-    builder.addWorkspaceRoutes(services)
-    builder.addProjectRoutes(services)
-    builder.addTaskRoutes(services)
-    builder.addCommentRoutes(services)
-    builder.addCompatibilityRoutes(services)
-    let table = builder.table
+    let tasks = TaskController(tasks: services.tasks, comments: services.comments, activity: services.activity)
+    let routes: [Route] =
+        ServiceController(store: services.store, configuration: configuration, metrics: metrics).routes
+        + AuthController(accounts: services.accounts, sessions: services.sessions, trustedProxies: configuration.trustedProxies).routes
+        + UserController(accounts: services.accounts, admin: services.admin).routes
+        + WorkspaceController(workspaces: services.workspaces).routes
+        + ProjectController(projects: services.projects, members: services.projectMembers).routes
+        + tasks.routes
+        + CommentController(comments: services.comments).routes
+        + CompatibilityController(tasks: tasks).routes
+    let table = RouteTable(entries: routes.map { RouteTable.Entry(method: $0.method, path: $0.path) })
 
     let router = Router(context: TaskRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
     router.add(middleware: ProblemMiddleware(routes: table))
-    builder.register(on: router, services: services)
+    let authenticator = Authenticator(tokens: services.accessTokens, sessions: services.sessions)
+    for route in routes {
+        switch route.handler {
+        case .open(let handler):
+            router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context) }
+        case .authenticated(let handler):
+            router.on(route.routerPath, method: route.method) { request, context in
+                let caller = try await authenticator.caller(of: request)
+                return try await handler(request, AuthenticatedContext(request: context, caller: caller))
+            }
+        }
+    }
     return (router, table)
 }

@@ -18,7 +18,7 @@ enum ApplicationBuilder {
         return (store, store)
     }
 
-    /// The use cases over `store`.
+    /// Every use case over `store`, on the system clock and random ids: the one place they are built.
     static func makeServices(_ configuration: TaskdConfiguration, store: any DataStore, logger: Logger) async throws -> TaskdServices {
         let secret: String
         if let configured = configuration.jwtSecret {
@@ -32,15 +32,22 @@ enum ApplicationBuilder {
         }
         let tokens = try await JWTAccessTokens(secret: secret, lifetime: configuration.accessTokenLifetime)
         let hasher = try CryptPasswordHasher(cost: configuration.bcryptCost)
-        var services = TaskdServices(store: store, hasher: hasher, accessTokens: tokens)
-        services.accounts.registrationThrottle = configuration.registerAddressLimit == 0
+        let now = systemNow
+        let ids = RandomIDGenerator()
+        var accounts = AccountService(store: store, hasher: hasher, now: now, ids: ids)
+        accounts.registrationThrottle = configuration.registerAddressLimit == 0
             ? nil : LoginThrottle(limit: configuration.registerAddressLimit, window: .seconds(3600))
-        services.accounts.administratorEmails = configuration.administratorEmails
-        services.sessions = SessionService(
-            store: store, accounts: services.accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: systemNow)
-        services.sessions.refreshLifetime = configuration.refreshTokenLifetime
-        services.sessions.addressThrottle = LoginThrottle(limit: configuration.loginAddressLimit)
-        return services
+        accounts.administratorEmails = configuration.administratorEmails
+        var sessions = SessionService(
+            store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: now)
+        sessions.refreshLifetime = configuration.refreshTokenLifetime
+        sessions.addressThrottle = LoginThrottle(limit: configuration.loginAddressLimit)
+        return TaskdServices(
+            store: store, accounts: accounts, admin: UserAdministration(store: store, now: now, ids: ids), sessions: sessions,
+            accessTokens: tokens, workspaces: WorkspaceService(store: store, now: now, ids: ids),
+            projects: ProjectService(store: store, now: now, ids: ids), projectMembers: ProjectMemberService(store: store, now: now),
+            tasks: TaskService(store: store, now: now, ids: ids), comments: CommentService(store: store, now: now, ids: ids),
+            activity: ActivityService(store: store))
     }
 
     /// The HTTP application with every background service, ready for `runService()`.

@@ -178,4 +178,11 @@ struct AccessPolicyTests {
         #expect(AccessPolicy.canAdministerUsers(Caller(id: Self.alice, isSystemAdmin: true)))
         #expect(!AccessPolicy.canAdministerUsers(Caller(id: Self.alice, isSystemAdmin: false)))
     }
+
+    @Test("compatibility routes: the caller's own id only, a system administrator's too")
+    func compatibilityRoutes() {
+        #expect(AccessPolicy.canUseCompatibilityRoutes(of: Self.alice, caller: Caller(id: Self.alice)))
+        #expect(!AccessPolicy.canUseCompatibilityRoutes(of: Self.bob, caller: Caller(id: Self.alice)))
+        #expect(!AccessPolicy.canUseCompatibilityRoutes(of: Self.bob, caller: Caller(id: Self.alice, isSystemAdmin: true)))
+    }
 }

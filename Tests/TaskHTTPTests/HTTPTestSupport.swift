@@ -23,9 +23,17 @@ struct APIHarness: Sendable {
     ) async throws -> APIHarness {
         let store = try await kind.makeFreshStore()
         let clock = SteppingClock()
+        let ids = CountingIDGenerator()
         let tokens = try await JWTAccessTokens(secret: secret, now: clock.now)
+        let accounts = AccountService(store: store, hasher: PlainPasswordHasher(), now: clock.now, ids: ids)
         var services = TaskdServices(
-            store: store, hasher: PlainPasswordHasher(), accessTokens: tokens, now: clock.now, ids: CountingIDGenerator())
+            store: store, accounts: accounts, admin: UserAdministration(store: store, now: clock.now, ids: ids),
+            sessions: SessionService(
+                store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now),
+            accessTokens: tokens, workspaces: WorkspaceService(store: store, now: clock.now, ids: ids),
+            projects: ProjectService(store: store, now: clock.now, ids: ids),
+            projectMembers: ProjectMemberService(store: store, now: clock.now), tasks: TaskService(store: store, now: clock.now, ids: ids),
+            comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes)

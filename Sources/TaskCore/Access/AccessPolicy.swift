@@ -135,6 +135,10 @@ public enum AccessPolicy {
     /// The user administration routes: system administrators only.
     public static func canAdministerUsers(_ caller: Caller) -> Bool { caller.isSystemAdmin }
 
+    /// Whether the caller may use the compatibility routes (`/api/{user_id}/tasks...`) of `userID`: only their own,
+    /// whoever they are (a system administrator included).
+    public static func canUseCompatibilityRoutes(of userID: UserID, caller: Caller) -> Bool { userID == caller.id }
+
     private static func isAtLeast<Role: Comparable>(_ role: Role?, _ minimum: Role) -> Bool {
         guard let role else { return false }
         return role >= minimum

@@ -36,7 +36,6 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
     case projectMember = "project_member"
     case task
     case comment
-    case route
 
     /// A capitalised human name for problem details ("Task not found").
     public var title: String {
@@ -48,7 +47,6 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
         case .projectMember: "Project member"
         case .task: "Task"
         case .comment: "Comment"
-        case .route: "Route"
         }
     }
 }

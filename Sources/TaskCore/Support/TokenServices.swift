@@ -8,6 +8,14 @@ public protocol AccessTokenIssuer: Sendable {
     func issueAccessToken(for userID: UserID, issuedAt: Date) async throws -> String
 }
 
+/// Checks access tokens a client presents; implemented by TaskAuth with JWTs. The adapter that reads a bearer
+/// token depends on this protocol, not on the implementation.
+public protocol AccessTokenVerifier: Sendable {
+    /// What an acceptable token says.
+    /// - Throws: `DomainError.unauthenticated` for any token that is not acceptable.
+    func verify(_ token: String) async throws -> VerifiedAccessToken
+}
+
 /// Makes refresh tokens and their digests; implemented by TaskAuth.
 public protocol RefreshTokenMinter: Sendable {
     /// A new token of 256 random bits (as text) and the digest to store.

@@ -42,10 +42,11 @@ public struct ProjectPatch: Sendable {
 }
 
 extension NewProject {
-    /// What is wrong with a new project's text fields, found without a store (see `NewTask.fieldErrors`).
-    public static func fieldErrors(name: String, description: String?) -> [FieldError] {
+    /// What is wrong with a new project's text fields, found without a store (see `NewTask.fieldErrors`); a field
+    /// left `nil` is not checked.
+    public static func fieldErrors(name: String?, description: String?) -> [FieldError] {
         var errors = FieldErrors()
-        _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
+        if let name { _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors) }
         _ = TextRules.trimmed(description ?? "", field: "description", length: FieldLimits.description, into: &errors)
         return errors.all
     }

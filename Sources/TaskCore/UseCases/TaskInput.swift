@@ -138,10 +138,15 @@ extension NewTask {
     /// faults (a wrong type, an unknown choice) so that one `422` names every bad field. The use case checks them
     /// again.
     public var fieldErrors: [FieldError] {
+        Self.fieldErrors(title: title, description: description, tags: tags)
+    }
+
+    /// What is wrong with the text fields given; a field left `nil` (absent, or unreadable) is not checked.
+    public static func fieldErrors(title: String?, description: String?, tags: [String]?) -> [FieldError] {
         var errors = FieldErrors()
-        _ = TaskTextRules.title(title, into: &errors)
-        _ = TaskTextRules.description(description, into: &errors)
-        _ = TaskTextRules.tags(tags, into: &errors)
+        if let title { _ = TaskTextRules.title(title, into: &errors) }
+        if let description { _ = TaskTextRules.description(description, into: &errors) }
+        if let tags { _ = TaskTextRules.tags(tags, into: &errors) }
         return errors.all
     }
 }

@@ -121,6 +121,13 @@ public struct UserAdministration: Sendable {
         return promoted
     }
 
+    /// Refuses everyone but a system administrator. An adapter calls it before it reads anything else of a user
+    /// route (the path's id, the body), so that everyone else gets `403` whatever they sent.
+    /// - Throws: `.forbidden`.
+    public func authorize(_ caller: Caller) throws {
+        try requireAdmin(caller)
+    }
+
     private func requireAdmin(_ caller: Caller) throws {
         guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
     }

@@ -28,17 +28,21 @@ struct JSONBody {
         self.fields = fields
     }
 
-    /// Throws the collected field errors as a 422.
-    func finish() throws {
-        try errors.throwIfAny()
+    /// Whether no field read so far had a fault.
+    var isValid: Bool { errors.isEmpty }
+
+    /// The `422` of the faults found, with `more` added: the rule faults (a name too long, an empty title) of the
+    /// fields that did parse, so that a client learns every fault at once. A field already reported is not
+    /// reported twice.
+    func failure(alongWith more: [FieldError] = []) -> DomainError {
+        let reported = Set(errors.all.map(\.field))
+        return .validation(errors.all + more.filter { !reported.contains($0.field) })
     }
 
-    /// When the body has faults, throws them with `more` (the domain's faults of the fields it could read), so
-    /// that a client learns every fault at once; does nothing when the body itself is fine.
-    func finish(alongWith more: [FieldError]) throws {
-        guard !errors.isEmpty else { return }
-        let reported = Set(errors.all.map(\.field))
-        throw DomainError.validation(errors.all + more.filter { !reported.contains($0.field) })
+    /// Throws `failure(alongWith: more)` when a field had a fault; does nothing otherwise (the use case then checks
+    /// the rules itself).
+    func finish(alongWith more: [FieldError] = []) throws {
+        guard isValid else { throw failure(alongWith: more) }
     }
 
     // MARK: Fields
@@ -49,11 +53,6 @@ struct JSONBody {
             if case .string(let text) = value { return text }
             return nil
         }
-    }
-
-    /// A string that must be present and not `null`.
-    mutating func requiredString(_ key: String) -> String {
-        required(key, string(key)) ?? ""
     }
 
     /// A boolean field.

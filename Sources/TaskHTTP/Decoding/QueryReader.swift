@@ -95,3 +95,14 @@ struct QueryReader {
         try errors.throwIfAny()
     }
 }
+
+extension QueryReader {
+    /// The `limit` and `cursor` of a list that takes no other parameter.
+    /// - Throws: `DomainError.validation` naming the bad parameter.
+    static func page(_ rawQuery: String?) throws -> PageRequest {
+        var query = QueryReader(rawQuery)
+        let page = query.page()
+        try query.finish()
+        return page ?? .first
+    }
+}

@@ -9,38 +9,51 @@ enum TaskRequests {
     ///   text rules of TaskCore.
     static func newTask(_ body: JSONBody) throws -> NewTask {
         var body = body
-        let title = body.requiredString("title")
-        let input = NewTask(
-            title: title, description: body.optional(body.string("description")),
-            projectID: body.optional(body.id("project_id")), workspaceID: body.optional(body.id("workspace_id")),
-            parentID: body.optional(body.id("parent_id")), assigneeID: body.optional(body.id("assignee_id")),
-            status: body.optional(body.choice("status")), priority: body.optional(body.choice("priority")),
-            dueDate: body.optional(body.date("due_date")), startDate: body.optional(body.date("start_date")),
-            tags: body.optional(body.strings("tags")))
-        try body.finish(alongWith: input.fieldErrors)
-        return input
+        let title = body.required("title", body.string("title"))
+        let description = body.optional(body.string("description"))
+        let tags = body.optional(body.strings("tags"))
+        let projectID = body.optional(body.id("project_id", as: IDKind.Project.self))
+        let workspaceID = body.optional(body.id("workspace_id", as: IDKind.Workspace.self))
+        let parentID = body.optional(body.id("parent_id", as: IDKind.Task.self))
+        let assigneeID = body.optional(body.id("assignee_id", as: IDKind.User.self))
+        let status = body.optional(body.choice("status", as: TaskStatus.self))
+        let priority = body.optional(body.choice("priority", as: TaskPriority.self))
+        let dueDate = body.optional(body.date("due_date"))
+        let startDate = body.optional(body.date("start_date"))
+        guard let title, body.isValid else {
+            throw body.failure(alongWith: NewTask.fieldErrors(title: title, description: description, tags: tags))
+        }
+        return NewTask(
+            title: title, description: description, projectID: projectID, workspaceID: workspaceID, parentID: parentID,
+            assigneeID: assigneeID, status: status, priority: priority, dueDate: dueDate, startDate: startDate, tags: tags)
     }
 
     /// The body of `PATCH` (partial) or `PUT` (`replacing`) `/api/v1/tasks/{id}`.
     /// - Throws: `DomainError.validation` naming every bad field at once.
     static func patch(_ body: JSONBody, replacing: Bool) throws -> TaskPatch {
         var body = body
-        let patch: TaskPatch
         if replacing {
-            let title = body.requiredString("title")
-            patch = TaskPatch.replacing(
-                title: title, description: body.optional(body.string("description")),
-                status: body.optional(body.choice("status")), priority: body.optional(body.choice("priority")),
-                assigneeID: body.optional(body.id("assignee_id")), dueDate: body.optional(body.date("due_date")),
-                startDate: body.optional(body.date("start_date")), tags: body.optional(body.strings("tags")),
-                projectID: body.id("project_id"))
-        } else {
-            patch = TaskPatch(
-                title: body.string("title"), description: body.string("description"), status: body.choice("status"),
-                isCompleted: body.bool("completed"), priority: body.choice("priority"), assigneeID: body.id("assignee_id"),
-                dueDate: body.date("due_date"), startDate: body.date("start_date"), tags: body.strings("tags"),
-                projectID: body.id("project_id"))
+            let title = body.required("title", body.string("title"))
+            let description = body.optional(body.string("description"))
+            let tags = body.optional(body.strings("tags"))
+            let status = body.optional(body.choice("status", as: TaskStatus.self))
+            let priority = body.optional(body.choice("priority", as: TaskPriority.self))
+            let assigneeID = body.optional(body.id("assignee_id", as: IDKind.User.self))
+            let dueDate = body.optional(body.date("due_date"))
+            let startDate = body.optional(body.date("start_date"))
+            let projectID = body.id("project_id", as: IDKind.Project.self)
+            guard let title, body.isValid else {
+                throw body.failure(alongWith: NewTask.fieldErrors(title: title, description: description, tags: tags))
+            }
+            return TaskPatch.replacing(
+                title: title, description: description, status: status, priority: priority, assigneeID: assigneeID,
+                dueDate: dueDate, startDate: startDate, tags: tags, projectID: projectID)
         }
+        let patch = TaskPatch(
+            title: body.string("title"), description: body.string("description"), status: body.choice("status"),
+            isCompleted: body.bool("completed"), priority: body.choice("priority"), assigneeID: body.id("assignee_id"),
+            dueDate: body.date("due_date"), startDate: body.date("start_date"), tags: body.strings("tags"),
+            projectID: body.id("project_id"))
         try body.finish(alongWith: patch.fieldErrors)
         return patch
     }

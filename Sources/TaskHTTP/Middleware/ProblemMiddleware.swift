@@ -42,7 +42,7 @@ struct ProblemMiddleware: RouterMiddleware {
                     status: .methodNotAllowed, code: "method_not_allowed",
                     detail: "\(request.method.rawValue) is not allowed here; use \(list)", headers: [.allow: list])
             }
-            return DomainError.notFound(.route).problem
+            return Problem(status: .notFound, code: "route_not_found", detail: "Route not found")
         case .contentTooLarge:
             return Self.bodyTooLarge
         case .badRequest:

@@ -1,0 +1,41 @@
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/comments/*`: one comment, read, edited or deleted (they are added and listed under their task).
+struct CommentController: Sendable {
+    let comments: CommentService
+
+    var routes: [Route] {
+        [
+            .authenticated(.get, "/api/v1/comments/{id}", read),
+            .authenticated(.patch, "/api/v1/comments/{id}", edit),
+            .authenticated(.delete, "/api/v1/comments/{id}", delete),
+        ]
+    }
+
+    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try Responses.json(CommentDTO(try await comments.comment(context.caller, id: try context.pathID("id", .comment))))
+    }
+
+    func edit(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: CommentID = try context.pathID("id", .comment)
+        let text = try CommentRequests.body(try await JSONBody.read(request, context: context.request))
+        return try Responses.json(CommentDTO(try await comments.edit(context.caller, id: id, body: text)))
+    }
+
+    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await comments.delete(context.caller, id: try context.pathID("id", .comment))
+        return Responses.noContent()
+    }
+}
+
+/// The body of a new or edited comment.
+enum CommentRequests {
+    /// `{body}`. - Throws: `DomainError.validation` naming `body`.
+    static func body(_ json: JSONBody) throws -> String {
+        var json = json
+        let text = json.required("body", json.string("body"))
+        guard let text, json.isValid else { throw json.failure() }
+        return text
+    }
+}

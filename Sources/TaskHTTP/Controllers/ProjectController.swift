@@ -1,0 +1,86 @@
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/projects/*`: projects and their members.
+struct ProjectController: Sendable {
+    let projects: ProjectService
+    let members: ProjectMemberService
+
+    var routes: [Route] {
+        [
+            .authenticated(.post, "/api/v1/projects", create),
+            .authenticated(.get, "/api/v1/projects", list),
+            .authenticated(.get, "/api/v1/projects/{id}", read),
+            .authenticated(.patch, "/api/v1/projects/{id}", change),
+            .authenticated(.delete, "/api/v1/projects/{id}", delete),
+            .authenticated(.get, "/api/v1/projects/{id}/members", listMembers),
+            .authenticated(.post, "/api/v1/projects/{id}/members", addMember),
+            .authenticated(.get, "/api/v1/projects/{id}/members/{user_id}", member),
+            .authenticated(.patch, "/api/v1/projects/{id}/members/{user_id}", changeMember),
+            .authenticated(.delete, "/api/v1/projects/{id}/members/{user_id}", removeMember),
+        ]
+    }
+
+    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let input = try WorkspaceRequests.newProject(try await JSONBody.read(request, context: context.request))
+        let project = try await projects.create(context.caller, input)
+        return try Responses.created(ProjectDTO(project), location: "/api/v1/projects/\(project.id)")
+    }
+
+    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        var query = QueryReader(request.uri.query)
+        let workspaceID = query.id("workspace_id", as: IDKind.Workspace.self)
+        let archived = query.bool("archived")
+        let page = query.page()
+        try query.finish()
+        let list = try await projects.projects(context.caller, workspaceID: workspaceID, isArchived: archived, page: page ?? .first)
+        return try Responses.page(list, ProjectDTO.init)
+    }
+
+    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try Responses.json(ProjectDTO(try await projects.project(context.caller, id: try context.pathID("id", .project))))
+    }
+
+    func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: ProjectID = try context.pathID("id", .project)
+        let patch = try WorkspaceRequests.projectPatch(try await JSONBody.read(request, context: context.request))
+        return try Responses.json(ProjectDTO(try await projects.update(context.caller, id: id, patch)))
+    }
+
+    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await projects.delete(context.caller, id: try context.pathID("id", .project))
+        return Responses.noContent()
+    }
+
+    func listMembers(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: ProjectID = try context.pathID("id", .project)
+        let list = try await members.members(context.caller, of: id, page: try QueryReader.page(request.uri.query))
+        return try Responses.page(list, MemberDTO.init)
+    }
+
+    func addMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: ProjectID = try context.pathID("id", .project)
+        let new = try WorkspaceRequests.newProjectMember(try await JSONBody.read(request, context: context.request))
+        let member = try await members.addMember(context.caller, to: id, userID: new.userID, role: new.role)
+        return try Responses.created(MemberDTO(member), location: "/api/v1/projects/\(id)/members/\(member.userID)")
+    }
+
+    func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let member = try await members.member(
+            context.caller, of: try context.pathID("id", .project), userID: try context.pathID("user_id", .projectMember))
+        return try Responses.json(MemberDTO(member))
+    }
+
+    func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: ProjectID = try context.pathID("id", .project)
+        let userID: UserID = try context.pathID("user_id", .projectMember)
+        let role = try WorkspaceRequests.projectRole(try await JSONBody.read(request, context: context.request))
+        return try Responses.json(MemberDTO(try await members.changeRole(context.caller, in: id, userID: userID, to: role)))
+    }
+
+    func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await members.removeMember(
+            context.caller, from: try context.pathID("id", .project), userID: try context.pathID("user_id", .projectMember))
+        return Responses.noContent()
+    }
+}

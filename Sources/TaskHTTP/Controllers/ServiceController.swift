@@ -1,0 +1,52 @@
+import Hummingbird
+import NIOCore
+import TaskCore
+
+/// `/`, `/health`, `/health/ready`, `/metrics`, `/openapi.yaml`, `/docs`: open to anyone.
+struct ServiceController: Sendable {
+    let store: any DataStore
+    let configuration: HTTPConfiguration
+    let metrics: HTTPMetrics
+
+    var routes: [Route] {
+        [
+            .open(.get, "/", root),
+            .open(.get, "/health", health),
+            .open(.get, "/health/ready", readiness),
+            .open(.get, "/metrics", prometheus),
+            .open(.get, "/openapi.yaml", document),
+            .open(.get, "/docs", documentPage),
+        ]
+    }
+
+    func root(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
+        try Responses.json(["name": "taskd", "version": configuration.version])
+    }
+
+    func health(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
+        try Responses.json(["status": "ok"])
+    }
+
+    func readiness(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
+        guard await store.isReady() else { throw DomainError.storeUnavailable }
+        return try Responses.json(["status": "ready"])
+    }
+
+    func prometheus(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
+    }
+
+    func document(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
+
+    func documentPage(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.html)))
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/tasks/*`: tasks, their subtasks, comments and activity.
+struct TaskController: Sendable {
+    let tasks: TaskService
+    let comments: CommentService
+    let activity: ActivityService
+
+    var routes: [Route] {
+        [
+            .authenticated(.post, "/api/v1/tasks", create),
+            .authenticated(.get, "/api/v1/tasks", list),
+            .authenticated(.get, "/api/v1/tasks/{id}", read),
+            .authenticated(.patch, "/api/v1/tasks/{id}", change),
+            .authenticated(.put, "/api/v1/tasks/{id}", replace),
+            .authenticated(.patch, "/api/v1/tasks/{id}/complete", complete),
+            .authenticated(.delete, "/api/v1/tasks/{id}", delete),
+            .authenticated(.get, "/api/v1/tasks/{id}/subtasks", subtasks),
+            .authenticated(.get, "/api/v1/tasks/{id}/comments", listComments),
+            .authenticated(.post, "/api/v1/tasks/{id}/comments", addComment),
+            .authenticated(.get, "/api/v1/tasks/{id}/activity", listActivity),
+        ]
+    }
+
+    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let input = try TaskRequests.newTask(try await JSONBody.read(request, context: context.request))
+        let task = try await tasks.create(context.caller, input)
+        return Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
+    }
+
+    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let (filter, sort, page) = try TaskRequests.listQuery(request.uri.query)
+        return Responses.taskPage(try await tasks.tasks(context.caller, matching: filter, sort: sort, page: page))
+    }
+
+    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        Responses.task(try await tasks.task(context.caller, id: try context.pathID("id", .task)))
+    }
+
+    func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await update(request, context, replacing: false)
+    }
+
+    func replace(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await update(request, context, replacing: true)
+    }
+
+    func complete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: TaskID = try context.pathID("id", .task)
+        let completed = try TaskRequests.completion(try await JSONBody.read(request, context: context.request))
+        let task = try await tasks.complete(
+            context.caller, id: id, completed: completed, expectedVersion: Self.expectedVersion(request))
+        return Responses.task(task)
+    }
+
+    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await tasks.delete(context.caller, id: try context.pathID("id", .task), expectedVersion: Self.expectedVersion(request))
+        return Responses.noContent()
+    }
+
+    func subtasks(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: TaskID = try context.pathID("id", .task)
+        return Responses.taskPage(try await tasks.subtasks(context.caller, of: id, page: try QueryReader.page(request.uri.query)))
+    }
+
+    func listComments(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: TaskID = try context.pathID("id", .task)
+        let list = try await comments.comments(context.caller, of: id, page: try QueryReader.page(request.uri.query))
+        return try Responses.page(list, CommentDTO.init)
+    }
+
+    func addComment(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: TaskID = try context.pathID("id", .task)
+        let text = try CommentRequests.body(try await JSONBody.read(request, context: context.request))
+        let comment = try await comments.add(context.caller, to: id, body: text)
+        return try Responses.created(CommentDTO(comment), location: "/api/v1/comments/\(comment.id)")
+    }
+
+    func listActivity(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: TaskID = try context.pathID("id", .task)
+        let events = try await activity.activity(context.caller, of: id, page: try QueryReader.page(request.uri.query))
+        return try Responses.page(events, ActivityDTO.init)
+    }
+
+    private func update(_ request: Request, _ context: AuthenticatedContext, replacing: Bool) async throws -> Response {
+        let id: TaskID = try context.pathID("id", .task)
+        let patch = try TaskRequests.patch(try await JSONBody.read(request, context: context.request), replacing: replacing)
+        return Responses.task(try await tasks.update(context.caller, id: id, patch, expectedVersion: Self.expectedVersion(request)))
+    }
+
+    /// The version the request's `If-Match` names (see `TaskRequests.expectedVersion(ifMatch:)`).
+    static func expectedVersion(_ request: Request) -> Int? {
+        TaskRequests.expectedVersion(ifMatch: request.headers[.ifMatch])
+    }
+}

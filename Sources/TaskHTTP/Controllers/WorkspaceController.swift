@@ -1,0 +1,80 @@
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/workspaces/*`: workspaces and their members.
+struct WorkspaceController: Sendable {
+    let workspaces: WorkspaceService
+
+    var routes: [Route] {
+        [
+            .authenticated(.post, "/api/v1/workspaces", create),
+            .authenticated(.get, "/api/v1/workspaces", list),
+            .authenticated(.get, "/api/v1/workspaces/{id}", read),
+            .authenticated(.patch, "/api/v1/workspaces/{id}", rename),
+            .authenticated(.delete, "/api/v1/workspaces/{id}", delete),
+            .authenticated(.get, "/api/v1/workspaces/{id}/members", members),
+            .authenticated(.post, "/api/v1/workspaces/{id}/members", addMember),
+            .authenticated(.get, "/api/v1/workspaces/{id}/members/{user_id}", member),
+            .authenticated(.patch, "/api/v1/workspaces/{id}/members/{user_id}", changeMember),
+            .authenticated(.delete, "/api/v1/workspaces/{id}/members/{user_id}", removeMember),
+        ]
+    }
+
+    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let name = try WorkspaceRequests.newWorkspaceName(try await JSONBody.read(request, context: context.request))
+        let workspace = try await workspaces.create(context.caller, name: name)
+        return try Responses.created(WorkspaceDTO(workspace), location: "/api/v1/workspaces/\(workspace.workspace.id)")
+    }
+
+    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let list = try await workspaces.workspaces(context.caller, page: try QueryReader.page(request.uri.query))
+        return try Responses.page(list, WorkspaceDTO.init)
+    }
+
+    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try Responses.json(WorkspaceDTO(try await workspaces.workspace(context.caller, id: try context.pathID("id", .workspace))))
+    }
+
+    func rename(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: WorkspaceID = try context.pathID("id", .workspace)
+        let name = try WorkspaceRequests.workspaceName(try await JSONBody.read(request, context: context.request))
+        return try Responses.json(WorkspaceDTO(try await workspaces.rename(context.caller, id: id, name: name)))
+    }
+
+    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await workspaces.delete(context.caller, id: try context.pathID("id", .workspace))
+        return Responses.noContent()
+    }
+
+    func members(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: WorkspaceID = try context.pathID("id", .workspace)
+        let members = try await workspaces.members(context.caller, of: id, page: try QueryReader.page(request.uri.query))
+        return try Responses.page(members, MemberDTO.init)
+    }
+
+    func addMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: WorkspaceID = try context.pathID("id", .workspace)
+        let new = try WorkspaceRequests.newMember(try await JSONBody.read(request, context: context.request))
+        let member = try await workspaces.addMember(context.caller, to: id, email: new.email, role: new.role)
+        return try Responses.created(MemberDTO(member), location: "/api/v1/workspaces/\(id)/members/\(member.userID)")
+    }
+
+    func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let member = try await workspaces.member(
+            context.caller, of: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member))
+        return try Responses.json(MemberDTO(member))
+    }
+
+    func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let id: WorkspaceID = try context.pathID("id", .workspace)
+        let userID: UserID = try context.pathID("user_id", .member)
+        let role = try WorkspaceRequests.workspaceRole(try await JSONBody.read(request, context: context.request))
+        return try Responses.json(MemberDTO(try await workspaces.changeRole(context.caller, in: id, userID: userID, to: role)))
+    }
+
+    func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await workspaces.removeMember(
+            context.caller, from: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member))
+        return Responses.noContent()
+    }
+}

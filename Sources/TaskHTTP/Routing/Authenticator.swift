@@ -1,0 +1,19 @@
+import Hummingbird
+import TaskCore
+
+/// Turns `Authorization: Bearer <access token>` into the caller: the token is checked (`AccessTokenVerifier`), then
+/// whether its user may still use it (`SessionService.caller(for:)`).
+struct Authenticator: Sendable {
+    let tokens: any AccessTokenVerifier
+    let sessions: SessionService
+
+    /// The caller of `request`.
+    /// - Throws: `DomainError.unauthenticated` (401 with `WWW-Authenticate: Bearer`) for a missing, malformed or
+    ///   unacceptable token, or a user who may no longer use it.
+    func caller(of request: Request) async throws -> Caller {
+        guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
+            throw DomainError.unauthenticated
+        }
+        return try await sessions.caller(for: try await tokens.verify(bearer))
+    }
+}

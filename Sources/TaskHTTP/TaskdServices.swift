@@ -1,0 +1,47 @@
+import TaskCore
+
+/// Every use case the HTTP API calls. The composition root (`taskd`, or a test) builds them, with its clock and its
+/// id generator, and passes them in; TaskHTTP builds nothing itself.
+public struct TaskdServices: Sendable {
+    /// The store, for the readiness probe.
+    public var store: any DataStore
+    /// Registration and the caller's account.
+    public var accounts: AccountService
+    /// User administration.
+    public var admin: UserAdministration
+    /// Login, refresh, logout, and callers from tokens.
+    public var sessions: SessionService
+    /// Access token verification.
+    public var accessTokens: any AccessTokenVerifier
+    /// Workspaces and members.
+    public var workspaces: WorkspaceService
+    /// Projects.
+    public var projects: ProjectService
+    /// Project members.
+    public var projectMembers: ProjectMemberService
+    /// Tasks.
+    public var tasks: TaskService
+    /// Comments.
+    public var comments: CommentService
+    /// Activity.
+    public var activity: ActivityService
+
+    /// Collects the use cases.
+    public init(
+        store: any DataStore, accounts: AccountService, admin: UserAdministration, sessions: SessionService,
+        accessTokens: any AccessTokenVerifier, workspaces: WorkspaceService, projects: ProjectService,
+        projectMembers: ProjectMemberService, tasks: TaskService, comments: CommentService, activity: ActivityService
+    ) {
+        self.store = store
+        self.accounts = accounts
+        self.admin = admin
+        self.sessions = sessions
+        self.accessTokens = accessTokens
+        self.workspaces = workspaces
+        self.projects = projects
+        self.projectMembers = projectMembers
+        self.tasks = tasks
+        self.comments = comments
+        self.activity = activity
+    }
+}
