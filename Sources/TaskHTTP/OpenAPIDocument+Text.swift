@@ -119,6 +119,7 @@ tags:
 paths:
   /:
     get:
+      operationId: getService
       tags: [service]
       summary: Name and version
       security: []
@@ -135,6 +136,7 @@ paths:
                   version: {type: string}
   /health:
     get:
+      operationId: getHealth
       tags: [service]
       summary: Liveness
       security: []
@@ -146,6 +148,7 @@ paths:
               schema: {type: object, properties: {status: {type: string, const: ok}}}
   /health/ready:
     get:
+      operationId: getReadiness
       tags: [service]
       summary: Readiness (the store answers)
       security: []
@@ -158,6 +161,7 @@ paths:
         "503": {$ref: "#/components/responses/Unavailable"}
   /metrics:
     get:
+      operationId: getMetrics
       tags: [service]
       summary: Prometheus metrics (request counts and latencies by route and status)
       security: []
@@ -168,6 +172,7 @@ paths:
             text/plain: {schema: {type: string}}
   /openapi.yaml:
     get:
+      operationId: getOpenAPIDocument
       tags: [service]
       summary: This document
       security: []
@@ -178,6 +183,7 @@ paths:
             application/yaml: {schema: {type: string}}
   /docs:
     get:
+      operationId: getDocumentPage
       tags: [service]
       summary: A page that shows this document (no external resources)
       security: []
@@ -188,6 +194,7 @@ paths:
             text/html: {schema: {type: string}}
   /api/v1/auth/register:
     post:
+      operationId: register
       tags: [auth]
       summary: Register a user and their personal workspace "Personal"
       security: []
@@ -202,6 +209,7 @@ paths:
         "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/auth/signup:
     post:
+      operationId: signup
       tags: [auth]
       summary: Register under another name; `username` is accepted for `name`
       security: []
@@ -216,6 +224,7 @@ paths:
         "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/auth/login:
     post:
+      operationId: login
       tags: [auth]
       summary: Log in (JSON, or an OAuth2 password-flow form with `username`)
       security: []
@@ -245,6 +254,7 @@ paths:
         "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/auth/refresh:
     post:
+      operationId: refresh
       tags: [auth]
       summary: Spend a refresh token for a new pair (reusing a spent one revokes all of the user's)
       security: []
@@ -256,6 +266,7 @@ paths:
         "422": {$ref: "#/components/responses/Invalid"}
   /api/v1/auth/logout:
     post:
+      operationId: logout
       tags: [auth]
       summary: Spend the caller's refresh token
       requestBody: {$ref: "#/components/requestBodies/RefreshToken"}
@@ -266,12 +277,14 @@ paths:
         "422": {$ref: "#/components/responses/Invalid"}
   /api/v1/users/me:
     get:
+      operationId: getMe
       tags: [users]
       summary: The caller's account
       responses:
         "200": {$ref: "#/components/responses/User"}
         "401": {$ref: "#/components/responses/Unauthorized"}
     patch:
+      operationId: updateMe
       tags: [users]
       summary: Change the caller's name or email
       requestBody:
@@ -290,6 +303,7 @@ paths:
         "422": {$ref: "#/components/responses/Invalid"}
   /api/v1/users/me/password:
     post:
+      operationId: changePassword
       tags: [users]
       summary: Change the caller's password; tokens issued before it stop working
       requestBody:
@@ -311,6 +325,7 @@ paths:
         "429": {$ref: "#/components/responses/TooManyAttempts"}
   /api/v1/users:
     get:
+      operationId: listUsers
       tags: [users]
       summary: Every user (system administrators only), oldest first
       parameters:
@@ -329,6 +344,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: getUser
       tags: [users]
       summary: One user (system administrators only)
       responses:
@@ -337,6 +353,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: updateUser
       tags: [users]
       summary: Change a user's name, administrator flag or disabled flag (system administrators only)
       requestBody:
@@ -356,6 +373,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     delete:
+      operationId: deleteUser
       tags: [users]
       summary: Delete a user (system administrators only)
       responses:
@@ -366,6 +384,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
   /api/v1/workspaces:
     post:
+      operationId: createWorkspace
       tags: [workspaces]
       summary: Create a workspace; the caller becomes its owner
       requestBody: {$ref: "#/components/requestBodies/Name"}
@@ -380,6 +399,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "422": {$ref: "#/components/responses/Invalid"}
     get:
+      operationId: listWorkspaces
       tags: [workspaces]
       summary: The workspaces the caller belongs to, with the caller's role
       parameters:
@@ -397,6 +417,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: getWorkspace
       tags: [workspaces]
       summary: One workspace (members)
       responses:
@@ -404,6 +425,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: renameWorkspace
       tags: [workspaces]
       summary: Rename a workspace (admin or owner)
       requestBody: {$ref: "#/components/requestBodies/Name"}
@@ -415,6 +437,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     delete:
+      operationId: deleteWorkspace
       tags: [workspaces]
       summary: Delete a workspace with its projects, tasks and comments (owner)
       responses:
@@ -426,6 +449,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: listWorkspaceMembers
       tags: [workspaces]
       summary: The members (any member but a guest), oldest first
       parameters:
@@ -438,6 +462,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     post:
+      operationId: addWorkspaceMember
       tags: [workspaces]
       summary: Add a registered user by email (admin or owner; only an owner adds an owner)
       requestBody:
@@ -463,6 +488,7 @@ paths:
       - {$ref: "#/components/parameters/ID"}
       - {$ref: "#/components/parameters/UserID"}
     get:
+      operationId: getWorkspaceMember
       tags: [workspaces]
       summary: One member (any member but a guest)
       responses:
@@ -471,6 +497,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: changeWorkspaceMember
       tags: [workspaces]
       summary: Change a member's role (admin or owner; only an owner grants owner or changes an owner)
       requestBody:
@@ -491,6 +518,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
         "422": {$ref: "#/components/responses/Invalid"}
     delete:
+      operationId: removeWorkspaceMember
       tags: [workspaces]
       summary: Remove a member (admin or owner, or the member leaving); their project roles there go too
       responses:
@@ -501,6 +529,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
   /api/v1/projects:
     post:
+      operationId: createProject
       tags: [projects]
       summary: Create a project (workspace member or stronger); the caller becomes its admin
       requestBody:
@@ -527,6 +556,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "422": {$ref: "#/components/responses/Invalid"}
     get:
+      operationId: listProjects
       tags: [projects]
       summary: The projects the caller can see, oldest first
       parameters:
@@ -546,6 +576,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: getProject
       tags: [projects]
       summary: One project (viewer or stronger)
       responses:
@@ -553,6 +584,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: updateProject
       tags: [projects]
       summary: Change a project (project admin); an archived project takes only `archived false`
       requestBody:
@@ -574,6 +606,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
         "422": {$ref: "#/components/responses/Invalid"}
     delete:
+      operationId: deleteProject
       tags: [projects]
       summary: Delete a project with its tasks and their comments (project admin)
       responses:
@@ -585,6 +618,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: listProjectMembers
       tags: [projects]
       summary: The project's explicit members (viewer or stronger)
       parameters:
@@ -596,6 +630,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     post:
+      operationId: addProjectMember
       tags: [projects]
       summary: Give a workspace member a role in the project (project admin); `editor` by default
       requestBody:
@@ -621,6 +656,7 @@ paths:
       - {$ref: "#/components/parameters/ID"}
       - {$ref: "#/components/parameters/UserID"}
     get:
+      operationId: getProjectMember
       tags: [projects]
       summary: One explicit member (viewer or stronger)
       responses:
@@ -628,6 +664,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: changeProjectMember
       tags: [projects]
       summary: Change a member's project role (project admin)
       requestBody:
@@ -647,6 +684,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     delete:
+      operationId: removeProjectMember
       tags: [projects]
       summary: Remove a member's project role (project admin)
       responses:
@@ -656,6 +694,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
   /api/v1/tasks:
     post:
+      operationId: createTask
       tags: [tasks]
       summary: Create a task (project editor; without a project, workspace member)
       requestBody: {$ref: "#/components/requestBodies/NewTask"}
@@ -669,6 +708,7 @@ paths:
         "415": {$ref: "#/components/responses/UnsupportedMediaType"}
         "422": {$ref: "#/components/responses/Invalid"}
     get:
+      operationId: listTasks
       tags: [tasks]
       summary: The tasks the caller can see, filtered and sorted
       parameters: *taskListParameters
@@ -680,6 +720,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: getTask
       tags: [tasks]
       summary: One task
       responses:
@@ -687,6 +728,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: updateTask
       tags: [tasks]
       summary: Partial update; `null` clears; a new `project_id` moves the task with its subtasks
       parameters:
@@ -694,6 +736,7 @@ paths:
       requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
       responses: *taskChangeResponses
     put:
+      operationId: replaceTask
       tags: [tasks]
       summary: Replace the editable fields (`title` required; the others reset to defaults when omitted)
       parameters:
@@ -701,6 +744,7 @@ paths:
       requestBody: {$ref: "#/components/requestBodies/TaskReplace"}
       responses: *taskChangeResponses
     delete:
+      operationId: deleteTask
       tags: [tasks]
       summary: Delete a task with its subtasks and comments
       parameters:
@@ -716,6 +760,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     patch:
+      operationId: completeTask
       tags: [tasks]
       summary: Complete (default) or reopen a task
       parameters:
@@ -726,6 +771,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: listSubtasks
       tags: [tasks]
       summary: The subtasks of a task, oldest first
       parameters:
@@ -740,6 +786,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: listComments
       tags: [comments]
       summary: A task's comments, oldest first
       parameters:
@@ -755,6 +802,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     post:
+      operationId: addComment
       tags: [comments]
       summary: Comment on a task (project commenter, or anyone who sees a task without a project)
       requestBody: {$ref: "#/components/requestBodies/CommentBody"}
@@ -775,6 +823,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: listActivity
       tags: [tasks]
       summary: A task's activity, oldest first (404 once the task is deleted)
       parameters:
@@ -793,6 +842,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: getComment
       tags: [comments]
       summary: One comment
       responses:
@@ -800,6 +850,7 @@ paths:
         "401": {$ref: "#/components/responses/Unauthorized"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: editComment
       tags: [comments]
       summary: Edit a comment (its author); the same body changes nothing
       requestBody: {$ref: "#/components/requestBodies/CommentBody"}
@@ -812,6 +863,7 @@ paths:
         "409": {$ref: "#/components/responses/Conflict"}
         "422": {$ref: "#/components/responses/Invalid"}
     delete:
+      operationId: deleteComment
       tags: [comments]
       summary: Delete a comment (its author, or a project admin)
       responses:
@@ -824,6 +876,7 @@ paths:
     parameters:
       - {$ref: "#/components/parameters/UserID"}
     get:
+      operationId: listOwnTasksCompat
       tags: [compatibility]
       summary: "`GET /api/v1/tasks` for the caller's own tasks; 403 when `user_id` is not the caller"
       parameters: *taskListParameters
@@ -834,6 +887,7 @@ paths:
         "404": {$ref: "#/components/responses/NotFound"}
         "422": {$ref: "#/components/responses/Invalid"}
     post:
+      operationId: createOwnTaskCompat
       tags: [compatibility]
       summary: "`POST /api/v1/tasks`; 403 when `user_id` is not the caller"
       requestBody: {$ref: "#/components/requestBodies/NewTask"}
@@ -850,6 +904,7 @@ paths:
       - {$ref: "#/components/parameters/UserID"}
       - {$ref: "#/components/parameters/ID"}
     get:
+      operationId: getOwnTaskCompat
       tags: [compatibility]
       summary: "`GET /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
       responses:
@@ -858,6 +913,7 @@ paths:
         "403": {$ref: "#/components/responses/Forbidden"}
         "404": {$ref: "#/components/responses/NotFound"}
     patch:
+      operationId: updateOwnTaskCompat
       tags: [compatibility]
       summary: "`PATCH /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
       parameters:
@@ -865,6 +921,7 @@ paths:
       requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
       responses: *taskChangeResponses
     put:
+      operationId: replaceOwnTaskCompat
       tags: [compatibility]
       summary: "`PUT /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
       parameters:
@@ -872,6 +929,7 @@ paths:
       requestBody: {$ref: "#/components/requestBodies/TaskReplace"}
       responses: *taskChangeResponses
     delete:
+      operationId: deleteOwnTaskCompat
       tags: [compatibility]
       summary: "`DELETE /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
       parameters:
@@ -888,6 +946,7 @@ paths:
       - {$ref: "#/components/parameters/UserID"}
       - {$ref: "#/components/parameters/ID"}
     patch:
+      operationId: completeOwnTaskCompat
       tags: [compatibility]
       summary: "`PATCH /api/v1/tasks/{id}/complete`; 403 when `user_id` is not the caller"
       parameters:
