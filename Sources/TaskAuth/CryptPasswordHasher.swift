@@ -25,11 +25,13 @@ public struct CryptPasswordHasher: PasswordHasher {
         unknownUserHash = try Self.hashNow(unknown, cost: cost)
     }
 
+    /// A new `$2b$` hash of `password` at this hasher's cost, computed off the cooperative pool.
     public func hash(_ password: String) async throws -> String {
         let cost = cost
         return try await threadPool.runIfActive { try Self.hashNow(password, cost: cost) }
     }
 
+    /// Whether `password` matches `hash` (compared in constant time); `false` for a hash libxcrypt cannot read.
     public func verify(_ password: String, against hash: String) async -> Bool {
         (try? await threadPool.runIfActive { Self.verifyNow(password, against: hash) }) ?? false
     }

@@ -20,7 +20,8 @@ enum JWSHeader {
         // The headers taskd's own tokens carry are recognised without decoding them.
         if issuedHeaderPrefixes.contains(where: { token.utf8.starts(with: $0.utf8) }) { return "HS256" }
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].utf8.count <= maximumHeaderBytes, let header = Data(base64URLEncoded: String(parts[0])),
+        guard parts.count == 3, parts[0].utf8.count <= maximumHeaderBytes,
+            let header = Data(base64URLEncoded: String(parts[0])),
             let object = try? JSONSerialization.jsonObject(with: header) as? [String: Any]
         else { return nil }
         return object["alg"] as? String

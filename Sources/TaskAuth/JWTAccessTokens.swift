@@ -26,7 +26,9 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
 
     /// Creates the signer and verifier.
     /// - Throws: `TokenConfigurationError` when the secret is shorter than 32 bytes.
-    public init(secret: String, issuer: String = "taskd", lifetime: Duration = .seconds(30 * 60), now: @escaping Now = systemNow) async throws {
+    public init(
+        secret: String, issuer: String = "taskd", lifetime: Duration = .seconds(30 * 60), now: @escaping Now = systemNow
+    ) async throws {
         guard secret.utf8.count >= Self.minimumSecretBytes else {
             throw TokenConfigurationError("the JWT secret must be at least \(Self.minimumSecretBytes) bytes")
         }
@@ -38,6 +40,7 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
         self.now = now
     }
 
+    /// A signed token for `userID`, issued at `issuedAt` and valid for `lifetime`.
     public func issueAccessToken(for userID: UserID, issuedAt: Date) async throws -> String {
         let claims = AccessClaims(
             sub: SubjectClaim(value: userID.description), iat: IssuedAtClaim(value: issuedAt),

@@ -7,6 +7,7 @@ public struct RandomRefreshTokens: RefreshTokenMinter {
     /// Creates the minter.
     public init() {}
 
+    /// A new token of 256 random bits (base64url) and its SHA-256 digest.
     public func mint() -> (token: String, digest: String) {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
@@ -14,6 +15,7 @@ public struct RandomRefreshTokens: RefreshTokenMinter {
         return (token, digest(of: token))
     }
 
+    /// The hex SHA-256 of `token`.
     public func digest(of token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }

@@ -3,1348 +3,1348 @@
 extension OpenAPIDocument {
     /// The OpenAPI 3.1 document, as in docs/openapi.yaml.
     static let yaml = ##"""
-openapi: 3.1.0
-info:
-  title: taskd
-  version: 0.1.0
-  description: |
-    Task-management API: users, workspaces, projects, tasks with subtasks, comments and an activity log, with
-    role-based access. JSON in and out, snake_case keys, UTF-8. Time stamps are RFC 3339; any offset is accepted
-    and answers are UTC with milliseconds and `Z`. Text is trimmed first; lengths count Unicode scalars; a NUL
-    character in any string is 422. Errors are RFC 9457 problem documents (`application/problem+json`).
+        openapi: 3.1.0
+        info:
+          title: taskd
+          version: 0.1.0
+          description: |
+            Task-management API: users, workspaces, projects, tasks with subtasks, comments and an activity log, with
+            role-based access. JSON in and out, snake_case keys, UTF-8. Time stamps are RFC 3339; any offset is accepted
+            and answers are UTC with milliseconds and `Z`. Text is trimmed first; lengths count Unicode scalars; a NUL
+            character in any string is 422. Errors are RFC 9457 problem documents (`application/problem+json`).
 
-    Decisions where the contract is silent:
-    - A body is read only when it is not empty; an empty body counts as `{}`. A non-empty body must be
-      `application/json` (or `application/*+json`), else 415. Bodies over 1 MiB are 413.
-    - Bodies are read as RFC 8259 JSON, strictly: a trailing comma, a comment, a byte-order mark, `NaN` or
-      another bare word, a leading zero, a control character or lone surrogate in a string, invalid UTF-8, a
-      key given twice in one object, or nesting deeper than 64 levels is 400 `malformed_request`.
-    - Unknown body fields are ignored (no mass assignment). A field of the wrong JSON type is 422 naming it;
-      one 422 names every bad field of the body at once (wrong types, unknown choices and the text rules).
-    - Query strings are `application/x-www-form-urlencoded`: `+` is a space, `%XX` escapes are UTF-8 bytes,
-      a `%` not followed by two hex digits is kept as it is, and a parameter given twice counts with its first
-      value. A value that is not UTF-8 once decoded is 422 naming the parameter.
-    - Time stamps must lie within years 0001 to 9999 once their offset is applied (else 422); the calendar is
-      the proleptic Gregorian one. A leap second (`:60`) is read as `:59`.
-    - A `cursor` is opaque but checked: one of another list or sort, or one whose position taskd could not
-      have written (a date outside years 0001-9999, a value of the wrong kind for the sort) is 422 naming
-      `cursor`.
-    - Validation of the body comes first (422), then existence and visibility (404, or 422 for ids in the body),
-      then permission (403), then state (409 `project_archived`, `last_owner`), then `If-Match` (412).
-    - `description` is never null: it is `""` when empty; `null` in a PATCH clears it to `""`. `null` for
-      `status` resets it to `todo`, for `priority` to `none`, for `tags` to `[]`.
-    - `PATCH /api/v1/tasks/{id}` also accepts `completed` (must agree with `status` when both are given).
-      `parent_id` is set at creation only. A subtask's `project_id` cannot change on its own (422): it moves with
-      its parent. `PUT` changes the project only when the body names `project_id`.
-    - Task lists default to `sort=created_at` (oldest first); ties break by id in the sort's direction.
-      `due_before` and `due_after` are strict and leave out tasks without a due date. `q` is at most 500
-      characters and at most 16 different words (a word given twice counts once; more is 422 naming `q`); each
-      word must appear as a substring of the title or the description, ignoring case. `tag` matches one tag
-      exactly.
-    - Without `workspace_id` and `project_id`, `GET /api/v1/tasks` lists the visible tasks the caller owns or
-      is assigned, also when `parent_id` is given.
-    - A task without a project is visible to its owner, its assignee and the workspace's owners and admins, who
-      may also edit it, comment on it, and (owners and admins) delete comments on it. Anyone outside the
-      workspace sees nothing of it, even a former owner.
-    - Removing a member from a workspace unassigns the workspace's tasks assigned to them (recorded as
-      `task_updated`).
-    - Deleting a project records `task_deleted` for each of its tasks. Deleting a workspace deletes its activity.
-    - Deleting a user (admin) deletes the workspaces where they were the only member; it is 409 `last_owner`
-      while they are the last owner of a workspace that has other members.
-    - Login: after 5 failures for an email within 15 minutes, every attempt for it (even with the right
-      password) is 429 `too_many_attempts` with `Retry-After` until the oldest of those failures is 15 minutes
-      old; refused attempts are not counted. A per-address limit (default 100) works the same way. An attempt
-      is counted before its password is checked, so parallel guesses are held to the same limit. A login email
-      with a NUL character or longer than 254 characters is 422 naming `email`.
-    - `POST /api/v1/users/me/password` is limited per user like a login: the 6th attempt within 15 minutes,
-      and every one after it until the window passes, is 429 `too_many_attempts`. A successful change also
-      revokes every refresh token of the user.
-    - Registration (`register`, `signup`) is limited per client address: at most `TASKD_REGISTER_ADDRESS_LIMIT`
-      registrations (default 30; 0 for no limit) in an hour, else 429 `too_many_attempts` with `Retry-After`.
-    - Disabling a user (admin `PATCH`) revokes their refresh tokens and every token issued before it; enabling
-      them again revives none of them.
-    - `PATCH /api/v1/workspaces/{id}` needs `admin` or `owner` whatever the body holds: an empty body is 403 to
-      members and guests, and changes nothing for admins. The member routes decide permission before they look
-      the member up, so a 404 `member_not_found` is only ever given to a caller who may manage members.
-    - `POST /api/v1/auth/logout` spends the refresh token only when it belongs to the caller, and answers 204
-      either way.
-    - `If-Match` takes the version with or without quotes (`"3"`, `3`, `W/"3"`); `*` matches any version; any
-      other value never matches (412). A 412 carries the current version as `ETag`.
-    - Query ids that are not UUIDs are 422; list filters naming a project or workspace the caller cannot see
-      simply return no rows.
-    - Unknown route: 404 `route_not_found`; known path with another method: 405 with `Allow`.
-x-task-list-parameters: &taskListParameters
-  - {name: workspace_id, in: query, schema: {type: string, format: uuid}}
-  - {name: project_id, in: query, schema: {type: string, format: uuid}}
-  - {name: parent_id, in: query, schema: {type: string, format: uuid}}
-  - {name: assignee_id, in: query, description: "A UUID or `me`", schema: {type: string}}
-  - {name: completed, in: query, schema: {type: boolean}}
-  - {name: status, in: query, schema: {$ref: "#/components/schemas/Status"}}
-  - {name: priority, in: query, schema: {$ref: "#/components/schemas/Priority"}}
-  - {name: tag, in: query, schema: {type: string}}
-  - {name: due_before, in: query, schema: {type: string, format: date-time}}
-  - {name: due_after, in: query, schema: {type: string, format: date-time}}
-  - {name: q, in: query, description: "Words that must each appear in the title or description; at most 16 different words", schema: {type: string, maxLength: 500}}
-  - name: sort
-    in: query
-    schema:
-      type: string
-      enum: [created_at, -created_at, updated_at, -updated_at, due_date, -due_date, priority, -priority]
-      default: created_at
-  - {$ref: "#/components/parameters/Limit"}
-  - {$ref: "#/components/parameters/Cursor"}
-x-task-change-responses: &taskChangeResponses
-  "200": {$ref: "#/components/responses/Task"}
-  "400": {$ref: "#/components/responses/Malformed"}
-  "401": {$ref: "#/components/responses/Unauthorized"}
-  "403": {$ref: "#/components/responses/Forbidden"}
-  "404": {$ref: "#/components/responses/NotFound"}
-  "409": {$ref: "#/components/responses/Conflict"}
-  "412": {$ref: "#/components/responses/VersionMismatch"}
-  "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-  "422": {$ref: "#/components/responses/Invalid"}
-servers:
-  - url: http://127.0.0.1:8080
-security:
-  - bearer: []
-tags:
-  - name: service
-  - name: auth
-  - name: users
-  - name: workspaces
-  - name: projects
-  - name: tasks
-  - name: comments
-  - name: compatibility
-paths:
-  /:
-    get:
-      operationId: getService
-      tags: [service]
-      summary: Name and version
-      security: []
-      responses:
-        "200":
-          description: The service
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [name, version]
-                properties:
-                  name: {type: string, const: taskd}
-                  version: {type: string}
-  /health:
-    get:
-      operationId: getHealth
-      tags: [service]
-      summary: Liveness
-      security: []
-      responses:
-        "200":
-          description: The process runs
-          content:
-            application/json:
-              schema: {type: object, properties: {status: {type: string, const: ok}}}
-  /health/ready:
-    get:
-      operationId: getReadiness
-      tags: [service]
-      summary: Readiness (the store answers)
-      security: []
-      responses:
-        "200":
-          description: Ready
-          content:
-            application/json:
-              schema: {type: object, properties: {status: {type: string, const: ready}}}
-        "503": {$ref: "#/components/responses/Unavailable"}
-  /metrics:
-    get:
-      operationId: getMetrics
-      tags: [service]
-      summary: Prometheus metrics (request counts and latencies by route and status)
-      security: []
-      responses:
-        "200":
-          description: Prometheus text format
-          content:
-            text/plain: {schema: {type: string}}
-  /openapi.yaml:
-    get:
-      operationId: getOpenAPIDocument
-      tags: [service]
-      summary: This document
-      security: []
-      responses:
-        "200":
-          description: OpenAPI 3.1
-          content:
-            application/yaml: {schema: {type: string}}
-  /docs:
-    get:
-      operationId: getDocumentPage
-      tags: [service]
-      summary: A page that shows this document (no external resources)
-      security: []
-      responses:
-        "200":
-          description: HTML
-          content:
-            text/html: {schema: {type: string}}
-  /api/v1/auth/register:
-    post:
-      operationId: register
-      tags: [auth]
-      summary: Register a user and their personal workspace "Personal"
-      security: []
-      requestBody: {$ref: "#/components/requestBodies/Register"}
-      responses:
-        "201": {$ref: "#/components/responses/UserCreated"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
-        "429": {$ref: "#/components/responses/TooManyAttempts"}
-  /api/v1/auth/signup:
-    post:
-      operationId: signup
-      tags: [auth]
-      summary: Register under another name; `username` is accepted for `name`
-      security: []
-      requestBody: {$ref: "#/components/requestBodies/Register"}
-      responses:
-        "201": {$ref: "#/components/responses/UserCreated"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
-        "429": {$ref: "#/components/responses/TooManyAttempts"}
-  /api/v1/auth/login:
-    post:
-      operationId: login
-      tags: [auth]
-      summary: Log in (JSON, or an OAuth2 password-flow form with `username`)
-      security: []
-      requestBody:
-        required: true
-        content:
-          application/json:
+            Decisions where the contract is silent:
+            - A body is read only when it is not empty; an empty body counts as `{}`. A non-empty body must be
+              `application/json` (or `application/*+json`), else 415. Bodies over 1 MiB are 413.
+            - Bodies are read as RFC 8259 JSON, strictly: a trailing comma, a comment, a byte-order mark, `NaN` or
+              another bare word, a leading zero, a control character or lone surrogate in a string, invalid UTF-8, a
+              key given twice in one object, or nesting deeper than 64 levels is 400 `malformed_request`.
+            - Unknown body fields are ignored (no mass assignment). A field of the wrong JSON type is 422 naming it;
+              one 422 names every bad field of the body at once (wrong types, unknown choices and the text rules).
+            - Query strings are `application/x-www-form-urlencoded`: `+` is a space, `%XX` escapes are UTF-8 bytes,
+              a `%` not followed by two hex digits is kept as it is, and a parameter given twice counts with its first
+              value. A value that is not UTF-8 once decoded is 422 naming the parameter.
+            - Time stamps must lie within years 0001 to 9999 once their offset is applied (else 422); the calendar is
+              the proleptic Gregorian one. A leap second (`:60`) is read as `:59`.
+            - A `cursor` is opaque but checked: one of another list or sort, or one whose position taskd could not
+              have written (a date outside years 0001-9999, a value of the wrong kind for the sort) is 422 naming
+              `cursor`.
+            - Validation of the body comes first (422), then existence and visibility (404, or 422 for ids in the body),
+              then permission (403), then state (409 `project_archived`, `last_owner`), then `If-Match` (412).
+            - `description` is never null: it is `""` when empty; `null` in a PATCH clears it to `""`. `null` for
+              `status` resets it to `todo`, for `priority` to `none`, for `tags` to `[]`.
+            - `PATCH /api/v1/tasks/{id}` also accepts `completed` (must agree with `status` when both are given).
+              `parent_id` is set at creation only. A subtask's `project_id` cannot change on its own (422): it moves with
+              its parent. `PUT` changes the project only when the body names `project_id`.
+            - Task lists default to `sort=created_at` (oldest first); ties break by id in the sort's direction.
+              `due_before` and `due_after` are strict and leave out tasks without a due date. `q` is at most 500
+              characters and at most 16 different words (a word given twice counts once; more is 422 naming `q`); each
+              word must appear as a substring of the title or the description, ignoring case. `tag` matches one tag
+              exactly.
+            - Without `workspace_id` and `project_id`, `GET /api/v1/tasks` lists the visible tasks the caller owns or
+              is assigned, also when `parent_id` is given.
+            - A task without a project is visible to its owner, its assignee and the workspace's owners and admins, who
+              may also edit it, comment on it, and (owners and admins) delete comments on it. Anyone outside the
+              workspace sees nothing of it, even a former owner.
+            - Removing a member from a workspace unassigns the workspace's tasks assigned to them (recorded as
+              `task_updated`).
+            - Deleting a project records `task_deleted` for each of its tasks. Deleting a workspace deletes its activity.
+            - Deleting a user (admin) deletes the workspaces where they were the only member; it is 409 `last_owner`
+              while they are the last owner of a workspace that has other members.
+            - Login: after 5 failures for an email within 15 minutes, every attempt for it (even with the right
+              password) is 429 `too_many_attempts` with `Retry-After` until the oldest of those failures is 15 minutes
+              old; refused attempts are not counted. A per-address limit (default 100) works the same way. An attempt
+              is counted before its password is checked, so parallel guesses are held to the same limit. A login email
+              with a NUL character or longer than 254 characters is 422 naming `email`.
+            - `POST /api/v1/users/me/password` is limited per user like a login: the 6th attempt within 15 minutes,
+              and every one after it until the window passes, is 429 `too_many_attempts`. A successful change also
+              revokes every refresh token of the user.
+            - Registration (`register`, `signup`) is limited per client address: at most `TASKD_REGISTER_ADDRESS_LIMIT`
+              registrations (default 30; 0 for no limit) in an hour, else 429 `too_many_attempts` with `Retry-After`.
+            - Disabling a user (admin `PATCH`) revokes their refresh tokens and every token issued before it; enabling
+              them again revives none of them.
+            - `PATCH /api/v1/workspaces/{id}` needs `admin` or `owner` whatever the body holds: an empty body is 403 to
+              members and guests, and changes nothing for admins. The member routes decide permission before they look
+              the member up, so a 404 `member_not_found` is only ever given to a caller who may manage members.
+            - `POST /api/v1/auth/logout` spends the refresh token only when it belongs to the caller, and answers 204
+              either way.
+            - `If-Match` takes the version with or without quotes (`"3"`, `3`, `W/"3"`); `*` matches any version; any
+              other value never matches (412). A 412 carries the current version as `ETag`.
+            - Query ids that are not UUIDs are 422; list filters naming a project or workspace the caller cannot see
+              simply return no rows.
+            - Unknown route: 404 `route_not_found`; known path with another method: 405 with `Allow`.
+        x-task-list-parameters: &taskListParameters
+          - {name: workspace_id, in: query, schema: {type: string, format: uuid}}
+          - {name: project_id, in: query, schema: {type: string, format: uuid}}
+          - {name: parent_id, in: query, schema: {type: string, format: uuid}}
+          - {name: assignee_id, in: query, description: "A UUID or `me`", schema: {type: string}}
+          - {name: completed, in: query, schema: {type: boolean}}
+          - {name: status, in: query, schema: {$ref: "#/components/schemas/Status"}}
+          - {name: priority, in: query, schema: {$ref: "#/components/schemas/Priority"}}
+          - {name: tag, in: query, schema: {type: string}}
+          - {name: due_before, in: query, schema: {type: string, format: date-time}}
+          - {name: due_after, in: query, schema: {type: string, format: date-time}}
+          - {name: q, in: query, description: "Words that must each appear in the title or description; at most 16 different words", schema: {type: string, maxLength: 500}}
+          - name: sort
+            in: query
             schema:
+              type: string
+              enum: [created_at, -created_at, updated_at, -updated_at, due_date, -due_date, priority, -priority]
+              default: created_at
+          - {$ref: "#/components/parameters/Limit"}
+          - {$ref: "#/components/parameters/Cursor"}
+        x-task-change-responses: &taskChangeResponses
+          "200": {$ref: "#/components/responses/Task"}
+          "400": {$ref: "#/components/responses/Malformed"}
+          "401": {$ref: "#/components/responses/Unauthorized"}
+          "403": {$ref: "#/components/responses/Forbidden"}
+          "404": {$ref: "#/components/responses/NotFound"}
+          "409": {$ref: "#/components/responses/Conflict"}
+          "412": {$ref: "#/components/responses/VersionMismatch"}
+          "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+          "422": {$ref: "#/components/responses/Invalid"}
+        servers:
+          - url: http://127.0.0.1:8080
+        security:
+          - bearer: []
+        tags:
+          - name: service
+          - name: auth
+          - name: users
+          - name: workspaces
+          - name: projects
+          - name: tasks
+          - name: comments
+          - name: compatibility
+        paths:
+          /:
+            get:
+              operationId: getService
+              tags: [service]
+              summary: Name and version
+              security: []
+              responses:
+                "200":
+                  description: The service
+                  content:
+                    application/json:
+                      schema:
+                        type: object
+                        required: [name, version]
+                        properties:
+                          name: {type: string, const: taskd}
+                          version: {type: string}
+          /health:
+            get:
+              operationId: getHealth
+              tags: [service]
+              summary: Liveness
+              security: []
+              responses:
+                "200":
+                  description: The process runs
+                  content:
+                    application/json:
+                      schema: {type: object, properties: {status: {type: string, const: ok}}}
+          /health/ready:
+            get:
+              operationId: getReadiness
+              tags: [service]
+              summary: Readiness (the store answers)
+              security: []
+              responses:
+                "200":
+                  description: Ready
+                  content:
+                    application/json:
+                      schema: {type: object, properties: {status: {type: string, const: ready}}}
+                "503": {$ref: "#/components/responses/Unavailable"}
+          /metrics:
+            get:
+              operationId: getMetrics
+              tags: [service]
+              summary: Prometheus metrics (request counts and latencies by route and status)
+              security: []
+              responses:
+                "200":
+                  description: Prometheus text format
+                  content:
+                    text/plain: {schema: {type: string}}
+          /openapi.yaml:
+            get:
+              operationId: getOpenAPIDocument
+              tags: [service]
+              summary: This document
+              security: []
+              responses:
+                "200":
+                  description: OpenAPI 3.1
+                  content:
+                    application/yaml: {schema: {type: string}}
+          /docs:
+            get:
+              operationId: getDocumentPage
+              tags: [service]
+              summary: A page that shows this document (no external resources)
+              security: []
+              responses:
+                "200":
+                  description: HTML
+                  content:
+                    text/html: {schema: {type: string}}
+          /api/v1/auth/register:
+            post:
+              operationId: register
+              tags: [auth]
+              summary: Register a user and their personal workspace "Personal"
+              security: []
+              requestBody: {$ref: "#/components/requestBodies/Register"}
+              responses:
+                "201": {$ref: "#/components/responses/UserCreated"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "413": {$ref: "#/components/responses/TooLarge"}
+                "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+                "422": {$ref: "#/components/responses/Invalid"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+          /api/v1/auth/signup:
+            post:
+              operationId: signup
+              tags: [auth]
+              summary: Register under another name; `username` is accepted for `name`
+              security: []
+              requestBody: {$ref: "#/components/requestBodies/Register"}
+              responses:
+                "201": {$ref: "#/components/responses/UserCreated"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "413": {$ref: "#/components/responses/TooLarge"}
+                "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+                "422": {$ref: "#/components/responses/Invalid"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+          /api/v1/auth/login:
+            post:
+              operationId: login
+              tags: [auth]
+              summary: Log in (JSON, or an OAuth2 password-flow form with `username`)
+              security: []
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [email, password]
+                      properties:
+                        email: {type: string}
+                        password: {type: string}
+                  application/x-www-form-urlencoded:
+                    schema:
+                      type: object
+                      required: [username, password]
+                      properties:
+                        username: {type: string}
+                        password: {type: string}
+              responses:
+                "200": {$ref: "#/components/responses/Tokens"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+                "422": {$ref: "#/components/responses/Invalid"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+          /api/v1/auth/refresh:
+            post:
+              operationId: refresh
+              tags: [auth]
+              summary: Spend a refresh token for a new pair (reusing a spent one revokes all of the user's)
+              security: []
+              requestBody: {$ref: "#/components/requestBodies/RefreshToken"}
+              responses:
+                "200": {$ref: "#/components/responses/Tokens"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/auth/logout:
+            post:
+              operationId: logout
+              tags: [auth]
+              summary: Spend the caller's refresh token
+              requestBody: {$ref: "#/components/requestBodies/RefreshToken"}
+              responses:
+                "204": {description: Logged out}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/users/me:
+            get:
+              operationId: getMe
+              tags: [users]
+              summary: The caller's account
+              responses:
+                "200": {$ref: "#/components/responses/User"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+            patch:
+              operationId: updateMe
+              tags: [users]
+              summary: Change the caller's name or email
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        name: {type: string, minLength: 1, maxLength: 200}
+                        email: {type: string, format: email, maxLength: 254}
+              responses:
+                "200": {$ref: "#/components/responses/User"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/users/me/password:
+            post:
+              operationId: changePassword
+              tags: [users]
+              summary: Change the caller's password; tokens issued before it stop working
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [current_password, new_password]
+                      properties:
+                        current_password: {type: string}
+                        new_password: {type: string, description: "8 to 72 bytes of UTF-8"}
+              responses:
+                "204": {description: Changed}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "422": {$ref: "#/components/responses/Invalid"}
+                "429": {$ref: "#/components/responses/TooManyAttempts"}
+          /api/v1/users:
+            get:
+              operationId: listUsers
+              tags: [users]
+              summary: Every user (system administrators only), oldest first
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of users
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/UserList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/users/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getUser
+              tags: [users]
+              summary: One user (system administrators only)
+              responses:
+                "200": {$ref: "#/components/responses/User"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: updateUser
+              tags: [users]
+              summary: Change a user's name, administrator flag or disabled flag (system administrators only)
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        name: {type: string}
+                        is_admin: {type: boolean}
+                        disabled: {type: boolean, description: "A disabled user's tokens stop working at once"}
+              responses:
+                "200": {$ref: "#/components/responses/User"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            delete:
+              operationId: deleteUser
+              tags: [users]
+              summary: Delete a user (system administrators only)
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+          /api/v1/workspaces:
+            post:
+              operationId: createWorkspace
+              tags: [workspaces]
+              summary: Create a workspace; the caller becomes its owner
+              requestBody: {$ref: "#/components/requestBodies/Name"}
+              responses:
+                "201":
+                  description: Created
+                  headers: {Location: {$ref: "#/components/headers/Location"}}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Workspace"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            get:
+              operationId: listWorkspaces
+              tags: [workspaces]
+              summary: The workspaces the caller belongs to, with the caller's role
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of workspaces
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/WorkspaceList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/workspaces/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getWorkspace
+              tags: [workspaces]
+              summary: One workspace (members)
+              responses:
+                "200": {$ref: "#/components/responses/Workspace"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: renameWorkspace
+              tags: [workspaces]
+              summary: Rename a workspace (admin or owner)
+              requestBody: {$ref: "#/components/requestBodies/Name"}
+              responses:
+                "200": {$ref: "#/components/responses/Workspace"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            delete:
+              operationId: deleteWorkspace
+              tags: [workspaces]
+              summary: Delete a workspace with its projects, tasks and comments (owner)
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+          /api/v1/workspaces/{id}/members:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: listWorkspaceMembers
+              tags: [workspaces]
+              summary: The members (any member but a guest), oldest first
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/MemberList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            post:
+              operationId: addWorkspaceMember
+              tags: [workspaces]
+              summary: Add a registered user by email (admin or owner; only an owner adds an owner)
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [email]
+                      properties:
+                        email: {type: string}
+                        role: {$ref: "#/components/schemas/WorkspaceRole"}
+              responses:
+                "201": {$ref: "#/components/responses/MemberCreated"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/workspaces/{id}/members/{user_id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/UserID"}
+            get:
+              operationId: getWorkspaceMember
+              tags: [workspaces]
+              summary: One member (any member but a guest)
+              responses:
+                "200": {$ref: "#/components/responses/Member"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: changeWorkspaceMember
+              tags: [workspaces]
+              summary: Change a member's role (admin or owner; only an owner grants owner or changes an owner)
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [role]
+                      properties:
+                        role: {$ref: "#/components/schemas/WorkspaceRole"}
+              responses:
+                "200": {$ref: "#/components/responses/Member"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            delete:
+              operationId: removeWorkspaceMember
+              tags: [workspaces]
+              summary: Remove a member (admin or owner, or the member leaving); their project roles there go too
+              responses:
+                "204": {description: Removed}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+          /api/v1/projects:
+            post:
+              operationId: createProject
+              tags: [projects]
+              summary: Create a project (workspace member or stronger); the caller becomes its admin
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [workspace_id, name]
+                      properties:
+                        workspace_id: {type: string, format: uuid}
+                        name: {type: string, minLength: 1, maxLength: 200}
+                        description: {type: string, maxLength: 65536}
+                        visibility: {$ref: "#/components/schemas/Visibility"}
+              responses:
+                "201":
+                  description: Created
+                  headers: {Location: {$ref: "#/components/headers/Location"}}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Project"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            get:
+              operationId: listProjects
+              tags: [projects]
+              summary: The projects the caller can see, oldest first
+              parameters:
+                - {name: workspace_id, in: query, schema: {type: string, format: uuid}}
+                - {name: archived, in: query, schema: {type: boolean}}
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of projects
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/ProjectList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/projects/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getProject
+              tags: [projects]
+              summary: One project (viewer or stronger)
+              responses:
+                "200": {$ref: "#/components/responses/Project"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: updateProject
+              tags: [projects]
+              summary: Change a project (project admin); an archived project takes only `archived false`
+              requestBody:
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      properties:
+                        name: {type: string}
+                        description: {type: [string, "null"]}
+                        visibility: {$ref: "#/components/schemas/Visibility"}
+                        archived: {type: boolean}
+              responses:
+                "200": {$ref: "#/components/responses/Project"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            delete:
+              operationId: deleteProject
+              tags: [projects]
+              summary: Delete a project with its tasks and their comments (project admin)
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+          /api/v1/projects/{id}/members:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: listProjectMembers
+              tags: [projects]
+              summary: The project's explicit members (viewer or stronger)
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/MemberList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            post:
+              operationId: addProjectMember
+              tags: [projects]
+              summary: Give a workspace member a role in the project (project admin); `editor` by default
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [user_id]
+                      properties:
+                        user_id: {type: string, format: uuid}
+                        role: {$ref: "#/components/schemas/ProjectRole"}
+              responses:
+                "201": {$ref: "#/components/responses/MemberCreated"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/projects/{id}/members/{user_id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/UserID"}
+            get:
+              operationId: getProjectMember
+              tags: [projects]
+              summary: One explicit member (viewer or stronger)
+              responses:
+                "200": {$ref: "#/components/responses/Member"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: changeProjectMember
+              tags: [projects]
+              summary: Change a member's project role (project admin)
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema:
+                      type: object
+                      required: [role]
+                      properties:
+                        role: {$ref: "#/components/schemas/ProjectRole"}
+              responses:
+                "200": {$ref: "#/components/responses/Member"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            delete:
+              operationId: removeProjectMember
+              tags: [projects]
+              summary: Remove a member's project role (project admin)
+              responses:
+                "204": {description: Removed}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+          /api/v1/tasks:
+            post:
+              operationId: createTask
+              tags: [tasks]
+              summary: Create a task (project editor; without a project, workspace member)
+              requestBody: {$ref: "#/components/requestBodies/NewTask"}
+              responses:
+                "201": {$ref: "#/components/responses/TaskCreated"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "413": {$ref: "#/components/responses/TooLarge"}
+                "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            get:
+              operationId: listTasks
+              tags: [tasks]
+              summary: The tasks the caller can see, filtered and sorted
+              parameters: *taskListParameters
+              responses:
+                "200": {$ref: "#/components/responses/TaskList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/tasks/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getTask
+              tags: [tasks]
+              summary: One task
+              responses:
+                "200": {$ref: "#/components/responses/Task"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: updateTask
+              tags: [tasks]
+              summary: Partial update; `null` clears; a new `project_id` moves the task with its subtasks
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
+              responses: *taskChangeResponses
+            put:
+              operationId: replaceTask
+              tags: [tasks]
+              summary: Replace the editable fields (`title` required; the others reset to defaults when omitted)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              requestBody: {$ref: "#/components/requestBodies/TaskReplace"}
+              responses: *taskChangeResponses
+            delete:
+              operationId: deleteTask
+              tags: [tasks]
+              summary: Delete a task with its subtasks and comments
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+          /api/v1/tasks/{id}/complete:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            patch:
+              operationId: completeTask
+              tags: [tasks]
+              summary: Complete (default) or reopen a task
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              requestBody: {$ref: "#/components/requestBodies/Complete"}
+              responses: *taskChangeResponses
+          /api/v1/tasks/{id}/subtasks:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: listSubtasks
+              tags: [tasks]
+              summary: The subtasks of a task, oldest first
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200": {$ref: "#/components/responses/TaskList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/tasks/{id}/comments:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: listComments
+              tags: [comments]
+              summary: A task's comments, oldest first
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of comments
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/CommentList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            post:
+              operationId: addComment
+              tags: [comments]
+              summary: Comment on a task (project commenter, or anyone who sees a task without a project)
+              requestBody: {$ref: "#/components/requestBodies/CommentBody"}
+              responses:
+                "201":
+                  description: Created
+                  headers: {Location: {$ref: "#/components/headers/Location"}}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Comment"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/tasks/{id}/activity:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: listActivity
+              tags: [tasks]
+              summary: A task's activity, oldest first (404 once the task is deleted)
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of events
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/ActivityList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/comments/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getComment
+              tags: [comments]
+              summary: One comment
+              responses:
+                "200": {$ref: "#/components/responses/Comment"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: editComment
+              tags: [comments]
+              summary: Edit a comment (its author); the same body changes nothing
+              requestBody: {$ref: "#/components/requestBodies/CommentBody"}
+              responses:
+                "200": {$ref: "#/components/responses/Comment"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            delete:
+              operationId: deleteComment
+              tags: [comments]
+              summary: Delete a comment (its author, or a project admin)
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+          /api/{user_id}/tasks:
+            parameters:
+              - {$ref: "#/components/parameters/UserID"}
+            get:
+              operationId: listOwnTasksCompat
+              tags: [compatibility]
+              summary: "`GET /api/v1/tasks` for the caller's own tasks; 403 when `user_id` is not the caller"
+              parameters: *taskListParameters
+              responses:
+                "200": {$ref: "#/components/responses/TaskList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            post:
+              operationId: createOwnTaskCompat
+              tags: [compatibility]
+              summary: "`POST /api/v1/tasks`; 403 when `user_id` is not the caller"
+              requestBody: {$ref: "#/components/requestBodies/NewTask"}
+              responses:
+                "201": {$ref: "#/components/responses/TaskCreated"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/{user_id}/tasks/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/UserID"}
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getOwnTaskCompat
+              tags: [compatibility]
+              summary: "`GET /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
+              responses:
+                "200": {$ref: "#/components/responses/Task"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: updateOwnTaskCompat
+              tags: [compatibility]
+              summary: "`PATCH /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
+              responses: *taskChangeResponses
+            put:
+              operationId: replaceOwnTaskCompat
+              tags: [compatibility]
+              summary: "`PUT /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              requestBody: {$ref: "#/components/requestBodies/TaskReplace"}
+              responses: *taskChangeResponses
+            delete:
+              operationId: deleteOwnTaskCompat
+              tags: [compatibility]
+              summary: "`DELETE /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+          /api/{user_id}/tasks/{id}/complete:
+            parameters:
+              - {$ref: "#/components/parameters/UserID"}
+              - {$ref: "#/components/parameters/ID"}
+            patch:
+              operationId: completeOwnTaskCompat
+              tags: [compatibility]
+              summary: "`PATCH /api/v1/tasks/{id}/complete`; 403 when `user_id` is not the caller"
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              requestBody: {$ref: "#/components/requestBodies/Complete"}
+              responses: *taskChangeResponses
+        components:
+          securitySchemes:
+            bearer:
+              type: http
+              scheme: bearer
+              bearerFormat: JWT
+          headers:
+            Location:
+              description: Where the created resource is read back
+              schema: {type: string}
+            ETag:
+              description: The task's version, quoted
+              schema: {type: string}
+          parameters:
+            ID:
+              {name: id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
+            UserID:
+              {name: user_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
+            Limit:
+              {name: limit, in: query, description: "1 to 100, default 20", schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
+            Cursor:
+              {name: cursor, in: query, description: "The previous page's next_cursor", schema: {type: string}}
+            IfMatch:
+              {name: If-Match, in: header, description: "The version from ETag; a stale one is 412", schema: {type: string}}
+          requestBodies:
+            Register:
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [email, password, name]
+                    properties:
+                      email: {type: string, format: email, maxLength: 254}
+                      password: {type: string, description: "8 to 72 bytes of UTF-8"}
+                      name: {type: string, minLength: 1, maxLength: 200}
+                      username: {type: string, description: "signup only: another name for name"}
+            RefreshToken:
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [refresh_token]
+                    properties:
+                      refresh_token: {type: string}
+            Name:
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [name]
+                    properties:
+                      name: {type: string, minLength: 1, maxLength: 200}
+            CommentBody:
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [body]
+                    properties:
+                      body: {type: string, minLength: 1, maxLength: 10000}
+            Complete:
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      completed: {type: boolean, default: true}
+            NewTask:
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [title]
+                    properties:
+                      title: {type: string, minLength: 1, maxLength: 500}
+                      description: {type: [string, "null"], maxLength: 65536}
+                      project_id: {type: [string, "null"], format: uuid}
+                      workspace_id: {type: [string, "null"], format: uuid, description: "Default: the caller's personal workspace"}
+                      parent_id: {type: [string, "null"], format: uuid}
+                      assignee_id: {type: [string, "null"], format: uuid}
+                      status: {$ref: "#/components/schemas/Status"}
+                      priority: {$ref: "#/components/schemas/Priority"}
+                      due_date: {type: [string, "null"], format: date-time}
+                      start_date: {type: [string, "null"], format: date-time}
+                      tags: {$ref: "#/components/schemas/Tags"}
+            TaskPatch:
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    properties:
+                      title: {type: string, minLength: 1, maxLength: 500}
+                      description: {type: [string, "null"], maxLength: 65536}
+                      status: {$ref: "#/components/schemas/Status"}
+                      completed: {type: boolean}
+                      priority: {$ref: "#/components/schemas/Priority"}
+                      assignee_id: {type: [string, "null"], format: uuid}
+                      project_id: {type: [string, "null"], format: uuid}
+                      due_date: {type: [string, "null"], format: date-time}
+                      start_date: {type: [string, "null"], format: date-time}
+                      tags: {$ref: "#/components/schemas/Tags"}
+            TaskReplace:
+              required: true
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [title]
+                    properties:
+                      title: {type: string, minLength: 1, maxLength: 500}
+                      description: {type: [string, "null"], maxLength: 65536}
+                      status: {$ref: "#/components/schemas/Status"}
+                      priority: {$ref: "#/components/schemas/Priority"}
+                      assignee_id: {type: [string, "null"], format: uuid}
+                      project_id: {type: [string, "null"], format: uuid}
+                      due_date: {type: [string, "null"], format: date-time}
+                      start_date: {type: [string, "null"], format: date-time}
+                      tags: {$ref: "#/components/schemas/Tags"}
+          responses:
+            User:
+              description: A user
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/User"}
+            UserCreated:
+              description: Registered
+              headers: {Location: {$ref: "#/components/headers/Location"}}
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/User"}
+            Tokens:
+              description: A token pair
+              content:
+                application/json:
+                  schema:
+                    type: object
+                    required: [access_token, token_type, expires_in, refresh_token]
+                    properties:
+                      access_token: {type: string}
+                      token_type: {type: string, const: bearer}
+                      expires_in: {type: integer}
+                      refresh_token: {type: string}
+            Workspace:
+              description: A workspace with the caller's role
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Workspace"}
+            Member:
+              description: A member
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Member"}
+            MemberCreated:
+              description: Added
+              headers: {Location: {$ref: "#/components/headers/Location"}}
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Member"}
+            MemberList:
+              description: A page of members
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/MemberList"}
+            Project:
+              description: A project
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Project"}
+            Task:
+              description: A task
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Task"}
+            TaskCreated:
+              description: Created
+              headers:
+                Location: {$ref: "#/components/headers/Location"}
+                ETag: {$ref: "#/components/headers/ETag"}
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Task"}
+            TaskList:
+              description: A page of tasks
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/TaskList"}
+            Comment:
+              description: A comment
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Comment"}
+            Malformed:
+              description: The body is not well-formed JSON
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            Unauthorized:
+              description: Missing or unacceptable token, or wrong credentials (with `WWW-Authenticate`)
+              headers: {WWW-Authenticate: {schema: {type: string, const: Bearer}}}
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            Forbidden:
+              description: The caller can see the resource but may not do this (`forbidden`)
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            NotFound:
+              description: No such resource, or one the caller may not see
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            Conflict:
+              description: "`email_taken`, `already_member`, `last_owner` or `project_archived`"
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            VersionMismatch:
+              description: "`If-Match` is stale (`version_mismatch`); nothing changed"
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            TooLarge:
+              description: The body is larger than 1 MiB
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            UnsupportedMediaType:
+              description: The body is not sent as application/json
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            Invalid:
+              description: Well-formed but invalid; `errors` names each field or query parameter
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            TooManyAttempts:
+              description: Too many attempts (`too_many_attempts`) of a login, a password change or a registration
+              headers: {Retry-After: {schema: {type: integer}}}
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            Unavailable:
+              description: The store cannot be reached (`store_unavailable`)
+              headers: {Retry-After: {schema: {type: integer}}}
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+          schemas:
+            Problem:
               type: object
-              required: [email, password]
+              required: [type, title, status, detail, code]
               properties:
+                type: {type: string, const: "about:blank"}
+                title: {type: string}
+                status: {type: integer}
+                detail: {type: string}
+                code: {type: string}
+                errors:
+                  type: array
+                  items:
+                    type: object
+                    required: [field, message]
+                    properties:
+                      field: {type: string}
+                      message: {type: string}
+            User:
+              type: object
+              required: [id, email, name, is_admin, disabled, created_at, updated_at]
+              properties:
+                id: {type: string, format: uuid}
                 email: {type: string}
-                password: {type: string}
-          application/x-www-form-urlencoded:
-            schema:
-              type: object
-              required: [username, password]
-              properties:
-                username: {type: string}
-                password: {type: string}
-      responses:
-        "200": {$ref: "#/components/responses/Tokens"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
-        "429": {$ref: "#/components/responses/TooManyAttempts"}
-  /api/v1/auth/refresh:
-    post:
-      operationId: refresh
-      tags: [auth]
-      summary: Spend a refresh token for a new pair (reusing a spent one revokes all of the user's)
-      security: []
-      requestBody: {$ref: "#/components/requestBodies/RefreshToken"}
-      responses:
-        "200": {$ref: "#/components/responses/Tokens"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/auth/logout:
-    post:
-      operationId: logout
-      tags: [auth]
-      summary: Spend the caller's refresh token
-      requestBody: {$ref: "#/components/requestBodies/RefreshToken"}
-      responses:
-        "204": {description: Logged out}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/users/me:
-    get:
-      operationId: getMe
-      tags: [users]
-      summary: The caller's account
-      responses:
-        "200": {$ref: "#/components/responses/User"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-    patch:
-      operationId: updateMe
-      tags: [users]
-      summary: Change the caller's name or email
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                name: {type: string, minLength: 1, maxLength: 200}
-                email: {type: string, format: email, maxLength: 254}
-      responses:
-        "200": {$ref: "#/components/responses/User"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/users/me/password:
-    post:
-      operationId: changePassword
-      tags: [users]
-      summary: Change the caller's password; tokens issued before it stop working
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [current_password, new_password]
-              properties:
-                current_password: {type: string}
-                new_password: {type: string, description: "8 to 72 bytes of UTF-8"}
-      responses:
-        "204": {description: Changed}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "422": {$ref: "#/components/responses/Invalid"}
-        "429": {$ref: "#/components/responses/TooManyAttempts"}
-  /api/v1/users:
-    get:
-      operationId: listUsers
-      tags: [users]
-      summary: Every user (system administrators only), oldest first
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200":
-          description: A page of users
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/UserList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/users/{id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: getUser
-      tags: [users]
-      summary: One user (system administrators only)
-      responses:
-        "200": {$ref: "#/components/responses/User"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: updateUser
-      tags: [users]
-      summary: Change a user's name, administrator flag or disabled flag (system administrators only)
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
                 name: {type: string}
                 is_admin: {type: boolean}
-                disabled: {type: boolean, description: "A disabled user's tokens stop working at once"}
-      responses:
-        "200": {$ref: "#/components/responses/User"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    delete:
-      operationId: deleteUser
-      tags: [users]
-      summary: Delete a user (system administrators only)
-      responses:
-        "204": {description: Deleted}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-  /api/v1/workspaces:
-    post:
-      operationId: createWorkspace
-      tags: [workspaces]
-      summary: Create a workspace; the caller becomes its owner
-      requestBody: {$ref: "#/components/requestBodies/Name"}
-      responses:
-        "201":
-          description: Created
-          headers: {Location: {$ref: "#/components/headers/Location"}}
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Workspace"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    get:
-      operationId: listWorkspaces
-      tags: [workspaces]
-      summary: The workspaces the caller belongs to, with the caller's role
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200":
-          description: A page of workspaces
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/WorkspaceList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/workspaces/{id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: getWorkspace
-      tags: [workspaces]
-      summary: One workspace (members)
-      responses:
-        "200": {$ref: "#/components/responses/Workspace"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: renameWorkspace
-      tags: [workspaces]
-      summary: Rename a workspace (admin or owner)
-      requestBody: {$ref: "#/components/requestBodies/Name"}
-      responses:
-        "200": {$ref: "#/components/responses/Workspace"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    delete:
-      operationId: deleteWorkspace
-      tags: [workspaces]
-      summary: Delete a workspace with its projects, tasks and comments (owner)
-      responses:
-        "204": {description: Deleted}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-  /api/v1/workspaces/{id}/members:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: listWorkspaceMembers
-      tags: [workspaces]
-      summary: The members (any member but a guest), oldest first
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200": {$ref: "#/components/responses/MemberList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    post:
-      operationId: addWorkspaceMember
-      tags: [workspaces]
-      summary: Add a registered user by email (admin or owner; only an owner adds an owner)
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
+                disabled: {type: boolean}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+            UserList:
               type: object
-              required: [email]
+              required: [data, next_cursor]
               properties:
-                email: {type: string}
-                role: {$ref: "#/components/schemas/WorkspaceRole"}
-      responses:
-        "201": {$ref: "#/components/responses/MemberCreated"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/workspaces/{id}/members/{user_id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-      - {$ref: "#/components/parameters/UserID"}
-    get:
-      operationId: getWorkspaceMember
-      tags: [workspaces]
-      summary: One member (any member but a guest)
-      responses:
-        "200": {$ref: "#/components/responses/Member"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: changeWorkspaceMember
-      tags: [workspaces]
-      summary: Change a member's role (admin or owner; only an owner grants owner or changes an owner)
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
+                data: {type: array, items: {$ref: "#/components/schemas/User"}}
+                next_cursor: {type: [string, "null"]}
+            WorkspaceRole: {type: string, enum: [owner, admin, member, guest]}
+            ProjectRole: {type: string, enum: [admin, editor, commenter, viewer]}
+            Visibility: {type: string, enum: [workspace, private]}
+            Status: {type: string, enum: [todo, in_progress, done]}
+            Priority: {type: string, enum: [none, low, medium, high, urgent]}
+            Tags:
+              type: [array, "null"]
+              maxItems: 20
+              items: {type: string, minLength: 1, maxLength: 50}
+            Workspace:
               type: object
-              required: [role]
+              required: [id, name, role, created_at, updated_at]
               properties:
-                role: {$ref: "#/components/schemas/WorkspaceRole"}
-      responses:
-        "200": {$ref: "#/components/responses/Member"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    delete:
-      operationId: removeWorkspaceMember
-      tags: [workspaces]
-      summary: Remove a member (admin or owner, or the member leaving); their project roles there go too
-      responses:
-        "204": {description: Removed}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-  /api/v1/projects:
-    post:
-      operationId: createProject
-      tags: [projects]
-      summary: Create a project (workspace member or stronger); the caller becomes its admin
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [workspace_id, name]
-              properties:
-                workspace_id: {type: string, format: uuid}
-                name: {type: string, minLength: 1, maxLength: 200}
-                description: {type: string, maxLength: 65536}
-                visibility: {$ref: "#/components/schemas/Visibility"}
-      responses:
-        "201":
-          description: Created
-          headers: {Location: {$ref: "#/components/headers/Location"}}
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Project"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    get:
-      operationId: listProjects
-      tags: [projects]
-      summary: The projects the caller can see, oldest first
-      parameters:
-        - {name: workspace_id, in: query, schema: {type: string, format: uuid}}
-        - {name: archived, in: query, schema: {type: boolean}}
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200":
-          description: A page of projects
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ProjectList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/projects/{id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: getProject
-      tags: [projects]
-      summary: One project (viewer or stronger)
-      responses:
-        "200": {$ref: "#/components/responses/Project"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: updateProject
-      tags: [projects]
-      summary: Change a project (project admin); an archived project takes only `archived false`
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
+                id: {type: string, format: uuid}
                 name: {type: string}
-                description: {type: [string, "null"]}
-                visibility: {$ref: "#/components/schemas/Visibility"}
-                archived: {type: boolean}
-      responses:
-        "200": {$ref: "#/components/responses/Project"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    delete:
-      operationId: deleteProject
-      tags: [projects]
-      summary: Delete a project with its tasks and their comments (project admin)
-      responses:
-        "204": {description: Deleted}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-  /api/v1/projects/{id}/members:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: listProjectMembers
-      tags: [projects]
-      summary: The project's explicit members (viewer or stronger)
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200": {$ref: "#/components/responses/MemberList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    post:
-      operationId: addProjectMember
-      tags: [projects]
-      summary: Give a workspace member a role in the project (project admin); `editor` by default
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
+                role: {$ref: "#/components/schemas/WorkspaceRole"}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+            WorkspaceList:
               type: object
-              required: [user_id]
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Workspace"}}
+                next_cursor: {type: [string, "null"]}
+            Member:
+              type: object
+              required: [user_id, email, name, role, joined_at]
               properties:
                 user_id: {type: string, format: uuid}
-                role: {$ref: "#/components/schemas/ProjectRole"}
-      responses:
-        "201": {$ref: "#/components/responses/MemberCreated"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/projects/{id}/members/{user_id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-      - {$ref: "#/components/parameters/UserID"}
-    get:
-      operationId: getProjectMember
-      tags: [projects]
-      summary: One explicit member (viewer or stronger)
-      responses:
-        "200": {$ref: "#/components/responses/Member"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: changeProjectMember
-      tags: [projects]
-      summary: Change a member's project role (project admin)
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
+                email: {type: string}
+                name: {type: string}
+                role: {type: string}
+                joined_at: {type: string, format: date-time}
+            MemberList:
               type: object
-              required: [role]
+              required: [data, next_cursor]
               properties:
-                role: {$ref: "#/components/schemas/ProjectRole"}
-      responses:
-        "200": {$ref: "#/components/responses/Member"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    delete:
-      operationId: removeProjectMember
-      tags: [projects]
-      summary: Remove a member's project role (project admin)
-      responses:
-        "204": {description: Removed}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-  /api/v1/tasks:
-    post:
-      operationId: createTask
-      tags: [tasks]
-      summary: Create a task (project editor; without a project, workspace member)
-      requestBody: {$ref: "#/components/requestBodies/NewTask"}
-      responses:
-        "201": {$ref: "#/components/responses/TaskCreated"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "413": {$ref: "#/components/responses/TooLarge"}
-        "415": {$ref: "#/components/responses/UnsupportedMediaType"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    get:
-      operationId: listTasks
-      tags: [tasks]
-      summary: The tasks the caller can see, filtered and sorted
-      parameters: *taskListParameters
-      responses:
-        "200": {$ref: "#/components/responses/TaskList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/tasks/{id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: getTask
-      tags: [tasks]
-      summary: One task
-      responses:
-        "200": {$ref: "#/components/responses/Task"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: updateTask
-      tags: [tasks]
-      summary: Partial update; `null` clears; a new `project_id` moves the task with its subtasks
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
-      responses: *taskChangeResponses
-    put:
-      operationId: replaceTask
-      tags: [tasks]
-      summary: Replace the editable fields (`title` required; the others reset to defaults when omitted)
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      requestBody: {$ref: "#/components/requestBodies/TaskReplace"}
-      responses: *taskChangeResponses
-    delete:
-      operationId: deleteTask
-      tags: [tasks]
-      summary: Delete a task with its subtasks and comments
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      responses:
-        "204": {description: Deleted}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "412": {$ref: "#/components/responses/VersionMismatch"}
-  /api/v1/tasks/{id}/complete:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    patch:
-      operationId: completeTask
-      tags: [tasks]
-      summary: Complete (default) or reopen a task
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      requestBody: {$ref: "#/components/requestBodies/Complete"}
-      responses: *taskChangeResponses
-  /api/v1/tasks/{id}/subtasks:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: listSubtasks
-      tags: [tasks]
-      summary: The subtasks of a task, oldest first
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200": {$ref: "#/components/responses/TaskList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/tasks/{id}/comments:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: listComments
-      tags: [comments]
-      summary: A task's comments, oldest first
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200":
-          description: A page of comments
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/CommentList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    post:
-      operationId: addComment
-      tags: [comments]
-      summary: Comment on a task (project commenter, or anyone who sees a task without a project)
-      requestBody: {$ref: "#/components/requestBodies/CommentBody"}
-      responses:
-        "201":
-          description: Created
-          headers: {Location: {$ref: "#/components/headers/Location"}}
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/Comment"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/tasks/{id}/activity:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: listActivity
-      tags: [tasks]
-      summary: A task's activity, oldest first (404 once the task is deleted)
-      parameters:
-        - {$ref: "#/components/parameters/Limit"}
-        - {$ref: "#/components/parameters/Cursor"}
-      responses:
-        "200":
-          description: A page of events
-          content:
-            application/json:
-              schema: {$ref: "#/components/schemas/ActivityList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/v1/comments/{id}:
-    parameters:
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: getComment
-      tags: [comments]
-      summary: One comment
-      responses:
-        "200": {$ref: "#/components/responses/Comment"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: editComment
-      tags: [comments]
-      summary: Edit a comment (its author); the same body changes nothing
-      requestBody: {$ref: "#/components/requestBodies/CommentBody"}
-      responses:
-        "200": {$ref: "#/components/responses/Comment"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    delete:
-      operationId: deleteComment
-      tags: [comments]
-      summary: Delete a comment (its author, or a project admin)
-      responses:
-        "204": {description: Deleted}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-  /api/{user_id}/tasks:
-    parameters:
-      - {$ref: "#/components/parameters/UserID"}
-    get:
-      operationId: listOwnTasksCompat
-      tags: [compatibility]
-      summary: "`GET /api/v1/tasks` for the caller's own tasks; 403 when `user_id` is not the caller"
-      parameters: *taskListParameters
-      responses:
-        "200": {$ref: "#/components/responses/TaskList"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "422": {$ref: "#/components/responses/Invalid"}
-    post:
-      operationId: createOwnTaskCompat
-      tags: [compatibility]
-      summary: "`POST /api/v1/tasks`; 403 when `user_id` is not the caller"
-      requestBody: {$ref: "#/components/requestBodies/NewTask"}
-      responses:
-        "201": {$ref: "#/components/responses/TaskCreated"}
-        "400": {$ref: "#/components/responses/Malformed"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "422": {$ref: "#/components/responses/Invalid"}
-  /api/{user_id}/tasks/{id}:
-    parameters:
-      - {$ref: "#/components/parameters/UserID"}
-      - {$ref: "#/components/parameters/ID"}
-    get:
-      operationId: getOwnTaskCompat
-      tags: [compatibility]
-      summary: "`GET /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
-      responses:
-        "200": {$ref: "#/components/responses/Task"}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-    patch:
-      operationId: updateOwnTaskCompat
-      tags: [compatibility]
-      summary: "`PATCH /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
-      responses: *taskChangeResponses
-    put:
-      operationId: replaceOwnTaskCompat
-      tags: [compatibility]
-      summary: "`PUT /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      requestBody: {$ref: "#/components/requestBodies/TaskReplace"}
-      responses: *taskChangeResponses
-    delete:
-      operationId: deleteOwnTaskCompat
-      tags: [compatibility]
-      summary: "`DELETE /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      responses:
-        "204": {description: Deleted}
-        "401": {$ref: "#/components/responses/Unauthorized"}
-        "403": {$ref: "#/components/responses/Forbidden"}
-        "404": {$ref: "#/components/responses/NotFound"}
-        "409": {$ref: "#/components/responses/Conflict"}
-        "412": {$ref: "#/components/responses/VersionMismatch"}
-  /api/{user_id}/tasks/{id}/complete:
-    parameters:
-      - {$ref: "#/components/parameters/UserID"}
-      - {$ref: "#/components/parameters/ID"}
-    patch:
-      operationId: completeOwnTaskCompat
-      tags: [compatibility]
-      summary: "`PATCH /api/v1/tasks/{id}/complete`; 403 when `user_id` is not the caller"
-      parameters:
-        - {$ref: "#/components/parameters/IfMatch"}
-      requestBody: {$ref: "#/components/requestBodies/Complete"}
-      responses: *taskChangeResponses
-components:
-  securitySchemes:
-    bearer:
-      type: http
-      scheme: bearer
-      bearerFormat: JWT
-  headers:
-    Location:
-      description: Where the created resource is read back
-      schema: {type: string}
-    ETag:
-      description: The task's version, quoted
-      schema: {type: string}
-  parameters:
-    ID:
-      {name: id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
-    UserID:
-      {name: user_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
-    Limit:
-      {name: limit, in: query, description: "1 to 100, default 20", schema: {type: integer, minimum: 1, maximum: 100, default: 20}}
-    Cursor:
-      {name: cursor, in: query, description: "The previous page's next_cursor", schema: {type: string}}
-    IfMatch:
-      {name: If-Match, in: header, description: "The version from ETag; a stale one is 412", schema: {type: string}}
-  requestBodies:
-    Register:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [email, password, name]
-            properties:
-              email: {type: string, format: email, maxLength: 254}
-              password: {type: string, description: "8 to 72 bytes of UTF-8"}
-              name: {type: string, minLength: 1, maxLength: 200}
-              username: {type: string, description: "signup only: another name for name"}
-    RefreshToken:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [refresh_token]
-            properties:
-              refresh_token: {type: string}
-    Name:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [name]
-            properties:
-              name: {type: string, minLength: 1, maxLength: 200}
-    CommentBody:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [body]
-            properties:
-              body: {type: string, minLength: 1, maxLength: 10000}
-    Complete:
-      content:
-        application/json:
-          schema:
-            type: object
-            properties:
-              completed: {type: boolean, default: true}
-    NewTask:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [title]
-            properties:
-              title: {type: string, minLength: 1, maxLength: 500}
-              description: {type: [string, "null"], maxLength: 65536}
-              project_id: {type: [string, "null"], format: uuid}
-              workspace_id: {type: [string, "null"], format: uuid, description: "Default: the caller's personal workspace"}
-              parent_id: {type: [string, "null"], format: uuid}
-              assignee_id: {type: [string, "null"], format: uuid}
-              status: {$ref: "#/components/schemas/Status"}
-              priority: {$ref: "#/components/schemas/Priority"}
-              due_date: {type: [string, "null"], format: date-time}
-              start_date: {type: [string, "null"], format: date-time}
-              tags: {$ref: "#/components/schemas/Tags"}
-    TaskPatch:
-      content:
-        application/json:
-          schema:
-            type: object
-            properties:
-              title: {type: string, minLength: 1, maxLength: 500}
-              description: {type: [string, "null"], maxLength: 65536}
-              status: {$ref: "#/components/schemas/Status"}
-              completed: {type: boolean}
-              priority: {$ref: "#/components/schemas/Priority"}
-              assignee_id: {type: [string, "null"], format: uuid}
-              project_id: {type: [string, "null"], format: uuid}
-              due_date: {type: [string, "null"], format: date-time}
-              start_date: {type: [string, "null"], format: date-time}
-              tags: {$ref: "#/components/schemas/Tags"}
-    TaskReplace:
-      required: true
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [title]
-            properties:
-              title: {type: string, minLength: 1, maxLength: 500}
-              description: {type: [string, "null"], maxLength: 65536}
-              status: {$ref: "#/components/schemas/Status"}
-              priority: {$ref: "#/components/schemas/Priority"}
-              assignee_id: {type: [string, "null"], format: uuid}
-              project_id: {type: [string, "null"], format: uuid}
-              due_date: {type: [string, "null"], format: date-time}
-              start_date: {type: [string, "null"], format: date-time}
-              tags: {$ref: "#/components/schemas/Tags"}
-  responses:
-    User:
-      description: A user
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/User"}
-    UserCreated:
-      description: Registered
-      headers: {Location: {$ref: "#/components/headers/Location"}}
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/User"}
-    Tokens:
-      description: A token pair
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [access_token, token_type, expires_in, refresh_token]
-            properties:
-              access_token: {type: string}
-              token_type: {type: string, const: bearer}
-              expires_in: {type: integer}
-              refresh_token: {type: string}
-    Workspace:
-      description: A workspace with the caller's role
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Workspace"}
-    Member:
-      description: A member
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Member"}
-    MemberCreated:
-      description: Added
-      headers: {Location: {$ref: "#/components/headers/Location"}}
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Member"}
-    MemberList:
-      description: A page of members
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/MemberList"}
-    Project:
-      description: A project
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Project"}
-    Task:
-      description: A task
-      headers: {ETag: {$ref: "#/components/headers/ETag"}}
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Task"}
-    TaskCreated:
-      description: Created
-      headers:
-        Location: {$ref: "#/components/headers/Location"}
-        ETag: {$ref: "#/components/headers/ETag"}
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Task"}
-    TaskList:
-      description: A page of tasks
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/TaskList"}
-    Comment:
-      description: A comment
-      content:
-        application/json:
-          schema: {$ref: "#/components/schemas/Comment"}
-    Malformed:
-      description: The body is not well-formed JSON
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    Unauthorized:
-      description: Missing or unacceptable token, or wrong credentials (with `WWW-Authenticate`)
-      headers: {WWW-Authenticate: {schema: {type: string, const: Bearer}}}
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    Forbidden:
-      description: The caller can see the resource but may not do this (`forbidden`)
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    NotFound:
-      description: No such resource, or one the caller may not see
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    Conflict:
-      description: "`email_taken`, `already_member`, `last_owner` or `project_archived`"
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    VersionMismatch:
-      description: "`If-Match` is stale (`version_mismatch`); nothing changed"
-      headers: {ETag: {$ref: "#/components/headers/ETag"}}
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    TooLarge:
-      description: The body is larger than 1 MiB
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    UnsupportedMediaType:
-      description: The body is not sent as application/json
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    Invalid:
-      description: Well-formed but invalid; `errors` names each field or query parameter
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    TooManyAttempts:
-      description: Too many attempts (`too_many_attempts`) of a login, a password change or a registration
-      headers: {Retry-After: {schema: {type: integer}}}
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-    Unavailable:
-      description: The store cannot be reached (`store_unavailable`)
-      headers: {Retry-After: {schema: {type: integer}}}
-      content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
-  schemas:
-    Problem:
-      type: object
-      required: [type, title, status, detail, code]
-      properties:
-        type: {type: string, const: "about:blank"}
-        title: {type: string}
-        status: {type: integer}
-        detail: {type: string}
-        code: {type: string}
-        errors:
-          type: array
-          items:
-            type: object
-            required: [field, message]
-            properties:
-              field: {type: string}
-              message: {type: string}
-    User:
-      type: object
-      required: [id, email, name, is_admin, disabled, created_at, updated_at]
-      properties:
-        id: {type: string, format: uuid}
-        email: {type: string}
-        name: {type: string}
-        is_admin: {type: boolean}
-        disabled: {type: boolean}
-        created_at: {type: string, format: date-time}
-        updated_at: {type: string, format: date-time}
-    UserList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/User"}}
-        next_cursor: {type: [string, "null"]}
-    WorkspaceRole: {type: string, enum: [owner, admin, member, guest]}
-    ProjectRole: {type: string, enum: [admin, editor, commenter, viewer]}
-    Visibility: {type: string, enum: [workspace, private]}
-    Status: {type: string, enum: [todo, in_progress, done]}
-    Priority: {type: string, enum: [none, low, medium, high, urgent]}
-    Tags:
-      type: [array, "null"]
-      maxItems: 20
-      items: {type: string, minLength: 1, maxLength: 50}
-    Workspace:
-      type: object
-      required: [id, name, role, created_at, updated_at]
-      properties:
-        id: {type: string, format: uuid}
-        name: {type: string}
-        role: {$ref: "#/components/schemas/WorkspaceRole"}
-        created_at: {type: string, format: date-time}
-        updated_at: {type: string, format: date-time}
-    WorkspaceList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/Workspace"}}
-        next_cursor: {type: [string, "null"]}
-    Member:
-      type: object
-      required: [user_id, email, name, role, joined_at]
-      properties:
-        user_id: {type: string, format: uuid}
-        email: {type: string}
-        name: {type: string}
-        role: {type: string}
-        joined_at: {type: string, format: date-time}
-    MemberList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/Member"}}
-        next_cursor: {type: [string, "null"]}
-    Project:
-      type: object
-      required: [id, workspace_id, name, description, visibility, archived, created_at, updated_at]
-      properties:
-        id: {type: string, format: uuid}
-        workspace_id: {type: string, format: uuid}
-        name: {type: string}
-        description: {type: string}
-        visibility: {$ref: "#/components/schemas/Visibility"}
-        archived: {type: boolean}
-        created_at: {type: string, format: date-time}
-        updated_at: {type: string, format: date-time}
-    ProjectList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/Project"}}
-        next_cursor: {type: [string, "null"]}
-    Task:
-      type: object
-      required: [id, workspace_id, project_id, parent_id, title, description, status, completed, completed_at, priority,
-        assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version]
-      properties:
-        id: {type: string, format: uuid}
-        workspace_id: {type: string, format: uuid}
-        project_id: {type: [string, "null"], format: uuid}
-        parent_id: {type: [string, "null"], format: uuid}
-        title: {type: string}
-        description: {type: string}
-        status: {$ref: "#/components/schemas/Status"}
-        completed: {type: boolean}
-        completed_at: {type: [string, "null"], format: date-time}
-        priority: {$ref: "#/components/schemas/Priority"}
-        assignee_id: {type: [string, "null"], format: uuid}
-        owner_id: {type: string, format: uuid}
-        due_date: {type: [string, "null"], format: date-time}
-        start_date: {type: [string, "null"], format: date-time}
-        tags: {type: array, items: {type: string}}
-        created_at: {type: string, format: date-time}
-        updated_at: {type: string, format: date-time}
-        version: {type: integer}
-    TaskList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/Task"}}
-        next_cursor: {type: [string, "null"]}
-    Comment:
-      type: object
-      required: [id, task_id, author_id, body, created_at, updated_at, edited]
-      properties:
-        id: {type: string, format: uuid}
-        task_id: {type: string, format: uuid}
-        author_id: {type: string, format: uuid}
-        body: {type: string}
-        created_at: {type: string, format: date-time}
-        updated_at: {type: string, format: date-time}
-        edited: {type: boolean}
-    CommentList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/Comment"}}
-        next_cursor: {type: [string, "null"]}
-    ActivityEvent:
-      type: object
-      required: [id, task_id, actor_id, kind, at, changes]
-      properties:
-        id: {type: string, format: uuid}
-        task_id: {type: string, format: uuid}
-        actor_id: {type: string, format: uuid}
-        kind:
-          type: string
-          enum: [task_created, task_updated, task_completed, task_reopened, task_moved, task_deleted, comment_added,
-            comment_edited, comment_deleted]
-        at: {type: string, format: date-time}
-        changes:
-          type: object
-          description: "Field name to {from, to}; {comment_id} for comment events; {} for task_created and task_deleted"
-    ActivityList:
-      type: object
-      required: [data, next_cursor]
-      properties:
-        data: {type: array, items: {$ref: "#/components/schemas/ActivityEvent"}}
-        next_cursor: {type: [string, "null"]}
-"""##
+                data: {type: array, items: {$ref: "#/components/schemas/Member"}}
+                next_cursor: {type: [string, "null"]}
+            Project:
+              type: object
+              required: [id, workspace_id, name, description, visibility, archived, created_at, updated_at]
+              properties:
+                id: {type: string, format: uuid}
+                workspace_id: {type: string, format: uuid}
+                name: {type: string}
+                description: {type: string}
+                visibility: {$ref: "#/components/schemas/Visibility"}
+                archived: {type: boolean}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+            ProjectList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Project"}}
+                next_cursor: {type: [string, "null"]}
+            Task:
+              type: object
+              required: [id, workspace_id, project_id, parent_id, title, description, status, completed, completed_at, priority,
+                assignee_id, owner_id, due_date, start_date, tags, created_at, updated_at, version]
+              properties:
+                id: {type: string, format: uuid}
+                workspace_id: {type: string, format: uuid}
+                project_id: {type: [string, "null"], format: uuid}
+                parent_id: {type: [string, "null"], format: uuid}
+                title: {type: string}
+                description: {type: string}
+                status: {$ref: "#/components/schemas/Status"}
+                completed: {type: boolean}
+                completed_at: {type: [string, "null"], format: date-time}
+                priority: {$ref: "#/components/schemas/Priority"}
+                assignee_id: {type: [string, "null"], format: uuid}
+                owner_id: {type: string, format: uuid}
+                due_date: {type: [string, "null"], format: date-time}
+                start_date: {type: [string, "null"], format: date-time}
+                tags: {type: array, items: {type: string}}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+                version: {type: integer}
+            TaskList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Task"}}
+                next_cursor: {type: [string, "null"]}
+            Comment:
+              type: object
+              required: [id, task_id, author_id, body, created_at, updated_at, edited]
+              properties:
+                id: {type: string, format: uuid}
+                task_id: {type: string, format: uuid}
+                author_id: {type: string, format: uuid}
+                body: {type: string}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+                edited: {type: boolean}
+            CommentList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Comment"}}
+                next_cursor: {type: [string, "null"]}
+            ActivityEvent:
+              type: object
+              required: [id, task_id, actor_id, kind, at, changes]
+              properties:
+                id: {type: string, format: uuid}
+                task_id: {type: string, format: uuid}
+                actor_id: {type: string, format: uuid}
+                kind:
+                  type: string
+                  enum: [task_created, task_updated, task_completed, task_reopened, task_moved, task_deleted, comment_added,
+                    comment_edited, comment_deleted]
+                at: {type: string, format: date-time}
+                changes:
+                  type: object
+                  description: "Field name to {from, to}; {comment_id} for comment events; {} for task_created and task_deleted"
+            ActivityList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/ActivityEvent"}}
+                next_cursor: {type: [string, "null"]}
+        """##
 }

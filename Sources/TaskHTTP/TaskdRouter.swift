@@ -6,12 +6,15 @@ import TaskCore
 ///
 /// - Returns: the router and the table of its routes, both made from the controllers' own route lists.
 public func buildRouter(
-    services: TaskdServices, configuration: HTTPConfiguration = HTTPConfiguration(), metrics: HTTPMetrics = HTTPMetrics()
+    services: TaskdServices, configuration: HTTPConfiguration = HTTPConfiguration(),
+    metrics: HTTPMetrics = HTTPMetrics()
 ) -> (router: Router<TaskRequestContext>, routes: RouteTable) {
     let tasks = TaskController(tasks: services.tasks, comments: services.comments, activity: services.activity)
     let routes: [Route] =
         ServiceController(store: services.store, configuration: configuration, metrics: metrics).routes
-        + AuthController(accounts: services.accounts, sessions: services.sessions, trustedProxies: configuration.trustedProxies).routes
+        + AuthController(
+            accounts: services.accounts, sessions: services.sessions, trustedProxies: configuration.trustedProxies
+        ).routes
         + UserController(accounts: services.accounts, admin: services.admin).routes
         + WorkspaceController(workspaces: services.workspaces).routes
         + ProjectController(projects: services.projects, members: services.projectMembers).routes
@@ -28,7 +31,8 @@ public func buildRouter(
     for route in routes {
         switch route.handler {
         case .open(let handler):
-            router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context) }
+            router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context)
+            }
         case .authenticated(let handler):
             router.on(route.routerPath, method: route.method) { request, context in
                 let caller = try await authenticator.caller(of: request)

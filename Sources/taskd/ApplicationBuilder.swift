@@ -19,7 +19,9 @@ enum ApplicationBuilder {
     }
 
     /// Every use case over `store`, on the system clock and random ids: the one place they are built.
-    static func makeServices(_ configuration: TaskdConfiguration, store: any DataStore, logger: Logger) async throws -> TaskdServices {
+    static func makeServices(_ configuration: TaskdConfiguration, store: any DataStore, logger: Logger) async throws
+        -> TaskdServices
+    {
         let secret: String
         if let configured = configuration.jwtSecret {
             secret = configured
@@ -28,14 +30,16 @@ enum ApplicationBuilder {
             logger.warning("TASKD_JWT_SECRET is not set: using a random secret; tokens end when taskd stops")
         } else {
             throw ConfigurationError(
-                "TASKD_JWT_SECRET is required with DATABASE_URL, so that tokens stay valid across restarts and instances")
+                "TASKD_JWT_SECRET is required with DATABASE_URL, so that tokens stay valid across restarts and instances"
+            )
         }
         let tokens = try await JWTAccessTokens(secret: secret, lifetime: configuration.accessTokenLifetime)
         let hasher = try CryptPasswordHasher(cost: configuration.bcryptCost)
         let now = systemNow
         let ids = RandomIDGenerator()
         var accounts = AccountService(store: store, hasher: hasher, now: now, ids: ids)
-        accounts.registrationThrottle = configuration.registerAddressLimit == 0
+        accounts.registrationThrottle =
+            configuration.registerAddressLimit == 0
             ? nil : LoginThrottle(limit: configuration.registerAddressLimit, window: .seconds(3600))
         accounts.administratorEmails = configuration.administratorEmails
         var sessions = SessionService(
@@ -43,10 +47,13 @@ enum ApplicationBuilder {
         sessions.refreshLifetime = configuration.refreshTokenLifetime
         sessions.addressThrottle = LoginThrottle(limit: configuration.loginAddressLimit)
         return TaskdServices(
-            store: store, accounts: accounts, admin: UserAdministration(store: store, now: now, ids: ids), sessions: sessions,
+            store: store, accounts: accounts, admin: UserAdministration(store: store, now: now, ids: ids),
+            sessions: sessions,
             accessTokens: tokens, workspaces: WorkspaceService(store: store, now: now, ids: ids),
-            projects: ProjectService(store: store, now: now, ids: ids), projectMembers: ProjectMemberService(store: store, now: now),
-            tasks: TaskService(store: store, now: now, ids: ids), comments: CommentService(store: store, now: now, ids: ids),
+            projects: ProjectService(store: store, now: now, ids: ids),
+            projectMembers: ProjectMemberService(store: store, now: now),
+            tasks: TaskService(store: store, now: now, ids: ids),
+            comments: CommentService(store: store, now: now, ids: ids),
             activity: ActivityService(store: store))
     }
 
@@ -59,7 +66,8 @@ enum ApplicationBuilder {
             logger.warning("DATABASE_URL is not set: using the in-memory store; all data is lost when taskd stops")
         }
         let services = try await makeServices(configuration, store: store, logger: logger)
-        let http = HTTPConfiguration(allowedOrigins: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies)
+        let http = HTTPConfiguration(
+            allowedOrigins: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies)
         let (router, _) = buildRouter(services: services, configuration: http)
         let gate = StartupGate()
         var background: [any Service] = []

@@ -21,7 +21,8 @@ struct ExpiredRecordsCleaner: Service {
                 do {
                     try await sessions.removeExpiredRecords()
                 } catch {
-                    logger.warning("could not remove expired sessions", metadata: ["error": "\(String(describing: error))"])
+                    logger.warning(
+                        "could not remove expired sessions", metadata: ["error": "\(String(describing: error))"])
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -4,7 +4,8 @@ import TaskStore
 
 /// `taskd migrate`: applies pending schema migrations to `DATABASE_URL` and exits.
 struct MigrateCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply pending database migrations.")
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply pending database migrations.")
 
     func run() async throws {
         let configuration = try TaskdConfiguration()
@@ -15,7 +16,9 @@ struct MigrateCommand: AsyncParsableCommand {
             group.addTask { try await store.run() }
             defer { group.cancelAll() }
             let applied = try await store.migrate()
-            print(applied.isEmpty ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            print(
+                applied.isEmpty
+                    ? "schema is up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
         }
     }
 }

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try TaskdConfiguration()
         let logger = Logging.makeLogger(level: configuration.logLevel)
-        let application = try await ApplicationBuilder.makeApplication(configuration, host: host, port: port, logger: logger)
+        let application = try await ApplicationBuilder.makeApplication(
+            configuration, host: host, port: port, logger: logger)
         // A graceful shutdown lets requests in flight finish, but not forever: past `shutdownTimeout` the services
         // are cancelled, and past another five seconds taskd exits whatever still runs.
         var group = ServiceGroupConfiguration(

@@ -58,7 +58,9 @@ struct TaskdConfiguration {
             return number
         }
         func list(_ name: String) -> [String] {
-            (value(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            (value(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         }
 
         if let url = value("DATABASE_URL") {
@@ -76,11 +78,13 @@ struct TaskdConfiguration {
         trustedProxies = Set(list("TASKD_TRUSTED_PROXIES"))
         let levelName = value("TASKD_LOG_LEVEL")?.lowercased() ?? "info"
         guard let level = Logger.Level(rawValue: levelName) else {
-            throw ConfigurationError("TASKD_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
+            throw ConfigurationError(
+                "TASKD_LOG_LEVEL must be one of trace, debug, info, notice, warning, error, critical")
         }
         logLevel = level
         accessTokenLifetime = .seconds(try integer("TASKD_ACCESS_TOKEN_TTL", default: 1800, in: 60...86_400))
-        refreshTokenLifetime = .seconds(try integer("TASKD_REFRESH_TOKEN_TTL", default: 2_592_000, in: 300...31_536_000))
+        refreshTokenLifetime = .seconds(
+            try integer("TASKD_REFRESH_TOKEN_TTL", default: 2_592_000, in: 300...31_536_000))
         bcryptCost = try integer("TASKD_BCRYPT_COST", default: 12, in: 4...31)
         loginAddressLimit = try integer("TASKD_LOGIN_ADDRESS_LIMIT", default: 100, in: 1...1_000_000)
         registerAddressLimit = try integer("TASKD_REGISTER_ADDRESS_LIMIT", default: 30, in: 0...1_000_000)

@@ -20,7 +20,8 @@ struct UsersCommand: AsyncParsableCommand {
             let configuration = try TaskdConfiguration()
             let logger = Logging.makeLogger(level: configuration.logLevel)
             guard let url = configuration.databaseURL else {
-                throw ConfigurationError("taskd users promote needs DATABASE_URL (the in-memory store lives only inside a running taskd)")
+                throw ConfigurationError(
+                    "taskd users promote needs DATABASE_URL (the in-memory store lives only inside a running taskd)")
             }
             let store = PostgresStore(url: url, pool: PoolSettings(size: 2), logger: logger)
             let email = email
@@ -29,7 +30,8 @@ struct UsersCommand: AsyncParsableCommand {
                 defer { group.cancelAll() }
                 try await store.migrate()
                 do {
-                    let user = try await UserAdministration(store: store, now: systemNow, ids: RandomIDGenerator()).promote(email: email)
+                    let user = try await UserAdministration(store: store, now: systemNow, ids: RandomIDGenerator())
+                        .promote(email: email)
                     print("\(user.email) is now a system administrator")
                 } catch DomainError.notFound {
                     throw ConfigurationError("no user has the email \(email)")

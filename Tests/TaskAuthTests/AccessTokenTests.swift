@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import JWTKit
 import TaskCore
+import Testing
 
 @testable import TaskAuth
 
@@ -11,7 +11,9 @@ struct AccessTokenTests {
     static let now = Date(timeIntervalSince1970: 1_795_341_600)
     static let user = UserID(UUID())
 
-    func tokens(secret: String = secret, issuer: String = "taskd", at instant: Date = now) async throws -> JWTAccessTokens {
+    func tokens(secret: String = secret, issuer: String = "taskd", at instant: Date = now) async throws
+        -> JWTAccessTokens
+    {
         try await JWTAccessTokens(secret: secret, issuer: issuer, now: { instant })
     }
 
@@ -26,10 +28,12 @@ struct AccessTokenTests {
         #expect(JWSHeader.algorithm(of: token) == "HS256")
     }
 
-    @Test("expiry is judged by the injected clock alone, whatever the system's date", arguments: [
-        Date(timeIntervalSince1970: 631_152_000),  // 1990
-        Date(timeIntervalSince1970: 5_680_281_600),  // 2150
-    ])
+    @Test(
+        "expiry is judged by the injected clock alone, whatever the system's date",
+        arguments: [
+            Date(timeIntervalSince1970: 631_152_000),  // 1990
+            Date(timeIntervalSince1970: 5_680_281_600),  // 2150
+        ])
     func injectedClockOnly(_ instant: Date) async throws {
         let service = try await tokens(at: instant)
         let token = try await service.issueAccessToken(for: Self.user, issuedAt: instant)
@@ -51,7 +55,9 @@ struct AccessTokenTests {
         let service = try await tokens()
         let payload = Self.segment(#"{"sub":"\#(Self.user)","iat":1795341600,"exp":1895341600,"iss":"taskd"}"#)
         for header in [#"{"alg":"none","typ":"JWT"}"#, #"{"alg":"None"}"#] {
-            await #expect(throws: DomainError.unauthenticated) { try await service.verify("\(Self.segment(header)).\(payload).") }
+            await #expect(throws: DomainError.unauthenticated) {
+                try await service.verify("\(Self.segment(header)).\(payload).")
+            }
         }
     }
 
@@ -80,7 +86,8 @@ struct AccessTokenTests {
         let future = try await service.issueAccessToken(for: Self.user, issuedAt: Self.now.addingTimeInterval(600))
         await #expect(throws: DomainError.unauthenticated) { try await service.verify(future) }
         let claims = AccessClaims(
-            sub: .init(value: Self.user.description), iat: .init(value: Self.now), exp: .init(value: Self.now.addingTimeInterval(900)),
+            sub: .init(value: Self.user.description), iat: .init(value: Self.now),
+            exp: .init(value: Self.now.addingTimeInterval(900)),
             iss: .init(value: "taskd"), nbf: .init(value: Self.now.addingTimeInterval(600)))
         let notYet = try await JWTAccessTokensSigner.sign(claims, secret: Self.secret)
         await #expect(throws: DomainError.unauthenticated) { try await service.verify(notYet) }
@@ -88,7 +95,8 @@ struct AccessTokenTests {
 
     @Test("a token of another issuer is refused")
     func issuer() async throws {
-        let token = try await (try await tokens(issuer: "someone-else")).issueAccessToken(for: Self.user, issuedAt: Self.now)
+        let token = try await (try await tokens(issuer: "someone-else")).issueAccessToken(
+            for: Self.user, issuedAt: Self.now)
         await #expect(throws: DomainError.unauthenticated) { try await (try await tokens()).verify(token) }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TaskCore
+import Testing
 
 @testable import TaskAuth
 
@@ -19,11 +19,13 @@ struct PasswordHashingTests {
         #expect(CryptPasswordHasher.defaultCost == 12)
     }
 
-    @Test("hashes made elsewhere verify: Python's bcrypt ($2b$, $2a$) and yescrypt ($y$)", arguments: [
-        "$2b$05$TE/XN.w/D4ulUcSJZawv7uZwI3ZPZS3SPqFpDpuuq7DhDuE1Nazri",
-        "$2a$05$oPeR8Uxz9xA9fFlYDuX8ouruPfdhK3fozSBqPLFinoKldvQLgAGXC",
-        "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$y8e1eitiNDaQsFFW6d.9KbSTlk5zV3R3coZQtfcNAO5",
-    ])
+    @Test(
+        "hashes made elsewhere verify: Python's bcrypt ($2b$, $2a$) and yescrypt ($y$)",
+        arguments: [
+            "$2b$05$TE/XN.w/D4ulUcSJZawv7uZwI3ZPZS3SPqFpDpuuq7DhDuE1Nazri",
+            "$2a$05$oPeR8Uxz9xA9fFlYDuX8ouruPfdhK3fozSBqPLFinoKldvQLgAGXC",
+            "$y$j9T$F5Jx5fExrKuPp53xLKQ..1$y8e1eitiNDaQsFFW6d.9KbSTlk5zV3R3coZQtfcNAO5",
+        ])
     func foreignHashes(hash: String) async throws {
         let hasher = try CryptPasswordHasher(cost: 4)
         #expect(await hasher.verify(Self.password, against: hash))

@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import TaskCore
-@testable import TaskStore
 import TaskTestSupport
+import Testing
 
 @testable import TaskAuth
+@testable import TaskStore
 
 /// Limits that must hold under parallel attack, and sessions that must stay ended, on every store.
 @Suite("Sessions: limits under concurrency, revocation that lasts")
@@ -27,7 +27,8 @@ struct SessionLimitTests {
         accounts.registrationThrottle = registrationThrottle
         let tokens = try await JWTAccessTokens(secret: String(repeating: "k", count: 32), now: clock.now)
         let sessions = SessionService(
-            store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now)
+            store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now
+        )
         return Setup(
             store: store, accounts: accounts, admin: UserAdministration(store: store, now: clock.now, ids: ids),
             sessions: sessions, tokens: tokens, clock: clock)
@@ -62,7 +63,8 @@ struct SessionLimitTests {
         _ = try await register("alice", in: s)
         let sessions = s.sessions
         let outcomes = await parallel(30) {
-            _ = try await sessions.login(email: "alice@example.com", password: "wrong-password", clientAddress: "192.0.2.1")
+            _ = try await sessions.login(
+                email: "alice@example.com", password: "wrong-password", clientAddress: "192.0.2.1")
         }
         #expect(outcomes.filter { $0 == .invalidCredentials }.count == 5)
         #expect(outcomes.filter { if case .tooManyAttempts = $0 { true } else { false } }.count == 25)
@@ -71,7 +73,9 @@ struct SessionLimitTests {
         }
     }
 
-    @Test("password changes are limited like logins: the 6th attempt within 15 minutes gets 429, parallel or not", arguments: StoreKind.available)
+    @Test(
+        "password changes are limited like logins: the 6th attempt within 15 minutes gets 429, parallel or not",
+        arguments: StoreKind.available)
     func passwordChangeGuesses(_ kind: StoreKind) async throws {
         let s = try await setup(kind)
         let alice = try await register("alice", in: s)
@@ -88,7 +92,9 @@ struct SessionLimitTests {
         try await accounts.changePassword(alice, current: "password-alice", new: "password-new")
     }
 
-    @Test("registrations per client address are limited, also in parallel; other addresses and embedders are not", arguments: StoreKind.available)
+    @Test(
+        "registrations per client address are limited, also in parallel; other addresses and embedders are not",
+        arguments: StoreKind.available)
     func registrationLimit(_ kind: StoreKind) async throws {
         let s = try await setup(kind, registrationThrottle: LoginThrottle(limit: 3, window: .seconds(3600)))
         let accounts = s.accounts
@@ -100,17 +106,20 @@ struct SessionLimitTests {
         }
         #expect(outcomes.filter { $0 == nil }.count == 3)
         #expect(outcomes.filter { $0 == .tooManyAttempts(retryAfterSeconds: 3600) }.count == 7)
-        _ = try await accounts.register(email: "other@example.com", password: "password-x", name: "O", clientAddress: "198.51.100.5")
+        _ = try await accounts.register(
+            email: "other@example.com", password: "password-x", name: "O", clientAddress: "198.51.100.5")
         _ = try await accounts.register(email: "embedded@example.com", password: "password-x", name: "E")
         s.clock.advance(by: 3600)
-        _ = try await accounts.register(email: "later@example.com", password: "password-x", name: "L", clientAddress: "198.51.100.4")
+        _ = try await accounts.register(
+            email: "later@example.com", password: "password-x", name: "L", clientAddress: "198.51.100.4")
     }
 
     @Test("a refresh token issued before a password change no longer refreshes", arguments: StoreKind.available)
     func refreshAfterPasswordChange(_ kind: StoreKind) async throws {
         let s = try await setup(kind)
         let alice = try await register("alice", in: s)
-        let pair = try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil)
+        let pair = try await s.sessions.login(
+            email: "alice@example.com", password: "password-alice", clientAddress: nil)
         s.clock.advance(by: 1)
         try await s.accounts.changePassword(alice, current: "password-alice", new: "password-new")
         await #expect(throws: DomainError.unauthenticated) { try await s.sessions.refresh(pair.refreshToken) }
@@ -118,7 +127,9 @@ struct SessionLimitTests {
         _ = try await s.sessions.refresh(fresh.refreshToken)
     }
 
-    @Test("disabling a user ends their sessions for good: enabling them again revives no old token", arguments: StoreKind.available)
+    @Test(
+        "disabling a user ends their sessions for good: enabling them again revives no old token",
+        arguments: StoreKind.available)
     func disableThenEnable(_ kind: StoreKind) async throws {
         let s = try await setup(kind)
         _ = try await register("root", in: s)
@@ -136,7 +147,9 @@ struct SessionLimitTests {
         #expect(try await s.sessions.caller(for: try await s.tokens.verify(fresh.accessToken)).id == bob.id)
     }
 
-    @Test("a login email with a NUL or longer than any address is a 422 naming email, on every store", arguments: StoreKind.available)
+    @Test(
+        "a login email with a NUL or longer than any address is a 422 naming email, on every store",
+        arguments: StoreKind.available)
     func unusableLoginEmails(_ kind: StoreKind) async throws {
         let s = try await setup(kind)
         for email in ["alice\u{0}@example.com", String(repeating: "a", count: 3000) + "@example.com"] {
@@ -158,14 +171,24 @@ struct CleanupTests {
     func cleanupEmptiesSpentRows() async throws {
         let store = MemoryStore()
         let clock = ManualClock()
-        var accounts = AccountService(store: store, hasher: PlainPasswordHasher(), now: clock.now, ids: CountingIDGenerator())
+        var accounts = AccountService(
+            store: store, hasher: PlainPasswordHasher(), now: clock.now, ids: CountingIDGenerator())
         accounts.registrationThrottle = LoginThrottle(limit: 100, window: .seconds(3600))
         let tokens = try await JWTAccessTokens(secret: String(repeating: "k", count: 32), now: clock.now)
-        var sessions = SessionService(store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now)
+        var sessions = SessionService(
+            store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now
+        )
         sessions.refreshLifetime = .seconds(3600)
-        let alice = Caller(try await accounts.register(email: "alice@example.com", password: "password-a", name: "A", clientAddress: "192.0.2.1"))
-        for _ in 0..<3 { _ = try await sessions.login(email: "alice@example.com", password: "password-a", clientAddress: "192.0.2.1") }
-        for _ in 0..<3 { _ = try? await sessions.login(email: "alice@example.com", password: "wrong-pass", clientAddress: "192.0.2.2") }
+        let alice = Caller(
+            try await accounts.register(
+                email: "alice@example.com", password: "password-a", name: "A", clientAddress: "192.0.2.1"))
+        for _ in 0..<3 {
+            _ = try await sessions.login(email: "alice@example.com", password: "password-a", clientAddress: "192.0.2.1")
+        }
+        for _ in 0..<3 {
+            _ = try? await sessions.login(
+                email: "alice@example.com", password: "wrong-pass", clientAddress: "192.0.2.2")
+        }
         _ = try? await accounts.changePassword(alice, current: "wrong-pass", new: "password-b")
         let before = await store.state
         #expect(before.refreshTokens.count == 3 && !before.loginFailures.isEmpty)

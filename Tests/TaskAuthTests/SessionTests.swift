@@ -1,9 +1,9 @@
 import Foundation
 import Synchronization
-import Testing
 import TaskCore
 import TaskStore
 import TaskTestSupport
+import Testing
 
 @testable import TaskAuth
 
@@ -27,10 +27,12 @@ struct SessionTests {
         let store = try await kind.makeFreshStore()
         let clock = ManualClock()
         let world = TestWorld(store: store)
-        let accounts = AccountService(store: store, hasher: PlainPasswordHasher(), now: clock.now, ids: CountingIDGenerator())
+        let accounts = AccountService(
+            store: store, hasher: PlainPasswordHasher(), now: clock.now, ids: CountingIDGenerator())
         let tokens = try await JWTAccessTokens(secret: String(repeating: "k", count: 32), now: clock.now)
         let sessions = SessionService(
-            store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now)
+            store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now
+        )
         return Setup(world: world, sessions: sessions, tokens: tokens, clock: clock)
     }
 
@@ -38,7 +40,8 @@ struct SessionTests {
     func login() async throws {
         let s = try await setup()
         let alice = try await s.world.register("alice")
-        let pair = try await s.sessions.login(email: "Alice@example.com", password: "password-alice", clientAddress: "10.0.0.1")
+        let pair = try await s.sessions.login(
+            email: "Alice@example.com", password: "password-alice", clientAddress: "10.0.0.1")
         #expect(pair.expiresIn == 1800)
         let caller = try await s.sessions.caller(for: try await s.tokens.verify(pair.accessToken))
         #expect(caller.id == alice.id)
@@ -50,7 +53,9 @@ struct SessionTests {
         }
     }
 
-    @Test("the 6th failure within 15 minutes and every attempt after it get 429 until the window passes", arguments: StoreKind.available)
+    @Test(
+        "the 6th failure within 15 minutes and every attempt after it get 429 until the window passes",
+        arguments: StoreKind.available)
     func emailLimit(_ kind: StoreKind) async throws {
         let s = try await setup(kind)
         try await s.world.register("alice")
@@ -93,20 +98,27 @@ struct SessionTests {
         s = Setup(world: s.world, sessions: sessions, tokens: s.tokens, clock: s.clock)
         try await s.world.register("alice")
         for index in 0..<3 {
-            _ = try? await s.sessions.login(email: "user\(index)@example.com", password: "whatever1", clientAddress: "192.0.2.7")
+            _ = try? await s.sessions.login(
+                email: "user\(index)@example.com", password: "whatever1", clientAddress: "192.0.2.7")
         }
         await #expect(throws: DomainError.self) {
-            try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: "192.0.2.7")
+            try await s.sessions.login(
+                email: "alice@example.com", password: "password-alice", clientAddress: "192.0.2.7")
         }
-        _ = try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: "192.0.2.8")
+        _ = try await s.sessions.login(
+            email: "alice@example.com", password: "password-alice", clientAddress: "192.0.2.8")
     }
 
-    @Test("refresh spends the token and returns a new pair; reusing a spent token revokes every token of the user", arguments: StoreKind.available)
+    @Test(
+        "refresh spends the token and returns a new pair; reusing a spent token revokes every token of the user",
+        arguments: StoreKind.available)
     func refreshRotation(_ kind: StoreKind) async throws {
         let s = try await setup(kind)
         try await s.world.register("alice")
-        let first = try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil)
-        let other = try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil)
+        let first = try await s.sessions.login(
+            email: "alice@example.com", password: "password-alice", clientAddress: nil)
+        let other = try await s.sessions.login(
+            email: "alice@example.com", password: "password-alice", clientAddress: nil)
         let second = try await s.sessions.refresh(first.refreshToken)
         #expect(second.refreshToken != first.refreshToken)
         await #expect(throws: DomainError.unauthenticated) { try await s.sessions.refresh(first.refreshToken) }
@@ -119,10 +131,12 @@ struct SessionTests {
     func logoutAndExpiry() async throws {
         let s = try await setup()
         let alice = try await s.world.register("alice")
-        let pair = try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil)
+        let pair = try await s.sessions.login(
+            email: "alice@example.com", password: "password-alice", clientAddress: nil)
         try await s.sessions.logout(alice, refreshToken: pair.refreshToken)
         await #expect(throws: DomainError.unauthenticated) { try await s.sessions.refresh(pair.refreshToken) }
-        let later = try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil)
+        let later = try await s.sessions.login(
+            email: "alice@example.com", password: "password-alice", clientAddress: nil)
         s.clock.advance(by: 31 * 24 * 3600)
         await #expect(throws: DomainError.unauthenticated) { try await s.sessions.refresh(later.refreshToken) }
     }
@@ -140,9 +154,11 @@ struct SessionTests {
         await #expect(throws: DomainError.unauthenticated) { try await s.sessions.caller(for: bobToken) }
 
         let old = try await s.tokens.verify(
-            try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil).accessToken)
+            try await s.sessions.login(email: "alice@example.com", password: "password-alice", clientAddress: nil)
+                .accessToken)
         s.clock.advance(by: 1)
-        let accounts = AccountService(store: s.world.store, hasher: PlainPasswordHasher(), now: s.clock.now, ids: CountingIDGenerator())
+        let accounts = AccountService(
+            store: s.world.store, hasher: PlainPasswordHasher(), now: s.clock.now, ids: CountingIDGenerator())
         try await accounts.changePassword(alice, current: "password-alice", new: "password-new")
         await #expect(throws: DomainError.unauthenticated) { try await s.sessions.caller(for: old) }
         let fresh = try await s.sessions.login(email: "alice@example.com", password: "password-new", clientAddress: nil)

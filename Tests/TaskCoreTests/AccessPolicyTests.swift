@@ -1,8 +1,8 @@
 import Foundation
+import TaskTestSupport
 import Testing
 
 @testable import TaskCore
-import TaskTestSupport
 
 /// The permission matrix: for every rule, every role it allows and every role it denies.
 @Suite("RBAC rules (AccessPolicy)")
@@ -29,7 +29,8 @@ struct AccessPolicyTests {
         ],
     ]
 
-    @Test("effective project role over workspace role x project role x visibility", arguments: ProjectVisibility.allCases)
+    @Test(
+        "effective project role over workspace role x project role x visibility", arguments: ProjectVisibility.allCases)
     func effectiveProjectRole(visibility: ProjectVisibility) throws {
         let explicitRoles: [ProjectRole?] = [nil, .admin, .editor, .commenter, .viewer]
         for workspaceRole in Self.workspaceRoles {
@@ -37,7 +38,9 @@ struct AccessPolicyTests {
             for (explicit, expectedRole) in zip(explicitRoles, expected) {
                 let role = AccessPolicy.effectiveProjectRole(
                     workspaceRole: workspaceRole, projectMemberRole: explicit, visibility: visibility)
-                #expect(role == expectedRole, "workspace \(String(describing: workspaceRole)), explicit \(String(describing: explicit))")
+                #expect(
+                    role == expectedRole,
+                    "workspace \(String(describing: workspaceRole)), explicit \(String(describing: explicit))")
             }
         }
     }
@@ -59,7 +62,8 @@ struct AccessPolicyTests {
     }
 
     static let workspaceRules: [WorkspaceRule] = [
-        .init(name: "view workspace", allowed: [.owner, .admin, .member, .guest], check: AccessPolicy.canViewWorkspace),
+        .init(
+            name: "view workspace", allowed: [.owner, .admin, .member, .guest], check: AccessPolicy.canViewWorkspace),
         .init(name: "rename workspace", allowed: [.owner, .admin], check: AccessPolicy.canRenameWorkspace),
         .init(name: "delete workspace", allowed: [.owner], check: AccessPolicy.canDeleteWorkspace),
         .init(name: "list members", allowed: [.owner, .admin, .member], check: AccessPolicy.canListWorkspaceMembers),
@@ -68,7 +72,9 @@ struct AccessPolicyTests {
             name: "create task without project", allowed: [.owner, .admin, .member],
             check: AccessPolicy.canCreateProjectlessTask),
         .init(name: "manage members", allowed: [.owner, .admin], check: AccessPolicy.canManageWorkspaceMembers),
-        .init(name: "add member", allowed: [.owner, .admin]) { AccessPolicy.canAddWorkspaceMember(as: $0, granting: .member) },
+        .init(name: "add member", allowed: [.owner, .admin]) {
+            AccessPolicy.canAddWorkspaceMember(as: $0, granting: .member)
+        },
         .init(name: "add owner", allowed: [.owner]) { AccessPolicy.canAddWorkspaceMember(as: $0, granting: .owner) },
         .init(name: "promote member to admin", allowed: [.owner, .admin]) {
             AccessPolicy.canChangeWorkspaceRole(as: $0, from: .member, to: .admin)
@@ -108,8 +114,11 @@ struct AccessPolicyTests {
     }
 
     static let projectRules: [ProjectRule] = [
-        .init(name: "view project, its members, tasks", allowed: [.admin, .editor, .commenter, .viewer], check: AccessPolicy.canViewProject),
-        .init(name: "change or delete project, manage members", allowed: [.admin], check: AccessPolicy.canManageProject),
+        .init(
+            name: "view project, its members, tasks", allowed: [.admin, .editor, .commenter, .viewer],
+            check: AccessPolicy.canViewProject),
+        .init(
+            name: "change or delete project, manage members", allowed: [.admin], check: AccessPolicy.canManageProject),
         .init(name: "create and change tasks", allowed: [.admin, .editor], check: AccessPolicy.canEditTasks),
         .init(name: "comment", allowed: [.admin, .editor, .commenter], check: AccessPolicy.canComment),
         .init(name: "delete anyone's comment", allowed: [.admin], check: AccessPolicy.canDeleteAnyComment),
@@ -130,20 +139,24 @@ struct AccessPolicyTests {
 
     static func task(projectID: ProjectID? = nil, assignee: UserID? = nil) -> TaskItem {
         TaskItem(
-            id: TaskID(UUID()), workspaceID: WorkspaceID(UUID()), projectID: projectID, title: "t", assigneeID: assignee,
+            id: TaskID(UUID()), workspaceID: WorkspaceID(UUID()), projectID: projectID, title: "t",
+            assigneeID: assignee,
             ownerID: alice, createdAt: Date(timeIntervalSince1970: 0), updatedAt: Date(timeIntervalSince1970: 0))
     }
 
     @Test("a task without a project: its owner, its assignee and workspace owners/admins see and change it")
     func projectlessTaskPermissions() {
         let task = Self.task(assignee: Self.bob)
-        let owner = AccessPolicy.taskPermissions(for: task, caller: Self.alice, workspaceRole: .member, projectRole: nil)
+        let owner = AccessPolicy.taskPermissions(
+            for: task, caller: Self.alice, workspaceRole: .member, projectRole: nil)
         #expect(owner.canView && owner.canEdit && owner.canComment && !owner.canDeleteAnyComment)
-        let assignee = AccessPolicy.taskPermissions(for: task, caller: Self.bob, workspaceRole: .guest, projectRole: nil)
+        let assignee = AccessPolicy.taskPermissions(
+            for: task, caller: Self.bob, workspaceRole: .guest, projectRole: nil)
         #expect(assignee.canView && assignee.canEdit)
         let admin = AccessPolicy.taskPermissions(for: task, caller: Self.carol, workspaceRole: .admin, projectRole: nil)
         #expect(admin.canView && admin.canEdit && admin.canDeleteAnyComment)
-        let otherMember = AccessPolicy.taskPermissions(for: task, caller: Self.carol, workspaceRole: .member, projectRole: nil)
+        let otherMember = AccessPolicy.taskPermissions(
+            for: task, caller: Self.carol, workspaceRole: .member, projectRole: nil)
         #expect(otherMember == .none)
         let outsider = AccessPolicy.taskPermissions(for: task, caller: Self.alice, workspaceRole: nil, projectRole: nil)
         #expect(outsider == .none, "the owner who left the workspace loses the task")
@@ -152,7 +165,8 @@ struct AccessPolicyTests {
     @Test("a task in a project follows the project role", arguments: projectRoles)
     func projectTaskPermissions(role: ProjectRole?) {
         let task = Self.task(projectID: ProjectID(UUID()))
-        let permissions = AccessPolicy.taskPermissions(for: task, caller: Self.carol, workspaceRole: .member, projectRole: role)
+        let permissions = AccessPolicy.taskPermissions(
+            for: task, caller: Self.carol, workspaceRole: .member, projectRole: role)
         #expect(permissions.canView == AccessPolicy.canViewProject(role))
         #expect(permissions.canEdit == AccessPolicy.canEditTasks(role))
         #expect(permissions.canComment == AccessPolicy.canComment(role))
@@ -183,6 +197,7 @@ struct AccessPolicyTests {
     func compatibilityRoutes() {
         #expect(AccessPolicy.canUseCompatibilityRoutes(of: Self.alice, caller: Caller(id: Self.alice)))
         #expect(!AccessPolicy.canUseCompatibilityRoutes(of: Self.bob, caller: Caller(id: Self.alice)))
-        #expect(!AccessPolicy.canUseCompatibilityRoutes(of: Self.bob, caller: Caller(id: Self.alice, isSystemAdmin: true)))
+        #expect(
+            !AccessPolicy.canUseCompatibilityRoutes(of: Self.bob, caller: Caller(id: Self.alice, isSystemAdmin: true)))
     }
 }

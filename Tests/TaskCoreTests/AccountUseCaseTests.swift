@@ -1,6 +1,6 @@
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @Suite("Accounts: registration, profile, password, administration")
 struct AccountUseCaseTests {
@@ -8,7 +8,8 @@ struct AccountUseCaseTests {
 
     @Test("registration makes the user and a personal workspace they own")
     func registration() async throws {
-        let user = try await world.accounts.register(email: " Alice@Example.com ", password: "correct horse", name: " Alice ")
+        let user = try await world.accounts.register(
+            email: " Alice@Example.com ", password: "correct horse", name: " Alice ")
         #expect(user.email.value == "alice@example.com" && user.name == "Alice" && !user.isAdmin)
         let caller = Caller(user)
         let list = try await world.workspaces.workspaces(caller, page: .first)
@@ -38,7 +39,9 @@ struct AccountUseCaseTests {
     @Test("login: right password allowed; wrong password, unknown email and disabled account denied alike")
     func authenticate() async throws {
         let alice = try await world.register("alice")
-        #expect(try await world.accounts.authenticate(email: "alice@example.com", password: "password-alice").id == alice.id)
+        #expect(
+            try await world.accounts.authenticate(email: "alice@example.com", password: "password-alice").id == alice.id
+        )
         await #expect(throws: DomainError.invalidCredentials) {
             try await world.accounts.authenticate(email: "alice@example.com", password: "wrong-password")
         }
@@ -95,7 +98,9 @@ struct AccountUseCaseTests {
         let alice = try await world.register("alice")
         let bob = try await world.register("bob")
         _ = try await world.workspace(owner: alice, members: [(bob, .member)])
-        await #expect(throws: DomainError.conflict(.lastOwner)) { try await world.admin.deleteUser(admin, id: alice.id) }
+        await #expect(throws: DomainError.conflict(.lastOwner)) {
+            try await world.admin.deleteUser(admin, id: alice.id)
+        }
         try await world.admin.deleteUser(admin, id: bob.id)
         await #expect(throws: DomainError.notFound(.user)) { try await world.admin.user(admin, id: bob.id) }
         _ = root

@@ -1,6 +1,6 @@
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @Suite("Comments and activity")
 struct CommentUseCaseTests {
@@ -63,7 +63,8 @@ struct CommentUseCaseTests {
         let task = try await world.tasks.create(alice, NewTask(title: "T"))
         for index in 0..<5 { _ = try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("T\(index)"))) }
         let first = try await world.activity.activity(alice, of: task.id, page: PageRequest(limit: 4))
-        let second = try await world.activity.activity(alice, of: task.id, page: PageRequest(limit: 4, cursor: first.nextCursor))
+        let second = try await world.activity.activity(
+            alice, of: task.id, page: PageRequest(limit: 4, cursor: first.nextCursor))
         #expect(first.items.count == 4 && second.items.count == 2 && second.nextCursor == nil)
         #expect(first.items.first?.kind == .taskCreated)
     }

@@ -1,6 +1,6 @@
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @Suite("Projects and their members")
 struct ProjectUseCaseTests {
@@ -30,15 +30,21 @@ struct ProjectUseCaseTests {
         let admin = try await world.register("admin")
         let bob = try await world.register("bob")
         let guest = try await world.register("guest")
-        let workspace = try await world.workspace(owner: alice, members: [(admin, .admin), (bob, .member), (guest, .guest)])
+        let workspace = try await world.workspace(
+            owner: alice, members: [(admin, .admin), (bob, .member), (guest, .guest)])
         let open = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "Open"))
-        let secret = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "Secret", visibility: .private))
+        let secret = try await world.projects.create(
+            alice, NewProject(workspaceID: workspace, name: "Secret", visibility: .private))
         await #expect(throws: DomainError.notFound(.project)) { try await world.projects.project(bob, id: secret.id) }
         #expect(try await world.projects.project(admin, id: secret.id).name == "Secret")
-        #expect(try await world.projects.projects(bob, workspaceID: workspace, isArchived: nil, page: .first).items.map(\.name) == ["Open"])
+        #expect(
+            try await world.projects.projects(bob, workspaceID: workspace, isArchived: nil, page: .first).items.map(
+                \.name) == ["Open"])
         #expect(try await world.projects.projects(guest, workspaceID: nil, isArchived: nil, page: .first).items.isEmpty)
         _ = try await world.projectMembers.addMember(alice, to: secret.id, userID: guest.id, role: .viewer)
-        #expect(try await world.projects.projects(guest, workspaceID: nil, isArchived: nil, page: .first).items.map(\.name) == ["Secret"])
+        #expect(
+            try await world.projects.projects(guest, workspaceID: nil, isArchived: nil, page: .first).items.map(\.name)
+                == ["Secret"])
         await #expect(throws: DomainError.notFound(.project)) { try await world.projects.project(guest, id: open.id) }
     }
 
@@ -52,7 +58,8 @@ struct ProjectUseCaseTests {
             try await world.projects.update(bob, id: project.id, ProjectPatch(name: .set("X")))
         }
         let changed = try await world.projects.update(
-            alice, id: project.id, ProjectPatch(name: .set("Q"), description: .set("About"), visibility: .set(.private)))
+            alice, id: project.id, ProjectPatch(name: .set("Q"), description: .set("About"), visibility: .set(.private))
+        )
         #expect(changed.name == "Q" && changed.description == "About" && changed.visibility == .private)
     }
 
@@ -75,11 +82,21 @@ struct ProjectUseCaseTests {
         await #expect(throws: DomainError.conflict(.projectArchived)) {
             try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("X")))
         }
-        await #expect(throws: DomainError.conflict(.projectArchived)) { try await world.tasks.complete(alice, id: task.id) }
-        await #expect(throws: DomainError.conflict(.projectArchived)) { try await world.tasks.delete(alice, id: task.id) }
-        await #expect(throws: DomainError.conflict(.projectArchived)) { try await world.comments.add(alice, to: task.id, body: "x") }
-        await #expect(throws: DomainError.conflict(.projectArchived)) { try await world.comments.edit(alice, id: comment.id, body: "x") }
-        await #expect(throws: DomainError.conflict(.projectArchived)) { try await world.comments.delete(alice, id: comment.id) }
+        await #expect(throws: DomainError.conflict(.projectArchived)) {
+            try await world.tasks.complete(alice, id: task.id)
+        }
+        await #expect(throws: DomainError.conflict(.projectArchived)) {
+            try await world.tasks.delete(alice, id: task.id)
+        }
+        await #expect(throws: DomainError.conflict(.projectArchived)) {
+            try await world.comments.add(alice, to: task.id, body: "x")
+        }
+        await #expect(throws: DomainError.conflict(.projectArchived)) {
+            try await world.comments.edit(alice, id: comment.id, body: "x")
+        }
+        await #expect(throws: DomainError.conflict(.projectArchived)) {
+            try await world.comments.delete(alice, id: comment.id)
+        }
 
         _ = try await world.projectMembers.addMember(alice, to: project.id, userID: bob.id, role: .viewer)
         _ = try await world.projectMembers.changeRole(alice, in: project.id, userID: bob.id, to: .commenter)
@@ -89,7 +106,9 @@ struct ProjectUseCaseTests {
         _ = try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("Writable again")))
         _ = try await world.projects.update(alice, id: project.id, ProjectPatch(isArchived: .set(true)))
         try await world.projects.delete(alice, id: project.id)
-        await #expect(throws: DomainError.notFound(.project)) { try await world.projects.project(alice, id: project.id) }
+        await #expect(throws: DomainError.notFound(.project)) {
+            try await world.projects.project(alice, id: project.id)
+        }
     }
 
     @Test("deleting a project: admin allowed, editor forbidden; tasks and comments go, task_deleted recorded")
@@ -103,7 +122,9 @@ struct ProjectUseCaseTests {
         await #expect(throws: DomainError.forbidden) { try await world.projects.delete(bob, id: project.id) }
         try await world.projects.delete(alice, id: project.id)
         await #expect(throws: DomainError.notFound(.task)) { try await world.tasks.task(alice, id: task.id) }
-        await #expect(throws: DomainError.notFound(.comment)) { try await world.comments.comment(alice, id: comment.id) }
+        await #expect(throws: DomainError.notFound(.comment)) {
+            try await world.comments.comment(alice, id: comment.id)
+        }
         let kinds = try await world.store.transaction { tx in
             try await tx.events(of: task.id, after: nil, limit: 10).map(\.event.kind)
         }

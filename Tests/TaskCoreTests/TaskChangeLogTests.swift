@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TaskTestSupport
+import Testing
 
 @testable import TaskCore
 
@@ -53,10 +53,14 @@ struct TaskChangeLogTests {
         var reopened = done
         reopened.setStatus(.inProgress, at: at)
         #expect(reopened.completedAt == nil && !reopened.isCompleted)
-        #expect(TaskChangeLog(before: done, after: reopened).events(actorID: done.ownerID, at: at, ids: ids).map(\.kind) == [.taskReopened])
+        #expect(
+            TaskChangeLog(before: done, after: reopened).events(actorID: done.ownerID, at: at, ids: ids).map(\.kind)
+                == [.taskReopened])
         let todo = base()
         var started = todo
         started.setStatus(.inProgress, at: at)
-        #expect(TaskChangeLog(before: todo, after: started).events(actorID: started.ownerID, at: at, ids: ids).map(\.kind) == [.taskUpdated])
+        #expect(
+            TaskChangeLog(before: todo, after: started).events(actorID: started.ownerID, at: at, ids: ids).map(\.kind)
+                == [.taskUpdated])
     }
 }

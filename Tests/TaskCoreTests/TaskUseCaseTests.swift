@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TaskCore
 import TaskTestSupport
+import Testing
+
+@testable import TaskCore
 
 @Suite("Tasks")
 struct TaskUseCaseTests {
@@ -19,7 +20,8 @@ struct TaskUseCaseTests {
         let bob = try await world.register("bob")
         let vic = try await world.register("vic")
         let gus = try await world.register("gus")
-        let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (vic, .member), (gus, .guest)])
+        let workspace = try await world.workspace(
+            owner: alice, members: [(bob, .member), (vic, .member), (gus, .guest)])
         let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P"))
         _ = try await world.projectMembers.addMember(alice, to: project.id, userID: vic.id, role: .viewer)
         return Team(alice: alice, bob: bob, vic: vic, gus: gus, workspace: workspace, project: project)
@@ -29,10 +31,13 @@ struct TaskUseCaseTests {
     func createInProject() async throws {
         let t = try await team()
         let task = try await world.tasks.create(
-            t.bob, NewTask(title: " Ship ", projectID: t.project.id, status: .done, priority: .high, tags: ["a", "a", "b"]))
+            t.bob,
+            NewTask(title: " Ship ", projectID: t.project.id, status: .done, priority: .high, tags: ["a", "a", "b"]))
         #expect(task.title == "Ship" && task.workspaceID == t.workspace && task.ownerID == t.bob.id)
         #expect(task.isCompleted && task.completedAt != nil && task.version == 1 && task.tags == ["a", "b"])
-        await #expect(throws: DomainError.forbidden) { try await world.tasks.create(t.vic, NewTask(title: "x", projectID: t.project.id)) }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.tasks.create(t.vic, NewTask(title: "x", projectID: t.project.id))
+        }
         await #expect(throws: DomainError.invalid("project_id", "does not name a project you can see")) {
             try await world.tasks.create(t.gus, NewTask(title: "x", projectID: t.project.id))
         }
@@ -45,7 +50,9 @@ struct TaskUseCaseTests {
         let bobUser = try await world.accounts.me(t.bob)
         #expect(personal.workspaceID == bobUser.personalWorkspaceID && personal.projectID == nil)
         _ = try await world.tasks.create(t.bob, NewTask(title: "Team", workspaceID: t.workspace))
-        await #expect(throws: DomainError.forbidden) { try await world.tasks.create(t.gus, NewTask(title: "x", workspaceID: t.workspace)) }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.tasks.create(t.gus, NewTask(title: "x", workspaceID: t.workspace))
+        }
     }
 
     @Test("the assignee must be a workspace member who can see the project")
@@ -58,14 +65,16 @@ struct TaskUseCaseTests {
         await #expect(throws: DomainError.invalid("assignee_id", "names a user who cannot see the task's project")) {
             try await world.tasks.create(t.alice, NewTask(title: "x", projectID: t.project.id, assigneeID: t.gus.id))
         }
-        let task = try await world.tasks.create(t.alice, NewTask(title: "x", projectID: t.project.id, assigneeID: t.vic.id))
+        let task = try await world.tasks.create(
+            t.alice, NewTask(title: "x", projectID: t.project.id, assigneeID: t.vic.id))
         #expect(task.assigneeID == t.vic.id)
     }
 
     @Test("tasks without a project: owner, assignee and workspace admins see them; other members do not")
     func projectlessVisibility() async throws {
         let t = try await team()
-        let task = try await world.tasks.create(t.bob, NewTask(title: "Private", workspaceID: t.workspace, assigneeID: t.gus.id))
+        let task = try await world.tasks.create(
+            t.bob, NewTask(title: "Private", workspaceID: t.workspace, assigneeID: t.gus.id))
         #expect(try await world.tasks.task(t.gus, id: task.id).id == task.id)
         #expect(try await world.tasks.task(t.alice, id: task.id).id == task.id)
         await #expect(throws: DomainError.notFound(.task)) { try await world.tasks.task(t.vic, id: task.id) }
@@ -80,12 +89,17 @@ struct TaskUseCaseTests {
         let t = try await team()
         let due = Date(timeIntervalSince1970: 1_800_000_000)
         let task = try await world.tasks.create(
-            t.bob, NewTask(title: "T", description: "D", projectID: t.project.id, assigneeID: t.bob.id, dueDate: due, tags: ["x"]))
+            t.bob,
+            NewTask(
+                title: "T", description: "D", projectID: t.project.id, assigneeID: t.bob.id, dueDate: due, tags: ["x"]))
         let patched = try await world.tasks.update(
             t.bob, id: task.id, TaskPatch(description: .set(nil), assigneeID: .set(nil), dueDate: .set(nil)))
         #expect(patched.description == "" && patched.assigneeID == nil && patched.dueDate == nil)
-        #expect(patched.title == "T" && patched.tags == ["x"] && patched.version == 2 && patched.updatedAt > task.updatedAt)
-        await #expect(throws: DomainError.forbidden) { try await world.tasks.update(t.vic, id: task.id, TaskPatch(title: .set("x"))) }
+        #expect(
+            patched.title == "T" && patched.tags == ["x"] && patched.version == 2 && patched.updatedAt > task.updatedAt)
+        await #expect(throws: DomainError.forbidden) {
+            try await world.tasks.update(t.vic, id: task.id, TaskPatch(title: .set("x")))
+        }
         await #expect(throws: DomainError.invalid("title", "must not be null")) {
             try await world.tasks.update(t.bob, id: task.id, TaskPatch(title: .set(nil)))
         }
@@ -118,7 +132,8 @@ struct TaskUseCaseTests {
     @Test("complete and reopen keep status, completed and completed_at consistent")
     func completeReopen() async throws {
         let t = try await team()
-        let task = try await world.tasks.create(t.bob, NewTask(title: "T", projectID: t.project.id, status: .inProgress))
+        let task = try await world.tasks.create(
+            t.bob, NewTask(title: "T", projectID: t.project.id, status: .inProgress))
         let done = try await world.tasks.complete(t.bob, id: task.id)
         #expect(done.status == .done && done.isCompleted && done.completedAt != nil)
         let reopened = try await world.tasks.complete(t.bob, id: task.id, completed: false)
@@ -134,7 +149,9 @@ struct TaskUseCaseTests {
     func replace() async throws {
         let t = try await team()
         let task = try await world.tasks.create(
-            t.bob, NewTask(title: "T", description: "D", projectID: t.project.id, status: .done, priority: .urgent, tags: ["x"]))
+            t.bob,
+            NewTask(
+                title: "T", description: "D", projectID: t.project.id, status: .done, priority: .urgent, tags: ["x"]))
         let replaced = try await world.tasks.update(t.bob, id: task.id, .replacing(title: "New"))
         #expect(replaced.title == "New" && replaced.description == "" && replaced.status == .todo)
         #expect(replaced.priority == .none && replaced.tags.isEmpty && replaced.completedAt == nil)
@@ -151,11 +168,18 @@ struct TaskUseCaseTests {
         await #expect(throws: DomainError.self) {
             try await world.tasks.update(t.bob, id: child.id, TaskPatch(projectID: .set(target.id)))
         }
-        let moved = try await world.tasks.update(t.bob, id: parent.id, TaskPatch(title: .set("Moved"), projectID: .set(target.id)))
+        let moved = try await world.tasks.update(
+            t.bob, id: parent.id, TaskPatch(title: .set("Moved"), projectID: .set(target.id)))
         #expect(moved.projectID == target.id)
         #expect(try await world.tasks.task(t.bob, id: child.id).projectID == target.id)
-        #expect(try await world.activity.activity(t.bob, of: parent.id, page: .first).items.map(\.kind) == [.taskCreated, .taskMoved, .taskUpdated])
-        #expect(try await world.activity.activity(t.bob, of: child.id, page: .first).items.map(\.kind) == [.taskCreated, .taskMoved])
+        #expect(
+            try await world.activity.activity(t.bob, of: parent.id, page: .first).items.map(\.kind) == [
+                .taskCreated, .taskMoved, .taskUpdated,
+            ])
+        #expect(
+            try await world.activity.activity(t.bob, of: child.id, page: .first).items.map(\.kind) == [
+                .taskCreated, .taskMoved,
+            ])
     }
 
     @Test("moving needs editor on the target too")
@@ -178,8 +202,12 @@ struct TaskUseCaseTests {
         await #expect(throws: DomainError.forbidden) { try await world.tasks.delete(t.vic, id: parent.id) }
         try await world.tasks.delete(t.bob, id: parent.id)
         await #expect(throws: DomainError.notFound(.task)) { try await world.tasks.task(t.bob, id: child.id) }
-        await #expect(throws: DomainError.notFound(.comment)) { try await world.comments.comment(t.bob, id: comment.id) }
-        await #expect(throws: DomainError.notFound(.task)) { try await world.activity.activity(t.bob, of: parent.id, page: .first) }
+        await #expect(throws: DomainError.notFound(.comment)) {
+            try await world.comments.comment(t.bob, id: comment.id)
+        }
+        await #expect(throws: DomainError.notFound(.task)) {
+            try await world.activity.activity(t.bob, of: parent.id, page: .first)
+        }
         let childKinds = try await world.store.transaction { tx in
             try await tx.events(of: child.id, after: nil, limit: 10).map(\.event.kind)
         }

@@ -1,8 +1,8 @@
 import Foundation
+import TaskTestSupport
 import Testing
 
 @testable import TaskCore
-import TaskTestSupport
 
 @Suite("Field validation")
 struct ValidationTests {
@@ -29,17 +29,22 @@ struct ValidationTests {
         #expect(errors.all.map(\.field) == ["password"])
     }
 
-    @Test("emails: valid ones are lower-cased, invalid ones refused", arguments: [
-        ("Alice@Example.COM", "alice@example.com"), (" bob.smith+tag@sub.example.org ", "bob.smith+tag@sub.example.org"),
-    ])
+    @Test(
+        "emails: valid ones are lower-cased, invalid ones refused",
+        arguments: [
+            ("Alice@Example.COM", "alice@example.com"),
+            (" bob.smith+tag@sub.example.org ", "bob.smith+tag@sub.example.org"),
+        ])
     func validEmails(input: String, stored: String) throws {
         #expect(try EmailAddress(input).value == stored)
     }
 
-    @Test("malformed emails are refused", arguments: [
-        "", "plain", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@-x.com", "a@example..com",
-        String(repeating: "a", count: 65) + "@example.com", "a@" + String(repeating: "b", count: 250) + ".com",
-    ])
+    @Test(
+        "malformed emails are refused",
+        arguments: [
+            "", "plain", "a@b", "@example.com", "a@@example.com", "a b@example.com", "a@-x.com", "a@example..com",
+            String(repeating: "a", count: 65) + "@example.com", "a@" + String(repeating: "b", count: 250) + ".com",
+        ])
     func invalidEmails(input: String) {
         #expect(throws: DomainError.self) { try EmailAddress(input) }
     }
@@ -84,7 +89,9 @@ struct TimestampTests {
         let date = try #require(Timestamp.parse("2026-11-22T11:00:00.123456+01:00"))
         #expect(Timestamp.format(date) == "2026-11-22T10:00:00.123Z")
         #expect(Timestamp.format(try #require(Timestamp.parse("2026-11-22T10:00:00Z"))) == "2026-11-22T10:00:00.000Z")
-        #expect(Timestamp.format(try #require(Timestamp.parse("2026-11-21T20:30:00.5-13:30"))) == "2026-11-22T10:00:00.500Z")
+        #expect(
+            Timestamp.format(try #require(Timestamp.parse("2026-11-21T20:30:00.5-13:30"))) == "2026-11-22T10:00:00.500Z"
+        )
     }
 
     @Test("formatting agrees with the Gregorian calendar at the edges and across five centuries")
@@ -104,28 +111,35 @@ struct TimestampTests {
             -11_676_096_000_000, 253_402_300_799_999, 1_795_348_800_123,
         ]
         var generator = SplitMix64(seed: 20_261_122)
-        for _ in 0..<2000 { instants.append(Int64.random(in: -11_676_096_000_000..<253_402_300_800_000, using: &generator)) }
+        for _ in 0..<2000 {
+            instants.append(Int64.random(in: -11_676_096_000_000..<253_402_300_800_000, using: &generator))
+        }
         for milliseconds in instants {
             let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
             #expect(Timestamp.format(date) == expected(date.millisecondsSince1970), "\(milliseconds)")
         }
         #expect(Timestamp.format(try #require(Timestamp.parse("1000-03-01T00:00:00Z"))) == "1000-03-01T00:00:00.000Z")
-        #expect(Timestamp.format(try #require(Timestamp.parse("2000-02-29T23:59:59.999Z"))) == "2000-02-29T23:59:59.999Z")
+        #expect(
+            Timestamp.format(try #require(Timestamp.parse("2000-02-29T23:59:59.999Z"))) == "2000-02-29T23:59:59.999Z")
     }
 
-    @Test("malformed time stamps are refused", arguments: [
-        "2026-11-22", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-22T10:00:00", "",
-        "2026-11-22T10:00:00.Z", "2026-11-22T10:00:00+1:00", "2026-11-22T10:00:00Z ", "２０２６-11-22T10:00:00Z",
-        "٢٠٢٦-11-22T10:00:00Z", "2025-02-29T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T10:00:00+24:00",
-    ])
+    @Test(
+        "malformed time stamps are refused",
+        arguments: [
+            "2026-11-22", "2026-13-01T00:00:00Z", "2026-02-30T00:00:00Z", "yesterday", "2026-11-22T10:00:00", "",
+            "2026-11-22T10:00:00.Z", "2026-11-22T10:00:00+1:00", "2026-11-22T10:00:00Z ", "２０２６-11-22T10:00:00Z",
+            "٢٠٢٦-11-22T10:00:00Z", "2025-02-29T00:00:00Z", "2026-11-22T24:00:00Z", "2026-11-22T10:00:00+24:00",
+        ])
     func malformed(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
 
-    @Test("only instants from year 0001 to 9999 are accepted, after the offset is applied", arguments: [
-        "0001-01-01T00:00:00+23:59", "0000-12-31T23:59:59Z", "9999-12-31T23:59:59-23:59", "10000-01-01T00:00:00Z",
-        "9999-12-31T23:59:60-00:01",
-    ])
+    @Test(
+        "only instants from year 0001 to 9999 are accepted, after the offset is applied",
+        arguments: [
+            "0001-01-01T00:00:00+23:59", "0000-12-31T23:59:59Z", "9999-12-31T23:59:59-23:59", "10000-01-01T00:00:00Z",
+            "9999-12-31T23:59:60-00:01",
+        ])
     func outsideYears(text: String) {
         #expect(Timestamp.parse(text) == nil)
     }
@@ -135,20 +149,27 @@ struct TimestampTests {
         let first = try #require(Timestamp.parse("0001-01-01T00:00:00Z"))
         #expect(first.millisecondsSince1970 == -62_135_596_800_000)
         #expect(Timestamp.format(first) == "0001-01-01T00:00:00.000Z")
-        #expect(Timestamp.format(try #require(Timestamp.parse("0001-01-01T23:59:00+23:59"))) == "0001-01-01T00:00:00.000Z")
+        #expect(
+            Timestamp.format(try #require(Timestamp.parse("0001-01-01T23:59:00+23:59"))) == "0001-01-01T00:00:00.000Z")
         #expect(Timestamp.format(try #require(Timestamp.parse("0004-02-29T12:00:00Z"))) == "0004-02-29T12:00:00.000Z")
         #expect(Timestamp.format(try #require(Timestamp.parse("1582-10-10T00:00:00Z"))) == "1582-10-10T00:00:00.000Z")
         let last = try #require(Timestamp.parse("9999-12-31T23:59:59.999999Z"))
         #expect(Timestamp.format(last) == "9999-12-31T23:59:59.999Z")
         #expect(Timestamp.format(try #require(Timestamp.parse("2026-12-31T23:59:60Z"))) == "2026-12-31T23:59:59.000Z")
         // Found by the fuzzer: far from 1970 a Double holds an instant only to hundredths of a millisecond.
-        #expect(Timestamp.format(try #require(Timestamp.parse("9999-12-31T23:59:59.09-00:00"))) == "9999-12-31T23:59:59.090Z")
-        #expect(Timestamp.format(try #require(Timestamp.parse("0001-01-01T00:00:00.001Z"))) == "0001-01-01T00:00:00.001Z")
+        #expect(
+            Timestamp.format(try #require(Timestamp.parse("9999-12-31T23:59:59.09-00:00")))
+                == "9999-12-31T23:59:59.090Z")
+        #expect(
+            Timestamp.format(try #require(Timestamp.parse("0001-01-01T00:00:00.001Z"))) == "0001-01-01T00:00:00.001Z")
     }
 
     @Test("formatting and millisecond conversion are total: no instant traps, however far out")
     func totalConversions() {
-        for seconds in [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, .infinity, -.infinity, .nan, 9.3e15, -9.3e15] {
+        for seconds in [
+            Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude, .infinity, -.infinity, .nan, 9.3e15,
+            -9.3e15,
+        ] {
             let date = Date(timeIntervalSince1970: seconds)
             #expect(!Timestamp.isRepresentable(date))
             let text = Timestamp.format(date)
@@ -173,18 +194,47 @@ struct PagingTests {
         }
     }
 
-    @Test("a forged cursor is refused naming cursor: an instant outside years 0001-9999 or a value of the wrong kind", arguments: [
-        (#"{"o":"workspaces","p":{"value":{"d":9223372036854775807},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", CursorValues.dates),
-        (#"{"o":"workspaces","p":{"value":{"d":-8640000000000000},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"workspaces","p":{"value":{"d":-9223372036854775808},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"workspaces","p":{"value":{},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"workspaces","p":{"value":{"n":3},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
-        (#"{"o":"priority","p":{"value":{"d":1795341600000},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
-        (#"{"o":"priority","p":{"value":{"n":99999},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
-        (#"{"o":"priority","p":{"value":{"n":1e30},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority", .integers(0...4)),
-        (#"{"o":"due_date","p":{"value":{"n":1},"id":"00000000-0000-0000-0000-000000000001"}}"#, "due_date", .optionalDates),
-        (#"{"o":"activity","p":{"value":{"n":-1},"id":"00000000-0000-0000-0000-000000000001"}}"#, "activity", .integers(0...Int.max)),
-    ])
+    @Test(
+        "a forged cursor is refused naming cursor: an instant outside years 0001-9999 or a value of the wrong kind",
+        arguments: [
+            (
+                #"{"o":"workspaces","p":{"value":{"d":9223372036854775807},"id":"00000000-0000-0000-0000-000000000001"}}"#,
+                "workspaces", CursorValues.dates
+            ),
+            (
+                #"{"o":"workspaces","p":{"value":{"d":-8640000000000000},"id":"00000000-0000-0000-0000-000000000001"}}"#,
+                "workspaces", .dates
+            ),
+            (
+                #"{"o":"workspaces","p":{"value":{"d":-9223372036854775808},"id":"00000000-0000-0000-0000-000000000001"}}"#,
+                "workspaces", .dates
+            ),
+            (#"{"o":"workspaces","p":{"value":{},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces", .dates),
+            (
+                #"{"o":"workspaces","p":{"value":{"n":3},"id":"00000000-0000-0000-0000-000000000001"}}"#, "workspaces",
+                .dates
+            ),
+            (
+                #"{"o":"priority","p":{"value":{"d":1795341600000},"id":"00000000-0000-0000-0000-000000000001"}}"#,
+                "priority", .integers(0...4)
+            ),
+            (
+                #"{"o":"priority","p":{"value":{"n":99999},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority",
+                .integers(0...4)
+            ),
+            (
+                #"{"o":"priority","p":{"value":{"n":1e30},"id":"00000000-0000-0000-0000-000000000001"}}"#, "priority",
+                .integers(0...4)
+            ),
+            (
+                #"{"o":"due_date","p":{"value":{"n":1},"id":"00000000-0000-0000-0000-000000000001"}}"#, "due_date",
+                .optionalDates
+            ),
+            (
+                #"{"o":"activity","p":{"value":{"n":-1},"id":"00000000-0000-0000-0000-000000000001"}}"#, "activity",
+                .integers(0...Int.max)
+            ),
+        ])
     func forgedCursors(json: String, ordering: String, values: CursorValues) {
         let text = Data(json.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
@@ -199,7 +249,9 @@ struct PagingTests {
         for field in TaskSort.Field.allCases {
             let sort = TaskSort(field: field)
             let text = PageCursor(ordering: sort.name, position: sort.position(of: task)).encoded
-            #expect(try PageCursor.position(from: text, ordering: sort.name, values: sort.cursorValues) == sort.position(of: task))
+            #expect(
+                try PageCursor.position(from: text, ordering: sort.name, values: sort.cursorValues)
+                    == sort.position(of: task))
         }
     }
 
@@ -219,6 +271,7 @@ struct PagingTests {
         let ascending = TaskSort(field: .dueDate)
         let descending = TaskSort(field: .dueDate, isDescending: true)
         #expect(ascending.precedes(early, late) && ascending.precedes(late, none) && !ascending.precedes(none, early))
-        #expect(descending.precedes(late, early) && descending.precedes(early, none) && !descending.precedes(none, late))
+        #expect(
+            descending.precedes(late, early) && descending.precedes(early, none) && !descending.precedes(none, late))
     }
 }

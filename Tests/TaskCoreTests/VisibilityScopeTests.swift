@@ -1,13 +1,15 @@
 import Foundation
+import TaskTestSupport
 import Testing
 
 @testable import TaskCore
-import TaskTestSupport
 
 /// The list filter (`VisibilityScope`) must agree with the single-resource rule (`AccessPolicy`) everywhere.
 @Suite("Visibility scope agrees with AccessPolicy")
 struct VisibilityScopeTests {
-    @Test("projects: admitted exactly when the effective role is viewer or stronger", arguments: ProjectVisibility.allCases)
+    @Test(
+        "projects: admitted exactly when the effective role is viewer or stronger",
+        arguments: ProjectVisibility.allCases)
     func projectsAgree(visibility: ProjectVisibility) {
         let user = UserID(UUID())
         let workspaceID = WorkspaceID(UUID())
@@ -16,9 +18,13 @@ struct VisibilityScopeTests {
             createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
         for workspaceRole in AccessPolicyTests.workspaceRoles {
             for explicit in AccessPolicyTests.projectRoles {
-                let memberships = workspaceRole.map {
-                    [WorkspaceMember(workspaceID: workspaceID, userID: user, role: $0, joinedAt: Fixtures.instant())]
-                } ?? []
+                let memberships =
+                    workspaceRole.map {
+                        [
+                            WorkspaceMember(
+                                workspaceID: workspaceID, userID: user, role: $0, joinedAt: Fixtures.instant())
+                        ]
+                    } ?? []
                 let scope = VisibilityScope(caller: Caller(id: user), memberships: memberships)
                 let role = AccessPolicy.effectiveProjectRole(
                     workspaceRole: workspaceRole, projectMemberRole: explicit, visibility: visibility)
@@ -39,9 +45,13 @@ struct VisibilityScopeTests {
                 let task = TaskItem(
                     id: TaskID(UUID()), workspaceID: workspaceID, title: "t", assigneeID: assignee, ownerID: owner,
                     createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
-                let memberships = workspaceRole.map {
-                    [WorkspaceMember(workspaceID: workspaceID, userID: user, role: $0, joinedAt: Fixtures.instant())]
-                } ?? []
+                let memberships =
+                    workspaceRole.map {
+                        [
+                            WorkspaceMember(
+                                workspaceID: workspaceID, userID: user, role: $0, joinedAt: Fixtures.instant())
+                        ]
+                    } ?? []
                 let scope = VisibilityScope(caller: Caller(id: user), memberships: memberships)
                 let permissions = AccessPolicy.taskPermissions(
                     for: task, caller: user, workspaceRole: workspaceRole, projectRole: nil)
@@ -55,7 +65,10 @@ struct VisibilityScopeTests {
         let project = Project(
             id: ProjectID(UUID()), workspaceID: WorkspaceID(UUID()), name: "p", visibility: .private,
             createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
-        #expect(VisibilityScope(caller: Caller(id: UserID(UUID()), isSystemAdmin: true), memberships: []).admits(project, hasProjectRole: false))
-        #expect(!VisibilityScope(caller: Caller(id: UserID(UUID())), memberships: []).admits(project, hasProjectRole: true))
+        #expect(
+            VisibilityScope(caller: Caller(id: UserID(UUID()), isSystemAdmin: true), memberships: []).admits(
+                project, hasProjectRole: false))
+        #expect(
+            !VisibilityScope(caller: Caller(id: UserID(UUID())), memberships: []).admits(project, hasProjectRole: true))
     }
 }

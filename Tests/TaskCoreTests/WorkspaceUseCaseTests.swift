@@ -1,6 +1,6 @@
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @Suite("Workspaces and their members")
 struct WorkspaceUseCaseTests {
@@ -13,7 +13,9 @@ struct WorkspaceUseCaseTests {
         let carol = try await world.register("carol")
         let workspace = try await world.workspace(owner: alice, members: [(bob, .guest)])
         #expect(try await world.workspaces.workspace(bob, id: workspace).role == .guest)
-        await #expect(throws: DomainError.notFound(.workspace)) { try await world.workspaces.workspace(carol, id: workspace) }
+        await #expect(throws: DomainError.notFound(.workspace)) {
+            try await world.workspaces.workspace(carol, id: workspace)
+        }
     }
 
     @Test("renaming: admin allowed, member forbidden")
@@ -23,7 +25,9 @@ struct WorkspaceUseCaseTests {
         let carol = try await world.register("carol")
         let workspace = try await world.workspace(owner: alice, members: [(bob, .admin), (carol, .member)])
         #expect(try await world.workspaces.rename(bob, id: workspace, name: " Renamed ").workspace.name == "Renamed")
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.rename(carol, id: workspace, name: "X") }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.rename(carol, id: workspace, name: "X")
+        }
     }
 
     @Test("a change with no name is still a change: refused to members and guests, a no-op for admins")
@@ -31,9 +35,14 @@ struct WorkspaceUseCaseTests {
         let alice = try await world.register("alice")
         let bob = try await world.register("bob")
         let guest = try await world.register("guest")
-        let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (guest, .guest)], name: "Acme")
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.rename(bob, id: workspace, name: nil) }
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.rename(guest, id: workspace, name: nil) }
+        let workspace = try await world.workspace(
+            owner: alice, members: [(bob, .member), (guest, .guest)], name: "Acme")
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.rename(bob, id: workspace, name: nil)
+        }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.rename(guest, id: workspace, name: nil)
+        }
         let unchanged = try await world.workspaces.rename(alice, id: workspace, name: nil)
         #expect(unchanged.workspace.name == "Acme" && unchanged.role == .owner)
     }
@@ -46,11 +55,19 @@ struct WorkspaceUseCaseTests {
         let stranger = try await world.register("stranger")
         let workspace = try await world.workspace(owner: alice, members: [(bob, .member), (guest, .guest)])
         for target in [bob.id, stranger.id] {
-            await #expect(throws: DomainError.forbidden) { try await world.workspaces.changeRole(guest, in: workspace, userID: target, to: .admin) }
-            await #expect(throws: DomainError.forbidden) { try await world.workspaces.removeMember(guest, from: workspace, userID: target) }
-            await #expect(throws: DomainError.forbidden) { try await world.workspaces.changeRole(bob, in: workspace, userID: target, to: .admin) }
+            await #expect(throws: DomainError.forbidden) {
+                try await world.workspaces.changeRole(guest, in: workspace, userID: target, to: .admin)
+            }
+            await #expect(throws: DomainError.forbidden) {
+                try await world.workspaces.removeMember(guest, from: workspace, userID: target)
+            }
+            await #expect(throws: DomainError.forbidden) {
+                try await world.workspaces.changeRole(bob, in: workspace, userID: target, to: .admin)
+            }
         }
-        await #expect(throws: DomainError.notFound(.member)) { try await world.workspaces.changeRole(alice, in: workspace, userID: stranger.id, to: .admin) }
+        await #expect(throws: DomainError.notFound(.member)) {
+            try await world.workspaces.changeRole(alice, in: workspace, userID: stranger.id, to: .admin)
+        }
         try await world.workspaces.removeMember(guest, from: workspace, userID: guest.id)
     }
 
@@ -63,7 +80,9 @@ struct WorkspaceUseCaseTests {
         let task = try await world.tasks.create(alice, NewTask(title: "T", projectID: project.id))
         await #expect(throws: DomainError.forbidden) { try await world.workspaces.delete(bob, id: workspace) }
         try await world.workspaces.delete(alice, id: workspace)
-        await #expect(throws: DomainError.notFound(.workspace)) { try await world.workspaces.workspace(alice, id: workspace) }
+        await #expect(throws: DomainError.notFound(.workspace)) {
+            try await world.workspaces.workspace(alice, id: workspace)
+        }
         await #expect(throws: DomainError.notFound(.task)) { try await world.tasks.task(alice, id: task.id) }
     }
 
@@ -76,8 +95,12 @@ struct WorkspaceUseCaseTests {
         let members = try await world.workspaces.members(bob, of: workspace, page: .first)
         #expect(members.items.map(\.name) == ["alice", "bob", "guest"])
         #expect(members.items.map(\.role) == ["owner", "member", "guest"])
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.members(guest, of: workspace, page: .first) }
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.member(guest, of: workspace, userID: alice.id) }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.members(guest, of: workspace, page: .first)
+        }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.member(guest, of: workspace, userID: alice.id)
+        }
     }
 
     @Test("adding members: admin adds a member; only an owner adds an owner; unknown email and duplicates refused")
@@ -121,7 +144,8 @@ struct WorkspaceUseCaseTests {
             try await world.workspaces.changeRole(alice, in: workspace, userID: alice.id, to: .admin)
         }
         _ = try await world.workspaces.changeRole(alice, in: workspace, userID: bob.id, to: .owner)
-        #expect(try await world.workspaces.changeRole(alice, in: workspace, userID: alice.id, to: .admin).role == "admin")
+        #expect(
+            try await world.workspaces.changeRole(alice, in: workspace, userID: alice.id, to: .admin).role == "admin")
     }
 
     @Test("removing: a member may leave; an admin removes a member but not an owner; the last owner cannot leave")
@@ -130,11 +154,16 @@ struct WorkspaceUseCaseTests {
         let bob = try await world.register("bob")
         let carol = try await world.register("carol")
         let dave = try await world.register("dave")
-        let workspace = try await world.workspace(owner: alice, members: [(bob, .admin), (carol, .member), (dave, .member)])
+        let workspace = try await world.workspace(
+            owner: alice, members: [(bob, .admin), (carol, .member), (dave, .member)])
         try await world.workspaces.removeMember(carol, from: workspace, userID: carol.id)
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.removeMember(dave, from: workspace, userID: bob.id) }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.removeMember(dave, from: workspace, userID: bob.id)
+        }
         try await world.workspaces.removeMember(bob, from: workspace, userID: dave.id)
-        await #expect(throws: DomainError.forbidden) { try await world.workspaces.removeMember(bob, from: workspace, userID: alice.id) }
+        await #expect(throws: DomainError.forbidden) {
+            try await world.workspaces.removeMember(bob, from: workspace, userID: alice.id)
+        }
         await #expect(throws: DomainError.conflict(.lastOwner)) {
             try await world.workspaces.removeMember(alice, from: workspace, userID: alice.id)
         }
@@ -148,7 +177,8 @@ struct WorkspaceUseCaseTests {
         let alice = try await world.register("alice")
         let bob = try await world.register("bob")
         let workspace = try await world.workspace(owner: alice, members: [(bob, .member)])
-        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P", visibility: .private))
+        let project = try await world.projects.create(
+            alice, NewProject(workspaceID: workspace, name: "P", visibility: .private))
         _ = try await world.projectMembers.addMember(alice, to: project.id, userID: bob.id, role: .viewer)
         let task = try await world.tasks.create(alice, NewTask(title: "T", projectID: project.id, assigneeID: bob.id))
         try await world.workspaces.removeMember(alice, from: workspace, userID: bob.id)

@@ -1,15 +1,17 @@
 import Foundation
 import Glibc
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-import Testing
 import TaskTestSupport
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// Runs the built `taskd` executable as an operator would, and talks to it over TCP.
 @Suite("The taskd binary", .serialized)
 struct BinaryTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// The binary `swift build` made next to the test bundle.
     static var binary: URL? {
@@ -25,7 +27,8 @@ struct BinaryTests {
         let (process, output, exited) = try Self.launch(
             binary, port: port,
             environment: [
-                "DATABASE_URL": nil, "TASKD_BCRYPT_COST": "4", "TASKD_LOG_LEVEL": "info", "TASKD_ADMIN_EMAILS": "root@example.com",
+                "DATABASE_URL": nil, "TASKD_BCRYPT_COST": "4", "TASKD_LOG_LEVEL": "info",
+                "TASKD_ADMIN_EMAILS": "root@example.com",
                 "TASKD_HTTP_IDLE_TIMEOUT": "1",
             ])
         defer { if process.isRunning { process.terminate() } }
@@ -39,19 +42,24 @@ struct BinaryTests {
         #expect(ready, "taskd answers /health")
 
         let register = try await Self.request(
-            "POST", "\(base)/api/v1/auth/register", json: #"{"email":"op@example.com","password":"password1","name":"Op"}"#)
+            "POST", "\(base)/api/v1/auth/register",
+            json: #"{"email":"op@example.com","password":"password1","name":"Op"}"#)
         #expect(register.status == 201)
-        let login = try await Self.request("POST", "\(base)/api/v1/auth/login", json: #"{"email":"op@example.com","password":"password1"}"#)
+        let login = try await Self.request(
+            "POST", "\(base)/api/v1/auth/login", json: #"{"email":"op@example.com","password":"password1"}"#)
         let token = try #require(login.json["access_token"] as? String)
-        let created = try await Self.request("POST", "\(base)/api/v1/tasks", json: #"{"title":"From the binary"}"#, token: token)
+        let created = try await Self.request(
+            "POST", "\(base)/api/v1/tasks", json: #"{"title":"From the binary"}"#, token: token)
         #expect(created.status == 201)
         let id = try #require(created.json["id"] as? String)
         let read = try await Self.request("GET", "\(base)/api/v1/tasks/\(id)", token: token)
         #expect(read.status == 200 && read.json["title"] as? String == "From the binary")
         #expect(register.json["is_admin"] as? Bool == false)
         let root = try await Self.request(
-            "POST", "\(base)/api/v1/auth/register", json: #"{"email":"Root@Example.com","password":"password1","name":"Root"}"#)
-        #expect(root.json["is_admin"] as? Bool == true, "TASKD_ADMIN_EMAILS makes an administrator on the in-memory store")
+            "POST", "\(base)/api/v1/auth/register",
+            json: #"{"email":"Root@Example.com","password":"password1","name":"Root"}"#)
+        #expect(
+            root.json["is_admin"] as? Bool == true, "TASKD_ADMIN_EMAILS makes an administrator on the in-memory store")
 
         #expect(Self.closesIdleConnection(port: port), "a client that stops sending mid-request is disconnected")
 
@@ -63,11 +71,14 @@ struct BinaryTests {
         #expect(log.contains("in-memory store"), "says that data will not survive a restart")
         #expect(!log.contains("password1") && !log.contains(token), "no secret in the log")
         let accessLines = log.split(separator: "\n").filter { $0.contains("request_id=") && $0.contains("status=") }
-        #expect(accessLines.contains { $0.contains("method=POST") && $0.contains("status=201") }, "one access line per request")
+        #expect(
+            accessLines.contains { $0.contains("method=POST") && $0.contains("status=201") },
+            "one access line per request")
     }
 
-    @Test("on PostgreSQL it migrates before anything else touches the store, and promotes TASKD_ADMIN_EMAILS at start",
-          .enabled(if: StoreKind.postgresURL != nil || StoreKind.isCI))
+    @Test(
+        "on PostgreSQL it migrates before anything else touches the store, and promotes TASKD_ADMIN_EMAILS at start",
+        .enabled(if: StoreKind.postgresURL != nil || StoreKind.isCI))
     func startsOnPostgres() async throws {
         let binary = try #require(Self.binary)
         let cluster = try await ThrowawayCluster()
@@ -76,7 +87,8 @@ struct BinaryTests {
             try Self.launch(
                 binary, port: port,
                 environment: [
-                    "DATABASE_URL": cluster.url(), "TASKD_JWT_SECRET": String(repeating: "s", count: 32), "TASKD_BCRYPT_COST": "4",
+                    "DATABASE_URL": cluster.url(), "TASKD_JWT_SECRET": String(repeating: "s", count: 32),
+                    "TASKD_BCRYPT_COST": "4",
                     "TASKD_LOG_LEVEL": "info", "TASKD_ADMIN_EMAILS": admins,
                 ])
         }
@@ -93,10 +105,12 @@ struct BinaryTests {
         let (first, firstOutput, firstExit) = try serve(port: port, admins: "ops@example.com")
         #expect(try await waitUntilReady(base))
         let registered = try await Self.request(
-            "POST", "\(base)/api/v1/auth/register", json: #"{"email":"ops@example.com","password":"password1","name":"Ops"}"#)
+            "POST", "\(base)/api/v1/auth/register",
+            json: #"{"email":"ops@example.com","password":"password1","name":"Ops"}"#)
         #expect(registered.status == 201 && registered.json["is_admin"] as? Bool == true)
         let later = try await Self.request(
-            "POST", "\(base)/api/v1/auth/register", json: #"{"email":"later@example.com","password":"password1","name":"Later"}"#)
+            "POST", "\(base)/api/v1/auth/register",
+            json: #"{"email":"later@example.com","password":"password1","name":"Later"}"#)
         #expect(later.json["is_admin"] as? Bool == false)
         first.terminate()
         for await _ in firstExit {}
@@ -106,10 +120,12 @@ struct BinaryTests {
 
         let (second, _, secondExit) = try serve(port: port, admins: "ops@example.com, later@example.com")
         #expect(try await waitUntilReady(base))
-        let login = try await Self.request("POST", "\(base)/api/v1/auth/login", json: #"{"email":"later@example.com","password":"password1"}"#)
+        let login = try await Self.request(
+            "POST", "\(base)/api/v1/auth/login", json: #"{"email":"later@example.com","password":"password1"}"#)
         let token = try #require(login.json["access_token"] as? String)
-        #expect(try await Self.request("GET", "\(base)/api/v1/users/me", token: token).json["is_admin"] as? Bool == true,
-                "a registered user named in TASKD_ADMIN_EMAILS is made an administrator when taskd starts")
+        #expect(
+            try await Self.request("GET", "\(base)/api/v1/users/me", token: token).json["is_admin"] as? Bool == true,
+            "a registered user named in TASKD_ADMIN_EMAILS is made an administrator when taskd starts")
         second.terminate()
         for await _ in secondExit {}
         await cluster.remove()
@@ -119,7 +135,8 @@ struct BinaryTests {
     func refusesWithoutSecret() async throws {
         let binary = try #require(Self.binary)
         let (_, output, exited) = try Self.launch(
-            binary, port: 1, environment: ["DATABASE_URL": "postgres://taskd@127.0.0.1:1/taskd", "TASKD_JWT_SECRET": nil])
+            binary, port: 1,
+            environment: ["DATABASE_URL": "postgres://taskd@127.0.0.1:1/taskd", "TASKD_JWT_SECRET": nil])
         var status: Int32?
         for await code in exited { status = code }
         let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -162,7 +179,9 @@ struct BinaryTests {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard connected == 0 else { return false }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
@@ -182,7 +201,9 @@ struct BinaryTests {
         let json: [String: Any]
     }
 
-    static func request(_ method: String, _ url: String, json: String? = nil, token: String? = nil) async throws -> Reply {
+    static func request(_ method: String, _ url: String, json: String? = nil, token: String? = nil) async throws
+        -> Reply
+    {
         var request = URLRequest(url: try #require(URL(string: url)))
         request.httpMethod = method
         if let json {

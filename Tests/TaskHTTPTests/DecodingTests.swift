@@ -24,7 +24,9 @@ struct DecodingTests {
         #expect(BearerCredential.token(in: "Bearer abc.def.ghi") == "abc.def.ghi")
         #expect(BearerCredential.token(in: "bearer    abc  ") == "abc")
         #expect(BearerCredential.token(in: "BEARER\tabc") == nil)
-        for header in [nil, "", "Bearer", "Bearer ", "Basic YTpi", "Token abc", "Bearer " + String(repeating: "a", count: 9000)] {
+        for header in [
+            nil, "", "Bearer", "Bearer ", "Basic YTpi", "Token abc", "Bearer " + String(repeating: "a", count: 9000),
+        ] {
             #expect(BearerCredential.token(in: header) == nil, "\(String(describing: header?.prefix(20)))")
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
 import NIOCore
-import Testing
 import TaskTestSupport
+import Testing
 
 @Suite("HTTP: errors are problem documents")
 struct ErrorHandlingTests {
@@ -23,7 +23,8 @@ struct ErrorHandlingTests {
             #expect(tooLarge.status == .contentTooLarge)
 
             let shape = try await api.send(
-                .post, "/api/v1/tasks", token: token, json: #"{"title": 5, "tags": "x", "due_date": "tomorrow", "priority": "max"}"#)
+                .post, "/api/v1/tasks", token: token,
+                json: #"{"title": 5, "tags": "x", "due_date": "tomorrow", "priority": "max"}"#)
             #expect(shape.status == .unprocessableContent)
             #expect(Set(shape.errorFields) == ["title", "tags", "due_date", "priority"])
 
@@ -60,14 +61,18 @@ struct ErrorHandlingTests {
             #expect(rename.status == .unprocessableContent && rename.errorFields == ["name"])
             let unchanged = try await api.send(.patch, "/api/v1/workspaces/\(id)", token: token, json: "{}")
             #expect(unchanged.status == .ok && unchanged.string("name") == "Acme")
-            let project = try await api.send(.post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(id)","name":"P"}"#)
+            let project = try await api.send(
+                .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(id)","name":"P"}"#)
             let projectID = try #require(project.string("id"))
             let nulls = try await api.send(
-                .patch, "/api/v1/projects/\(projectID)", token: token, json: #"{"name":null,"visibility":null,"archived":null}"#)
-            #expect(nulls.status == .unprocessableContent && Set(nulls.errorFields) == ["name", "visibility", "archived"])
+                .patch, "/api/v1/projects/\(projectID)", token: token,
+                json: #"{"name":null,"visibility":null,"archived":null}"#)
+            #expect(
+                nulls.status == .unprocessableContent && Set(nulls.errorFields) == ["name", "visibility", "archived"])
             let task = try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#)
             let taskID = try #require(task.string("id"))
-            let complete = try await api.send(.patch, "/api/v1/tasks/\(taskID)/complete", token: token, json: #"{"completed":null}"#)
+            let complete = try await api.send(
+                .patch, "/api/v1/tasks/\(taskID)/complete", token: token, json: #"{"completed":null}"#)
             #expect(complete.status == .unprocessableContent && complete.errorFields == ["completed"])
         }
     }

@@ -18,7 +18,8 @@ struct APIHarness: Sendable {
     static let secret = String(repeating: "test-secret-", count: 4)
 
     static func make(
-        _ kind: StoreKind = .memory, configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"]),
+        _ kind: StoreKind = .memory,
+        configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"]),
         adjusting adjust: (inout TaskdServices) -> Void = { _ in }
     ) async throws -> APIHarness {
         let store = try await kind.makeFreshStore()
@@ -29,10 +30,12 @@ struct APIHarness: Sendable {
         var services = TaskdServices(
             store: store, accounts: accounts, admin: UserAdministration(store: store, now: clock.now, ids: ids),
             sessions: SessionService(
-                store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(), now: clock.now),
+                store: store, accounts: accounts, accessTokens: tokens, refreshTokens: RandomRefreshTokens(),
+                now: clock.now),
             accessTokens: tokens, workspaces: WorkspaceService(store: store, now: clock.now, ids: ids),
             projects: ProjectService(store: store, now: clock.now, ids: ids),
-            projectMembers: ProjectMemberService(store: store, now: clock.now), tasks: TaskService(store: store, now: clock.now, ids: ids),
+            projectMembers: ProjectMemberService(store: store, now: clock.now),
+            tasks: TaskService(store: store, now: clock.now, ids: ids),
             comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
@@ -99,8 +102,10 @@ struct APIClient: Sendable {
     /// Registers `name@example.com` and logs in; returns the access token and the user id.
     func signUp(_ name: String) async throws -> (token: String, id: String) {
         let registered = try await send(
-            .post, "/api/v1/auth/register", json: #"{"email":"\#(name)@example.com","password":"password-\#(name)","name":"\#(name)"}"#)
-        let login = try await send(.post, "/api/v1/auth/login", json: #"{"email":"\#(name)@example.com","password":"password-\#(name)"}"#)
+            .post, "/api/v1/auth/register",
+            json: #"{"email":"\#(name)@example.com","password":"password-\#(name)","name":"\#(name)"}"#)
+        let login = try await send(
+            .post, "/api/v1/auth/login", json: #"{"email":"\#(name)@example.com","password":"password-\#(name)"}"#)
         return (login.string("access_token") ?? "", registered.string("id") ?? "")
     }
 }

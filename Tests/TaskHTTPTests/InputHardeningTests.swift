@@ -1,9 +1,9 @@
 import Foundation
 import HTTPTypes
 import NIOCore
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 /// Input an attacker or a sloppy client sends: each answer is a 4xx naming what is wrong, never a crash or a 5xx.
 @Suite("HTTP: hostile and sloppy input")
@@ -18,16 +18,23 @@ struct InputHardeningTests {
     func forgedCursors(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             let (token, userID) = try await api.signUp("ann")
-            let task = try #require(try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
-            let workspace = try #require(try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
+            let task = try #require(
+                try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
+            let workspace = try #require(
+                try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
             let project = try #require(
-                try await api.send(.post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"P"}"#).string("id"))
+                try await api.send(
+                    .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"P"}"#
+                ).string("id"))
             let id = "00000000-0000-0000-0000-000000000001"
             let values = [
-                #"{"value":{"d":9223372036854775807},"id":"\#(id)"}"#, #"{"value":{"d":-9223372036854775808},"id":"\#(id)"}"#,
+                #"{"value":{"d":9223372036854775807},"id":"\#(id)"}"#,
+                #"{"value":{"d":-9223372036854775808},"id":"\#(id)"}"#,
                 #"{"value":{"d":-8640000000000000},"id":"\#(id)"}"#, #"{"value":{"d":1795341600000},"id":"\#(id)"}"#,
-                #"{"value":{"n":9223372036854775807},"id":"\#(id)"}"#, #"{"value":{"n":-1},"id":"\#(id)"}"#, #"{"value":{},"id":"\#(id)"}"#,
-                #"{"value":{"d":"soon"},"id":"\#(id)"}"#, #"{"value":{"d":1e300},"id":"\#(id)"}"#, #"{"value":{"n":2},"id":"\#(id)"}"#,
+                #"{"value":{"n":9223372036854775807},"id":"\#(id)"}"#, #"{"value":{"n":-1},"id":"\#(id)"}"#,
+                #"{"value":{},"id":"\#(id)"}"#,
+                #"{"value":{"d":"soon"},"id":"\#(id)"}"#, #"{"value":{"d":1e300},"id":"\#(id)"}"#,
+                #"{"value":{"n":2},"id":"\#(id)"}"#,
             ]
             var lists: [(path: String, ordering: String)] = [
                 ("/api/v1/workspaces", "workspaces"), ("/api/v1/workspaces/\(workspace)/members", "workspace_members"),
@@ -35,7 +42,10 @@ struct InputHardeningTests {
                 ("/api/v1/tasks/\(task)/subtasks", "created_at"), ("/api/v1/tasks/\(task)/comments", "comments"),
                 ("/api/v1/tasks/\(task)/activity", "activity"), ("/api/\(userID)/tasks", "created_at"),
             ]
-            for sort in ["created_at", "-created_at", "updated_at", "-updated_at", "due_date", "-due_date", "priority", "-priority"] {
+            for sort in [
+                "created_at", "-created_at", "updated_at", "-updated_at", "due_date", "-due_date", "priority",
+                "-priority",
+            ] {
                 lists.append(("/api/v1/tasks?sort=\(sort)&", sort))
                 lists.append(("/api/v1/tasks?project_id=\(project)&sort=\(sort)&", sort))
             }
@@ -45,7 +55,8 @@ struct InputHardeningTests {
                     let separator = path.contains("?") ? "" : "?"
                     let response = try await api.send(.get, "\(path)\(separator)cursor=\(cursor)", token: token)
                     let isInteger = ["activity", "priority", "-priority"].contains(ordering)
-                    let valid = (value.hasPrefix(#"{"value":{"d":1795341600000}"#) && !isInteger)
+                    let valid =
+                        (value.hasPrefix(#"{"value":{"d":1795341600000}"#) && !isInteger)
                         || (value.hasPrefix(#"{"value":{"n":2}"#) && isInteger)
                         || (value.hasPrefix(#"{"value":{"n":9223372036854775807}"#) && ordering == "activity")
                         || (value.hasPrefix(#"{"value":{},"#) && ordering.hasSuffix("due_date"))
@@ -64,8 +75,10 @@ struct InputHardeningTests {
     func formEncodedQueries() async throws {
         try await APIHarness.make().run { api in
             let (token, _) = try await api.signUp("ann")
-            _ = try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"alpha beta","tags":["x y"]}"#)
-            _ = try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"alpha only","tags":["x+y"]}"#)
+            _ = try await api.send(
+                .post, "/api/v1/tasks", token: token, json: #"{"title":"alpha beta","tags":["x y"]}"#)
+            _ = try await api.send(
+                .post, "/api/v1/tasks", token: token, json: #"{"title":"alpha only","tags":["x+y"]}"#)
             let words = try await api.send(.get, "/api/v1/tasks?q=alpha+beta", token: token)
             #expect(words.items.map { $0["title"] as? String } == ["alpha beta"])
             let tag = try await api.send(.get, "/api/v1/tasks?tag=x+y", token: token)
@@ -89,13 +102,18 @@ struct InputHardeningTests {
         }
     }
 
-    @Test("JSON that Foundation would accept but RFC 8259 does not is a 400", arguments: [
-        #"{"title":"x",}"#, #"{"title":"x"} x"#, #"{"title":"x"}{}"#, #"{"title":"x" // note"#, #"{/* c */"title":"x"}"#,
-        #"{"title":"x","title":"y"}"#, #"{'title':'x'}"#, #"{title:"x"}"#, #"{"title":"x","n":NaN}"#,
-        #"{"title":"x","n":Infinity}"#, #"{"title":"x","n":01}"#, #"{"title":"x","n":1.}"#, #"{"title":"x","n":+1}"#,
-        "\u{FEFF}{\"title\":\"x\"}", #"{"title":"\ud800"}"#, "{\"title\":\"a\u{1}b\"}", #"[1,]"#, #"{"title":"\x"}"#,
-        String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
-    ])
+    @Test(
+        "JSON that Foundation would accept but RFC 8259 does not is a 400",
+        arguments: [
+            #"{"title":"x",}"#, #"{"title":"x"} x"#, #"{"title":"x"}{}"#, #"{"title":"x" // note"#,
+            #"{/* c */"title":"x"}"#,
+            #"{"title":"x","title":"y"}"#, #"{'title':'x'}"#, #"{title:"x"}"#, #"{"title":"x","n":NaN}"#,
+            #"{"title":"x","n":Infinity}"#, #"{"title":"x","n":01}"#, #"{"title":"x","n":1.}"#,
+            #"{"title":"x","n":+1}"#,
+            "\u{FEFF}{\"title\":\"x\"}", #"{"title":"\ud800"}"#, "{\"title\":\"a\u{1}b\"}", #"[1,]"#,
+            #"{"title":"\x"}"#,
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+        ])
     func strictJSON(body: String) async throws {
         try await APIHarness.make().run { api in
             let (token, _) = try await api.signUp("ann")
@@ -111,7 +129,8 @@ struct InputHardeningTests {
             var buffer = ByteBuffer(string: #"{"title":""#)
             buffer.writeBytes([0xC3, 0x28, 0xFF])
             buffer.writeString(#""}"#)
-            let response = try await api.send(.post, "/api/v1/tasks", token: token, headers: [.contentType: "application/json"], body: buffer)
+            let response = try await api.send(
+                .post, "/api/v1/tasks", token: token, headers: [.contentType: "application/json"], body: buffer)
             #expect(response.status == .badRequest)
         }
     }
@@ -120,26 +139,34 @@ struct InputHardeningTests {
     func everyBadField() async throws {
         try await APIHarness.make().run { api in
             let (token, _) = try await api.signUp("ann")
-            let task = try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"","priority":"extreme","status":"nope"}"#)
+            let task = try await api.send(
+                .post, "/api/v1/tasks", token: token, json: #"{"title":"","priority":"extreme","status":"nope"}"#)
             #expect(task.status == .unprocessableContent && Set(task.errorFields) == ["title", "priority", "status"])
-            let id = try #require(try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
+            let id = try #require(
+                try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
             let patch = try await api.send(
                 .patch, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"  ","tags":[""],"due_date":"someday"}"#)
-            #expect(patch.status == .unprocessableContent && Set(patch.errorFields) == ["title", "tags[0]", "due_date"])
+            #expect(
+                patch.status == .unprocessableContent && Set(patch.errorFields) == ["title", "tags[0]", "due_date"])
             let me = try await api.send(.patch, "/api/v1/users/me", token: token, json: #"{"name":"","email":5}"#)
             #expect(me.status == .unprocessableContent && Set(me.errorFields) == ["name", "email"])
-            let workspace = try #require(try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
+            let workspace = try #require(
+                try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
             let project = try await api.send(
-                .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"","visibility":"secret"}"#)
+                .post, "/api/v1/projects", token: token,
+                json: #"{"workspace_id":"\#(workspace)","name":"","visibility":"secret"}"#)
             #expect(project.status == .unprocessableContent && Set(project.errorFields) == ["name", "visibility"])
         }
     }
 
-    @Test("a login email with a NUL or of 3,000 characters is a 422 naming email, on every store", arguments: StoreKind.available)
+    @Test(
+        "a login email with a NUL or of 3,000 characters is a 422 naming email, on every store",
+        arguments: StoreKind.available)
     func loginEmails(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             for email in [#"ann\u0000@example.com"#, String(repeating: "a", count: 3000) + "@example.com"] {
-                let response = try await api.send(.post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"password-ann"}"#)
+                let response = try await api.send(
+                    .post, "/api/v1/auth/login", json: #"{"email":"\#(email)","password":"password-ann"}"#)
                 #expect(response.status == .unprocessableContent && response.errorFields == ["email"])
             }
         }
@@ -149,9 +176,11 @@ struct InputHardeningTests {
     func hugeIfMatch() async throws {
         try await APIHarness.make().run { api in
             let (token, _) = try await api.signUp("ann")
-            let id = try #require(try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
+            let id = try #require(
+                try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
             for tag in ["\"99999999999999999999999\"", "\"9223372036854775807\"", "\"-1\"", "W/\"1\"x", "\"\""] {
-                let response = try await api.send(.patch, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"U"}"#, headers: [.ifMatch: tag])
+                let response = try await api.send(
+                    .patch, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"U"}"#, headers: [.ifMatch: tag])
                 #expect(response.status == .preconditionFailed, "\(tag)")
             }
         }
@@ -165,7 +194,8 @@ struct InputHardeningTests {
         try await harness.run(.live) { api in
             for index in 0..<2 {
                 let response = try await api.send(
-                    .post, "/api/v1/auth/register", json: #"{"email":"u\#(index)@example.com","password":"password-u","name":"U"}"#)
+                    .post, "/api/v1/auth/register",
+                    json: #"{"email":"u\#(index)@example.com","password":"password-u","name":"U"}"#)
                 #expect(response.status == .created)
             }
             let refused = try await api.send(

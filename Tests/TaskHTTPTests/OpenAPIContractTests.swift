@@ -1,9 +1,9 @@
 import Foundation
-import Synchronization
 import HTTPTypes
-import Testing
+import Synchronization
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @testable import TaskHTTP
 
@@ -24,7 +24,9 @@ struct OpenAPIContractTests {
     func operationIDs() throws {
         let operations = try OpenAPIContract.load().operations
         let ids = operations.map { $0.value["operationId"] as? String }
-        #expect(!ids.contains(nil), "operations without an operationId: \(operations.filter { $0.value["operationId"] == nil }.map(\.key))")
+        #expect(
+            !ids.contains(nil),
+            "operations without an operationId: \(operations.filter { $0.value["operationId"] == nil }.map(\.key))")
         #expect(Set(ids.compactMap { $0 }).count == ids.count)
     }
 
@@ -49,9 +51,12 @@ struct OpenAPIContractTests {
             }
             guard answer.contentType.contains("json") else { continue }
             do {
-                let schema = try contract.responseSchema(answer.operation, status: answer.status, contentType: answer.contentType)
+                let schema = try contract.responseSchema(
+                    answer.operation, status: answer.status, contentType: answer.contentType)
                 let value = try StrictJSON.parse(answer.body)
-                problems += try contract.violations(of: value, against: schema).map { "\(answer.operation) \(answer.status): \($0)" }
+                problems += try contract.violations(of: value, against: schema).map {
+                    "\(answer.operation) \(answer.status): \($0)"
+                }
             } catch {
                 problems.append("\(answer.operation) \(answer.status): \(error)")
             }
@@ -66,36 +71,47 @@ struct OpenAPIContractTests {
     @Test("the schema check itself finds a wrong type, a missing field, a bad enum value and a bad time stamp")
     func checkerFindsFaults() throws {
         let contract = try OpenAPIContract.load()
-        let schema = try contract.responseSchema(.init(method: "GET", path: "/api/v1/tasks/{id}"), status: 200, contentType: "application/json")
+        let schema = try contract.responseSchema(
+            .init(method: "GET", path: "/api/v1/tasks/{id}"), status: 200, contentType: "application/json")
         let faulty = try StrictJSON.parse(Array(#"{"id":5,"priority":"extreme","created_at":"yesterday"}"#.utf8))
         let found = try contract.violations(of: faulty, against: schema)
         #expect(found.contains { $0.hasPrefix("$.id:") } && found.contains { $0.hasPrefix("$.priority:") })
         #expect(found.contains { $0.hasPrefix("$.created_at:") } && found.contains { $0.contains("title is missing") })
         #expect(throws: ContractError.self) {
-            try contract.responseSchema(.init(method: "GET", path: "/api/v1/tasks/{id}"), status: 418, contentType: "application/json")
+            try contract.responseSchema(
+                .init(method: "GET", path: "/api/v1/tasks/{id}"), status: 418, contentType: "application/json")
         }
     }
 
     /// Calls every operation at least once, with answers of many statuses.
     static func walk(_ api: RecordingClient, harness: APIHarness) async throws {
-        for path in ["/", "/health", "/health/ready", "/metrics", "/openapi.yaml", "/docs"] { try await api.call(.get, path) }
+        for path in ["/", "/health", "/health/ready", "/metrics", "/openapi.yaml", "/docs"] {
+            try await api.call(.get, path)
+        }
 
         let register = #"{"email":"ann@example.com","password":"password-ann","name":"Ann"}"#
         try await api.call(.post, "/api/v1/auth/register", json: register)
         try await api.call(.post, "/api/v1/auth/register", json: register)
         try await api.call(.post, "/api/v1/auth/register", json: #"{"email":"nope","password":"x","name":""}"#)
         try await api.call(.post, "/api/v1/auth/register", json: #"{"email":"#)
-        try await api.call(.post, "/api/v1/auth/signup", json: #"{"email":"bob@example.com","password":"password-bob","username":"Bob"}"#)
+        try await api.call(
+            .post, "/api/v1/auth/signup",
+            json: #"{"email":"bob@example.com","password":"password-bob","username":"Bob"}"#)
         try await api.call(.post, "/api/v1/auth/login", json: #"{"email":"ann@example.com","password":"wrong-pass"}"#)
-        try await api.call(.post, "/api/v1/auth/login", json: #"{"email":"a\u0000@example.com","password":"wrong-pass"}"#)
-        let login = try await api.call(.post, "/api/v1/auth/login", json: #"{"email":"ann@example.com","password":"password-ann"}"#)
+        try await api.call(
+            .post, "/api/v1/auth/login", json: #"{"email":"a\u0000@example.com","password":"wrong-pass"}"#)
+        let login = try await api.call(
+            .post, "/api/v1/auth/login", json: #"{"email":"ann@example.com","password":"password-ann"}"#)
         let token = try #require(login.string("access_token"))
         let refresh = try #require(login.string("refresh_token"))
-        let bobLogin = try await api.call(.post, "/api/v1/auth/login", json: #"{"email":"bob@example.com","password":"password-bob"}"#)
+        let bobLogin = try await api.call(
+            .post, "/api/v1/auth/login", json: #"{"email":"bob@example.com","password":"password-bob"}"#)
         let bob = try #require(bobLogin.string("access_token"))
         let renewed = try await api.call(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#)
         try await api.call(.post, "/api/v1/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#)
-        try await api.call(.post, "/api/v1/auth/logout", token: token, json: #"{"refresh_token":"\#(renewed.string("refresh_token") ?? "")"}"#)
+        try await api.call(
+            .post, "/api/v1/auth/logout", token: token,
+            json: #"{"refresh_token":"\#(renewed.string("refresh_token") ?? "")"}"#)
         try await api.call(.get, "/api/v1/users/me")
 
         let me = try await api.call(.get, "/api/v1/users/me", token: token)
@@ -104,8 +120,12 @@ struct OpenAPIContractTests {
         try await api.call(.patch, "/api/v1/users/me", token: token, json: #"{"name":"Ann B"}"#)
         try await api.call(.patch, "/api/v1/users/me", token: token, json: #"{"email":"bob@example.com"}"#)
         try await api.call(.patch, "/api/v1/users/me", token: token, json: #"{"name":""}"#)
-        try await api.call(.post, "/api/v1/users/me/password", token: token, json: #"{"current_password":"wrong-pass","new_password":"password-new"}"#)
-        try await api.call(.post, "/api/v1/users/me/password", token: token, json: #"{"current_password":"password-ann","new_password":"short"}"#)
+        try await api.call(
+            .post, "/api/v1/users/me/password", token: token,
+            json: #"{"current_password":"wrong-pass","new_password":"password-new"}"#)
+        try await api.call(
+            .post, "/api/v1/users/me/password", token: token,
+            json: #"{"current_password":"password-ann","new_password":"short"}"#)
         try await api.call(.get, "/api/v1/users", token: token)
         _ = try await harness.services.admin.promote(email: "ann@example.com")
         try await api.call(.get, "/api/v1/users?limit=1", token: token)
@@ -119,44 +139,66 @@ struct OpenAPIContractTests {
         try await api.call(.get, "/api/v1/workspaces", token: token)
         try await api.call(.get, "/api/v1/workspaces/{id}", ["id": workspace], token: token)
         try await api.call(.get, "/api/v1/workspaces/{id}", ["id": workspace], token: bob)
-        try await api.call(.patch, "/api/v1/workspaces/{id}", ["id": workspace], token: token, json: #"{"name":"Acme Inc"}"#)
-        try await api.call(.post, "/api/v1/workspaces/{id}/members", ["id": workspace], token: token, json: #"{"email":"bob@example.com"}"#)
-        try await api.call(.post, "/api/v1/workspaces/{id}/members", ["id": workspace], token: token, json: #"{"email":"bob@example.com"}"#)
+        try await api.call(
+            .patch, "/api/v1/workspaces/{id}", ["id": workspace], token: token, json: #"{"name":"Acme Inc"}"#)
+        try await api.call(
+            .post, "/api/v1/workspaces/{id}/members", ["id": workspace], token: token,
+            json: #"{"email":"bob@example.com"}"#)
+        try await api.call(
+            .post, "/api/v1/workspaces/{id}/members", ["id": workspace], token: token,
+            json: #"{"email":"bob@example.com"}"#)
         try await api.call(.get, "/api/v1/workspaces/{id}/members", ["id": workspace], token: token)
         let member = ["id": workspace, "user_id": bobID]
         try await api.call(.get, "/api/v1/workspaces/{id}/members/{user_id}", member, token: token)
-        try await api.call(.patch, "/api/v1/workspaces/{id}/members/{user_id}", member, token: token, json: #"{"role":"admin"}"#)
-        try await api.call(.patch, "/api/v1/workspaces/{id}/members/{user_id}", ["id": workspace, "user_id": annID], token: token, json: #"{"role":"member"}"#)
+        try await api.call(
+            .patch, "/api/v1/workspaces/{id}/members/{user_id}", member, token: token, json: #"{"role":"admin"}"#)
+        try await api.call(
+            .patch, "/api/v1/workspaces/{id}/members/{user_id}", ["id": workspace, "user_id": annID], token: token,
+            json: #"{"role":"member"}"#)
 
         let project = try #require(
-            try await api.call(.post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"Launch"}"#).string("id"))
+            try await api.call(
+                .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"Launch"}"#
+            ).string("id"))
         try await api.call(.get, "/api/v1/projects", token: token)
         try await api.call(.get, "/api/v1/projects/{id}", ["id": project], token: token)
-        try await api.call(.patch, "/api/v1/projects/{id}", ["id": project], token: token, json: #"{"description":"Go"}"#)
+        try await api.call(
+            .patch, "/api/v1/projects/{id}", ["id": project], token: token, json: #"{"description":"Go"}"#)
         let projectMember = ["id": project, "user_id": bobID]
-        try await api.call(.post, "/api/v1/projects/{id}/members", ["id": project], token: token, json: #"{"user_id":"\#(bobID)","role":"viewer"}"#)
+        try await api.call(
+            .post, "/api/v1/projects/{id}/members", ["id": project], token: token,
+            json: #"{"user_id":"\#(bobID)","role":"viewer"}"#)
         try await api.call(.get, "/api/v1/projects/{id}/members", ["id": project], token: token)
         try await api.call(.get, "/api/v1/projects/{id}/members/{user_id}", projectMember, token: token)
-        try await api.call(.patch, "/api/v1/projects/{id}/members/{user_id}", projectMember, token: token, json: #"{"role":"editor"}"#)
+        try await api.call(
+            .patch, "/api/v1/projects/{id}/members/{user_id}", projectMember, token: token, json: #"{"role":"editor"}"#)
 
         let task = try #require(
             try await api.call(
                 .post, "/api/v1/tasks", token: token,
-                json: #"{"title":"Ship","project_id":"\#(project)","due_date":"2026-12-01T10:00:00Z","tags":["a"]}"#).string("id"))
+                json: #"{"title":"Ship","project_id":"\#(project)","due_date":"2026-12-01T10:00:00Z","tags":["a"]}"#
+            ).string("id"))
         try await api.call(.post, "/api/v1/tasks", token: token, json: #"{"title":"","priority":"extreme"}"#)
-        try await api.call(.post, "/api/v1/tasks", token: token, json: #"{"title":"x"}"#, headers: [.contentType: "text/plain"])
+        try await api.call(
+            .post, "/api/v1/tasks", token: token, json: #"{"title":"x"}"#, headers: [.contentType: "text/plain"])
         try await api.call(.post, "/api/v1/tasks", token: token, json: #"{"title":"Sub","parent_id":"\#(task)"}"#)
         try await api.call(.get, "/api/v1/tasks?project_id=\(project)&sort=-due_date", token: token)
         try await api.call(.get, "/api/v1/tasks?limit=0", token: token)
         try await api.call(.get, "/api/v1/tasks/{id}", ["id": task], token: token)
         try await api.call(.get, "/api/v1/tasks/{id}", ["id": UUID().uuidString], token: token)
         try await api.call(.patch, "/api/v1/tasks/{id}", ["id": task], token: token, json: #"{"priority":"high"}"#)
-        try await api.call(.patch, "/api/v1/tasks/{id}", ["id": task], token: token, json: #"{"title":"x"}"#, headers: [.ifMatch: "\"1\""])
-        try await api.call(.put, "/api/v1/tasks/{id}", ["id": task], token: token, json: #"{"title":"Ship it","project_id":"\#(project)"}"#)
+        try await api.call(
+            .patch, "/api/v1/tasks/{id}", ["id": task], token: token, json: #"{"title":"x"}"#,
+            headers: [.ifMatch: "\"1\""])
+        try await api.call(
+            .put, "/api/v1/tasks/{id}", ["id": task], token: token,
+            json: #"{"title":"Ship it","project_id":"\#(project)"}"#)
         try await api.call(.patch, "/api/v1/tasks/{id}/complete", ["id": task], token: token)
         try await api.call(.get, "/api/v1/tasks/{id}/subtasks", ["id": task], token: token)
         let comment = try #require(
-            try await api.call(.post, "/api/v1/tasks/{id}/comments", ["id": task], token: token, json: #"{"body":"Nice"}"#).string("id"))
+            try await api.call(
+                .post, "/api/v1/tasks/{id}/comments", ["id": task], token: token, json: #"{"body":"Nice"}"#
+            ).string("id"))
         try await api.call(.post, "/api/v1/tasks/{id}/comments", ["id": task], token: token, json: #"{"body":""}"#)
         try await api.call(.get, "/api/v1/tasks/{id}/comments", ["id": task], token: token)
         try await api.call(.get, "/api/v1/tasks/{id}/activity", ["id": task], token: token)
@@ -165,7 +207,10 @@ struct OpenAPIContractTests {
         try await api.call(.patch, "/api/v1/comments/{id}", ["id": comment], token: bob, json: #"{"body":"Mine"}"#)
         try await api.call(.delete, "/api/v1/comments/{id}", ["id": comment], token: token)
 
-        let own = try #require(try await api.call(.post, "/api/{user_id}/tasks", ["user_id": annID], token: token, json: #"{"title":"Old"}"#).string("id"))
+        let own = try #require(
+            try await api.call(
+                .post, "/api/{user_id}/tasks", ["user_id": annID], token: token, json: #"{"title":"Old"}"#
+            ).string("id"))
         let compat = ["user_id": annID, "id": own]
         try await api.call(.get, "/api/{user_id}/tasks", ["user_id": annID], token: token)
         try await api.call(.get, "/api/{user_id}/tasks", ["user_id": bobID], token: token)

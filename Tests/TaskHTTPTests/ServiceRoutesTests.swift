@@ -1,12 +1,13 @@
 import Foundation
 import HTTPTypes
-import Testing
 import TaskHTTP
 import TaskTestSupport
+import Testing
 
 @Suite("HTTP: service routes, observability, CORS, the OpenAPI document")
 struct ServiceRoutesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test("/, /health, /health/ready, /metrics, /openapi.yaml and /docs answer without a token")
     func serviceRoutes() async throws {
@@ -21,7 +22,9 @@ struct ServiceRoutesTests {
             let document = try await api.send(.get, "/openapi.yaml")
             #expect(document.text.hasPrefix("openapi: 3.1.0"))
             let docs = try await api.send(.get, "/docs")
-            #expect(docs.text.contains("/api/v1/tasks/{id}/complete") && !docs.text.contains("http://") || docs.text.contains("127.0.0.1"))
+            #expect(
+                docs.text.contains("/api/v1/tasks/{id}/complete") && !docs.text.contains("http://")
+                    || docs.text.contains("127.0.0.1"))
             #expect(!docs.text.contains("<script src") && !docs.text.contains("https://"))
         }
     }
@@ -42,7 +45,9 @@ struct ServiceRoutesTests {
             let preflight = try await api.send(
                 .options, "/api/v1/tasks",
                 headers: [.origin: "https://app.example.com", .accessControlRequestMethod: "POST"])
-            #expect(preflight.status == .noContent && preflight.headers[.accessControlAllowOrigin] == "https://app.example.com")
+            #expect(
+                preflight.status == .noContent
+                    && preflight.headers[.accessControlAllowOrigin] == "https://app.example.com")
             #expect(preflight.headers[.accessControlAllowMethods]?.contains("PATCH") == true)
             let other = try await api.send(.get, "/health", headers: [.origin: "https://evil.example.com"])
             #expect(other.headers[.accessControlAllowOrigin] == nil)

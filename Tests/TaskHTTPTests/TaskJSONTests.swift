@@ -1,14 +1,15 @@
 import Foundation
 import NIOCore
-import Testing
 import TaskCore
+import Testing
 
 @testable import TaskHTTP
 
 /// The hand-written task JSON must read back, through a standard parser, as exactly the task's fields.
 @Suite("Task JSON")
 struct TaskJSONTests {
-    static let awkward = "Quote \" backslash \\ slash / tab \t newline \n return \r bell \u{7} unit \u{1F} é 漢字 🚀 </script>"
+    static let awkward =
+        "Quote \" backslash \\ slash / tab \t newline \n return \r bell \u{7} unit \u{1F} é 漢字 🚀 </script>"
 
     static func task(projectID: ProjectID? = nil, tags: [String] = [awkward, "", "plain"]) -> TaskItem {
         TaskItem(
@@ -16,12 +17,14 @@ struct TaskJSONTests {
             description: "Line one\nLine two\u{0}\u{8}\u{C}", status: .done,
             completedAt: Date(timeIntervalSince1970: 1_800_000_000.123), priority: .high, ownerID: UserID(UUID()),
             dueDate: Date(timeIntervalSince1970: 1_800_003_600), tags: tags,
-            createdAt: Date(timeIntervalSince1970: 1_799_000_000.5), updatedAt: Date(timeIntervalSince1970: 1_800_000_000.123),
+            createdAt: Date(timeIntervalSince1970: 1_799_000_000.5),
+            updatedAt: Date(timeIntervalSince1970: 1_800_000_000.123),
             version: 7)
     }
 
     static func parse(_ buffer: ByteBuffer) throws -> [String: Any] {
-        let object = try JSONSerialization.jsonObject(with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
+        let object = try JSONSerialization.jsonObject(
+            with: Data(buffer.readableBytesView), options: [.fragmentsAllowed])
         return try #require(object as? [String: Any])
     }
 
@@ -29,10 +32,13 @@ struct TaskJSONTests {
     func fieldsRoundTrip() throws {
         let task = Self.task()
         let json = try Self.parse(TaskJSON.object(task))
-        #expect(Set(json.keys) == [
-            "id", "workspace_id", "project_id", "parent_id", "title", "description", "status", "completed", "completed_at",
-            "priority", "assignee_id", "owner_id", "due_date", "start_date", "tags", "created_at", "updated_at", "version",
-        ])
+        #expect(
+            Set(json.keys) == [
+                "id", "workspace_id", "project_id", "parent_id", "title", "description", "status", "completed",
+                "completed_at",
+                "priority", "assignee_id", "owner_id", "due_date", "start_date", "tags", "created_at", "updated_at",
+                "version",
+            ])
         #expect(json["id"] as? String == task.id.description)
         #expect(json["workspace_id"] as? String == task.workspaceID.description)
         #expect(json["owner_id"] as? String == task.ownerID.description)

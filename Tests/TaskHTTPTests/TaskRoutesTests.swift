@@ -1,17 +1,21 @@
 import Foundation
 import HTTPTypes
-import Testing
 import TaskTestSupport
+import Testing
 
 @Suite("HTTP: workspaces, projects, tasks, comments, activity")
 struct TaskRoutesTests {
-    @Test("a task's life: create, read with ETag, stale If-Match 412, patch, put, complete, subtasks, comments, activity, delete", arguments: StoreKind.available)
+    @Test(
+        "a task's life: create, read with ETag, stale If-Match 412, patch, put, complete, subtasks, comments, activity, delete",
+        arguments: StoreKind.available)
     func taskLifecycle(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             let (token, userID) = try await api.signUp("ann")
             let created = try await api.send(
                 .post, "/api/v1/tasks", token: token,
-                json: #"{"title":" Write ","due_date":"2026-12-01T12:00:00+01:00","tags":["a","a","b"],"priority":"high"}"#)
+                json:
+                    #"{"title":" Write ","due_date":"2026-12-01T12:00:00+01:00","tags":["a","a","b"],"priority":"high"}"#
+            )
             #expect(created.status == .created && created.headers[.eTag] == "\"1\"")
             let id = try #require(created.string("id"))
             #expect(created.headers[.location] == "/api/v1/tasks/\(id)")
@@ -32,36 +36,46 @@ struct TaskRoutesTests {
             #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: token).string("title") == "Write more")
 
             let replaced = try await api.send(.put, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"Replaced"}"#)
-            #expect(replaced.status == .ok && replaced.string("priority") == "none" && (replaced.json["tags"] as? [String])?.isEmpty == true)
+            #expect(
+                replaced.status == .ok && replaced.string("priority") == "none"
+                    && (replaced.json["tags"] as? [String])?.isEmpty == true)
 
             let completed = try await api.send(.patch, "/api/v1/tasks/\(id)/complete", token: token)
-            #expect(completed.string("status") == "done" && completed.json["completed"] as? Bool == true && completed.string("completed_at") != nil)
-            let reopened = try await api.send(.patch, "/api/v1/tasks/\(id)/complete", token: token, json: #"{"completed":false}"#)
+            #expect(
+                completed.string("status") == "done" && completed.json["completed"] as? Bool == true
+                    && completed.string("completed_at") != nil)
+            let reopened = try await api.send(
+                .patch, "/api/v1/tasks/\(id)/complete", token: token, json: #"{"completed":false}"#)
             #expect(reopened.string("status") == "todo" && reopened.json["completed_at"] is NSNull)
 
-            let child = try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"Child","parent_id":"\#(id)"}"#)
+            let child = try await api.send(
+                .post, "/api/v1/tasks", token: token, json: #"{"title":"Child","parent_id":"\#(id)"}"#)
             #expect(child.status == .created && child.string("parent_id") == id)
             let subtasks = try await api.send(.get, "/api/v1/tasks/\(id)/subtasks", token: token)
             #expect(subtasks.items.count == 1 && subtasks.json["next_cursor"] is NSNull)
 
-            let comment = try await api.send(.post, "/api/v1/tasks/\(id)/comments", token: token, json: #"{"body":"Nice"}"#)
+            let comment = try await api.send(
+                .post, "/api/v1/tasks/\(id)/comments", token: token, json: #"{"body":"Nice"}"#)
             let commentID = try #require(comment.string("id"))
             #expect(comment.status == .created && comment.headers[.location] == "/api/v1/comments/\(commentID)")
-            let edited = try await api.send(.patch, "/api/v1/comments/\(commentID)", token: token, json: #"{"body":"Nicer"}"#)
+            let edited = try await api.send(
+                .patch, "/api/v1/comments/\(commentID)", token: token, json: #"{"body":"Nicer"}"#)
             #expect(edited.json["edited"] as? Bool == true)
             #expect(try await api.send(.get, "/api/v1/tasks/\(id)/comments", token: token).items.count == 1)
             #expect(try await api.send(.delete, "/api/v1/comments/\(commentID)", token: token).status == .noContent)
 
             let activity = try await api.send(.get, "/api/v1/tasks/\(id)/activity", token: token)
             let kinds = activity.items.compactMap { $0["kind"] as? String }
-            #expect(kinds == [
-                "task_created", "task_updated", "task_updated", "task_completed", "task_reopened", "comment_added",
-                "comment_edited", "comment_deleted",
-            ])
+            #expect(
+                kinds == [
+                    "task_created", "task_updated", "task_updated", "task_completed", "task_reopened", "comment_added",
+                    "comment_edited", "comment_deleted",
+                ])
             let firstUpdate = activity.items[1]["changes"] as? [String: Any]
             #expect((firstUpdate?["title"] as? [String: Any])?["to"] as? String == "Write more")
 
-            let staleDelete = try await api.send(.delete, "/api/v1/tasks/\(id)", token: token, headers: [.ifMatch: "\"1\""])
+            let staleDelete = try await api.send(
+                .delete, "/api/v1/tasks/\(id)", token: token, headers: [.ifMatch: "\"1\""])
             #expect(staleDelete.status == .preconditionFailed)
             let deleted = try await api.send(.delete, "/api/v1/tasks/\(id)", token: token)
             #expect(deleted.status == .noContent && deleted.body.isEmpty)
@@ -70,7 +84,9 @@ struct TaskRoutesTests {
         }
     }
 
-    @Test("workspaces and projects: roles decide; hidden things are 404, forbidden ones 403; archived 409", arguments: StoreKind.available)
+    @Test(
+        "workspaces and projects: roles decide; hidden things are 404, forbidden ones 403; archived 409",
+        arguments: StoreKind.available)
     func workspacesAndProjects(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             let (ann, annID) = try await api.signUp("ann")
@@ -82,46 +98,62 @@ struct TaskRoutesTests {
             #expect(workspace.headers[.location] == "/api/v1/workspaces/\(workspaceID)")
 
             let added = try await api.send(
-                .post, "/api/v1/workspaces/\(workspaceID)/members", token: ann, json: #"{"email":"gus@example.com","role":"guest"}"#)
+                .post, "/api/v1/workspaces/\(workspaceID)/members", token: ann,
+                json: #"{"email":"gus@example.com","role":"guest"}"#)
             #expect(added.status == .created && added.string("role") == "guest")
             #expect(added.headers[.location] == "/api/v1/workspaces/\(workspaceID)/members/\(gusID)")
-            let again = try await api.send(.post, "/api/v1/workspaces/\(workspaceID)/members", token: ann, json: #"{"email":"gus@example.com"}"#)
+            let again = try await api.send(
+                .post, "/api/v1/workspaces/\(workspaceID)/members", token: ann, json: #"{"email":"gus@example.com"}"#)
             #expect(again.status == .conflict)
-            let unknown = try await api.send(.post, "/api/v1/workspaces/\(workspaceID)/members", token: ann, json: #"{"email":"zed@example.com"}"#)
+            let unknown = try await api.send(
+                .post, "/api/v1/workspaces/\(workspaceID)/members", token: ann, json: #"{"email":"zed@example.com"}"#)
             #expect(unknown.status == .notFound)
 
             #expect(try await api.send(.get, "/api/v1/workspaces/\(workspaceID)", token: eve).status == .notFound)
-            #expect(try await api.send(.get, "/api/v1/workspaces/\(workspaceID)/members", token: gus).status == .forbidden)
-            #expect(try await api.send(.patch, "/api/v1/workspaces/\(workspaceID)", token: gus, json: #"{"name":"X"}"#).status == .forbidden)
+            #expect(
+                try await api.send(.get, "/api/v1/workspaces/\(workspaceID)/members", token: gus).status == .forbidden)
+            #expect(
+                try await api.send(.patch, "/api/v1/workspaces/\(workspaceID)", token: gus, json: #"{"name":"X"}"#)
+                    .status == .forbidden)
             let lastOwner = try await api.send(
                 .patch, "/api/v1/workspaces/\(workspaceID)/members/\(annID)", token: ann, json: #"{"role":"admin"}"#)
             #expect(lastOwner.status == .conflict && lastOwner.string("code") == "last_owner")
 
             let project = try await api.send(
-                .post, "/api/v1/projects", token: ann, json: #"{"workspace_id":"\#(workspaceID)","name":"Launch","visibility":"private"}"#)
+                .post, "/api/v1/projects", token: ann,
+                json: #"{"workspace_id":"\#(workspaceID)","name":"Launch","visibility":"private"}"#)
             let projectID = try #require(project.string("id"))
             #expect(project.status == .created && project.headers[.location] == "/api/v1/projects/\(projectID)")
-            let foreign = try await api.send(.post, "/api/v1/projects", token: eve, json: #"{"workspace_id":"\#(workspaceID)","name":"X"}"#)
+            let foreign = try await api.send(
+                .post, "/api/v1/projects", token: eve, json: #"{"workspace_id":"\#(workspaceID)","name":"X"}"#)
             #expect(foreign.status == .unprocessableContent && foreign.errorFields == ["workspace_id"])
             #expect(try await api.send(.get, "/api/v1/projects/\(projectID)", token: gus).status == .notFound)
             let member = try await api.send(
-                .post, "/api/v1/projects/\(projectID)/members", token: ann, json: #"{"user_id":"\#(gusID)","role":"viewer"}"#)
-            #expect(member.status == .created && member.headers[.location] == "/api/v1/projects/\(projectID)/members/\(gusID)")
+                .post, "/api/v1/projects/\(projectID)/members", token: ann,
+                json: #"{"user_id":"\#(gusID)","role":"viewer"}"#)
+            #expect(
+                member.status == .created
+                    && member.headers[.location] == "/api/v1/projects/\(projectID)/members/\(gusID)")
             #expect(try await api.send(.get, "/api/v1/projects/\(projectID)", token: gus).status == .ok)
-            let viewerTask = try await api.send(.post, "/api/v1/tasks", token: gus, json: #"{"title":"x","project_id":"\#(projectID)"}"#)
+            let viewerTask = try await api.send(
+                .post, "/api/v1/tasks", token: gus, json: #"{"title":"x","project_id":"\#(projectID)"}"#)
             #expect(viewerTask.status == .forbidden && viewerTask.string("code") == "forbidden")
-            let hiddenProject = try await api.send(.post, "/api/v1/tasks", token: eve, json: #"{"title":"x","project_id":"\#(projectID)"}"#)
+            let hiddenProject = try await api.send(
+                .post, "/api/v1/tasks", token: eve, json: #"{"title":"x","project_id":"\#(projectID)"}"#)
             #expect(hiddenProject.status == .unprocessableContent && hiddenProject.errorFields == ["project_id"])
 
-            let task = try await api.send(.post, "/api/v1/tasks", token: ann, json: #"{"title":"T","project_id":"\#(projectID)"}"#)
+            let task = try await api.send(
+                .post, "/api/v1/tasks", token: ann, json: #"{"title":"T","project_id":"\#(projectID)"}"#)
             let taskID = try #require(task.string("id"))
             let listed = try await api.send(.get, "/api/v1/tasks?project_id=\(projectID)", token: gus)
             #expect(listed.items.count == 1)
-            let archived = try await api.send(.patch, "/api/v1/projects/\(projectID)", token: ann, json: #"{"archived":true}"#)
+            let archived = try await api.send(
+                .patch, "/api/v1/projects/\(projectID)", token: ann, json: #"{"archived":true}"#)
             #expect(archived.json["archived"] as? Bool == true)
             let blocked = try await api.send(.patch, "/api/v1/tasks/\(taskID)", token: ann, json: #"{"title":"New"}"#)
             #expect(blocked.status == .conflict && blocked.string("code") == "project_archived")
-            let projects = try await api.send(.get, "/api/v1/projects?workspace_id=\(workspaceID)&archived=true", token: ann)
+            let projects = try await api.send(
+                .get, "/api/v1/projects?workspace_id=\(workspaceID)&archived=true", token: ann)
             #expect(projects.items.count == 1)
             #expect(try await api.send(.delete, "/api/v1/projects/\(projectID)", token: ann).status == .noContent)
             #expect(try await api.send(.delete, "/api/v1/workspaces/\(workspaceID)", token: gus).status == .forbidden)
@@ -136,11 +168,15 @@ struct TaskRoutesTests {
             for index in 0..<5 {
                 _ = try await api.send(
                     .post, "/api/v1/tasks", token: token,
-                    json: #"{"title":"Task \#(index) launch","priority":"\#(["low", "high", "none", "urgent", "medium"][index])"}"#)
+                    json:
+                        #"{"title":"Task \#(index) launch","priority":"\#(["low", "high", "none", "urgent", "medium"][index])"}"#
+                )
             }
             let first = try await api.send(.get, "/api/v1/tasks?sort=-priority&limit=2", token: token)
             #expect(first.items.compactMap { $0["priority"] as? String } == ["urgent", "high"])
-            let cursor = try #require(first.string("next_cursor")).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let cursor =
+                try #require(first.string("next_cursor")).addingPercentEncoding(withAllowedCharacters: .alphanumerics)
+                ?? ""
             let second = try await api.send(.get, "/api/v1/tasks?sort=-priority&limit=2&cursor=\(cursor)", token: token)
             #expect(second.items.compactMap { $0["priority"] as? String } == ["medium", "low"])
             let otherSort = try await api.send(.get, "/api/v1/tasks?sort=priority&cursor=\(cursor)", token: token)
@@ -157,7 +193,8 @@ struct TaskRoutesTests {
         try await APIHarness.make().run { api in
             let (token, userID) = try await api.signUp("ann")
             let (_, otherID) = try await api.signUp("bob")
-            let created = try await api.send(.post, "/api/\(userID)/tasks", token: token, json: #"{"title":"Old style"}"#)
+            let created = try await api.send(
+                .post, "/api/\(userID)/tasks", token: token, json: #"{"title":"Old style"}"#)
             #expect(created.status == .created)
             let id = try #require(created.string("id"))
             #expect(try await api.send(.get, "/api/\(userID)/tasks", token: token).items.count == 1)
@@ -165,7 +202,8 @@ struct TaskRoutesTests {
             let completed = try await api.send(.patch, "/api/\(userID)/tasks/\(id)/complete", token: token)
             #expect(completed.string("status") == "done")
             #expect(try await api.send(.get, "/api/\(otherID)/tasks", token: token).status == .forbidden)
-            #expect(try await api.send(.patch, "/api/\(otherID)/tasks/\(id)/complete", token: token).status == .forbidden)
+            #expect(
+                try await api.send(.patch, "/api/\(otherID)/tasks/\(id)/complete", token: token).status == .forbidden)
             #expect(try await api.send(.delete, "/api/\(userID)/tasks/\(id)", token: token).status == .noContent)
         }
     }

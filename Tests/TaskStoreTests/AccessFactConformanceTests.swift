@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 /// The joined reads behind every request that names a task or a project: each store must report the same stored
 /// memberships that the one-by-one reads report.
@@ -43,7 +43,9 @@ struct AccessFactConformanceTests {
                 try await tx.taskAccess(scene.projectTask.id, for: scene.dave.id),
             ]
         }
-        let expected: [(WorkspaceRole?, ProjectRole?)] = [(.owner, .admin), (.member, .viewer), (.guest, nil), (nil, nil)]
+        let expected: [(WorkspaceRole?, ProjectRole?)] = [
+            (.owner, .admin), (.member, .viewer), (.guest, nil), (nil, nil),
+        ]
         for (found, (workspaceRole, projectRole)) in zip(facts, expected) {
             let found = try #require(found)
             #expect(found.task == scene.projectTask)
@@ -68,7 +70,8 @@ struct AccessFactConformanceTests {
         #expect(unknown == nil)
     }
 
-    @Test("a project's facts carry each user's stored roles; an unknown project has none", arguments: StoreKind.available)
+    @Test(
+        "a project's facts carry each user's stored roles; an unknown project has none", arguments: StoreKind.available)
     func projectFacts(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
         let (bob, dave, unknown) = try await scene.store.transaction { [scene] tx in
@@ -78,7 +81,8 @@ struct AccessFactConformanceTests {
                 try await tx.projectAccess(ProjectID(UUID()), for: scene.bob.id)
             )
         }
-        #expect(bob == ProjectAccessFacts(project: scene.project, workspaceMemberRole: .member, projectMemberRole: .viewer))
+        #expect(
+            bob == ProjectAccessFacts(project: scene.project, workspaceMemberRole: .member, projectMemberRole: .viewer))
         #expect(dave == ProjectAccessFacts(project: scene.project, workspaceMemberRole: nil, projectMemberRole: nil))
         #expect(unknown == nil)
     }

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @testable import TaskStore
 
@@ -21,7 +21,8 @@ struct PostgresOutageTests {
     }
 
     /// Reads and writes from `workers` tasks until `stop` is set; every outcome is recorded by name.
-    func load(_ world: TestWorld, as caller: Caller, workers: Int, until stop: TransactionFlag, into tally: Tally) async {
+    func load(_ world: TestWorld, as caller: Caller, workers: Int, until stop: TransactionFlag, into tally: Tally) async
+    {
         await withTaskGroup(of: Void.self) { group in
             for worker in 0..<workers {
                 group.addTask {
@@ -60,7 +61,8 @@ struct PostgresOutageTests {
         var logger = Logger(label: "taskd.test.outage")
         logger.logLevel = .critical
         let store = PostgresStore(
-            url: try DatabaseURL(cluster.url()), pool: PoolSettings(size: 20, timeout: .seconds(2), statementTimeout: .seconds(2)),
+            url: try DatabaseURL(cluster.url()),
+            pool: PoolSettings(size: 20, timeout: .seconds(2), statementTimeout: .seconds(2)),
             logger: logger)
         let runner = Task.detached { _ = try? await store.run() }
         try await store.migrate()

@@ -1,9 +1,9 @@
 import Foundation
 import Logging
 import PostgresNIO
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 @testable import TaskStore
 
@@ -18,7 +18,9 @@ struct PostgresAvailabilityTests {
     }
 }
 
-@Suite("PostgreSQL store", .enabled(if: StoreKind.postgresURL != nil || StoreKind.isCI, "POSTGRESQL TESTS SKIPPED: run ./scripts/test"))
+@Suite(
+    "PostgreSQL store",
+    .enabled(if: StoreKind.postgresURL != nil || StoreKind.isCI, "POSTGRESQL TESTS SKIPPED: run ./scripts/test"))
 struct PostgresStoreTests {
     static let logger = Logger(label: "taskd.test")
 
@@ -69,7 +71,8 @@ struct PostgresStoreTests {
         try await cluster.start()
         var logger = Logger(label: "taskd.test.recovery")
         logger.logLevel = .critical
-        let store = PostgresStore(url: try DatabaseURL(cluster.url()), pool: PoolSettings(timeout: .seconds(2)), logger: logger)
+        let store = PostgresStore(
+            url: try DatabaseURL(cluster.url()), pool: PoolSettings(timeout: .seconds(2)), logger: logger)
         Task.detached { try? await store.run() }
         try await store.migrate()
         let world = TestWorld(store: store)
@@ -97,7 +100,8 @@ struct PostgresStoreTests {
     func statementTimeout() async throws {
         let url = try #require(StoreKind.postgresURL)
         let store = PostgresStore(
-            url: try DatabaseURL(url), pool: PoolSettings(size: 1, timeout: .seconds(30), statementTimeout: .milliseconds(200)),
+            url: try DatabaseURL(url),
+            pool: PoolSettings(size: 1, timeout: .seconds(30), statementTimeout: .milliseconds(200)),
             logger: Self.logger)
         let runner = Task.detached { _ = try? await store.run() }
         await #expect(throws: DomainError.storeUnavailable) {
@@ -120,7 +124,8 @@ struct PostgresStoreTests {
         Task.detached { try? await store.run() }
         let isEncrypted = try await store.transaction { tx in
             try await (tx as? PostgresTransaction)?.rows(
-                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()") { try $0.decode(Bool.self) }.first
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"
+            ) { try $0.decode(Bool.self) }.first
         }
         #expect(isEncrypted == true)
         await cluster.remove()
@@ -160,9 +165,11 @@ struct DatabaseURLTests {
         _ = try DatabaseURL("postgres://app@localhost/taskd?sslmode=verify-full")
     }
 
-    @Test("other schemes and unknown sslmodes are refused", arguments: [
-        "mysql://app@localhost/taskd", "not a url", "postgres://app@localhost/taskd?sslmode=sometimes",
-    ])
+    @Test(
+        "other schemes and unknown sslmodes are refused",
+        arguments: [
+            "mysql://app@localhost/taskd", "not a url", "postgres://app@localhost/taskd?sslmode=sometimes",
+        ])
     func refuses(text: String) {
         #expect(throws: DatabaseURLError.self) { try DatabaseURL(text) }
     }

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 /// Read-modify-writes racing each other on every store: each either locks its row or checks a version, so no
 /// change undoes another, no write without `If-Match` fails for contention, and nothing is deleted without its
@@ -29,7 +29,8 @@ struct RaceTests {
         }
     }
 
-    @Test("six parallel PATCHes of one task without If-Match all apply, one version each", arguments: StoreKind.available)
+    @Test(
+        "six parallel PATCHes of one task without If-Match all apply, one version each", arguments: StoreKind.available)
     func parallelTaskPatches(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())
         let alice = try await world.register("alice")
@@ -37,7 +38,9 @@ struct RaceTests {
         let failures = await withTaskGroup(of: (any Error)?.self) { group in
             for index in 0..<6 {
                 group.addTask {
-                    await outcome { _ = try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("T\(index)"))) }
+                    await outcome {
+                        _ = try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("T\(index)")))
+                    }
                 }
             }
             return await group.reduce(into: [String]()) { if let error = $1 { $0.append(String(describing: error)) } }
@@ -49,7 +52,9 @@ struct RaceTests {
         #expect(events.count == 7)
     }
 
-    @Test("a user's own PATCH never undoes an admin's disable, nor puts an old password hash back", arguments: StoreKind.available)
+    @Test(
+        "a user's own PATCH never undoes an admin's disable, nor puts an old password hash back",
+        arguments: StoreKind.available)
     func userRows(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())
         let root = try await world.register("root")
@@ -57,12 +62,15 @@ struct RaceTests {
         _ = root
         for round in 0..<Self.rounds {
             let bob = try await world.register("bob\(round)")
-            async let rename: (any Error)? = outcome { _ = try await world.accounts.updateMe(bob, name: "Bob \(round)", email: nil) }
+            async let rename: (any Error)? = outcome {
+                _ = try await world.accounts.updateMe(bob, name: "Bob \(round)", email: nil)
+            }
             async let disable: (any Error)? = outcome {
                 _ = try await world.admin.updateUser(admin, id: bob.id, name: nil, isAdmin: nil, isDisabled: true)
             }
             async let password: (any Error)? = outcome {
-                try await world.accounts.changePassword(bob, current: "password-bob\(round)", new: "password-new-\(round)")
+                try await world.accounts.changePassword(
+                    bob, current: "password-bob\(round)", new: "password-new-\(round)")
             }
             let errors = await [rename, disable, password].compactMap { $0 }
             #expect(errors.isEmpty, "round \(round): \(errors)")
@@ -79,8 +87,12 @@ struct RaceTests {
         let workspace = try await world.workspace(owner: alice)
         for round in 0..<Self.rounds {
             let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P\(round)"))
-            async let rename = outcome { _ = try await world.projects.update(alice, id: project.id, ProjectPatch(name: .set("R\(round)"))) }
-            async let archive = outcome { _ = try await world.projects.update(alice, id: project.id, ProjectPatch(isArchived: .set(true))) }
+            async let rename = outcome {
+                _ = try await world.projects.update(alice, id: project.id, ProjectPatch(name: .set("R\(round)")))
+            }
+            async let archive = outcome {
+                _ = try await world.projects.update(alice, id: project.id, ProjectPatch(isArchived: .set(true)))
+            }
             let (renamed, archived) = await (rename, archive)
             #expect(archived == nil, "round \(round)")
             let stored = try await world.projects.project(alice, id: project.id)
@@ -102,7 +114,9 @@ struct RaceTests {
         let second = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "Two"))
         for round in 0..<Self.rounds {
             let parent = try await world.tasks.create(alice, NewTask(title: "parent \(round)", projectID: first.id))
-            async let move = outcome { _ = try await world.tasks.update(alice, id: parent.id, TaskPatch(projectID: .set(second.id))) }
+            async let move = outcome {
+                _ = try await world.tasks.update(alice, id: parent.id, TaskPatch(projectID: .set(second.id)))
+            }
             async let child = world.tasks.create(alice, NewTask(title: "child \(round)", parentID: parent.id))
             #expect(await move == nil, "round \(round)")
             let created = try await child
@@ -111,7 +125,9 @@ struct RaceTests {
         }
     }
 
-    @Test("deleting a task while a subtask or comment is added: no store error, and every deleted task has its event", arguments: StoreKind.available)
+    @Test(
+        "deleting a task while a subtask or comment is added: no store error, and every deleted task has its event",
+        arguments: StoreKind.available)
     func deleteTaskWhileAdding(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())
         let alice = try await world.register("alice")
@@ -119,25 +135,33 @@ struct RaceTests {
             let root = try await world.tasks.create(alice, NewTask(title: "root \(round)"))
             let child = try await world.tasks.create(alice, NewTask(title: "child \(round)", parentID: root.id))
             async let delete = outcome { try await world.tasks.delete(alice, id: root.id) }
-            async let subtask = result { try await world.tasks.create(alice, NewTask(title: "late \(round)", parentID: child.id)) }
+            async let subtask = result {
+                try await world.tasks.create(alice, NewTask(title: "late \(round)", parentID: child.id))
+            }
             async let comment = outcome { _ = try await world.comments.add(alice, to: child.id, body: "hi") }
             #expect(await delete == nil, "round \(round)")
             var doomed = [root.id, child.id]
             switch await subtask {
             case .success(let task): doomed.append(task.id)
             case .failure(let error):
-                #expect(error as? DomainError == .invalid("parent_id", "does not name a task you can see"), "round \(round)")
+                #expect(
+                    error as? DomainError == .invalid("parent_id", "does not name a task you can see"), "round \(round)"
+                )
             }
             if let error = await comment { #expect(error as? DomainError == .notFound(.task), "round \(round)") }
             for id in doomed {
-                let events = try await world.store.transaction { tx in try await tx.events(of: id, after: nil, limit: 100) }
+                let events = try await world.store.transaction { tx in
+                    try await tx.events(of: id, after: nil, limit: 100)
+                }
                 #expect(events.map(\.event.kind).last == .taskDeleted, "round \(round)")
                 #expect(try await world.store.transaction { tx in try await tx.task(id) } == nil, "round \(round)")
             }
         }
     }
 
-    @Test("deleting a project while a task is added to it: no store error, and every deleted task has its event", arguments: StoreKind.available)
+    @Test(
+        "deleting a project while a task is added to it: no store error, and every deleted task has its event",
+        arguments: StoreKind.available)
     func deleteProjectWhileAdding(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())
         let alice = try await world.register("alice")
@@ -146,8 +170,12 @@ struct RaceTests {
             let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P\(round)"))
             let existing = try await world.tasks.create(alice, NewTask(title: "old \(round)", projectID: project.id))
             async let delete = outcome { try await world.projects.delete(alice, id: project.id) }
-            async let added = result { try await world.tasks.create(alice, NewTask(title: "new \(round)", projectID: project.id)) }
-            async let subtask = result { try await world.tasks.create(alice, NewTask(title: "sub \(round)", parentID: existing.id)) }
+            async let added = result {
+                try await world.tasks.create(alice, NewTask(title: "new \(round)", projectID: project.id))
+            }
+            async let subtask = result {
+                try await world.tasks.create(alice, NewTask(title: "sub \(round)", parentID: existing.id))
+            }
             #expect(await delete == nil, "round \(round)")
             var doomed = [existing.id]
             for result in await [added, subtask] {
@@ -162,24 +190,35 @@ struct RaceTests {
                 }
             }
             for id in doomed {
-                let events = try await world.store.transaction { tx in try await tx.events(of: id, after: nil, limit: 100) }
+                let events = try await world.store.transaction { tx in
+                    try await tx.events(of: id, after: nil, limit: 100)
+                }
                 #expect(events.map(\.event.kind).last == .taskDeleted, "round \(round)")
             }
         }
     }
 
-    @Test("removing a member while their assigned task is edited: both succeed, the task ends unassigned", arguments: StoreKind.available)
+    @Test(
+        "removing a member while their assigned task is edited: both succeed, the task ends unassigned",
+        arguments: StoreKind.available)
     func removeMemberWhileEditing(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())
         let alice = try await world.register("alice")
         for round in 0..<Self.rounds {
             let bob = try await world.register("bob\(round)")
             let workspace = try await world.workspace(owner: alice, members: [(bob, .member)], name: "W\(round)")
-            let task = try await world.tasks.create(alice, NewTask(title: "T", workspaceID: workspace, assigneeID: bob.id))
-            async let remove = outcome { try await world.workspaces.removeMember(alice, from: workspace, userID: bob.id) }
-            async let edit = outcome { _ = try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("Edited"))) }
+            let task = try await world.tasks.create(
+                alice, NewTask(title: "T", workspaceID: workspace, assigneeID: bob.id))
+            async let remove = outcome {
+                try await world.workspaces.removeMember(alice, from: workspace, userID: bob.id)
+            }
+            async let edit = outcome {
+                _ = try await world.tasks.update(alice, id: task.id, TaskPatch(title: .set("Edited")))
+            }
             let (removed, edited) = await (remove, edit)
-            #expect(removed == nil && edited == nil, "round \(round): \(String(describing: removed)) \(String(describing: edited))")
+            #expect(
+                removed == nil && edited == nil,
+                "round \(round): \(String(describing: removed)) \(String(describing: edited))")
             let stored = try await world.tasks.task(alice, id: task.id)
             #expect(stored.assigneeID == nil && stored.title == "Edited", "round \(round)")
         }

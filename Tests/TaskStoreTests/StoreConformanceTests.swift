@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 /// One contract for every store: what the use cases rely on, checked against each implementation alike.
 @Suite("Store conformance")
@@ -83,9 +83,11 @@ struct StoreConformanceTests {
         let world = TestWorld(store: store)
         let alice = try await world.register("alice")
         let due = try #require(Timestamp.parse("2026-12-24T18:30:15.987+02:00"))
-        let task = try await world.tasks.create(alice, NewTask(
-            title: "Ünïcødé 🚀 it's \"quoted\"; DROP TABLE tasks;--", description: "line\nbreak", status: .done,
-            priority: .urgent, dueDate: due, startDate: due.addingTimeInterval(-86_400), tags: ["a b", "{x}", "ü"]))
+        let task = try await world.tasks.create(
+            alice,
+            NewTask(
+                title: "Ünïcødé 🚀 it's \"quoted\"; DROP TABLE tasks;--", description: "line\nbreak", status: .done,
+                priority: .urgent, dueDate: due, startDate: due.addingTimeInterval(-86_400), tags: ["a b", "{x}", "ü"]))
         let read = try await world.tasks.task(alice, id: task.id)
         #expect(read == task)
         #expect(Timestamp.format(try #require(read.dueDate)) == "2026-12-24T16:30:15.987Z")
@@ -116,7 +118,9 @@ struct StoreConformanceTests {
         #expect(leftovers == Array(repeating: false, count: 7))
     }
 
-    @Test("deleting a project deletes its tasks, comments and members but keeps the activity", arguments: StoreKind.available)
+    @Test(
+        "deleting a project deletes its tasks, comments and members but keeps the activity",
+        arguments: StoreKind.available)
     func projectCascade(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
         let world = TestWorld(store: store)
@@ -164,7 +168,9 @@ struct StoreConformanceTests {
         let alice = try await world.register("alice")
         let bob = try await world.register("bob")
         let workspace = try await world.workspace(owner: alice, members: [(bob, .guest)])
-        let members = try await store.transaction { tx in try await tx.workspaceMembers(of: workspace, after: nil, limit: 10) }
+        let members = try await store.transaction { tx in
+            try await tx.workspaceMembers(of: workspace, after: nil, limit: 10)
+        }
         #expect(members.map(\.email.value) == ["alice@example.com", "bob@example.com"])
         #expect(members.map(\.role) == ["owner", "guest"])
         let owners = try await store.transaction { tx in try await tx.lockOwners(of: workspace) }
@@ -172,7 +178,8 @@ struct StoreConformanceTests {
         await #expect(throws: DomainError.conflict(.alreadyMember)) {
             try await store.transaction { tx in
                 try await tx.insertWorkspaceMember(
-                    WorkspaceMember(workspaceID: workspace, userID: bob.id, role: .member, joinedAt: Fixtures.instant()))
+                    WorkspaceMember(workspaceID: workspace, userID: bob.id, role: .member, joinedAt: Fixtures.instant())
+                )
             }
         }
     }
@@ -190,7 +197,8 @@ struct StoreConformanceTests {
         let events = try await world.activity.activity(alice, of: task.id, page: .first).items
         #expect(events.map(\.kind) == [.taskCreated, .taskCompleted, .taskMoved, .taskUpdated])
         let second = try await world.activity.activity(alice, of: task.id, page: PageRequest(limit: 2))
-        let rest = try await world.activity.activity(alice, of: task.id, page: PageRequest(limit: 2, cursor: second.nextCursor))
+        let rest = try await world.activity.activity(
+            alice, of: task.id, page: PageRequest(limit: 2, cursor: second.nextCursor))
         #expect((second.items + rest.items).map(\.id) == events.map(\.id))
         #expect(events[3].changes == .fields(["title": FieldChange(from: .string("T"), to: .string("U"))]))
     }

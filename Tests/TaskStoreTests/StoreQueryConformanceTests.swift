@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaskCore
 import TaskTestSupport
+import Testing
 
 /// List queries: each store must return exactly what the reference rules in TaskCore select, in the same order.
 @Suite("Store conformance: list queries")
@@ -23,13 +23,19 @@ struct StoreQueryConformanceTests {
         var users: [String: Caller] = [:]
         for name in ["owner", "admin", "member", "guest", "outsider"] { users[name] = try await world.register(name) }
         let owner = try #require(users["owner"])
-        let workspace = try await world.workspace(owner: owner, members: [
-            (try #require(users["admin"]), .admin), (try #require(users["member"]), .member), (try #require(users["guest"]), .guest),
-        ])
+        let workspace = try await world.workspace(
+            owner: owner,
+            members: [
+                (try #require(users["admin"]), .admin), (try #require(users["member"]), .member),
+                (try #require(users["guest"]), .guest),
+            ])
         let open = try await world.projects.create(owner, NewProject(workspaceID: workspace, name: "Open"))
-        let secret = try await world.projects.create(owner, NewProject(workspaceID: workspace, name: "Secret", visibility: .private))
-        let guestOnly = try await world.projects.create(owner, NewProject(workspaceID: workspace, name: "Guest", visibility: .private))
-        _ = try await world.projectMembers.addMember(owner, to: guestOnly.id, userID: try #require(users["guest"]).id, role: .viewer)
+        let secret = try await world.projects.create(
+            owner, NewProject(workspaceID: workspace, name: "Secret", visibility: .private))
+        let guestOnly = try await world.projects.create(
+            owner, NewProject(workspaceID: workspace, name: "Guest", visibility: .private))
+        _ = try await world.projectMembers.addMember(
+            owner, to: guestOnly.id, userID: try #require(users["guest"]).id, role: .viewer)
         let member = try #require(users["member"])
         let base = Date(timeIntervalSince1970: 1_800_000_000)
         let words = ["alpha plan", "beta launch", "Gamma PLAN launch", "delta", "50% off_sale"]
@@ -40,19 +46,27 @@ struct StoreQueryConformanceTests {
                 projectID: projectID, workspaceID: projectID == nil ? workspace : nil,
                 assigneeID: index % 5 == 0 && projectID != secret.id && projectID != guestOnly.id ? member.id : nil,
                 status: TaskStatus.allCases[index % 3], priority: TaskPriority.allCases[index % 5],
-                dueDate: index % 4 == 1 ? nil : base.addingTimeInterval(Double(index % 6) * 3600), tags: index % 3 == 0 ? ["red"] : ["blue", "red"])
+                dueDate: index % 4 == 1 ? nil : base.addingTimeInterval(Double(index % 6) * 3600),
+                tags: index % 3 == 0 ? ["red"] : ["blue", "red"])
             let memberMayCreate = projectID == nil || projectID == open.id
             _ = try await world.tasks.create(index % 7 == 0 && memberMayCreate ? member : owner, input)
         }
         let tasks = try await world.tasks.tasks(
-            Caller(id: owner.id, isSystemAdmin: true), matching: TaskFilter(workspaceID: workspace), page: PageRequest(limit: 100)
+            Caller(id: owner.id, isSystemAdmin: true), matching: TaskFilter(workspaceID: workspace),
+            page: PageRequest(limit: 100)
         ).items
         let workspaceMembers = try await store.transaction { tx in
             try await tx.workspaceMembers(of: workspace, after: nil, limit: 100)
-        }.map { WorkspaceMember(workspaceID: workspace, userID: $0.userID, role: WorkspaceRole(rawValue: $0.role) ?? .guest, joinedAt: $0.joinedAt) }
+        }.map {
+            WorkspaceMember(
+                workspaceID: workspace, userID: $0.userID, role: WorkspaceRole(rawValue: $0.role) ?? .guest,
+                joinedAt: $0.joinedAt)
+        }
         var memberships: [ProjectID: Set<UserID>] = [:]
         for project in [open, secret, guestOnly] {
-            let members = try await store.transaction { tx in try await tx.projectMembers(of: project.id, after: nil, limit: 100) }
+            let members = try await store.transaction { tx in
+                try await tx.projectMembers(of: project.id, after: nil, limit: 100)
+            }
             memberships[project.id] = Set(members.map(\.userID))
         }
         return Dataset(
@@ -68,7 +82,8 @@ struct StoreQueryConformanceTests {
             if let after = query.after, !query.sort.precedes(after, query.sort.position(of: task)) { return false }
             guard let projectID = task.projectID else { return query.scope.admitsProjectless(task) }
             guard let project = projects[projectID] else { return false }
-            return query.scope.admits(project, hasProjectRole: data.memberships[projectID]?.contains(query.scope.userID) ?? false)
+            return query.scope.admits(
+                project, hasProjectRole: data.memberships[projectID]?.contains(query.scope.userID) ?? false)
         }
         .sorted { query.sort.precedes(query.sort.position(of: $0), query.sort.position(of: $1)) }
         .prefix(query.limit).map { $0 }
@@ -84,7 +99,9 @@ struct StoreQueryConformanceTests {
             let memberships = data.workspaceMembers.filter { $0.userID == caller.id }
             let scope = VisibilityScope(caller: caller, memberships: memberships)
             var queries: [TaskQuery] = []
-            for sort in TaskSort.Field.allCases.flatMap({ [TaskSort(field: $0), TaskSort(field: $0, isDescending: true)] }) {
+            for sort in TaskSort.Field.allCases.flatMap({
+                [TaskSort(field: $0), TaskSort(field: $0, isDescending: true)]
+            }) {
                 queries.append(TaskQuery(workspaceID: data.workspace, scope: scope, sort: sort, limit: 100))
                 queries.append(TaskQuery(workspaceID: data.workspace, scope: scope, sort: sort, limit: 3))
                 queries.append(TaskQuery(projectID: data.projects[1].id, scope: scope, sort: sort, limit: 2))
@@ -98,15 +115,19 @@ struct StoreQueryConformanceTests {
                 TaskQuery(workspaceID: data.workspace, isCompleted: true, scope: scope, limit: 100),
                 TaskQuery(workspaceID: data.workspace, status: .inProgress, priority: .high, scope: scope, limit: 100),
                 TaskQuery(workspaceID: data.workspace, tag: "blue", scope: scope, limit: 100),
-                TaskQuery(workspaceID: data.workspace, dueBefore: base.addingTimeInterval(7200), scope: scope, limit: 100),
-                TaskQuery(workspaceID: data.workspace, dueAfter: base.addingTimeInterval(3600), scope: scope, limit: 100),
+                TaskQuery(
+                    workspaceID: data.workspace, dueBefore: base.addingTimeInterval(7200), scope: scope, limit: 100),
+                TaskQuery(
+                    workspaceID: data.workspace, dueAfter: base.addingTimeInterval(3600), scope: scope, limit: 100),
                 TaskQuery(assigneeID: data.users["member"]?.id, scope: scope, limit: 100),
                 TaskQuery(involvedUserID: caller.id, scope: scope, limit: 100),
                 TaskQuery(projectID: data.projects[1].id, scope: scope, limit: 100),
             ]
             for query in queries {
                 let answer = try await data.store.transaction { tx in try await tx.tasks(matching: query) }
-                #expect(answer.map(\.id) == Self.reference(query, in: data).map(\.id), "\(name): \(query.sort.name) \(query.words)")
+                #expect(
+                    answer.map(\.id) == Self.reference(query, in: data).map(\.id),
+                    "\(name): \(query.sort.name) \(query.words)")
             }
         }
     }
@@ -116,7 +137,8 @@ struct StoreQueryConformanceTests {
         let data = try await Self.dataset(kind)
         let owner = try #require(data.users["owner"])
         let scope = VisibilityScope(caller: owner, memberships: data.workspaceMembers.filter { $0.userID == owner.id })
-        for sort in TaskSort.Field.allCases.flatMap({ [TaskSort(field: $0), TaskSort(field: $0, isDescending: true)] }) {
+        for sort in TaskSort.Field.allCases.flatMap({ [TaskSort(field: $0), TaskSort(field: $0, isDescending: true)] })
+        {
             var query = TaskQuery(workspaceID: data.workspace, scope: scope, sort: sort, limit: 4)
             var paged: [TaskID] = []
             while true {
@@ -137,7 +159,8 @@ struct StoreQueryConformanceTests {
         let data = try await Self.dataset(kind)
         for name in ["owner", "admin", "member", "guest", "outsider"] {
             let caller = try #require(data.users[name])
-            let scope = VisibilityScope(caller: caller, memberships: data.workspaceMembers.filter { $0.userID == caller.id })
+            let scope = VisibilityScope(
+                caller: caller, memberships: data.workspaceMembers.filter { $0.userID == caller.id })
             let answer = try await data.store.transaction { tx in
                 try await tx.projects(visibleIn: scope, workspaceID: nil, isArchived: nil, after: nil, limit: 100)
             }

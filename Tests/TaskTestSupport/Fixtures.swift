@@ -12,7 +12,8 @@ public enum Fixtures {
     public static func user(_ name: String, ids: some IDGenerator, at milliseconds: Int = 0) -> User {
         User(
             id: ids.make(), email: EmailAddress(normalized: "\(name)@example.com"), name: name, passwordHash: "plain:x",
-            passwordChangedAt: instant(milliseconds), createdAt: instant(milliseconds), updatedAt: instant(milliseconds))
+            passwordChangedAt: instant(milliseconds), createdAt: instant(milliseconds), updatedAt: instant(milliseconds)
+        )
     }
 
     /// A workspace.
@@ -26,7 +27,8 @@ public enum Fixtures {
         at milliseconds: Int = 0
     ) -> Project {
         Project(
-            id: ids.make(), workspaceID: workspaceID, name: name, visibility: visibility, createdAt: instant(milliseconds),
+            id: ids.make(), workspaceID: workspaceID, name: name, visibility: visibility,
+            createdAt: instant(milliseconds),
             updatedAt: instant(milliseconds))
     }
 
@@ -36,7 +38,8 @@ public enum Fixtures {
         ids: some IDGenerator, at milliseconds: Int = 0
     ) -> TaskItem {
         TaskItem(
-            id: ids.make(), workspaceID: workspaceID, projectID: project, parentID: parent, title: title, ownerID: owner,
+            id: ids.make(), workspaceID: workspaceID, projectID: project, parentID: parent, title: title,
+            ownerID: owner,
             createdAt: instant(milliseconds), updatedAt: instant(milliseconds))
     }
 }

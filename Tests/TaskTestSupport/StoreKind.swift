@@ -31,7 +31,9 @@ public enum StoreKind: String, CaseIterable, Sendable {
     }
 
     /// A PostgreSQL store on a schema of its own, its pool running in the background, migrated.
-    public static func makePostgresStore(schema: String? = nil, timeout: Duration = .seconds(20)) async throws -> PostgresStore {
+    public static func makePostgresStore(schema: String? = nil, timeout: Duration = .seconds(20)) async throws
+        -> PostgresStore
+    {
         try await openPostgresStore(schema: schema, timeout: timeout).store
     }
 
@@ -44,7 +46,8 @@ public enum StoreKind: String, CaseIterable, Sendable {
         var logger = Logger(label: "taskd.test.postgres")
         logger.logLevel = .warning
         let store = PostgresStore(
-            url: try DatabaseURL(text), pool: PoolSettings(size: 4, timeout: timeout, statementTimeout: timeout), searchPath: "\(schema), public",
+            url: try DatabaseURL(text), pool: PoolSettings(size: 4, timeout: timeout, statementTimeout: timeout),
+            searchPath: "\(schema), public",
             logger: logger)
         let runner = Task.detached { _ = try? await store.run() }
         try await store.transaction { tx in
@@ -57,6 +60,7 @@ public enum StoreKind: String, CaseIterable, Sendable {
 
     /// Thrown when PostgreSQL tests must run but no database was configured.
     public struct MissingDatabase: Error, CustomStringConvertible {
+        /// How to run the tests with PostgreSQL.
         public var description: String {
             "TASKD_TEST_DATABASE_URL is not set: run the tests with ./scripts/test, which starts PostgreSQL"
         }

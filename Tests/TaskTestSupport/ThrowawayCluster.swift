@@ -22,10 +22,12 @@ public struct ThrowawayCluster: Sendable {
             throw StoreKind.MissingDatabase()
         }
         self.bin = bin
-        folder = try await Self.shell("mktemp -d \(parent)/own.XXXXXX", capturingOutput: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        folder = try await Self.shell("mktemp -d \(parent)/own.XXXXXX", capturingOutput: true).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         port = try await Self.freePort()
         if tls {
-            try await Self.shell("""
+            try await Self.shell(
+                """
                 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
                   -keyout \(folder)/server.key -out \(folder)/server.crt 2>/dev/null && chmod 600 \(folder)/server.key
                 """)
@@ -34,7 +36,9 @@ public struct ThrowawayCluster: Sendable {
             extraOptions = ""
         }
         if getuid() == 0 { try await Self.shell("chown -R postgres: \(folder)") }
-        try await asPostgres("\(bin)/initdb -D \(folder)/data -U postgres -A trust -N -E UTF8 --locale=C.UTF-8 >\(folder)/initdb.log 2>&1")
+        try await asPostgres(
+            "\(bin)/initdb -D \(folder)/data -U postgres -A trust -N -E UTF8 --locale=C.UTF-8 >\(folder)/initdb.log 2>&1"
+        )
     }
 
     /// Stops the server if it runs and removes the folder.
@@ -50,7 +54,8 @@ public struct ThrowawayCluster: Sendable {
 
     /// Starts the server and waits until it accepts connections.
     public func start() async throws {
-        try await asPostgres("""
+        try await asPostgres(
+            """
             \(bin)/pg_ctl -D \(folder)/data -l \(folder)/pg.log -w -t 60 start -o \
             "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off \(extraOptions)" >/dev/null
             """)
@@ -63,7 +68,8 @@ public struct ThrowawayCluster: Sendable {
 
     /// Restarts the server the way an operator does for a minor upgrade: `pg_ctl restart -m fast`.
     public func restart() async throws {
-        try await asPostgres("""
+        try await asPostgres(
+            """
             \(bin)/pg_ctl -D \(folder)/data -l \(folder)/pg.log -w -t 60 -m fast restart -o \
             "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off \(extraOptions)" >/dev/null
             """)
@@ -88,7 +94,8 @@ public struct ThrowawayCluster: Sendable {
         // Foundation learns that the command ended when a descriptor it handed down is closed; a server the
         // command starts would inherit that descriptor and keep it open, so the shell closes every descriptor
         // above 2 first. For the same reason only short-lived output is captured.
-        let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; "#
+        let closeInherited =
+            #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; "#
         process.arguments = ["-c", closeInherited + command]
         let output = Pipe()
         process.standardOutput = capturingOutput ? output : FileHandle.nullDevice
@@ -109,8 +116,12 @@ public struct ThrowawayCluster: Sendable {
     }
 
     private static func freePort() async throws -> Int {
-        let script = "for p in $(shuf -i 56000-59999 -n 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; break; }; done"
-        guard let port = Int(try await shell(script, capturingOutput: true).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        let script =
+            "for p in $(shuf -i 56000-59999 -n 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; break; }; done"
+        guard
+            let port = Int(
+                try await shell(script, capturingOutput: true).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             throw ShellFailure(command: "find a free port", status: 1)
         }
         return port
@@ -120,6 +131,7 @@ public struct ThrowawayCluster: Sendable {
     public struct ShellFailure: Error, CustomStringConvertible {
         let command: String
         let status: Int32
+        /// The command and its exit status.
         public var description: String { "command failed with status \(status): \(command)" }
     }
 }

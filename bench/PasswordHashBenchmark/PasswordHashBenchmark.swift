@@ -5,7 +5,8 @@ import TaskAuth
 @main
 struct PasswordHashBenchmark {
     static func main() async throws {
-        let cost = Int(ProcessInfo.processInfo.environment["TASKD_BCRYPT_COST"] ?? "") ?? CryptPasswordHasher.defaultCost
+        let cost =
+            Int(ProcessInfo.processInfo.environment["TASKD_BCRYPT_COST"] ?? "") ?? CryptPasswordHasher.defaultCost
         let hasher = try CryptPasswordHasher(cost: cost)
         let password = "correct horse battery staple"
         let hash = try await hasher.hash(password)
@@ -17,7 +18,8 @@ struct PasswordHashBenchmark {
         }
         let best = single.min() ?? .zero
         print("cores: \(ProcessInfo.processInfo.activeProcessorCount)")
-        print("one verify at cost \(cost): best \(milliseconds(best)) ms, median \(milliseconds(single.sorted()[2])) ms")
+        print(
+            "one verify at cost \(cost): best \(milliseconds(best)) ms, median \(milliseconds(single.sorted()[2])) ms")
 
         let logins = 8
         let together = await clock.measure {
@@ -27,7 +29,9 @@ struct PasswordHashBenchmark {
             }
         }
         let sequential = best * logins
-        print("\(logins) concurrent verifies: \(milliseconds(together)) ms (one after another: \(milliseconds(sequential)) ms)")
+        print(
+            "\(logins) concurrent verifies: \(milliseconds(together)) ms (one after another: \(milliseconds(sequential)) ms)"
+        )
         print(String(format: "parallel speed-up: %.2fx", sequential / together))
     }
 

@@ -157,7 +157,8 @@ public struct TaskPermissions: Sendable, Equatable {
     public var canDeleteAnyComment: Bool
 
     /// No permission at all.
-    public static let none = TaskPermissions(canView: false, canEdit: false, canComment: false, canDeleteAnyComment: false)
+    public static let none = TaskPermissions(
+        canView: false, canEdit: false, canComment: false, canDeleteAnyComment: false)
 
     /// Creates a permission set.
     public init(canView: Bool, canEdit: Bool, canComment: Bool, canDeleteAnyComment: Bool) {

@@ -59,6 +59,7 @@ public enum ActivityChanges: Sendable, Equatable, Codable {
 
     private enum CommentKey: String, CodingKey { case commentID = "comment_id" }
 
+    /// Reads the changes as stored (`{"field": {"from", "to"}}` or `{"comment_id": ...}`).
     public init(from decoder: any Decoder) throws {
         let keyed = try decoder.container(keyedBy: CommentKey.self)
         if let id = try keyed.decodeIfPresent(CommentID.self, forKey: .commentID) {
@@ -68,6 +69,7 @@ public enum ActivityChanges: Sendable, Equatable, Codable {
         }
     }
 
+    /// Writes the changes as the contract shows them.
     public func encode(to encoder: any Encoder) throws {
         switch self {
         case .fields(let fields):
@@ -102,6 +104,7 @@ public enum ActivityValue: Sendable, Equatable, Codable {
     case string(String)
     case strings([String])
 
+    /// Reads a value as stored.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
@@ -117,6 +120,7 @@ public enum ActivityValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Writes the value as the contract shows it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

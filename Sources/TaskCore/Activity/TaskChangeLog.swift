@@ -35,12 +35,14 @@ public struct TaskChangeLog: Sendable {
             let completion: [String: FieldChange] = [
                 "status": change(before.status.rawValue, after.status.rawValue),
                 "completed": FieldChange(from: .bool(before.isCompleted), to: .bool(after.isCompleted)),
-                "completed_at": change(before.completedAt.map(Timestamp.format), after.completedAt.map(Timestamp.format)),
+                "completed_at": change(
+                    before.completedAt.map(Timestamp.format), after.completedAt.map(Timestamp.format)),
             ]
             events.append(event(after.isCompleted ? .taskCompleted : .taskReopened, completion))
         }
         if before.projectID != after.projectID {
-            events.append(event(.taskMoved, ["project_id": change(before.projectID?.description, after.projectID?.description)]))
+            events.append(
+                event(.taskMoved, ["project_id": change(before.projectID?.description, after.projectID?.description)]))
         }
         var updated: [String: FieldChange] = [:]
         func note(_ field: String, _ old: String?, _ new: String?) {

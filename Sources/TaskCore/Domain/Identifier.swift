@@ -18,6 +18,7 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, Comparable, CustomS
         self.uuid = uuid
     }
 
+    /// Reads the id from its UUID text.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         guard let uuid = UUID(uuidString: try container.decode(String.self)) else {

@@ -38,7 +38,8 @@ public struct PageCursor: Sendable, Equatable, Codable {
         guard text.utf8.count <= 512 else { throw DomainError.invalid("cursor", "is not a valid cursor") }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(PageCursor.self, from: data)
+        guard let data = Data(base64Encoded: base64),
+            let cursor = try? JSONDecoder().decode(PageCursor.self, from: data)
         else {
             throw DomainError.invalid("cursor", "is not a valid cursor")
         }

@@ -23,6 +23,7 @@ public enum SortValue: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey { case date = "d", int = "n" }
 
+    /// Reads a cursor's sort value: `d` for an instant in milliseconds, `n` for a number, neither for nothing.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let milliseconds = try container.decodeIfPresent(Int64.self, forKey: .date) {
@@ -34,6 +35,7 @@ public enum SortValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Writes the sort value as `decode` reads it.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {

@@ -10,7 +10,8 @@ public struct PageRequest: Sendable, Equatable {
     public init(limit: Int? = nil, cursor: String? = nil) throws {
         let limit = limit ?? FieldLimits.defaultPageSize
         guard FieldLimits.pageSize.contains(limit) else {
-            throw DomainError.invalid("limit", "must be between \(FieldLimits.pageSize.lowerBound) and \(FieldLimits.pageSize.upperBound)")
+            throw DomainError.invalid(
+                "limit", "must be between \(FieldLimits.pageSize.lowerBound) and \(FieldLimits.pageSize.upperBound)")
         }
         self.limit = limit
         self.cursor = cursor

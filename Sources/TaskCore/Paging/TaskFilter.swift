@@ -135,6 +135,8 @@ public struct TaskQuery: Sendable, Equatable {
     /// Splits search text into the lower-cased words of `words`, each once, in the order they first appear.
     public static func words(in text: String) -> [String] {
         var seen: Set<String> = []
-        return text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init).filter { seen.insert($0).inserted }
+        return text.lowercased().split(whereSeparator: { $0.isWhitespace }).map(String.init).filter {
+            seen.insert($0).inserted
+        }
     }
 }

@@ -40,7 +40,8 @@ public struct TaskAccessFacts: Sendable, Equatable {
     public var projectMemberRole: ProjectRole?
 
     /// Creates the facts.
-    public init(task: TaskItem, project: Project?, workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?) {
+    public init(task: TaskItem, project: Project?, workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?)
+    {
         self.task = task
         self.project = project
         self.workspaceMemberRole = workspaceMemberRole
@@ -77,7 +78,8 @@ extension StoreTransaction {
             projectMember = try await self.projectMember(projectID, userID)
         }
         return TaskAccessFacts(
-            task: task, project: project, workspaceMemberRole: workspaceMember?.role, projectMemberRole: projectMember?.role)
+            task: task, project: project, workspaceMemberRole: workspaceMember?.role,
+            projectMemberRole: projectMember?.role)
     }
 
     /// Gathers the facts with one read per record; a store whose transactions run one at a time needs no lock.
@@ -86,7 +88,9 @@ extension StoreTransaction {
     }
 
     /// Gathers the facts with one read per record; a store whose transactions run one at a time needs no lock.
-    public func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts? {
+    public func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws
+        -> ProjectAccessFacts?
+    {
         try await projectAccess(id, for: userID)
     }
 

@@ -16,4 +16,5 @@ public protocol DataStore: Sendable {
 
 /// Every read and write a use case can make inside one transaction.
 public protocol StoreTransaction:
-    UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore {}
+    UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore
+{}

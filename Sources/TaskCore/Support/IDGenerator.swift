@@ -18,5 +18,6 @@ public struct RandomIDGenerator: IDGenerator {
     /// Creates the generator.
     public init() {}
 
+    /// A new random UUID.
     public func next() -> UUID { UUID() }
 }

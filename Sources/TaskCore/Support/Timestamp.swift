@@ -19,7 +19,8 @@ public enum Timestamp {
     /// Formats an instant in UTC with milliseconds. An instant outside `representableMilliseconds` (which `parse`
     /// never returns and no clock reaches) is written as the nearest representable one.
     public static func format(_ date: Date) -> String {
-        let milliseconds = min(max(date.millisecondsSince1970, representableMilliseconds.lowerBound), representableMilliseconds.upperBound)
+        let milliseconds = min(
+            max(date.millisecondsSince1970, representableMilliseconds.lowerBound), representableMilliseconds.upperBound)
         let wholeSeconds = floorDivide(milliseconds, 1000)
         let fraction = Int(milliseconds - wholeSeconds * 1000)
         let days = floorDivide(wholeSeconds, 86_400)
@@ -40,7 +41,9 @@ public enum Timestamp {
         put(secondOfDay / 60 % 60, at: 14, width: 2)
         put(secondOfDay % 60, at: 17, width: 2)
         put(fraction, at: 20, width: 3)
-        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")]
+            as [(Int, Unicode.Scalar)]
+        {
             text[offset] = UInt8(ascii: character)
         }
         return String(decoding: text, as: UTF8.self)
@@ -68,7 +71,8 @@ public enum Timestamp {
             return true
         }
         guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
-            expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"), let second = digits(2),
+            expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+            let second = digits(2),
             (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60,
             second <= 60
         else { return nil }

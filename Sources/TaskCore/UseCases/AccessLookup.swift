@@ -16,7 +16,9 @@ extension StoreTransaction {
 
     /// The project and the caller's role in it, the project row locked as `lock` says (none by default).
     /// - Throws: `.notFound(.project)` unless the caller sees it.
-    func visibleProject(_ id: ProjectID, for caller: Caller, locking lock: RowLock? = nil) async throws -> (Project, ProjectRole) {
+    func visibleProject(_ id: ProjectID, for caller: Caller, locking lock: RowLock? = nil) async throws -> (
+        Project, ProjectRole
+    ) {
         guard let visible = try await projectIfVisible(id, for: caller, locking: lock) else {
             throw DomainError.notFound(.project)
         }
@@ -24,8 +26,13 @@ extension StoreTransaction {
     }
 
     /// The project and the caller's role in it, or `nil` when there is no such project or the caller cannot see it.
-    func projectIfVisible(_ id: ProjectID, for caller: Caller, locking lock: RowLock? = nil) async throws -> (Project, ProjectRole)? {
-        let found = if let lock { try await projectAccess(id, for: caller.id, locking: lock) } else { try await projectAccess(id, for: caller.id) }
+    func projectIfVisible(_ id: ProjectID, for caller: Caller, locking lock: RowLock? = nil) async throws -> (
+        Project, ProjectRole
+    )? {
+        let found =
+            if let lock { try await projectAccess(id, for: caller.id, locking: lock) } else {
+                try await projectAccess(id, for: caller.id)
+            }
         guard let facts = found else { return nil }
         let (_, projectRole) = Self.effectiveRoles(
             of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
@@ -37,7 +44,10 @@ extension StoreTransaction {
     /// The task, its project and what the caller may do with it, the task row locked as `lock` says (none by
     /// default). - Throws: `.notFound(.task)` unless visible.
     func visibleTask(_ id: TaskID, for caller: Caller, locking lock: RowLock? = nil) async throws -> VisibleTask {
-        let found = if let lock { try await taskAccess(id, for: caller.id, locking: lock) } else { try await taskAccess(id, for: caller.id) }
+        let found =
+            if let lock { try await taskAccess(id, for: caller.id, locking: lock) } else {
+                try await taskAccess(id, for: caller.id)
+            }
         guard let facts = found else { throw DomainError.notFound(.task) }
         let (workspaceRole, projectRole) = Self.effectiveRoles(
             of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,

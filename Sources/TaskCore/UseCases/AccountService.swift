@@ -30,7 +30,9 @@ public struct AccountService: Sendable {
     /// (`registrationThrottle`); every registration that passes validation counts, whatever its outcome.
     /// - Parameter clientAddress: where the request came from; `nil` (an embedding program) is not limited.
     /// - Throws: `.validation` for a bad email, password or name; `.conflict(.emailTaken)`; `.tooManyAttempts`.
-    public func register(email: String, password: String, name: String, clientAddress: String? = nil) async throws -> User {
+    public func register(email: String, password: String, name: String, clientAddress: String? = nil) async throws
+        -> User
+    {
         var errors = FieldErrors()
         let address = try errors.collect { try EmailAddress(email) }
         PasswordRules.check(password, field: "password", into: &errors)
@@ -66,7 +68,8 @@ public struct AccountService: Sendable {
         let at = now()
         let workspace = Workspace(id: ids.make(), name: Self.personalWorkspaceName, createdAt: at, updatedAt: at)
         let user = User(
-            id: ids.make(), email: address, name: name, passwordHash: hash, isAdmin: administratorEmails.contains(address),
+            id: ids.make(), email: address, name: name, passwordHash: hash,
+            isAdmin: administratorEmails.contains(address),
             personalWorkspaceID: workspace.id, passwordChangedAt: at, createdAt: at, updatedAt: at)
         try await store.transaction { tx in
             if try await tx.user(email: address) != nil { throw DomainError.conflict(.emailTaken) }

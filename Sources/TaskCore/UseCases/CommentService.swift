@@ -95,9 +95,13 @@ public struct CommentService: Sendable {
 extension StoreTransaction {
     /// The comment and its task; with `locking`, the comment is locked for a change until the transaction ends.
     /// - Throws: `.notFound(.comment)` unless the caller can see the task.
-    func visibleComment(_ id: CommentID, for caller: Caller, locking: Bool = false) async throws -> (comment: Comment, task: VisibleTask) {
+    func visibleComment(_ id: CommentID, for caller: Caller, locking: Bool = false) async throws -> (
+        comment: Comment, task: VisibleTask
+    ) {
         let found = locking ? try await lockComment(id) : try await comment(id)
-        guard let comment = found, let task = try await notFoundAsNil({ try await visibleTask(comment.taskID, for: caller) }) else {
+        guard let comment = found,
+            let task = try await notFoundAsNil({ try await visibleTask(comment.taskID, for: caller) })
+        else {
             throw DomainError.notFound(.comment)
         }
         return (comment, task)

@@ -16,7 +16,8 @@ struct MembershipCleanup {
             updated.updatedAt = now
             updated.version = task.version + 1
             try await tx.updateTask(updated, expectedVersion: task.version)
-            try await tx.appendEvents(TaskChangeLog(before: task, after: updated).events(actorID: actorID, at: now, ids: ids))
+            try await tx.appendEvents(
+                TaskChangeLog(before: task, after: updated).events(actorID: actorID, at: now, ids: ids))
         }
         try await tx.deleteWorkspaceMember(workspaceID, userID)
     }

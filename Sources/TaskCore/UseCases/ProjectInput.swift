@@ -10,7 +10,9 @@ public struct NewProject: Sendable {
     public var visibility: ProjectVisibility?
 
     /// Creates the input.
-    public init(workspaceID: WorkspaceID, name: String, description: String? = nil, visibility: ProjectVisibility? = nil) {
+    public init(
+        workspaceID: WorkspaceID, name: String, description: String? = nil, visibility: ProjectVisibility? = nil
+    ) {
         self.workspaceID = workspaceID
         self.name = name
         self.description = description
@@ -56,9 +58,12 @@ extension ProjectPatch {
     /// What is wrong with the patch's text fields, found without a store (see `NewTask.fieldErrors`).
     public var fieldErrors: [FieldError] {
         var errors = FieldErrors()
-        if case .set(let name) = name { _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors) }
+        if case .set(let name) = name {
+            _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
+        }
         if case .set(let description) = description {
-            _ = TextRules.trimmed(description ?? "", field: "description", length: FieldLimits.description, into: &errors)
+            _ = TextRules.trimmed(
+                description ?? "", field: "description", length: FieldLimits.description, into: &errors)
         }
         return errors.all
     }

@@ -44,7 +44,9 @@ public struct ProjectMemberService: Sendable {
             }
             if try await tx.projectMember(id, userID) != nil { throw DomainError.conflict(.alreadyMember) }
             try await tx.insertProjectMember(
-                ProjectMember(projectID: id, workspaceID: project.workspaceID, userID: userID, role: role ?? .editor, addedAt: at))
+                ProjectMember(
+                    projectID: id, workspaceID: project.workspaceID, userID: userID, role: role ?? .editor, addedAt: at)
+            )
             return try await tx.projectMemberProfile(id, userID)
         }
     }
@@ -56,7 +58,9 @@ public struct ProjectMemberService: Sendable {
         try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
-            guard var member = try await tx.lockProjectMember(id, userID) else { throw DomainError.notFound(.projectMember) }
+            guard var member = try await tx.lockProjectMember(id, userID) else {
+                throw DomainError.notFound(.projectMember)
+            }
             if member.role != role {
                 member.role = role
                 try await tx.updateProjectMember(member)

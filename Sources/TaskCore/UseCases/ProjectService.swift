@@ -32,7 +32,9 @@ public struct ProjectService: Sendable {
             guard AccessPolicy.canCreateProject(role) else { throw DomainError.forbidden }
             try await tx.insertProject(project)
             try await tx.insertProjectMember(
-                ProjectMember(projectID: project.id, workspaceID: project.workspaceID, userID: caller.id, role: .admin, addedAt: at))
+                ProjectMember(
+                    projectID: project.id, workspaceID: project.workspaceID, userID: caller.id, role: .admin,
+                    addedAt: at))
         }
         return project
     }
@@ -61,7 +63,9 @@ public struct ProjectService: Sendable {
     /// - Throws: `.forbidden`; `.conflict(.projectArchived)`; `.validation`.
     public func update(_ caller: Caller, id: ProjectID, _ patch: ProjectPatch) async throws -> Project {
         var errors = FieldErrors()
-        let name = patch.name.map { TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) ?? "" }
+        let name = patch.name.map {
+            TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) ?? ""
+        }
         let description = patch.description.map {
             TextRules.trimmed($0 ?? "", field: "description", length: FieldLimits.description, into: &errors) ?? ""
         }
@@ -94,11 +98,13 @@ public struct ProjectService: Sendable {
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
             let query = TaskQuery(projectID: project.id, scope: .unrestricted(for: caller.id), limit: Int.max)
             let tasks = try await tx.tasks(matching: query)
-            try await tx.appendEvents(tasks.map { task in
-                ActivityEvent(
-                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id, kind: .taskDeleted,
-                    at: at, changes: .none)
-            })
+            try await tx.appendEvents(
+                tasks.map { task in
+                    ActivityEvent(
+                        id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
+                        kind: .taskDeleted,
+                        at: at, changes: .none)
+                })
             try await tx.deleteProject(project.id)
         }
     }

@@ -36,7 +36,9 @@ public struct SessionService: Sendable {
     public func login(email: String, password: String, clientAddress: String?) async throws -> TokenPair {
         let normalized = try Self.loginKeyEmail(email)
         let emailKey = AttemptLimiter.Key(name: "email:" + normalized, throttle: emailThrottle)
-        let addressKey = clientAddress.map { AttemptLimiter.Key(name: "address:" + $0.prefix(64), throttle: addressThrottle) }
+        let addressKey = clientAddress.map {
+            AttemptLimiter.Key(name: "address:" + $0.prefix(64), throttle: addressThrottle)
+        }
         let limiter = AttemptLimiter(store: store)
         let at = now()
         try await limiter.reserve([emailKey] + (addressKey.map { [$0] } ?? []), at: at)
@@ -78,7 +80,8 @@ public struct SessionService: Sendable {
         let at = now()
         let outcome = try await store.transaction { tx -> RefreshOutcome in
             guard let record = try await tx.refreshToken(digest: digest), record.expiresAt > at,
-                let user = try await tx.user(record.userID), !user.isDisabled, user.accepts(tokenIssuedAt: record.issuedAt)
+                let user = try await tx.user(record.userID), !user.isDisabled,
+                user.accepts(tokenIssuedAt: record.issuedAt)
             else { return .refused }
             guard try await tx.spendRefreshToken(digest: digest, at: at) else {
                 try await tx.revokeRefreshTokens(of: record.userID, at: at)
@@ -113,7 +116,9 @@ public struct SessionService: Sendable {
     /// Deletes expired refresh tokens and counted attempts that no window reads any more.
     public func removeExpiredRecords() async throws {
         let at = now()
-        let throttles = [emailThrottle, addressThrottle, accounts.passwordChangeThrottle] + (accounts.registrationThrottle.map { [$0] } ?? [])
+        let throttles =
+            [emailThrottle, addressThrottle, accounts.passwordChangeThrottle]
+            + (accounts.registrationThrottle.map { [$0] } ?? [])
         let oldest = throttles.map { $0.windowStart(at: at) }.min() ?? at
         try await store.transaction { tx in
             try await tx.deleteRefreshTokens(expiredBefore: at)

@@ -123,7 +123,8 @@ enum TaskTextRules {
         var result: [String] = []
         var isValid = true
         for (index, tag) in tags.enumerated() {
-            guard let value = TextRules.trimmed(tag, field: "tags[\(index)]", length: FieldLimits.tag, into: &errors) else {
+            guard let value = TextRules.trimmed(tag, field: "tags[\(index)]", length: FieldLimits.tag, into: &errors)
+            else {
                 isValid = false
                 continue
             }

@@ -11,11 +11,12 @@ extension TaskService {
                 throw DomainError.versionMismatch(current: visible.task.version)
             }
             let doomed = [visible.task] + (try await tx.lockedSubtree(below: id))
-            try await tx.appendEvents(doomed.map { task in
-                ActivityEvent(
-                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
-                    kind: .taskDeleted, at: at, changes: .none)
-            })
+            try await tx.appendEvents(
+                doomed.map { task in
+                    ActivityEvent(
+                        id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
+                        kind: .taskDeleted, at: at, changes: .none)
+                })
             try await tx.deleteTasks(doomed.map(\.id))
         }
     }

@@ -10,7 +10,9 @@ extension TaskService {
     /// - Parameter expectedVersion: the client's `If-Match`; when given, a stale one fails and changes nothing.
     /// - Throws: `.notFound(.task)`, `.forbidden`, `.validation`, `.conflict(.projectArchived)`,
     ///   `.versionMismatch`.
-    public func update(_ caller: Caller, id: TaskID, _ patch: TaskPatch, expectedVersion: Int? = nil) async throws -> TaskItem {
+    public func update(_ caller: Caller, id: TaskID, _ patch: TaskPatch, expectedVersion: Int? = nil) async throws
+        -> TaskItem
+    {
         let fields = try CheckedTaskPatch(patch)
         let at = now()
         return try await retryingLostRaces(when: expectedVersion == nil) {
@@ -63,7 +65,10 @@ extension TaskService {
             throw DomainError.invalid("project_id", "cannot change on a subtask: it moves with its parent")
         }
         guard let projectID else { return nil }
-        guard let (project, role) = try await notFoundAsNil({ try await tx.visibleProject(projectID, for: caller, locking: .share) }),
+        guard
+            let (project, role) = try await notFoundAsNil({
+                try await tx.visibleProject(projectID, for: caller, locking: .share)
+            }),
             project.workspaceID == task.workspaceID
         else { throw DomainError.invalid("project_id", "does not name a project you can see in the task's workspace") }
         guard AccessPolicy.canEditTasks(role) else { throw DomainError.forbidden }

@@ -36,7 +36,8 @@ public struct TaskService: Sendable {
                 dueDate: input.dueDate, startDate: input.startDate, tags: tags ?? [], createdAt: at, updatedAt: at)
             task.setStatus(input.status ?? .todo, at: at)
             if let assigneeID = input.assigneeID {
-                try await requireAssignable(assigneeID, workspaceID: task.workspaceID, project: placement.project, in: tx)
+                try await requireAssignable(
+                    assigneeID, workspaceID: task.workspaceID, project: placement.project, in: tx)
             }
             try await tx.insertTask(task)
             try await tx.appendEvents([
@@ -119,7 +120,11 @@ public struct TaskService: Sendable {
         if let parentID = input.parentID {
             // The parent stays where it is until this transaction ends: a subtask never lands in the project its
             // parent is moving away from, nor under a parent being deleted.
-            guard let parent = try await notFoundAsNil({ try await tx.visibleTask(parentID, for: caller, locking: .share) }) else {
+            guard
+                let parent = try await notFoundAsNil({
+                    try await tx.visibleTask(parentID, for: caller, locking: .share)
+                })
+            else {
                 throw DomainError.invalid("parent_id", "does not name a task you can see")
             }
             if let projectID = input.projectID, projectID != parent.task.projectID {
@@ -132,7 +137,10 @@ public struct TaskService: Sendable {
             return (parent.task.workspaceID, parent.project)
         }
         if let projectID = input.projectID {
-            guard let (project, role) = try await notFoundAsNil({ try await tx.visibleProject(projectID, for: caller, locking: .share) })
+            guard
+                let (project, role) = try await notFoundAsNil({
+                    try await tx.visibleProject(projectID, for: caller, locking: .share)
+                })
             else {
                 throw DomainError.invalid("project_id", "does not name a project you can see")
             }
@@ -152,7 +160,8 @@ public struct TaskService: Sendable {
             }
             workspaceID = personal
         }
-        guard try await tx.workspace(workspaceID) != nil, let role = try await tx.workspaceRole(of: caller, in: workspaceID)
+        guard try await tx.workspace(workspaceID) != nil,
+            let role = try await tx.workspaceRole(of: caller, in: workspaceID)
         else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
         guard AccessPolicy.canCreateProjectlessTask(role) else { throw DomainError.forbidden }
         return (workspaceID, nil)

@@ -109,8 +109,10 @@ public struct WorkspaceService: Sendable {
             }
             guard let user = try await tx.user(email: address) else { throw DomainError.notFound(.user) }
             if try await tx.workspaceMember(id, user.id) != nil { throw DomainError.conflict(.alreadyMember) }
-            try await tx.insertWorkspaceMember(WorkspaceMember(workspaceID: id, userID: user.id, role: newRole, joinedAt: at))
-            return MemberProfile(userID: user.id, email: user.email, name: user.name, role: newRole.rawValue, joinedAt: at)
+            try await tx.insertWorkspaceMember(
+                WorkspaceMember(workspaceID: id, userID: user.id, role: newRole, joinedAt: at))
+            return MemberProfile(
+                userID: user.id, email: user.email, name: user.name, role: newRole.rawValue, joinedAt: at)
         }
     }
 

@@ -32,15 +32,18 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         value = normalized
     }
 
+    /// Reads an address already normalised (as stored).
     public init(from decoder: any Decoder) throws {
         value = try decoder.singleValueContainer().decode(String.self)
     }
 
+    /// Writes the normalised address.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(value)
     }
 
+    /// The normalised address.
     public var description: String { value }
 
     /// One `@`, a local part of 1...64 printable characters without spaces, and a domain of dot-separated

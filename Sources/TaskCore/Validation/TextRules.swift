@@ -17,7 +17,9 @@ public enum TextRules {
         let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let count = value.unicodeScalars.count
         if count < length.lowerBound {
-            errors.add(field, length.lowerBound == 1 ? "must not be empty" : "must be at least \(length.lowerBound) characters")
+            errors.add(
+                field, length.lowerBound == 1 ? "must not be empty" : "must be at least \(length.lowerBound) characters"
+            )
             return nil
         }
         if count > length.upperBound {

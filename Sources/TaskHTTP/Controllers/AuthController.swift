@@ -30,7 +30,8 @@ struct AuthController: Sendable {
     func login(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
         let credentials = try await Self.credentials(request, context)
         let address = ClientAddress.resolve(request, context, trustedProxies: trustedProxies)
-        let pair = try await sessions.login(email: credentials.email, password: credentials.password, clientAddress: address)
+        let pair = try await sessions.login(
+            email: credentials.email, password: credentials.password, clientAddress: address)
         return try Responses.json(TokenDTO(pair), headers: [.cacheControl: "no-store"])
     }
 
@@ -47,7 +48,8 @@ struct AuthController: Sendable {
     }
 
     /// Email and password from a JSON body, or from an OAuth2 password-flow form (`username`, `password`).
-    static func credentials(_ request: Request, _ context: TaskRequestContext) async throws -> AuthRequests.Credentials {
+    static func credentials(_ request: Request, _ context: TaskRequestContext) async throws -> AuthRequests.Credentials
+    {
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         if contentType.hasPrefix("application/x-www-form-urlencoded") {
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
@@ -64,7 +66,9 @@ enum ClientAddress {
     static func resolve(_ request: Request, _ context: TaskRequestContext, trustedProxies: Set<String>) -> String? {
         guard let peer = context.peerAddress else { return nil }
         guard trustedProxies.contains(peer), let forwarded = request.headers[.forwardedFor] else { return peer }
-        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         return hops.last(where: { !trustedProxies.contains($0) }) ?? peer
     }
 }

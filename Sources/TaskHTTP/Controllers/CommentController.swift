@@ -14,7 +14,8 @@ struct CommentController: Sendable {
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(CommentDTO(try await comments.comment(context.caller, id: try context.pathID("id", .comment))))
+        try Responses.json(
+            CommentDTO(try await comments.comment(context.caller, id: try context.pathID("id", .comment))))
     }
 
     func edit(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

@@ -22,7 +22,9 @@ struct CompatibilityController: Sendable {
     func ownOnly(_ handler: @escaping Route.CallerHandler) -> Route.CallerHandler {
         { request, context in
             let userID: UserID = try context.pathID("user_id", .user)
-            guard AccessPolicy.canUseCompatibilityRoutes(of: userID, caller: context.caller) else { throw DomainError.forbidden }
+            guard AccessPolicy.canUseCompatibilityRoutes(of: userID, caller: context.caller) else {
+                throw DomainError.forbidden
+            }
             return try await handler(request, context)
         }
     }

@@ -33,12 +33,14 @@ struct ProjectController: Sendable {
         let archived = query.bool("archived")
         let page = query.page()
         try query.finish()
-        let list = try await projects.projects(context.caller, workspaceID: workspaceID, isArchived: archived, page: page ?? .first)
+        let list = try await projects.projects(
+            context.caller, workspaceID: workspaceID, isArchived: archived, page: page ?? .first)
         return try Responses.page(list, ProjectDTO.init)
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(ProjectDTO(try await projects.project(context.caller, id: try context.pathID("id", .project))))
+        try Responses.json(
+            ProjectDTO(try await projects.project(context.caller, id: try context.pathID("id", .project))))
     }
 
     func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -67,7 +69,8 @@ struct ProjectController: Sendable {
 
     func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let member = try await members.member(
-            context.caller, of: try context.pathID("id", .project), userID: try context.pathID("user_id", .projectMember))
+            context.caller, of: try context.pathID("id", .project),
+            userID: try context.pathID("user_id", .projectMember))
         return try Responses.json(MemberDTO(member))
     }
 
@@ -75,12 +78,14 @@ struct ProjectController: Sendable {
         let id: ProjectID = try context.pathID("id", .project)
         let userID: UserID = try context.pathID("user_id", .projectMember)
         let role = try WorkspaceRequests.projectRole(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(MemberDTO(try await members.changeRole(context.caller, in: id, userID: userID, to: role)))
+        return try Responses.json(
+            MemberDTO(try await members.changeRole(context.caller, in: id, userID: userID, to: role)))
     }
 
     func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try await members.removeMember(
-            context.caller, from: try context.pathID("id", .project), userID: try context.pathID("user_id", .projectMember))
+            context.caller, from: try context.pathID("id", .project),
+            userID: try context.pathID("user_id", .projectMember))
         return Responses.noContent()
     }
 }

@@ -56,13 +56,15 @@ struct TaskController: Sendable {
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try await tasks.delete(context.caller, id: try context.pathID("id", .task), expectedVersion: Self.expectedVersion(request))
+        try await tasks.delete(
+            context.caller, id: try context.pathID("id", .task), expectedVersion: Self.expectedVersion(request))
         return Responses.noContent()
     }
 
     func subtasks(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
-        return Responses.taskPage(try await tasks.subtasks(context.caller, of: id, page: try QueryReader.page(request.uri.query)))
+        return Responses.taskPage(
+            try await tasks.subtasks(context.caller, of: id, page: try QueryReader.page(request.uri.query)))
     }
 
     func listComments(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -86,8 +88,10 @@ struct TaskController: Sendable {
 
     private func update(_ request: Request, _ context: AuthenticatedContext, replacing: Bool) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
-        let patch = try TaskRequests.patch(try await JSONBody.read(request, context: context.request), replacing: replacing)
-        return Responses.task(try await tasks.update(context.caller, id: id, patch, expectedVersion: Self.expectedVersion(request)))
+        let patch = try TaskRequests.patch(
+            try await JSONBody.read(request, context: context.request), replacing: replacing)
+        return Responses.task(
+            try await tasks.update(context.caller, id: id, patch, expectedVersion: Self.expectedVersion(request)))
     }
 
     /// The version the request's `If-Match` names (see `TaskRequests.expectedVersion(ifMatch:)`).

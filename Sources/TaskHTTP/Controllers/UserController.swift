@@ -24,7 +24,8 @@ struct UserController: Sendable {
 
     func changeMe(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let change = try AccountRequests.profileChange(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(UserDTO(try await accounts.updateMe(context.caller, name: change.name, email: change.email)))
+        return try Responses.json(
+            UserDTO(try await accounts.updateMe(context.caller, name: change.name, email: change.email)))
     }
 
     func changePassword(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

@@ -32,7 +32,8 @@ struct WorkspaceController: Sendable {
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(WorkspaceDTO(try await workspaces.workspace(context.caller, id: try context.pathID("id", .workspace))))
+        try Responses.json(
+            WorkspaceDTO(try await workspaces.workspace(context.caller, id: try context.pathID("id", .workspace))))
     }
 
     func rename(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -48,7 +49,8 @@ struct WorkspaceController: Sendable {
 
     func members(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
-        let members = try await workspaces.members(context.caller, of: id, page: try QueryReader.page(request.uri.query))
+        let members = try await workspaces.members(
+            context.caller, of: id, page: try QueryReader.page(request.uri.query))
         return try Responses.page(members, MemberDTO.init)
     }
 
@@ -69,7 +71,8 @@ struct WorkspaceController: Sendable {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let userID: UserID = try context.pathID("user_id", .member)
         let role = try WorkspaceRequests.workspaceRole(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(MemberDTO(try await workspaces.changeRole(context.caller, in: id, userID: userID, to: role)))
+        return try Responses.json(
+            MemberDTO(try await workspaces.changeRole(context.caller, in: id, userID: userID, to: role)))
     }
 
     func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

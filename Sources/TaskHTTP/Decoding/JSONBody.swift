@@ -80,7 +80,9 @@ struct JSONBody {
     }
 
     /// A field holding one of an enumeration's raw values.
-    mutating func choice<Value: RawRepresentable & CaseIterable & Sendable>(_ key: String, as _: Value.Type = Value.self) -> FieldPatch<Value?>
+    mutating func choice<Value: RawRepresentable & CaseIterable & Sendable>(
+        _ key: String, as _: Value.Type = Value.self
+    ) -> FieldPatch<Value?>
     where Value.RawValue == String {
         let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
         return field(key, expected: "one of \(names)") { value in

@@ -46,7 +46,8 @@ struct QueryReader {
     }
 
     /// A parameter holding an enumeration's raw value.
-    mutating func choice<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type = Value.self) -> Value?
+    mutating func choice<Value: RawRepresentable & CaseIterable>(_ name: String, as _: Value.Type = Value.self)
+        -> Value?
     where Value.RawValue == String {
         guard let text = value(name) else { return nil }
         guard let choice = Value(rawValue: text) else {
@@ -80,7 +81,8 @@ struct QueryReader {
         do {
             return try PageRequest(limit: limit, cursor: cursor)
         } catch {
-            errors.add("limit", "must be between \(FieldLimits.pageSize.lowerBound) and \(FieldLimits.pageSize.upperBound)")
+            errors.add(
+                "limit", "must be between \(FieldLimits.pageSize.lowerBound) and \(FieldLimits.pageSize.upperBound)")
             return nil
         }
     }

@@ -60,7 +60,8 @@ struct StrictJSON {
 
     private mutating func literal(_ word: String) throws {
         let expected = Array(word.utf8)
-        guard index + expected.count <= bytes.count, bytes[index..<index + expected.count].elementsEqual(expected) else {
+        guard index + expected.count <= bytes.count, bytes[index..<index + expected.count].elementsEqual(expected)
+        else {
             throw failure("unexpected character")
         }
         index += expected.count
@@ -201,7 +202,8 @@ struct StrictJSON {
             let unit = try hexUnit()
             switch unit {
             case 0xD800...0xDBFF:
-                guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") else {
+                guard current == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u")
+                else {
                     throw failure("lone surrogate")
                 }
                 index += 2

@@ -25,7 +25,8 @@ enum TaskRequests {
         }
         return NewTask(
             title: title, description: description, projectID: projectID, workspaceID: workspaceID, parentID: parentID,
-            assigneeID: assigneeID, status: status, priority: priority, dueDate: dueDate, startDate: startDate, tags: tags)
+            assigneeID: assigneeID, status: status, priority: priority, dueDate: dueDate, startDate: startDate,
+            tags: tags)
     }
 
     /// The body of `PATCH` (partial) or `PUT` (`replacing`) `/api/v1/tasks/{id}`.

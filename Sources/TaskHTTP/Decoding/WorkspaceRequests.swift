@@ -36,7 +36,9 @@ enum WorkspaceRequests {
         var body = body
         let email = body.required("email", body.string("email"))
         let role = body.optional(body.choice("role", as: WorkspaceRole.self))
-        guard let email, body.isValid else { throw body.failure(alongWith: email.map { EmailAddress.errors(of: $0) } ?? []) }
+        guard let email, body.isValid else {
+            throw body.failure(alongWith: email.map { EmailAddress.errors(of: $0) } ?? [])
+        }
         return NewMember(email: email, role: role)
     }
 

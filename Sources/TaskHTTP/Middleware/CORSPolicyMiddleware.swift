@@ -11,14 +11,17 @@ struct CORSPolicyMiddleware: RouterMiddleware {
     static let allowedHeaders = "Authorization, Content-Type, If-Match, X-Request-ID"
     static let exposedHeaders = "ETag, Location, Retry-After, X-Request-ID"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         guard let origin = request.headers[.origin], isAllowed(origin) else {
             return try await next(request, context)
         }
         if request.method == .options, request.headers[.accessControlRequestMethod] != nil {
             var response = Response(status: .noContent)
             response.headers[.accessControlAllowMethods] = Self.allowedMethods
-            response.headers[.accessControlAllowHeaders] = request.headers[.accessControlRequestHeaders] ?? Self.allowedHeaders
+            response.headers[.accessControlAllowHeaders] =
+                request.headers[.accessControlRequestHeaders] ?? Self.allowedHeaders
             response.headers[.accessControlMaxAge] = "600"
             addOrigin(origin, to: &response)
             return response

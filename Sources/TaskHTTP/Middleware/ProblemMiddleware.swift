@@ -10,7 +10,9 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = TaskRequestContext
     let routes: RouteTable
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
@@ -25,12 +27,14 @@ struct ProblemMiddleware: RouterMiddleware {
             return Self.bodyTooLarge.response()
         } catch {
             context.logger.error(
-                "request failed", metadata: ["request_id": "\(context.requestID)", "error": "\(String(reflecting: error))"])
+                "request failed",
+                metadata: ["request_id": "\(context.requestID)", "error": "\(String(reflecting: error))"])
             return Problem.internalError.response()
         }
     }
 
-    static let bodyTooLarge = Problem(status: .contentTooLarge, code: "body_too_large", detail: "The body is larger than 1 MiB")
+    static let bodyTooLarge = Problem(
+        status: .contentTooLarge, code: "body_too_large", detail: "The body is larger than 1 MiB")
 
     private func problem(for error: HTTPError, request: Request) -> Problem {
         switch error.status {

@@ -14,10 +14,14 @@ struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = TaskRequestContext
     let metrics: HTTPMetrics
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         var context = context
         let given = request.headers[.requestID] ?? ""
-        let isSane = (1...128).contains(given.count) && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
+        let isSane =
+            (1...128).contains(given.count)
+            && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
         context.requestID = isSane ? given : UUID().uuidString.lowercased()
         let started = ContinuousClock.now
         var response = try await next(request, context)
@@ -27,8 +31,10 @@ struct RequestLogMiddleware: RouterMiddleware {
         context.logger.info(
             "request",
             metadata: [
-                "request_id": "\(context.requestID)", "method": "\(request.method.rawValue)", "route": "\(route)", "status": "\(response.status.code)",
-                "duration_ms": "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
+                "request_id": "\(context.requestID)", "method": "\(request.method.rawValue)", "route": "\(route)",
+                "status": "\(response.status.code)",
+                "duration_ms":
+                    "\(String(format: "%.2f", Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000))",
             ])
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, duration: elapsed)
         return response
@@ -53,11 +59,13 @@ public struct HTTPMetrics: Sendable {
     func record(method: String, route: String, status: Int, duration: Duration) {
         let labels = [("method", method), ("route", route), ("status", String(status))]
         registry.makeCounter(
-            descriptor: .init(metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
+            descriptor: .init(
+                metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
             labels: labels
         ).increment()
         registry.makeDurationHistogram(
-            descriptor: .init(metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
+            descriptor: .init(
+                metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
             labels: [("method", method), ("route", route)], buckets: Self.buckets
         ).record(duration)
     }

@@ -35,7 +35,8 @@ struct Route: Sendable {
     }
 
     /// A route that needs `Authorization: Bearer <access token>`.
-    static func authenticated(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping CallerHandler) -> Route {
+    static func authenticated(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping CallerHandler) -> Route
+    {
         Route(method: method, path: path, handler: .authenticated(handler))
     }
 

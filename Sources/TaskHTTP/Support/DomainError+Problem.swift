@@ -34,7 +34,8 @@ extension DomainError {
                 headers: [.retryAfter: "\(seconds)"])
         case .storeUnavailable:
             Problem(
-                status: .serviceUnavailable, code: "store_unavailable", detail: "The database is unavailable; try again shortly",
+                status: .serviceUnavailable, code: "store_unavailable",
+                detail: "The database is unavailable; try again shortly",
                 headers: [.retryAfter: "5"])
         }
     }

@@ -8,7 +8,8 @@ public struct HTTPConfiguration: Sendable {
     public var version: String
 
     /// Creates a configuration.
-    public init(allowedOrigins: [String] = [], trustedProxies: Set<String> = [], version: String = TaskdVersion.current) {
+    public init(allowedOrigins: [String] = [], trustedProxies: Set<String> = [], version: String = TaskdVersion.current)
+    {
         self.allowedOrigins = allowedOrigins
         self.trustedProxies = trustedProxies
         self.version = version

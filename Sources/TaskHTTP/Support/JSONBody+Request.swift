@@ -10,7 +10,9 @@ extension JSONBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return JSONBody(fields: [:]) }
         guard isJSON(request.headers[.contentType]) else {
-            throw Problem(status: .unsupportedMediaType, code: "unsupported_media_type", detail: "Send the body as application/json")
+            throw Problem(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                detail: "Send the body as application/json")
         }
         return try parse(buffer.readableBytesView)
     }
@@ -18,7 +20,8 @@ extension JSONBody {
     /// Whether a `Content-Type` names JSON (`application/json` or any `application/*+json`).
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        let media = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let media =
+            contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         return media == "application/json" || (media.hasPrefix("application/") && media.hasSuffix("+json"))
     }
 }

@@ -30,10 +30,14 @@ struct Problem: Error, Sendable {
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func badRequest(_ detail: String) -> Problem { Problem(status: .badRequest, code: "malformed_request", detail: detail) }
+    static func badRequest(_ detail: String) -> Problem {
+        Problem(status: .badRequest, code: "malformed_request", detail: detail)
+    }
 
     static func invalid(_ errors: [FieldError]) -> Problem {
-        Problem(status: .unprocessableContent, code: "validation_failed", detail: "The request has invalid fields", errors: errors)
+        Problem(
+            status: .unprocessableContent, code: "validation_failed", detail: "The request has invalid fields",
+            errors: errors)
     }
 
     static let internalError = Problem(

@@ -13,7 +13,9 @@ enum Responses {
     }()
 
     /// `status` with `value` as JSON.
-    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws
+        -> Response
+    {
         json(ByteBuffer(bytes: try encoder.encode(value)), status: status, headers: headers)
     }
 
@@ -49,7 +51,8 @@ enum Responses {
     }
 
     /// A page as `{"data": [...], "next_cursor": ...}`.
-    static func page<Item: Sendable, DTO: Encodable>(_ page: Page<Item>, _ transform: (Item) -> DTO) throws -> Response {
+    static func page<Item: Sendable, DTO: Encodable>(_ page: Page<Item>, _ transform: (Item) -> DTO) throws -> Response
+    {
         try json(ListDTO(data: page.items.map(transform), nextCursor: page.nextCursor))
     }
 }

@@ -12,6 +12,7 @@ public actor MemoryStore: DataStore {
     /// Creates an empty store.
     public init() {}
 
+    /// Runs `work` while no other transaction runs; restores the state it started from when `work` throws.
     public func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
@@ -28,6 +29,7 @@ public actor MemoryStore: DataStore {
         }
     }
 
+    /// Always ready: the store is in memory.
     public func isReady() async -> Bool { true }
 
     private func begin() async {

@@ -66,7 +66,9 @@ struct MemoryTaskTable: Sendable {
         Self.remove(task.id, from: &idsByWorkspace, at: task.workspaceID)
     }
 
-    private static func remove<Key: Hashable>(_ id: TaskID, from index: inout TreeDictionary<Key, TreeSet<TaskID>>, at key: Key) {
+    private static func remove<Key: Hashable>(
+        _ id: TaskID, from index: inout TreeDictionary<Key, TreeSet<TaskID>>, at key: Key
+    ) {
         index[key]?.remove(id)
         if index[key]?.isEmpty == true { index[key] = nil }
     }

@@ -30,7 +30,8 @@ extension MemoryTransaction {
     func appendEvents(_ events: [ActivityEvent]) async throws {
         await write { state in
             for event in events {
-                state.eventsByTask[event.taskID, default: []].append(SequencedEvent(event: event, sequence: state.nextEventSequence))
+                state.eventsByTask[event.taskID, default: []].append(
+                    SequencedEvent(event: event, sequence: state.nextEventSequence))
                 state.nextEventSequence += 1
             }
         }

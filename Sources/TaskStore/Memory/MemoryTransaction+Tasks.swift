@@ -52,7 +52,9 @@ extension MemoryTransaction {
                 candidates = Array(state.tasks.values)
             }
             var projectAdmitted: [ProjectID: Bool] = [:]
-            var page = FirstRows<TaskItem>(limit: query.limit) { sort.precedes(sort.position(of: $0), sort.position(of: $1)) }
+            var page = FirstRows<TaskItem>(limit: query.limit) {
+                sort.precedes(sort.position(of: $0), sort.position(of: $1))
+            }
             for task in candidates {
                 guard query.matchesFilters(task) else { continue }
                 if let after = query.after, !sort.precedes(after, sort.position(of: task)) { continue }
@@ -65,7 +67,8 @@ extension MemoryTransaction {
                     admitted = known
                 } else {
                     let hasRole = state.projectMembers[projectID]?[query.scope.userID] != nil
-                    admitted = state.projects[projectID].map { query.scope.admits($0, hasProjectRole: hasRole) } ?? false
+                    admitted =
+                        state.projects[projectID].map { query.scope.admits($0, hasProjectRole: hasRole) } ?? false
                     projectAdmitted[projectID] = admitted
                 }
                 if admitted { page.offer(task) }

@@ -41,7 +41,9 @@ extension MemoryTransaction {
     func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership] {
         await read { state in
             let memberships = state.workspaceMembers.values.compactMap { members -> WorkspaceMembership? in
-                guard let member = members[userID], let workspace = state.workspaces[member.workspaceID] else { return nil }
+                guard let member = members[userID], let workspace = state.workspaces[member.workspaceID] else {
+                    return nil
+                }
                 return WorkspaceMembership(workspace: workspace, role: member.role)
             }
             return MemoryPaging.page(memberships, after: after, limit: limit) {
@@ -50,7 +52,8 @@ extension MemoryTransaction {
         }
     }
 
-    func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
+    func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
+    {
         await read { state in
             let profiles = (state.workspaceMembers[workspaceID] ?? [:]).values.compactMap { member -> MemberProfile? in
                 guard let user = state.users[member.userID] else { return nil }

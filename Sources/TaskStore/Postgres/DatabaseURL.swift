@@ -22,12 +22,14 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         else { throw DatabaseURLError("DATABASE_URL must look like postgres://user:password@host:port/database") }
         let query = Dictionary(
             (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
-        let username = components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? query["user"] ?? "postgres"
+        let username =
+            components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? query["user"] ?? "postgres"
         let password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding } ?? query["password"]
         var database = String(components.path.drop(while: { $0 == "/" }))
         if database.isEmpty { database = query["dbname"] ?? username }
         let port = components.port ?? query["port"].flatMap(Int.init) ?? 5432
-        let host = (components.percentEncodedHost?.removingPercentEncoding).flatMap { $0.isEmpty ? nil : $0 } ?? query["host"]
+        let host =
+            (components.percentEncodedHost?.removingPercentEncoding).flatMap { $0.isEmpty ? nil : $0 } ?? query["host"]
 
         if let host, host.hasPrefix("/") {
             configuration = PostgresClient.Configuration(
@@ -35,7 +37,8 @@ public struct DatabaseURL: Sendable, CustomStringConvertible {
         } else {
             let tls = try Self.tls(mode: query["sslmode"] ?? "disable", rootCertificate: query["sslrootcert"])
             configuration = PostgresClient.Configuration(
-                host: host ?? "localhost", port: port, username: username, password: password, database: database, tls: tls)
+                host: host ?? "localhost", port: port, username: username, password: password, database: database,
+                tls: tls)
         }
         var masked = components
         if masked.password != nil { masked.password = "***" }

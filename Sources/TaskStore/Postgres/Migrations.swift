@@ -11,159 +11,167 @@ enum Migrations {
     }
 
     static let all: [Migration] = [
-        Migration(version: 1, name: "initial schema", statements: [
-            """
-            CREATE TABLE users (
-                id uuid PRIMARY KEY,
-                email text NOT NULL CONSTRAINT users_email_key UNIQUE,
-                name text NOT NULL,
-                password_hash text NOT NULL,
-                is_admin boolean NOT NULL DEFAULT false,
-                is_disabled boolean NOT NULL DEFAULT false,
-                personal_workspace_id uuid,
-                password_changed_at timestamptz NOT NULL,
-                created_at timestamptz NOT NULL,
-                updated_at timestamptz NOT NULL
-            )
-            """,
-            "CREATE INDEX users_page ON users (created_at, id)",
-            """
-            CREATE TABLE workspaces (
-                id uuid PRIMARY KEY,
-                name text NOT NULL,
-                created_at timestamptz NOT NULL,
-                updated_at timestamptz NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE workspace_members (
-                workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-                user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-                role text NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'guest')),
-                joined_at timestamptz NOT NULL,
-                CONSTRAINT workspace_members_pkey PRIMARY KEY (workspace_id, user_id)
-            )
-            """,
-            "CREATE INDEX workspace_members_user ON workspace_members (user_id)",
-            """
-            CREATE TABLE projects (
-                id uuid PRIMARY KEY,
-                workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-                name text NOT NULL,
-                description text NOT NULL DEFAULT '',
-                visibility text NOT NULL CHECK (visibility IN ('workspace', 'private')),
-                is_archived boolean NOT NULL DEFAULT false,
-                created_at timestamptz NOT NULL,
-                updated_at timestamptz NOT NULL
-            )
-            """,
-            "CREATE INDEX projects_workspace_page ON projects (workspace_id, created_at, id)",
-            "CREATE INDEX projects_page ON projects (created_at, id)",
-            """
-            CREATE TABLE project_members (
-                workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-                project_id uuid NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
-                user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-                role text NOT NULL CHECK (role IN ('admin', 'editor', 'commenter', 'viewer')),
-                added_at timestamptz NOT NULL,
-                CONSTRAINT project_members_pkey PRIMARY KEY (project_id, user_id)
-            )
-            """,
-            "CREATE INDEX project_members_user ON project_members (user_id, workspace_id)",
-            """
-            CREATE TABLE tasks (
-                id uuid PRIMARY KEY,
-                workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-                project_id uuid REFERENCES projects (id) ON DELETE CASCADE,
-                parent_id uuid REFERENCES tasks (id) ON DELETE CASCADE,
-                title text NOT NULL,
-                description text NOT NULL DEFAULT '',
-                status text NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
-                completed_at timestamptz,
-                priority smallint NOT NULL CHECK (priority BETWEEN 0 AND 4),
-                assignee_id uuid,
-                owner_id uuid NOT NULL,
-                due_date timestamptz,
-                start_date timestamptz,
-                tags text[] NOT NULL DEFAULT '{}',
-                created_at timestamptz NOT NULL,
-                updated_at timestamptz NOT NULL,
-                version integer NOT NULL,
-                CHECK ((status = 'done') = (completed_at IS NOT NULL))
-            )
-            """,
-            "CREATE INDEX tasks_project_created ON tasks (project_id, created_at, id)",
-            "CREATE INDEX tasks_project_updated ON tasks (project_id, updated_at, id)",
-            "CREATE INDEX tasks_project_due ON tasks (project_id, (due_date IS NULL), due_date, id)",
-            "CREATE INDEX tasks_project_priority ON tasks (project_id, priority, id)",
-            "CREATE INDEX tasks_workspace_created ON tasks (workspace_id, created_at, id)",
-            "CREATE INDEX tasks_workspace_updated ON tasks (workspace_id, updated_at, id)",
-            "CREATE INDEX tasks_workspace_due ON tasks (workspace_id, (due_date IS NULL), due_date, id)",
-            "CREATE INDEX tasks_workspace_priority ON tasks (workspace_id, priority, id)",
-            "CREATE INDEX tasks_parent ON tasks (parent_id, created_at, id)",
-            "CREATE INDEX tasks_assignee ON tasks (assignee_id, created_at, id)",
-            "CREATE INDEX tasks_owner ON tasks (owner_id, created_at, id)",
-            "CREATE INDEX tasks_tags ON tasks USING gin (tags)",
-            """
-            CREATE TABLE comments (
-                id uuid PRIMARY KEY,
-                workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-                task_id uuid NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
-                author_id uuid NOT NULL,
-                body text NOT NULL,
-                is_edited boolean NOT NULL DEFAULT false,
-                created_at timestamptz NOT NULL,
-                updated_at timestamptz NOT NULL
-            )
-            """,
-            "CREATE INDEX comments_task_page ON comments (task_id, created_at, id)",
-            """
-            CREATE TABLE activity_events (
-                sequence bigserial PRIMARY KEY,
-                id uuid NOT NULL UNIQUE,
-                workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
-                task_id uuid NOT NULL,
-                actor_id uuid NOT NULL,
-                kind text NOT NULL,
-                at timestamptz NOT NULL,
-                changes jsonb NOT NULL
-            )
-            """,
-            "CREATE INDEX activity_events_task ON activity_events (task_id, sequence)",
-            "CREATE INDEX activity_events_workspace ON activity_events (workspace_id, sequence)",
-        ]),
-        Migration(version: 2, name: "trigram indexes for text search", statements: [
-            // pg_trgm ships with postgresql-contrib and is a trusted extension; without it `q` still works, by scan.
-            """
-            DO $$
-            BEGIN
-                CREATE EXTENSION IF NOT EXISTS pg_trgm;
-                CREATE INDEX tasks_title_trgm ON tasks USING gin (lower(title) gin_trgm_ops);
-                CREATE INDEX tasks_description_trgm ON tasks USING gin (lower(description) gin_trgm_ops);
-            EXCEPTION WHEN OTHERS THEN
-                RAISE NOTICE 'pg_trgm unavailable (%); text search runs without an index', SQLERRM;
-            END
-            $$
-            """,
-        ]),
-        Migration(version: 3, name: "sessions and login limits", statements: [
-            """
-            CREATE TABLE refresh_tokens (
-                digest text PRIMARY KEY,
-                user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-                issued_at timestamptz NOT NULL,
-                expires_at timestamptz NOT NULL,
-                spent_at timestamptz
-            )
-            """,
-            "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id) WHERE spent_at IS NULL",
-            "CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at)",
-            "CREATE TABLE login_failures (key text NOT NULL, at timestamptz NOT NULL)",
-            "CREATE INDEX login_failures_key ON login_failures (key, at)",
-            "CREATE INDEX login_failures_at ON login_failures (at)",
-        ]),
-        Migration(version: 4, name: "revoked sessions", statements: [
-            "ALTER TABLE users ADD COLUMN sessions_revoked_at timestamptz",
-        ]),
+        Migration(
+            version: 1, name: "initial schema",
+            statements: [
+                """
+                CREATE TABLE users (
+                    id uuid PRIMARY KEY,
+                    email text NOT NULL CONSTRAINT users_email_key UNIQUE,
+                    name text NOT NULL,
+                    password_hash text NOT NULL,
+                    is_admin boolean NOT NULL DEFAULT false,
+                    is_disabled boolean NOT NULL DEFAULT false,
+                    personal_workspace_id uuid,
+                    password_changed_at timestamptz NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX users_page ON users (created_at, id)",
+                """
+                CREATE TABLE workspaces (
+                    id uuid PRIMARY KEY,
+                    name text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE workspace_members (
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    role text NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'guest')),
+                    joined_at timestamptz NOT NULL,
+                    CONSTRAINT workspace_members_pkey PRIMARY KEY (workspace_id, user_id)
+                )
+                """,
+                "CREATE INDEX workspace_members_user ON workspace_members (user_id)",
+                """
+                CREATE TABLE projects (
+                    id uuid PRIMARY KEY,
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    name text NOT NULL,
+                    description text NOT NULL DEFAULT '',
+                    visibility text NOT NULL CHECK (visibility IN ('workspace', 'private')),
+                    is_archived boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX projects_workspace_page ON projects (workspace_id, created_at, id)",
+                "CREATE INDEX projects_page ON projects (created_at, id)",
+                """
+                CREATE TABLE project_members (
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    project_id uuid NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+                    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    role text NOT NULL CHECK (role IN ('admin', 'editor', 'commenter', 'viewer')),
+                    added_at timestamptz NOT NULL,
+                    CONSTRAINT project_members_pkey PRIMARY KEY (project_id, user_id)
+                )
+                """,
+                "CREATE INDEX project_members_user ON project_members (user_id, workspace_id)",
+                """
+                CREATE TABLE tasks (
+                    id uuid PRIMARY KEY,
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    project_id uuid REFERENCES projects (id) ON DELETE CASCADE,
+                    parent_id uuid REFERENCES tasks (id) ON DELETE CASCADE,
+                    title text NOT NULL,
+                    description text NOT NULL DEFAULT '',
+                    status text NOT NULL CHECK (status IN ('todo', 'in_progress', 'done')),
+                    completed_at timestamptz,
+                    priority smallint NOT NULL CHECK (priority BETWEEN 0 AND 4),
+                    assignee_id uuid,
+                    owner_id uuid NOT NULL,
+                    due_date timestamptz,
+                    start_date timestamptz,
+                    tags text[] NOT NULL DEFAULT '{}',
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    version integer NOT NULL,
+                    CHECK ((status = 'done') = (completed_at IS NOT NULL))
+                )
+                """,
+                "CREATE INDEX tasks_project_created ON tasks (project_id, created_at, id)",
+                "CREATE INDEX tasks_project_updated ON tasks (project_id, updated_at, id)",
+                "CREATE INDEX tasks_project_due ON tasks (project_id, (due_date IS NULL), due_date, id)",
+                "CREATE INDEX tasks_project_priority ON tasks (project_id, priority, id)",
+                "CREATE INDEX tasks_workspace_created ON tasks (workspace_id, created_at, id)",
+                "CREATE INDEX tasks_workspace_updated ON tasks (workspace_id, updated_at, id)",
+                "CREATE INDEX tasks_workspace_due ON tasks (workspace_id, (due_date IS NULL), due_date, id)",
+                "CREATE INDEX tasks_workspace_priority ON tasks (workspace_id, priority, id)",
+                "CREATE INDEX tasks_parent ON tasks (parent_id, created_at, id)",
+                "CREATE INDEX tasks_assignee ON tasks (assignee_id, created_at, id)",
+                "CREATE INDEX tasks_owner ON tasks (owner_id, created_at, id)",
+                "CREATE INDEX tasks_tags ON tasks USING gin (tags)",
+                """
+                CREATE TABLE comments (
+                    id uuid PRIMARY KEY,
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    task_id uuid NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+                    author_id uuid NOT NULL,
+                    body text NOT NULL,
+                    is_edited boolean NOT NULL DEFAULT false,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL
+                )
+                """,
+                "CREATE INDEX comments_task_page ON comments (task_id, created_at, id)",
+                """
+                CREATE TABLE activity_events (
+                    sequence bigserial PRIMARY KEY,
+                    id uuid NOT NULL UNIQUE,
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    task_id uuid NOT NULL,
+                    actor_id uuid NOT NULL,
+                    kind text NOT NULL,
+                    at timestamptz NOT NULL,
+                    changes jsonb NOT NULL
+                )
+                """,
+                "CREATE INDEX activity_events_task ON activity_events (task_id, sequence)",
+                "CREATE INDEX activity_events_workspace ON activity_events (workspace_id, sequence)",
+            ]),
+        Migration(
+            version: 2, name: "trigram indexes for text search",
+            statements: [
+                // pg_trgm ships with postgresql-contrib and is a trusted extension; without it `q` still works, by scan.
+                """
+                DO $$
+                BEGIN
+                    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+                    CREATE INDEX tasks_title_trgm ON tasks USING gin (lower(title) gin_trgm_ops);
+                    CREATE INDEX tasks_description_trgm ON tasks USING gin (lower(description) gin_trgm_ops);
+                EXCEPTION WHEN OTHERS THEN
+                    RAISE NOTICE 'pg_trgm unavailable (%); text search runs without an index', SQLERRM;
+                END
+                $$
+                """
+            ]),
+        Migration(
+            version: 3, name: "sessions and login limits",
+            statements: [
+                """
+                CREATE TABLE refresh_tokens (
+                    digest text PRIMARY KEY,
+                    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    issued_at timestamptz NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    spent_at timestamptz
+                )
+                """,
+                "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id) WHERE spent_at IS NULL",
+                "CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at)",
+                "CREATE TABLE login_failures (key text NOT NULL, at timestamptz NOT NULL)",
+                "CREATE INDEX login_failures_key ON login_failures (key, at)",
+                "CREATE INDEX login_failures_at ON login_failures (at)",
+            ]),
+        Migration(
+            version: 4, name: "revoked sessions",
+            statements: [
+                "ALTER TABLE users ADD COLUMN sessions_revoked_at timestamptz"
+            ]),
     ]
 }

@@ -45,7 +45,8 @@ struct Migrator {
         let done = Set(try await versions(on: connection))
         var applied: [Int] = []
         for migration in Migrations.all where !done.contains(migration.version) {
-            logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            logger.info(
+                "applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             try await connection.query("BEGIN", logger: logger)
             do {
                 for statement in migration.statements {

@@ -15,7 +15,8 @@ enum PostgresErrors {
         // The pool refuses leases at once while its circuit breaker is open (PostgreSQL unreachable for a while).
         if error is ConnectionPoolError { return DomainError.storeUnavailable }
         if let transactionError = error as? PostgresTransactionError {
-            return translate(transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError ?? error)
+            return translate(
+                transactionError.closureError ?? transactionError.beginError ?? transactionError.commitError ?? error)
         }
         guard let psql = error as? PSQLError else { return error }
         switch psql.code {

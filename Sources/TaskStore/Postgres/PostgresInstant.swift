@@ -17,7 +17,9 @@ struct PostgresInstant: PostgresNonThrowingEncodable, Sendable {
     /// Microseconds since 2000-01-01, PostgreSQL's epoch, always a whole number of milliseconds.
     var microsecondsSince2000: Int64 { (date.millisecondsSince1970 - 946_684_800_000) * 1000 }
 
-    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+    func encode<JSONEncoder: PostgresJSONEncoder>(
+        into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>
+    ) {
         byteBuffer.writeInteger(microsecondsSince2000)
     }
 }

@@ -22,7 +22,8 @@ enum PostgresRows {
     static func workspace(_ row: PostgresRow) throws -> Workspace {
         let (id, name, created, updated) = try row.decode((UUID, String, Date, Date).self)
         return Workspace(
-            id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+            id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds,
+            updatedAt: updated.truncatedToMilliseconds)
     }
 
     static let workspaceMemberColumns = "workspace_id, user_id, role, joined_at"
@@ -30,7 +31,8 @@ enum PostgresRows {
     static func workspaceMember(_ row: PostgresRow) throws -> WorkspaceMember {
         let (workspaceID, userID, role, joined) = try row.decode((UUID, UUID, String, Date).self)
         return WorkspaceMember(
-            workspaceID: WorkspaceID(workspaceID), userID: UserID(userID), role: try decodeEnum(WorkspaceRole.self, role),
+            workspaceID: WorkspaceID(workspaceID), userID: UserID(userID),
+            role: try decodeEnum(WorkspaceRole.self, role),
             joinedAt: joined.truncatedToMilliseconds)
     }
 
@@ -42,7 +44,8 @@ enum PostgresRows {
             joinedAt: since.truncatedToMilliseconds)
     }
 
-    static let projectColumns = "p.id, p.workspace_id, p.name, p.description, p.visibility, p.is_archived, p.created_at, p.updated_at"
+    static let projectColumns =
+        "p.id, p.workspace_id, p.name, p.description, p.visibility, p.is_archived, p.created_at, p.updated_at"
 
     static func project(_ row: PostgresRow) throws -> Project {
         let (id, workspaceID, name, description, visibility, isArchived, created, updated) = try row.decode(
@@ -90,10 +93,14 @@ enum PostgresRows {
 
     static func task(_ row: PostgresRow) throws -> TaskItem {
         let (
-            id, workspaceID, projectID, parentID, title, description, status, completedAt, priority, assigneeID, ownerID,
+            id, workspaceID, projectID, parentID, title, description, status, completedAt, priority, assigneeID,
+            ownerID,
             dueDate, startDate, tags, created, updated, version
         ) = try row.decode(
-            (UUID, UUID, UUID?, UUID?, String, String, String, Date?, Int16, UUID?, UUID, Date?, Date?, [String], Date, Date, Int32).self)
+            (
+                UUID, UUID, UUID?, UUID?, String, String, String, Date?, Int16, UUID?, UUID, Date?, Date?, [String],
+                Date, Date, Int32
+            ).self)
         guard let priority = TaskPriority.allCases.first(where: { $0.severity == Int(priority) }) else {
             throw PostgresDecodingFailure(column: "priority")
         }
@@ -103,7 +110,8 @@ enum PostgresRows {
             status: try decodeEnum(TaskStatus.self, status), completedAt: completedAt?.truncatedToMilliseconds,
             priority: priority, assigneeID: assigneeID.map(UserID.init), ownerID: UserID(ownerID),
             dueDate: dueDate?.truncatedToMilliseconds, startDate: startDate?.truncatedToMilliseconds, tags: tags,
-            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds, version: Int(version))
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
+            version: Int(version))
     }
 
     static let commentColumns = "id, task_id, workspace_id, author_id, body, created_at, updated_at, is_edited"
@@ -112,7 +120,8 @@ enum PostgresRows {
         let (id, taskID, workspaceID, authorID, body, created, updated, isEdited) = try row.decode(
             (UUID, UUID, UUID, UUID, String, Date, Date, Bool).self)
         return Comment(
-            id: CommentID(id), taskID: TaskID(taskID), workspaceID: WorkspaceID(workspaceID), authorID: UserID(authorID),
+            id: CommentID(id), taskID: TaskID(taskID), workspaceID: WorkspaceID(workspaceID),
+            authorID: UserID(authorID),
             body: body, createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
             isEdited: isEdited)
     }
@@ -135,7 +144,8 @@ enum PostgresRows {
         try cell.decode(String?.self).map { try decodeEnum(Value.self, $0) }
     }
 
-    static func decodeEnum<Value: RawRepresentable>(_: Value.Type, _ raw: String) throws -> Value where Value.RawValue == String {
+    static func decodeEnum<Value: RawRepresentable>(_: Value.Type, _ raw: String) throws -> Value
+    where Value.RawValue == String {
         guard let value = Value(rawValue: raw) else { throw PostgresDecodingFailure(column: "\(Value.self)") }
         return value
     }

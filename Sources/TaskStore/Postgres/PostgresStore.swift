@@ -37,9 +37,11 @@ public final class PostgresStore: DataStore, Service {
         var configuration = url.configuration
         pool.apply(to: &configuration.options)
         if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
-        client = PostgresClient(configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
+        client = PostgresClient(
+            configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
         self.logger = logger
-        statementLogger = logger.logLevel <= .debug ? logger : Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() }
+        statementLogger =
+            logger.logLevel <= .debug ? logger : Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() }
         timeout = pool.timeout
     }
 
@@ -73,6 +75,7 @@ public final class PostgresStore: DataStore, Service {
         }
     }
 
+    /// Runs `work` on one leased connection within the deadline, retrying it whole after a deadlock, a serialization failure or a vanished row.
     public func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
@@ -96,7 +99,7 @@ public final class PostgresStore: DataStore, Service {
                         throw error
                     }
                 }
-            } catch where PostgresErrors.isRetryable(error) && attempt < 3 {
+            } catch  where PostgresErrors.isRetryable(error) && attempt < 3 {
                 attempt += 1
             } catch {
                 throw PostgresErrors.translate(error)
@@ -104,6 +107,7 @@ public final class PostgresStore: DataStore, Service {
         }
     }
 
+    /// Whether PostgreSQL answers `SELECT 1` within the deadline.
     public func isReady() async -> Bool {
         (try? await withLeasedConnection(until: NIODeadline.now() + TimeAmount(timeout)) { connection in
             try await connection.query("SELECT 1", logger: self.logger)

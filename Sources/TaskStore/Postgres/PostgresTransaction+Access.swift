@@ -15,20 +15,22 @@ extension PostgresTransaction {
     /// joins would not do: when it waits for a concurrent change of the row, PostgreSQL re-checks the join with the
     /// row's new version but the other tables' old rows, and a task that moved to another project would seem gone.
     func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
-        let found = switch lock {
-        case .share: try await lockedRows(LockRowStatement<TaskRow, ForShare>(id: id.uuid))
-        case .update: try await lockedRows(LockRowStatement<TaskRow, ForUpdate>(id: id.uuid))
-        }
+        let found =
+            switch lock {
+            case .share: try await lockedRows(LockRowStatement<TaskRow, ForShare>(id: id.uuid))
+            case .update: try await lockedRows(LockRowStatement<TaskRow, ForUpdate>(id: id.uuid))
+            }
         guard !found.isEmpty else { return nil }
         return try await taskAccess(id, for: userID)
     }
 
     /// Locks the project row first, then reads the facts (see `taskAccess(_:for:locking:)`).
     func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts? {
-        let found = switch lock {
-        case .share: try await lockedRows(LockRowStatement<ProjectRow, ForShare>(id: id.uuid))
-        case .update: try await lockedRows(LockRowStatement<ProjectRow, ForUpdate>(id: id.uuid))
-        }
+        let found =
+            switch lock {
+            case .share: try await lockedRows(LockRowStatement<ProjectRow, ForShare>(id: id.uuid))
+            case .update: try await lockedRows(LockRowStatement<ProjectRow, ForUpdate>(id: id.uuid))
+            }
         guard !found.isEmpty else { return nil }
         return try await projectAccess(id, for: userID)
     }

@@ -5,20 +5,24 @@ import TaskCore
 extension PostgresTransaction {
     func comment(_ id: CommentID) async throws -> Comment? {
         try await rows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1", binds: binds(id.uuid)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1", binds: binds(id.uuid)),
             PostgresRows.comment
         ).first
     }
 
     func lockComment(_ id: CommentID) async throws -> Comment? {
         try await lockedRows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1 FOR UPDATE", binds: binds(id.uuid)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1 FOR UPDATE",
+                binds: binds(id.uuid)),
             PostgresRows.comment
         ).first
     }
 
     func insertComment(_ comment: Comment) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO comments (id, task_id, workspace_id, author_id, body, is_edited, created_at, updated_at)
             VALUES (\(comment.id.uuid), \(comment.taskID.uuid), \(comment.workspaceID.uuid), \(comment.authorID.uuid),
                     \(comment.body), \(comment.isEdited), \(comment.createdAt.bound), \(comment.updatedAt.bound))
@@ -26,7 +30,8 @@ extension PostgresTransaction {
     }
 
     func updateComment(_ comment: Comment) async throws {
-        try await execute("""
+        try await execute(
+            """
             UPDATE comments SET body = \(comment.body), is_edited = \(comment.isEdited), updated_at = \(comment.updatedAt.bound)
             WHERE id = \(comment.id.uuid)
             """)
@@ -55,7 +60,8 @@ extension PostgresTransaction {
     func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
         var sequenceAfter = 0
         if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
-        return try await rows("""
+        return try await rows(
+            """
             SELECT \(unescaped: PostgresRows.eventColumns) FROM activity_events
             WHERE task_id = \(taskID.uuid) AND sequence > \(Int64(sequenceAfter))
             ORDER BY sequence LIMIT \(limit)

@@ -5,13 +5,16 @@ import TaskCore
 extension PostgresTransaction {
     func project(_ id: ProjectID) async throws -> Project? {
         try await rows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.projectColumns) FROM projects p WHERE p.id = $1", binds: binds(id.uuid)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.projectColumns) FROM projects p WHERE p.id = $1",
+                binds: binds(id.uuid)),
             PostgresRows.project
         ).first
     }
 
     func insertProject(_ project: Project) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO projects (id, workspace_id, name, description, visibility, is_archived, created_at, updated_at)
             VALUES (\(project.id.uuid), \(project.workspaceID.uuid), \(project.name), \(project.description),
                     \(project.visibility.rawValue), \(project.isArchived), \(project.createdAt.bound), \(project.updatedAt.bound))
@@ -19,7 +22,8 @@ extension PostgresTransaction {
     }
 
     func updateProject(_ project: Project) async throws {
-        try await execute("""
+        try await execute(
+            """
             UPDATE projects SET name = \(project.name), description = \(project.description),
                 visibility = \(project.visibility.rawValue), is_archived = \(project.isArchived),
                 updated_at = \(project.updatedAt.bound)
@@ -44,7 +48,8 @@ extension PostgresTransaction {
     }
 
     func projectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember? {
-        try await rows("""
+        try await rows(
+            """
             SELECT project_id, workspace_id, user_id, role, added_at FROM project_members
             WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)
             """, PostgresRows.projectMember
@@ -52,7 +57,8 @@ extension PostgresTransaction {
     }
 
     func lockProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember? {
-        try await lockedRows("""
+        try await lockedRows(
+            """
             SELECT project_id, workspace_id, user_id, role, added_at FROM project_members
             WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid) FOR UPDATE
             """, PostgresRows.projectMember
@@ -60,7 +66,8 @@ extension PostgresTransaction {
     }
 
     func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
-        var builder = SQLBuilder("""
+        var builder = SQLBuilder(
+            """
             SELECT u.id, u.email, u.name, m.role, m.added_at FROM project_members m JOIN users u ON u.id = m.user_id
             """)
         builder.append(" WHERE m.project_id = \(builder.bind(projectID.uuid))")
@@ -70,7 +77,8 @@ extension PostgresTransaction {
     }
 
     func insertProjectMember(_ member: ProjectMember) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO project_members (project_id, workspace_id, user_id, role, added_at)
             VALUES (\(member.projectID.uuid), \(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue),
                     \(member.addedAt.bound))
@@ -78,18 +86,21 @@ extension PostgresTransaction {
     }
 
     func updateProjectMember(_ member: ProjectMember) async throws {
-        try await execute("""
+        try await execute(
+            """
             UPDATE project_members SET role = \(member.role.rawValue)
             WHERE project_id = \(member.projectID.uuid) AND user_id = \(member.userID.uuid)
             """)
     }
 
     func deleteProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws {
-        try await execute("DELETE FROM project_members WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)")
+        try await execute(
+            "DELETE FROM project_members WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)")
     }
 
     func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws {
-        try await execute("DELETE FROM project_members WHERE user_id = \(userID.uuid) AND workspace_id = \(workspaceID.uuid)")
+        try await execute(
+            "DELETE FROM project_members WHERE user_id = \(userID.uuid) AND workspace_id = \(workspaceID.uuid)")
     }
 }
 
@@ -104,7 +115,8 @@ extension SQLBuilder {
         let member = bind(scope.memberWorkspaces.map(\.uuid))
         let any = bind(scope.anyRoleWorkspaces.map(\.uuid))
         let user = bind(scope.userID.uuid)
-        append("""
+        append(
+            """
             (\(alias).workspace_id = ANY(\(admin)) \
             OR (\(alias).visibility = 'workspace' AND \(alias).workspace_id = ANY(\(member))) \
             OR (\(alias).workspace_id = ANY(\(any)) AND EXISTS (SELECT 1 FROM project_members pm \

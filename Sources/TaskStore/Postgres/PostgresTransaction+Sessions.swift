@@ -4,14 +4,17 @@ import TaskCore
 
 extension PostgresTransaction {
     func insertRefreshToken(_ token: RefreshTokenRecord) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO refresh_tokens (digest, user_id, issued_at, expires_at, spent_at)
             VALUES (\(token.digest), \(token.userID.uuid), \(token.issuedAt.bound), \(token.expiresAt.bound), \(token.spentAt.bound))
             """)
     }
 
     func refreshToken(digest: String) async throws -> RefreshTokenRecord? {
-        try await rows("SELECT digest, user_id, issued_at, expires_at, spent_at FROM refresh_tokens WHERE digest = \(digest)") { row in
+        try await rows(
+            "SELECT digest, user_id, issued_at, expires_at, spent_at FROM refresh_tokens WHERE digest = \(digest)"
+        ) { row in
             let (digest, userID, issued, expires, spent) = try row.decode((String, UUID, Date, Date, Date?).self)
             return RefreshTokenRecord(
                 digest: digest, userID: UserID(userID), issuedAt: issued.truncatedToMilliseconds,
@@ -20,11 +23,13 @@ extension PostgresTransaction {
     }
 
     func spendRefreshToken(digest: String, at: Date) async throws -> Bool {
-        try await changedRows("UPDATE refresh_tokens SET spent_at = \(at.bound) WHERE digest = \(digest) AND spent_at IS NULL") == 1
+        try await changedRows(
+            "UPDATE refresh_tokens SET spent_at = \(at.bound) WHERE digest = \(digest) AND spent_at IS NULL") == 1
     }
 
     func revokeRefreshTokens(of userID: UserID, at: Date) async throws {
-        try await execute("UPDATE refresh_tokens SET spent_at = \(at.bound) WHERE user_id = \(userID.uuid) AND spent_at IS NULL")
+        try await execute(
+            "UPDATE refresh_tokens SET spent_at = \(at.bound) WHERE user_id = \(userID.uuid) AND spent_at IS NULL")
     }
 
     func deleteRefreshTokens(expiredBefore before: Date) async throws {
@@ -57,7 +62,8 @@ extension PostgresTransaction {
     }
 
     func deleteLoginFailure(key: String, at: Date) async throws {
-        try await execute("""
+        try await execute(
+            """
             DELETE FROM login_failures WHERE ctid = (
                 SELECT ctid FROM login_failures WHERE key = \(key) AND at = \(at.bound) LIMIT 1)
             """)

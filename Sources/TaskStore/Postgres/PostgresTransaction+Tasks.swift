@@ -5,7 +5,8 @@ import TaskCore
 extension PostgresTransaction {
     func task(_ id: TaskID) async throws -> TaskItem? {
         try await rows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.id = $1", binds: binds(id.uuid)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.id = $1", binds: binds(id.uuid)),
             PostgresRows.task
         ).first
     }
@@ -17,7 +18,9 @@ extension PostgresTransaction {
     func updateTask(_ task: TaskItem, expectedVersion: Int) async throws {
         let changed = try await changedRows(UpdateTaskStatement(task: task, expectedVersion: expectedVersion))
         guard changed == 0 else { return }
-        let current = try await rows("SELECT version FROM tasks WHERE id = \(task.id.uuid)") { try $0.decode(Int32.self) }
+        let current = try await rows("SELECT version FROM tasks WHERE id = \(task.id.uuid)") {
+            try $0.decode(Int32.self)
+        }
         guard let version = current.first else { throw DomainError.notFound(.task) }
         throw DomainError.versionMismatch(current: Int(version))
     }
@@ -44,7 +47,8 @@ extension PostgresTransaction {
     }
 
     func tasks(matching query: TaskQuery) async throws -> [TaskItem] {
-        var builder = SQLBuilder("SELECT \(PostgresRows.taskColumns) FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE ")
+        var builder = SQLBuilder(
+            "SELECT \(PostgresRows.taskColumns) FROM tasks t LEFT JOIN projects p ON p.id = t.project_id WHERE ")
         builder.appendTaskVisibility(query.scope)
         builder.appendTaskFilters(query)
         builder.appendTaskOrder(query.sort, after: query.after)
@@ -55,8 +59,11 @@ extension PostgresTransaction {
     func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem] {
         try await lockedRows(
             PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.assignee_id = $1 AND t.workspace_id = $2 ORDER BY t.id FOR UPDATE",
-                binds: { var b = binds(userID.uuid); b.append(workspaceID.uuid); return b }()),
+                unsafeSQL:
+                    "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.assignee_id = $1 AND t.workspace_id = $2 ORDER BY t.id FOR UPDATE",
+                binds: {
+                    var b = binds(userID.uuid); b.append(workspaceID.uuid); return b
+                }()),
             PostgresRows.task)
     }
 }
@@ -73,7 +80,8 @@ extension SQLBuilder {
         let admin = bind(scope.adminWorkspaces.map(\.uuid))
         let any = bind(scope.anyRoleWorkspaces.map(\.uuid))
         let user = bind(scope.userID.uuid)
-        append("""
+        append(
+            """
             ) OR (t.project_id IS NULL AND (t.workspace_id = ANY(\(admin)) \
             OR (t.workspace_id = ANY(\(any)) AND (t.owner_id = \(user) OR t.assignee_id = \(user))))))
             """)
@@ -89,7 +97,9 @@ extension SQLBuilder {
             let user = bind(id.uuid)
             append(" AND (t.owner_id = \(user) OR t.assignee_id = \(user))")
         }
-        if let isCompleted = query.isCompleted { append(isCompleted ? " AND t.status = 'done'" : " AND t.status <> 'done'") }
+        if let isCompleted = query.isCompleted {
+            append(isCompleted ? " AND t.status = 'done'" : " AND t.status <> 'done'")
+        }
         if let status = query.status { append(" AND t.status = \(bind(status.rawValue))") }
         if let priority = query.priority { append(" AND t.priority = \(bind(Int16(priority.severity)))") }
         if let tag = query.tag { append(" AND t.tags @> ARRAY[\(bind(tag))]::text[]") }
@@ -97,7 +107,8 @@ extension SQLBuilder {
         if let dueAfter = query.dueAfter { append(" AND t.due_date > \(bind(dueAfter.bound))") }
         for word in query.words {
             let pattern = bind("%" + Self.escapeLike(word) + "%")
-            append(" AND (lower(t.title) LIKE \(pattern) ESCAPE '\\' OR lower(t.description) LIKE \(pattern) ESCAPE '\\')")
+            append(
+                " AND (lower(t.title) LIKE \(pattern) ESCAPE '\\' OR lower(t.description) LIKE \(pattern) ESCAPE '\\')")
         }
     }
 

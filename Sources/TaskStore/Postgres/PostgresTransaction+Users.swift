@@ -9,20 +9,24 @@ extension PostgresTransaction {
 
     func lockUser(_ id: UserID) async throws -> User? {
         try await lockedRows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1 FOR UPDATE", binds: binds(id.uuid)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1 FOR UPDATE",
+                binds: binds(id.uuid)),
             PostgresRows.user
         ).first
     }
 
     func user(email: EmailAddress) async throws -> User? {
         try await rows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE email = $1", binds: binds(email.value)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE email = $1", binds: binds(email.value)),
             PostgresRows.user
         ).first
     }
 
     func insertUser(_ user: User) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO users (id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id,
                                password_changed_at, sessions_revoked_at, created_at, updated_at)
             VALUES (\(user.id.uuid), \(user.email.value), \(user.name), \(user.passwordHash), \(user.isAdmin),
@@ -32,7 +36,8 @@ extension PostgresTransaction {
     }
 
     func updateUser(_ user: User) async throws {
-        let changed = try await changedRows("""
+        let changed = try await changedRows(
+            """
             UPDATE users SET email = \(user.email.value), name = \(user.name), password_hash = \(user.passwordHash),
                 is_admin = \(user.isAdmin), is_disabled = \(user.isDisabled),
                 personal_workspace_id = \(user.personalWorkspaceID?.uuid),

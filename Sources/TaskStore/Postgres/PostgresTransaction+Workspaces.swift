@@ -5,7 +5,9 @@ import TaskCore
 extension PostgresTransaction {
     func workspace(_ id: WorkspaceID) async throws -> Workspace? {
         try await rows(
-            PostgresQuery(unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1", binds: binds(id.uuid)),
+            PostgresQuery(
+                unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1",
+                binds: binds(id.uuid)),
             PostgresRows.workspace
         ).first
     }
@@ -13,20 +15,23 @@ extension PostgresTransaction {
     func lockWorkspace(_ id: WorkspaceID) async throws -> Workspace? {
         try await lockedRows(
             PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1 FOR UPDATE", binds: binds(id.uuid)),
+                unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1 FOR UPDATE",
+                binds: binds(id.uuid)),
             PostgresRows.workspace
         ).first
     }
 
     func insertWorkspace(_ workspace: Workspace) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO workspaces (id, name, created_at, updated_at)
             VALUES (\(workspace.id.uuid), \(workspace.name), \(workspace.createdAt.bound), \(workspace.updatedAt.bound))
             """)
     }
 
     func updateWorkspace(_ workspace: Workspace) async throws {
-        try await execute("""
+        try await execute(
+            """
             UPDATE workspaces SET name = \(workspace.name), updated_at = \(workspace.updatedAt.bound)
             WHERE id = \(workspace.id.uuid)
             """)
@@ -37,7 +42,8 @@ extension PostgresTransaction {
     }
 
     func workspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember? {
-        try await rows("""
+        try await rows(
+            """
             SELECT workspace_id, user_id, role, joined_at FROM workspace_members
             WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)
             """, PostgresRows.workspaceMember
@@ -45,7 +51,8 @@ extension PostgresTransaction {
     }
 
     func lockWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember? {
-        try await lockedRows("""
+        try await lockedRows(
+            """
             SELECT workspace_id, user_id, role, joined_at FROM workspace_members
             WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid) FOR UPDATE
             """, PostgresRows.workspaceMember
@@ -59,7 +66,8 @@ extension PostgresTransaction {
     }
 
     func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership] {
-        var builder = SQLBuilder("""
+        var builder = SQLBuilder(
+            """
             SELECT \(PostgresRows.workspaceColumns), m.role FROM workspaces w
             JOIN workspace_members m ON m.workspace_id = w.id
             """)
@@ -76,8 +84,10 @@ extension PostgresTransaction {
         }
     }
 
-    func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
-        var builder = SQLBuilder("""
+    func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
+    {
+        var builder = SQLBuilder(
+            """
             SELECT u.id, u.email, u.name, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
             """)
         builder.append(" WHERE m.workspace_id = \(builder.bind(workspaceID.uuid))")
@@ -87,26 +97,30 @@ extension PostgresTransaction {
     }
 
     func insertWorkspaceMember(_ member: WorkspaceMember) async throws {
-        try await execute("""
+        try await execute(
+            """
             INSERT INTO workspace_members (workspace_id, user_id, role, joined_at)
             VALUES (\(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue), \(member.joinedAt.bound))
             """)
     }
 
     func updateWorkspaceMember(_ member: WorkspaceMember) async throws {
-        try await execute("""
+        try await execute(
+            """
             UPDATE workspace_members SET role = \(member.role.rawValue)
             WHERE workspace_id = \(member.workspaceID.uuid) AND user_id = \(member.userID.uuid)
             """)
     }
 
     func deleteWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws {
-        try await execute("DELETE FROM workspace_members WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)")
+        try await execute(
+            "DELETE FROM workspace_members WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)")
     }
 
     func lockOwners(of workspaceID: WorkspaceID) async throws -> [UserID] {
         try await beginIfNeeded()
-        return try await rows("""
+        return try await rows(
+            """
             SELECT user_id FROM workspace_members WHERE workspace_id = \(workspaceID.uuid) AND role = 'owner'
             ORDER BY user_id FOR UPDATE
             """
