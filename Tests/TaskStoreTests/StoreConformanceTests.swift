@@ -203,3 +203,55 @@ struct StoreConformanceTests {
         #expect(events[3].changes == .fields(["title": FieldChange(from: .string("T"), to: .string("U"))]))
     }
 }
+
+@Suite("Store conformance: missing rows")
+struct MissingRowTests {
+    @Test(
+        "every update of a row that is gone throws notFound naming it; deleting it does nothing",
+        arguments: StoreKind.available)
+    func updatesOfMissingRows(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let user = Fixtures.user("ghost", ids: ids)
+        let workspace = Fixtures.workspace("Gone", ids: ids)
+        let project = Fixtures.project("Gone", in: workspace.id, ids: ids)
+        let task = Fixtures.task("Gone", in: workspace.id, owner: user.id, ids: ids)
+        let comment = Comment(
+            id: ids.make(), taskID: task.id, workspaceID: workspace.id, authorID: user.id, body: "b",
+            createdAt: Fixtures.instant(), updatedAt: Fixtures.instant())
+        let cases: [(DomainError, @Sendable (any StoreTransaction) async throws -> Void)] = [
+            (.notFound(.user), { try await $0.updateUser(user) }),
+            (.notFound(.workspace), { try await $0.updateWorkspace(workspace) }),
+            (
+                .notFound(.member),
+                {
+                    try await $0.updateWorkspaceMember(
+                        WorkspaceMember(
+                            workspaceID: workspace.id, userID: user.id, role: .admin, joinedAt: Fixtures.instant()))
+                }
+            ),
+            (.notFound(.project), { try await $0.updateProject(project) }),
+            (
+                .notFound(.projectMember),
+                {
+                    try await $0.updateProjectMember(
+                        ProjectMember(
+                            projectID: project.id, workspaceID: workspace.id, userID: user.id, role: .admin,
+                            addedAt: Fixtures.instant()))
+                }
+            ),
+            (.notFound(.task), { try await $0.updateTask(task, expectedVersion: 1) }),
+            (.notFound(.comment), { try await $0.updateComment(comment) }),
+        ]
+        for (expected, update) in cases {
+            await #expect(throws: expected) { try await store.transaction { tx in try await update(tx) } }
+        }
+        try await store.transaction { tx in
+            try await tx.deleteComment(comment.id)
+            try await tx.deleteTasks([task.id])
+            try await tx.deleteProject(project.id)
+            try await tx.deleteWorkspace(workspace.id)
+            try await tx.deleteUser(user.id)
+        }
+    }
+}

@@ -6,7 +6,7 @@ public protocol CommentStore: Sendable {
     func lockComment(_ id: CommentID) async throws -> Comment?
     /// Stores a new comment.
     func insertComment(_ comment: Comment) async throws
-    /// Replaces a stored comment.
+    /// Replaces a stored comment. - Throws: `.notFound(.comment)` when it is gone.
     func updateComment(_ comment: Comment) async throws
     /// Deletes a comment.
     func deleteComment(_ id: CommentID) async throws

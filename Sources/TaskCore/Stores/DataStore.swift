@@ -15,6 +15,9 @@ public protocol DataStore: Sendable {
 }
 
 /// Every read and write a use case can make inside one transaction.
+///
+/// One rule for rows that are not there: a read returns `nil` (or an empty list), every `update…` throws
+/// `DomainError.notFound` naming what is gone, and a `delete…` of a row that is gone does nothing.
 public protocol StoreTransaction:
     UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore
 {}

@@ -4,7 +4,7 @@ public protocol ProjectStore: Sendable {
     func project(_ id: ProjectID) async throws -> Project?
     /// Stores a new project.
     func insertProject(_ project: Project) async throws
-    /// Replaces a stored project.
+    /// Replaces a stored project. - Throws: `.notFound(.project)` when it is gone.
     func updateProject(_ project: Project) async throws
     /// Deletes a project with its memberships, tasks and their comments (activity events are kept).
     func deleteProject(_ id: ProjectID) async throws
@@ -22,7 +22,7 @@ public protocol ProjectStore: Sendable {
     func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
     /// Stores a new project membership. - Throws: `.conflict(.alreadyMember)` when the user already has one.
     func insertProjectMember(_ member: ProjectMember) async throws
-    /// Replaces a project membership's role.
+    /// Replaces a project membership's role. - Throws: `.notFound(.projectMember)` when it is gone.
     func updateProjectMember(_ member: ProjectMember) async throws
     /// Removes a project membership.
     func deleteProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws

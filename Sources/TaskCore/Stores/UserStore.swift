@@ -9,7 +9,8 @@ public protocol UserStore: Sendable {
     func user(email: EmailAddress) async throws -> User?
     /// Stores a new user. - Throws: `DomainError.conflict(.emailTaken)` when the email is in use.
     func insertUser(_ user: User) async throws
-    /// Replaces a stored user. - Throws: `.conflict(.emailTaken)` when the new email is in use.
+    /// Replaces a stored user. - Throws: `.conflict(.emailTaken)` when the new email is in use; `.notFound(.user)`
+    /// when the user is gone.
     func updateUser(_ user: User) async throws
     /// Deletes a user with their workspace and project memberships; tasks and comments keep their ids.
     func deleteUser(_ id: UserID) async throws

@@ -6,7 +6,7 @@ public protocol WorkspaceStore: Sendable {
     func lockWorkspace(_ id: WorkspaceID) async throws -> Workspace?
     /// Stores a new workspace.
     func insertWorkspace(_ workspace: Workspace) async throws
-    /// Replaces a stored workspace.
+    /// Replaces a stored workspace. - Throws: `.notFound(.workspace)` when it is gone.
     func updateWorkspace(_ workspace: Workspace) async throws
     /// Deletes a workspace with its memberships, projects, tasks, comments and activity.
     func deleteWorkspace(_ id: WorkspaceID) async throws
@@ -24,7 +24,7 @@ public protocol WorkspaceStore: Sendable {
     func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
     /// Stores a new membership. - Throws: `.conflict(.alreadyMember)` when the user already belongs.
     func insertWorkspaceMember(_ member: WorkspaceMember) async throws
-    /// Replaces a membership's role.
+    /// Replaces a membership's role. - Throws: `.notFound(.member)` when the membership is gone.
     func updateWorkspaceMember(_ member: WorkspaceMember) async throws
     /// Removes a membership.
     func deleteWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws

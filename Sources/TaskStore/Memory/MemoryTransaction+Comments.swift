@@ -10,8 +10,9 @@ extension MemoryTransaction {
     }
 
     func updateComment(_ comment: Comment) async throws {
-        await write { state in
-            if state.comments[comment.id] != nil { state.comments[comment.id] = comment }
+        try await write { state in
+            guard state.comments[comment.id] != nil else { throw DomainError.notFound(.comment) }
+            state.comments[comment.id] = comment
         }
     }
 

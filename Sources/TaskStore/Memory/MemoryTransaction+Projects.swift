@@ -10,8 +10,9 @@ extension MemoryTransaction {
     }
 
     func updateProject(_ project: Project) async throws {
-        await write { state in
-            if state.projects[project.id] != nil { state.projects[project.id] = project }
+        try await write { state in
+            guard state.projects[project.id] != nil else { throw DomainError.notFound(.project) }
+            state.projects[project.id] = project
         }
     }
 
@@ -66,10 +67,11 @@ extension MemoryTransaction {
     }
 
     func updateProjectMember(_ member: ProjectMember) async throws {
-        await write { state in
-            if state.projectMembers[member.projectID]?[member.userID] != nil {
-                state.projectMembers[member.projectID]?[member.userID] = member
+        try await write { state in
+            guard state.projectMembers[member.projectID]?[member.userID] != nil else {
+                throw DomainError.notFound(.projectMember)
             }
+            state.projectMembers[member.projectID]?[member.userID] = member
         }
     }
 

@@ -10,8 +10,9 @@ extension MemoryTransaction {
     }
 
     func updateWorkspace(_ workspace: Workspace) async throws {
-        await write { state in
-            if state.workspaces[workspace.id] != nil { state.workspaces[workspace.id] = workspace }
+        try await write { state in
+            guard state.workspaces[workspace.id] != nil else { throw DomainError.notFound(.workspace) }
+            state.workspaces[workspace.id] = workspace
         }
     }
 
@@ -75,10 +76,11 @@ extension MemoryTransaction {
     }
 
     func updateWorkspaceMember(_ member: WorkspaceMember) async throws {
-        await write { state in
-            if state.workspaceMembers[member.workspaceID]?[member.userID] != nil {
-                state.workspaceMembers[member.workspaceID]?[member.userID] = member
+        try await write { state in
+            guard state.workspaceMembers[member.workspaceID]?[member.userID] != nil else {
+                throw DomainError.notFound(.member)
             }
+            state.workspaceMembers[member.workspaceID]?[member.userID] = member
         }
     }
 

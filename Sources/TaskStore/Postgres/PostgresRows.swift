@@ -36,6 +36,10 @@ enum PostgresRows {
             joinedAt: joined.truncatedToMilliseconds)
     }
 
+    /// The columns `memberProfile` reads from a membership table `m` joined with `users u`; `since` names the
+    /// membership's start (`m.joined_at`, `m.added_at`).
+    static func memberProfileColumns(since: String) -> String { "u.id, u.email, u.name, m.role, \(since)" }
+
     /// `user_id, email, name, role, since` joined from a membership table and `users`.
     static func memberProfile(_ row: PostgresRow) throws -> MemberProfile {
         let (userID, email, name, role, since) = try row.decode((UUID, String, String, String, Date).self)

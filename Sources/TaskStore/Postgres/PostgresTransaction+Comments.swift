@@ -5,17 +5,14 @@ import TaskCore
 extension PostgresTransaction {
     func comment(_ id: CommentID) async throws -> Comment? {
         try await rows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1", binds: binds(id.uuid)),
-            PostgresRows.comment
-        ).first
+            "SELECT \(unescaped: PostgresRows.commentColumns) FROM comments WHERE id = \(id.uuid)", PostgresRows.comment
+        )
+        .first
     }
 
     func lockComment(_ id: CommentID) async throws -> Comment? {
         try await lockedRows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.commentColumns) FROM comments WHERE id = $1 FOR UPDATE",
-                binds: binds(id.uuid)),
+            "SELECT \(unescaped: PostgresRows.commentColumns) FROM comments WHERE id = \(id.uuid) FOR UPDATE",
             PostgresRows.comment
         ).first
     }
@@ -30,11 +27,12 @@ extension PostgresTransaction {
     }
 
     func updateComment(_ comment: Comment) async throws {
-        try await execute(
+        let changed = try await changedRows(
             """
             UPDATE comments SET body = \(comment.body), is_edited = \(comment.isEdited), updated_at = \(comment.updatedAt.bound)
             WHERE id = \(comment.id.uuid)
             """)
+        if changed == 0 { throw DomainError.notFound(.comment) }
     }
 
     func deleteComment(_ id: CommentID) async throws {

@@ -5,11 +5,10 @@ import TaskCore
 extension PostgresTransaction {
     func project(_ id: ProjectID) async throws -> Project? {
         try await rows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.projectColumns) FROM projects p WHERE p.id = $1",
-                binds: binds(id.uuid)),
+            "SELECT \(unescaped: PostgresRows.projectColumns) FROM projects p WHERE p.id = \(id.uuid)",
             PostgresRows.project
-        ).first
+        )
+        .first
     }
 
     func insertProject(_ project: Project) async throws {
@@ -22,13 +21,14 @@ extension PostgresTransaction {
     }
 
     func updateProject(_ project: Project) async throws {
-        try await execute(
+        let changed = try await changedRows(
             """
             UPDATE projects SET name = \(project.name), description = \(project.description),
                 visibility = \(project.visibility.rawValue), is_archived = \(project.isArchived),
                 updated_at = \(project.updatedAt.bound)
             WHERE id = \(project.id.uuid)
             """)
+        if changed == 0 { throw DomainError.notFound(.project) }
     }
 
     func deleteProject(_ id: ProjectID) async throws {
@@ -50,7 +50,7 @@ extension PostgresTransaction {
     func projectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember? {
         try await rows(
             """
-            SELECT project_id, workspace_id, user_id, role, added_at FROM project_members
+            SELECT \(unescaped: PostgresRows.projectMemberColumns) FROM project_members
             WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)
             """, PostgresRows.projectMember
         ).first
@@ -59,7 +59,7 @@ extension PostgresTransaction {
     func lockProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws -> ProjectMember? {
         try await lockedRows(
             """
-            SELECT project_id, workspace_id, user_id, role, added_at FROM project_members
+            SELECT \(unescaped: PostgresRows.projectMemberColumns) FROM project_members
             WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid) FOR UPDATE
             """, PostgresRows.projectMember
         ).first
@@ -68,7 +68,7 @@ extension PostgresTransaction {
     func projectMembers(of projectID: ProjectID, after: PagePosition?, limit: Int) async throws -> [MemberProfile] {
         var builder = SQLBuilder(
             """
-            SELECT u.id, u.email, u.name, m.role, m.added_at FROM project_members m JOIN users u ON u.id = m.user_id
+            SELECT \(PostgresRows.memberProfileColumns(since: "m.added_at")) FROM project_members m JOIN users u ON u.id = m.user_id
             """)
         builder.append(" WHERE m.project_id = \(builder.bind(projectID.uuid))")
         builder.appendAfter(after, dateColumn: "m.added_at", idColumn: "m.user_id")
@@ -86,11 +86,12 @@ extension PostgresTransaction {
     }
 
     func updateProjectMember(_ member: ProjectMember) async throws {
-        try await execute(
+        let changed = try await changedRows(
             """
             UPDATE project_members SET role = \(member.role.rawValue)
             WHERE project_id = \(member.projectID.uuid) AND user_id = \(member.userID.uuid)
             """)
+        if changed == 0 { throw DomainError.notFound(.projectMember) }
     }
 
     func deleteProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws {

@@ -5,9 +5,7 @@ import TaskCore
 extension PostgresTransaction {
     func task(_ id: TaskID) async throws -> TaskItem? {
         try await rows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.id = $1", binds: binds(id.uuid)),
-            PostgresRows.task
+            "SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks t WHERE t.id = \(id.uuid)", PostgresRows.task
         ).first
     }
 
@@ -32,17 +30,15 @@ extension PostgresTransaction {
     func descendants(of id: TaskID, locking: Bool) async throws -> [TaskItem] {
         if locking { try await beginIfNeeded() }
         return try await rows(
-            PostgresQuery(
-                unsafeSQL: """
-                    WITH RECURSIVE tree (id, depth) AS (
-                        SELECT id, 1 FROM tasks WHERE parent_id = $1
-                        UNION ALL
-                        SELECT c.id, tree.depth + 1 FROM tasks c JOIN tree ON c.parent_id = tree.id
-                    )
-                    SELECT \(PostgresRows.taskColumns) FROM tasks t JOIN tree ON tree.id = t.id ORDER BY tree.depth, t.id
-                    \(locking ? "FOR UPDATE OF t" : "")
-                    """,
-                binds: binds(id.uuid)),
+            """
+            WITH RECURSIVE tree (id, depth) AS (
+                SELECT id, 1 FROM tasks WHERE parent_id = \(id.uuid)
+                UNION ALL
+                SELECT c.id, tree.depth + 1 FROM tasks c JOIN tree ON c.parent_id = tree.id
+            )
+            SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks t JOIN tree ON tree.id = t.id ORDER BY tree.depth, t.id
+            \(unescaped: locking ? "FOR UPDATE OF t" : "")
+            """,
             PostgresRows.task)
     }
 
@@ -58,12 +54,10 @@ extension PostgresTransaction {
 
     func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem] {
         try await lockedRows(
-            PostgresQuery(
-                unsafeSQL:
-                    "SELECT \(PostgresRows.taskColumns) FROM tasks t WHERE t.assignee_id = $1 AND t.workspace_id = $2 ORDER BY t.id FOR UPDATE",
-                binds: {
-                    var b = binds(userID.uuid); b.append(workspaceID.uuid); return b
-                }()),
+            """
+            SELECT \(unescaped: PostgresRows.taskColumns) FROM tasks t
+            WHERE t.assignee_id = \(userID.uuid) AND t.workspace_id = \(workspaceID.uuid) ORDER BY t.id FOR UPDATE
+            """,
             PostgresRows.task)
     }
 }

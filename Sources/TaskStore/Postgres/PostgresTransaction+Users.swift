@@ -9,19 +9,17 @@ extension PostgresTransaction {
 
     func lockUser(_ id: UserID) async throws -> User? {
         try await lockedRows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE id = $1 FOR UPDATE",
-                binds: binds(id.uuid)),
+            "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE id = \(id.uuid) FOR UPDATE",
             PostgresRows.user
-        ).first
+        )
+        .first
     }
 
     func user(email: EmailAddress) async throws -> User? {
         try await rows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.userColumns) FROM users WHERE email = $1", binds: binds(email.value)),
-            PostgresRows.user
-        ).first
+            "SELECT \(unescaped: PostgresRows.userColumns) FROM users WHERE email = \(email.value)", PostgresRows.user
+        )
+        .first
     }
 
     func insertUser(_ user: User) async throws {
@@ -58,13 +56,6 @@ extension PostgresTransaction {
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         return try await rows(builder.query, PostgresRows.user)
     }
-}
-
-/// Bindings holding one value.
-func binds<Value: PostgresDynamicTypeEncodable>(_ value: Value) -> PostgresBindings {
-    var bindings = PostgresBindings()
-    bindings.append(value)
-    return bindings
 }
 
 /// A user by id, prepared: every authenticated request reads its caller with it.

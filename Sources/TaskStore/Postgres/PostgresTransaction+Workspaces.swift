@@ -5,18 +5,14 @@ import TaskCore
 extension PostgresTransaction {
     func workspace(_ id: WorkspaceID) async throws -> Workspace? {
         try await rows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1",
-                binds: binds(id.uuid)),
+            "SELECT \(unescaped: PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = \(id.uuid)",
             PostgresRows.workspace
         ).first
     }
 
     func lockWorkspace(_ id: WorkspaceID) async throws -> Workspace? {
         try await lockedRows(
-            PostgresQuery(
-                unsafeSQL: "SELECT \(PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = $1 FOR UPDATE",
-                binds: binds(id.uuid)),
+            "SELECT \(unescaped: PostgresRows.workspaceColumns) FROM workspaces w WHERE w.id = \(id.uuid) FOR UPDATE",
             PostgresRows.workspace
         ).first
     }
@@ -30,11 +26,12 @@ extension PostgresTransaction {
     }
 
     func updateWorkspace(_ workspace: Workspace) async throws {
-        try await execute(
+        let changed = try await changedRows(
             """
             UPDATE workspaces SET name = \(workspace.name), updated_at = \(workspace.updatedAt.bound)
             WHERE id = \(workspace.id.uuid)
             """)
+        if changed == 0 { throw DomainError.notFound(.workspace) }
     }
 
     func deleteWorkspace(_ id: WorkspaceID) async throws {
@@ -44,7 +41,7 @@ extension PostgresTransaction {
     func workspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember? {
         try await rows(
             """
-            SELECT workspace_id, user_id, role, joined_at FROM workspace_members
+            SELECT \(unescaped: PostgresRows.workspaceMemberColumns) FROM workspace_members
             WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid)
             """, PostgresRows.workspaceMember
         ).first
@@ -53,7 +50,7 @@ extension PostgresTransaction {
     func lockWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember? {
         try await lockedRows(
             """
-            SELECT workspace_id, user_id, role, joined_at FROM workspace_members
+            SELECT \(unescaped: PostgresRows.workspaceMemberColumns) FROM workspace_members
             WHERE workspace_id = \(workspaceID.uuid) AND user_id = \(userID.uuid) FOR UPDATE
             """, PostgresRows.workspaceMember
         ).first
@@ -61,7 +58,7 @@ extension PostgresTransaction {
 
     func workspaceMemberships(of userID: UserID) async throws -> [WorkspaceMember] {
         try await rows(
-            "SELECT workspace_id, user_id, role, joined_at FROM workspace_members WHERE user_id = \(userID.uuid)",
+            "SELECT \(unescaped: PostgresRows.workspaceMemberColumns) FROM workspace_members WHERE user_id = \(userID.uuid)",
             PostgresRows.workspaceMember)
     }
 
@@ -88,7 +85,7 @@ extension PostgresTransaction {
     {
         var builder = SQLBuilder(
             """
-            SELECT u.id, u.email, u.name, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
+            SELECT \(PostgresRows.memberProfileColumns(since: "m.joined_at")) FROM workspace_members m JOIN users u ON u.id = m.user_id
             """)
         builder.append(" WHERE m.workspace_id = \(builder.bind(workspaceID.uuid))")
         builder.appendAfter(after, dateColumn: "m.joined_at", idColumn: "m.user_id")
@@ -105,11 +102,12 @@ extension PostgresTransaction {
     }
 
     func updateWorkspaceMember(_ member: WorkspaceMember) async throws {
-        try await execute(
+        let changed = try await changedRows(
             """
             UPDATE workspace_members SET role = \(member.role.rawValue)
             WHERE workspace_id = \(member.workspaceID.uuid) AND user_id = \(member.userID.uuid)
             """)
+        if changed == 0 { throw DomainError.notFound(.member) }
     }
 
     func deleteWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws {
