@@ -7,6 +7,18 @@ import Testing
 struct TaskListingTests {
     let world = TestWorld()
 
+    @Test("search text keeps each word once and takes at most 16 different words, faults named by the filter's field")
+    func searchWords() async throws {
+        let alice = try await world.register("alice")
+        _ = try await world.tasks.create(alice, NewTask(title: "alpha beta"))
+        let repeated = TaskFilter(text: Array(repeating: "alpha", count: 40).joined(separator: " "))
+        #expect(try await world.tasks.tasks(alice, matching: repeated, page: .first).items.count == 1)
+        let many = TaskFilter(text: (0..<17).map { "w\($0)" }.joined(separator: " "))
+        await #expect(throws: DomainError.invalid("text", "must have at most 16 different words")) {
+            try await world.tasks.tasks(alice, matching: many, page: .first)
+        }
+    }
+
     @Test("every filter narrows the list")
     func filters() async throws {
         let alice = try await world.register("alice")

@@ -57,16 +57,17 @@ public struct TaskService: Sendable {
     /// The tasks the caller can see that match `filter`, in `sort` order.
     ///
     /// With neither a workspace nor a project filter, only tasks the caller owns or is assigned are listed.
-    /// - Throws: `.validation` for a cursor of another ordering or an over-long search text.
+    /// - Throws: `.validation` naming the filter's own fields (`text`, `tag`) or the page's (`cursor`): a cursor of
+    ///   another ordering, a search text that is too long or has too many words.
     public func tasks(
         _ caller: Caller, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
     ) async throws -> Page<TaskItem> {
         if let text = filter.text, text.unicodeScalars.count > 500 || text.unicodeScalars.contains("\u{0}") {
-            throw DomainError.invalid("q", "must be at most 500 characters without NUL")
+            throw DomainError.invalid("text", "must be at most 500 characters without NUL")
         }
         let words = TaskQuery.words(in: filter.text ?? "")
         if words.count > FieldLimits.searchWords {
-            throw DomainError.invalid("q", "must have at most \(FieldLimits.searchWords) different words")
+            throw DomainError.invalid("text", "must have at most \(FieldLimits.searchWords) different words")
         }
         if let tag = filter.tag, tag.unicodeScalars.contains("\u{0}") {
             throw DomainError.invalid("tag", "must not contain a NUL character")

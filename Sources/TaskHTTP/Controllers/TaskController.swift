@@ -32,7 +32,14 @@ struct TaskController: Sendable {
 
     func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let (filter, sort, page) = try TaskRequests.listQuery(request.uri.query)
-        return Responses.taskPage(try await tasks.tasks(context.caller, matching: filter, sort: sort, page: page))
+        do {
+            return Responses.taskPage(try await tasks.tasks(context.caller, matching: filter, sort: sort, page: page))
+        } catch DomainError.validation(let errors) {
+            let named = errors.map {
+                FieldError(field: TaskRequests.queryParameter(forFilterField: $0.field), message: $0.message)
+            }
+            throw DomainError.validation(named)
+        }
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

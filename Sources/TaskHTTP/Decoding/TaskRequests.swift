@@ -98,6 +98,14 @@ enum TaskRequests {
         return (filter, sort, page ?? .first)
     }
 
+    /// The query parameter a `TaskFilter` field is read from, for the faults the list use case reports by field.
+    static func queryParameter(forFilterField field: String) -> String {
+        switch field {
+        case "text": "q"
+        default: field
+        }
+    }
+
     /// The version an `If-Match` header names: `nil` without the header or for `*`; a value that names no version
     /// (a weak tag, a list, a number beyond any version) never matches, which the use case answers with `412`.
     static func expectedVersion(ifMatch header: String?) -> Int? {
