@@ -20,11 +20,11 @@ public func fuzzJSONBody(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = try? WorkspaceRequests.newWorkspaceName(body)
     _ = try? WorkspaceRequests.workspaceName(body)
     _ = try? WorkspaceRequests.newMember(body)
-    _ = try? WorkspaceRequests.workspaceRole(body)
+    _ = try? WorkspaceRequests.role(body, as: WorkspaceRole.self)
     _ = try? WorkspaceRequests.newProject(body)
     _ = try? WorkspaceRequests.projectPatch(body)
     _ = try? WorkspaceRequests.newProjectMember(body)
-    _ = try? WorkspaceRequests.projectRole(body)
+    _ = try? WorkspaceRequests.role(body, as: ProjectRole.self)
     _ = try? CommentRequests.body(body)
     return 0
 }

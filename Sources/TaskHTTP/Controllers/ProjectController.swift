@@ -77,7 +77,8 @@ struct ProjectController: Sendable {
     func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
         let userID: UserID = try context.pathID("user_id", .projectMember)
-        let role = try WorkspaceRequests.projectRole(try await JSONBody.read(request, context: context.request))
+        let role = try WorkspaceRequests.role(
+            try await JSONBody.read(request, context: context.request), as: ProjectRole.self)
         return try Responses.json(
             MemberDTO(try await members.changeRole(context.caller, in: id, userID: userID, to: role)))
     }

@@ -70,7 +70,8 @@ struct WorkspaceController: Sendable {
     func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let userID: UserID = try context.pathID("user_id", .member)
-        let role = try WorkspaceRequests.workspaceRole(try await JSONBody.read(request, context: context.request))
+        let role = try WorkspaceRequests.role(
+            try await JSONBody.read(request, context: context.request), as: WorkspaceRole.self)
         return try Responses.json(
             MemberDTO(try await workspaces.changeRole(context.caller, in: id, userID: userID, to: role)))
     }

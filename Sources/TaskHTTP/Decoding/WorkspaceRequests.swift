@@ -42,10 +42,11 @@ enum WorkspaceRequests {
         return NewMember(email: email, role: role)
     }
 
-    /// `{role}` of a workspace member's change.
-    static func workspaceRole(_ body: JSONBody) throws -> WorkspaceRole {
+    /// `{role}` of a workspace or project member's change.
+    static func role<Role: RawRepresentable & CaseIterable & Sendable>(_ body: JSONBody, as _: Role.Type) throws -> Role
+    where Role.RawValue == String {
         var body = body
-        let role = body.required("role", body.choice("role", as: WorkspaceRole.self))
+        let role = body.required("role", body.choice("role", as: Role.self))
         guard let role, body.isValid else { throw body.failure() }
         return role
     }
@@ -81,13 +82,5 @@ enum WorkspaceRequests {
         let role = body.optional(body.choice("role", as: ProjectRole.self))
         guard let userID, body.isValid else { throw body.failure() }
         return NewProjectMember(userID: userID, role: role)
-    }
-
-    /// `{role}` of a project member's change.
-    static func projectRole(_ body: JSONBody) throws -> ProjectRole {
-        var body = body
-        let role = body.required("role", body.choice("role", as: ProjectRole.self))
-        guard let role, body.isValid else { throw body.failure() }
-        return role
     }
 }
