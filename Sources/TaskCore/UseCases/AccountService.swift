@@ -46,12 +46,12 @@ public struct AccountService: Sendable {
         return try await register(address: address, password: password, name: name)
     }
 
-    /// What is wrong with a registration's fields, without registering anything.
-    public static func registrationErrors(email: String, password: String, name: String) -> [FieldError] {
+    /// What is wrong with a registration's fields, without registering anything; a field left `nil` is not checked.
+    public static func registrationErrors(email: String?, password: String?, name: String?) -> [FieldError] {
         var errors = FieldErrors()
-        _ = try? errors.collect { try EmailAddress(email) }
-        PasswordRules.check(password, field: "password", into: &errors)
-        _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors)
+        if let email { errors.collect(EmailAddress.errors(of: email)) }
+        if let password { PasswordRules.check(password, field: "password", into: &errors) }
+        if let name { _ = TextRules.trimmed(name, field: "name", length: FieldLimits.name, into: &errors) }
         return errors.all
     }
 

@@ -26,7 +26,7 @@ enum AuthRequests {
         if !nameField.isSet, acceptsUsername { nameField = body.string("username") }
         let name = body.required("name", nameField)
         let ruleErrors = AccountService.registrationErrors(
-            email: email ?? "", password: password ?? "", name: name ?? "")
+            email: email, password: password, name: name)
         guard let email, let password, let name, body.isValid else { throw body.failure(alongWith: ruleErrors) }
         return Registration(email: email, password: password, name: name)
     }
