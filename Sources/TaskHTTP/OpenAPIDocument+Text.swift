@@ -70,6 +70,14 @@ extension OpenAPIDocument {
               either way.
             - `If-Match` takes the version with or without quotes (`"3"`, `3`, `W/"3"`); `*` matches any version; any
               other value never matches (412). A 412 carries the current version as `ETag`.
+            - Every single resource (a user, workspace, member, project, project member, task, comment) carries `version`:
+              1 when created, one more after each change that changes something. Its reads and the answers of its
+              create, `PATCH` and `PUT` carry `ETag`, made from the version (`"7"`); a workspace's also names the caller's
+              role (`"7-owner"`), since its body shows it. A `GET` whose `If-None-Match` lists the current tag (weak
+              comparison; `*` matches) is 304 with the `ETag` and no body.
+            - Every answer under `/api/` carries `Cache-Control: private, no-cache` and `Vary: Authorization`, problem
+              documents included; the token answers of login and refresh carry `Cache-Control: no-store` instead (they
+              hold secrets).
             - Query ids that are not UUIDs are 422; list filters naming a project or workspace the caller cannot see
               simply return no rows.
             - Unknown route: 404 `route_not_found`; known path with another method: 405 with `Allow`.
@@ -280,7 +288,10 @@ extension OpenAPIDocument {
               operationId: getMe
               tags: [users]
               summary: The caller's account
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/User"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
             patch:
@@ -347,7 +358,10 @@ extension OpenAPIDocument {
               operationId: getUser
               tags: [users]
               summary: One user (system administrators only)
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/User"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
@@ -391,7 +405,7 @@ extension OpenAPIDocument {
               responses:
                 "201":
                   description: Created
-                  headers: {Location: {$ref: "#/components/headers/Location"}}
+                  headers: {Location: {$ref: "#/components/headers/Location"}, ETag: {$ref: "#/components/headers/ETag"}}
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Workspace"}
@@ -420,7 +434,10 @@ extension OpenAPIDocument {
               operationId: getWorkspace
               tags: [workspaces]
               summary: One workspace (members)
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Workspace"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -491,7 +508,10 @@ extension OpenAPIDocument {
               operationId: getWorkspaceMember
               tags: [workspaces]
               summary: One member (any member but a guest)
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Member"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
@@ -547,7 +567,7 @@ extension OpenAPIDocument {
               responses:
                 "201":
                   description: Created
-                  headers: {Location: {$ref: "#/components/headers/Location"}}
+                  headers: {Location: {$ref: "#/components/headers/Location"}, ETag: {$ref: "#/components/headers/ETag"}}
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Project"}
@@ -579,7 +599,10 @@ extension OpenAPIDocument {
               operationId: getProject
               tags: [projects]
               summary: One project (viewer or stronger)
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Project"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -659,7 +682,10 @@ extension OpenAPIDocument {
               operationId: getProjectMember
               tags: [projects]
               summary: One explicit member (viewer or stronger)
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Member"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -723,7 +749,10 @@ extension OpenAPIDocument {
               operationId: getTask
               tags: [tasks]
               summary: One task
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Task"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -809,7 +838,7 @@ extension OpenAPIDocument {
               responses:
                 "201":
                   description: Created
-                  headers: {Location: {$ref: "#/components/headers/Location"}}
+                  headers: {Location: {$ref: "#/components/headers/Location"}, ETag: {$ref: "#/components/headers/ETag"}}
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/Comment"}
@@ -845,7 +874,10 @@ extension OpenAPIDocument {
               operationId: getComment
               tags: [comments]
               summary: One comment
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Comment"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -907,7 +939,10 @@ extension OpenAPIDocument {
               operationId: getOwnTaskCompat
               tags: [compatibility]
               summary: "`GET /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
               responses:
+                "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Task"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
@@ -964,7 +999,7 @@ extension OpenAPIDocument {
               description: Where the created resource is read back
               schema: {type: string}
             ETag:
-              description: The task's version, quoted
+              description: "The resource's version, quoted (`\"7\"`); a workspace's also names the caller's role (`\"7-owner\"`)"
               schema: {type: string}
           parameters:
             ID:
@@ -977,6 +1012,8 @@ extension OpenAPIDocument {
               {name: cursor, in: query, description: "The previous page's next_cursor", schema: {type: string}}
             IfMatch:
               {name: If-Match, in: header, description: "The version from ETag; a stale one is 412", schema: {type: string}}
+            IfNoneMatch:
+              {name: If-None-Match, in: header, description: "Tags the client has; the current one (weak comparison) or * is 304", schema: {type: string}}
           requestBodies:
             Register:
               required: true
@@ -1079,12 +1116,13 @@ extension OpenAPIDocument {
           responses:
             User:
               description: A user
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/User"}
             UserCreated:
               description: Registered
-              headers: {Location: {$ref: "#/components/headers/Location"}}
+              headers: {Location: {$ref: "#/components/headers/Location"}, ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/User"}
@@ -1102,17 +1140,19 @@ extension OpenAPIDocument {
                       refresh_token: {type: string}
             Workspace:
               description: A workspace with the caller's role
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Workspace"}
             Member:
               description: A member
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Member"}
             MemberCreated:
               description: Added
-              headers: {Location: {$ref: "#/components/headers/Location"}}
+              headers: {Location: {$ref: "#/components/headers/Location"}, ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Member"}
@@ -1123,6 +1163,7 @@ extension OpenAPIDocument {
                   schema: {$ref: "#/components/schemas/MemberList"}
             Project:
               description: A project
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Project"}
@@ -1147,9 +1188,13 @@ extension OpenAPIDocument {
                   schema: {$ref: "#/components/schemas/TaskList"}
             Comment:
               description: A comment
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Comment"}
+            NotModified:
+              description: "`If-None-Match` lists the current tag: no body"
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
             Malformed:
               description: The body is not well-formed JSON
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
@@ -1207,8 +1252,9 @@ extension OpenAPIDocument {
                       message: {type: string}
             User:
               type: object
-              required: [id, email, name, is_admin, disabled, created_at, updated_at]
+              required: [id, email, name, is_admin, disabled, created_at, updated_at, version]
               properties:
+                version: {type: integer, minimum: 1, description: "1 when created, one more after each change that changes something"}
                 id: {type: string, format: uuid}
                 email: {type: string}
                 name: {type: string}
@@ -1233,8 +1279,9 @@ extension OpenAPIDocument {
               items: {type: string, minLength: 1, maxLength: 50}
             Workspace:
               type: object
-              required: [id, name, role, created_at, updated_at]
+              required: [id, name, role, created_at, updated_at, version]
               properties:
+                version: {type: integer, minimum: 1, description: "1 when created, one more after each change that changes something"}
                 id: {type: string, format: uuid}
                 name: {type: string}
                 role: {$ref: "#/components/schemas/WorkspaceRole"}
@@ -1248,8 +1295,9 @@ extension OpenAPIDocument {
                 next_cursor: {type: [string, "null"]}
             Member:
               type: object
-              required: [user_id, email, name, role, joined_at]
+              required: [user_id, email, name, role, joined_at, version]
               properties:
+                version: {type: integer, minimum: 1, description: "1 when created, one more after each change that changes something"}
                 user_id: {type: string, format: uuid}
                 email: {type: string}
                 name: {type: string}
@@ -1263,8 +1311,9 @@ extension OpenAPIDocument {
                 next_cursor: {type: [string, "null"]}
             Project:
               type: object
-              required: [id, workspace_id, name, description, visibility, archived, created_at, updated_at]
+              required: [id, workspace_id, name, description, visibility, archived, created_at, updated_at, version]
               properties:
+                version: {type: integer, minimum: 1, description: "1 when created, one more after each change that changes something"}
                 id: {type: string, format: uuid}
                 workspace_id: {type: string, format: uuid}
                 name: {type: string}
@@ -1310,8 +1359,9 @@ extension OpenAPIDocument {
                 next_cursor: {type: [string, "null"]}
             Comment:
               type: object
-              required: [id, task_id, author_id, body, created_at, updated_at, edited]
+              required: [id, task_id, author_id, body, created_at, updated_at, edited, version]
               properties:
+                version: {type: integer, minimum: 1, description: "1 when created, one more after each change that changes something"}
                 id: {type: string, format: uuid}
                 task_id: {type: string, format: uuid}
                 author_id: {type: string, format: uuid}

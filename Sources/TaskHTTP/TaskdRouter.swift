@@ -26,6 +26,7 @@ public func buildRouter(
     let router = Router(context: TaskRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
     router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
+    router.add(middleware: CacheHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
     let authenticator = Authenticator(tokens: services.accessTokens, sessions: services.sessions)
     for route in routes {

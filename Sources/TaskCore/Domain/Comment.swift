@@ -19,10 +19,13 @@ public struct Comment: Sendable, Equatable, Codable {
     /// Whether its body was ever changed after it was written.
     public var isEdited: Bool
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a comment value.
     public init(
         id: CommentID, taskID: TaskID, workspaceID: WorkspaceID, authorID: UserID, body: String, createdAt: Date,
-        updatedAt: Date, isEdited: Bool = false
+        updatedAt: Date, isEdited: Bool = false, version: Int = 1
     ) {
         self.id = id
         self.taskID = taskID
@@ -32,5 +35,6 @@ public struct Comment: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.isEdited = isEdited
+        self.version = version
     }
 }

@@ -19,10 +19,14 @@ public struct Project: Sendable, Equatable, Codable {
     /// When it last changed.
     public var updatedAt: Date
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a project value.
     public init(
         id: ProjectID, workspaceID: WorkspaceID, name: String, description: String = "",
-        visibility: ProjectVisibility = .workspace, isArchived: Bool = false, createdAt: Date, updatedAt: Date
+        visibility: ProjectVisibility = .workspace, isArchived: Bool = false, createdAt: Date, updatedAt: Date,
+        version: Int = 1
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -32,6 +36,7 @@ public struct Project: Sendable, Equatable, Codable {
         self.isArchived = isArchived
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
     }
 }
 

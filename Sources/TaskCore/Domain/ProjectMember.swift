@@ -13,12 +13,19 @@ public struct ProjectMember: Sendable, Equatable, Codable {
     /// When the role was given.
     public var addedAt: Date
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a project membership.
-    public init(projectID: ProjectID, workspaceID: WorkspaceID, userID: UserID, role: ProjectRole, addedAt: Date) {
+    public init(
+        projectID: ProjectID, workspaceID: WorkspaceID, userID: UserID, role: ProjectRole, addedAt: Date,
+        version: Int = 1
+    ) {
         self.projectID = projectID
         self.workspaceID = workspaceID
         self.userID = userID
         self.role = role
         self.addedAt = addedAt
+        self.version = version
     }
 }

@@ -26,11 +26,14 @@ public struct User: Sendable, Equatable, Codable {
     /// When the account last changed.
     public var updatedAt: Date
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a user value.
     public init(
         id: UserID, email: EmailAddress, name: String, passwordHash: String, isAdmin: Bool = false,
         isDisabled: Bool = false, personalWorkspaceID: WorkspaceID? = nil, passwordChangedAt: Date,
-        sessionsRevokedAt: Date? = nil, createdAt: Date, updatedAt: Date
+        sessionsRevokedAt: Date? = nil, createdAt: Date, updatedAt: Date, version: Int = 1
     ) {
         self.id = id
         self.email = email
@@ -43,6 +46,7 @@ public struct User: Sendable, Equatable, Codable {
         self.sessionsRevokedAt = sessionsRevokedAt
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
     }
 }
 

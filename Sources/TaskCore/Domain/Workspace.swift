@@ -11,12 +11,16 @@ public struct Workspace: Sendable, Equatable, Codable {
     /// When it last changed.
     public var updatedAt: Date
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a workspace value.
-    public init(id: WorkspaceID, name: String, createdAt: Date, updatedAt: Date) {
+    public init(id: WorkspaceID, name: String, createdAt: Date, updatedAt: Date, version: Int = 1) {
         self.id = id
         self.name = name
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.version = version
     }
 }
 

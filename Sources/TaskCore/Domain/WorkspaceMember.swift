@@ -11,12 +11,16 @@ public struct WorkspaceMember: Sendable, Equatable, Codable {
     /// When the user joined.
     public var joinedAt: Date
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a membership.
-    public init(workspaceID: WorkspaceID, userID: UserID, role: WorkspaceRole, joinedAt: Date) {
+    public init(workspaceID: WorkspaceID, userID: UserID, role: WorkspaceRole, joinedAt: Date, version: Int = 1) {
         self.workspaceID = workspaceID
         self.userID = userID
         self.role = role
         self.joinedAt = joinedAt
+        self.version = version
     }
 }
 
@@ -33,13 +37,17 @@ public struct MemberProfile: Sendable, Equatable, Codable {
     /// When the role was given; members lists are ordered by it.
     public var joinedAt: Date
 
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
     /// Creates a profile.
-    public init(userID: UserID, email: EmailAddress, name: String, role: String, joinedAt: Date) {
+    public init(userID: UserID, email: EmailAddress, name: String, role: String, joinedAt: Date, version: Int = 1) {
         self.userID = userID
         self.email = email
         self.name = name
         self.role = role
         self.joinedAt = joinedAt
+        self.version = version
     }
 
     /// Where the member stands in a members list.

@@ -139,6 +139,7 @@ public struct AccountService: Sendable {
             }
             guard user != before else { return user }
             user.updatedAt = at
+            user.version += 1
             try await tx.updateUser(user)
             return user
         }
@@ -172,6 +173,7 @@ public struct AccountService: Sendable {
             user.passwordHash = hash
             user.passwordChangedAt = at
             user.updatedAt = at
+            user.version += 1
             try await tx.updateUser(user)
             try await tx.revokeRefreshTokens(of: user.id, at: at)
         }

@@ -62,6 +62,7 @@ public struct CommentService: Sendable {
             edited.body = body
             edited.updatedAt = at
             edited.isEdited = true
+            edited.version += 1
             try await tx.updateComment(edited)
             try await tx.appendEvents([event(.commentEdited, for: edited, by: caller, at: at)])
             return edited

@@ -63,6 +63,7 @@ public struct ProjectMemberService: Sendable {
             }
             if member.role != role {
                 member.role = role
+                member.version += 1
                 try await tx.updateProjectMember(member)
             }
             return try await tx.projectMemberProfile(id, userID)
@@ -89,6 +90,7 @@ extension StoreTransaction {
             throw DomainError.notFound(.projectMember)
         }
         return MemberProfile(
-            userID: user.id, email: user.email, name: user.name, role: member.role.rawValue, joinedAt: member.addedAt)
+            userID: user.id, email: user.email, name: user.name, role: member.role.rawValue, joinedAt: member.addedAt,
+            version: member.version)
     }
 }

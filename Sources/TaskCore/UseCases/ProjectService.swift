@@ -82,6 +82,7 @@ public struct ProjectService: Sendable {
             project.isArchived = patch.isArchived.applied(to: project.isArchived)
             guard project != before else { return project }
             project.updatedAt = at
+            project.version += 1
             try await tx.updateProject(project)
             return project
         }

@@ -50,6 +50,7 @@ public struct UserAdministration: Sendable {
             if let isDisabled { user.isDisabled = isDisabled }
             guard user != before else { return user }
             user.updatedAt = at
+            user.version += 1
             if user.isDisabled && !before.isDisabled {
                 // Every session ends with the disabling, and enabling the account again does not revive them.
                 user.sessionsRevokedAt = at
@@ -99,6 +100,7 @@ public struct UserAdministration: Sendable {
             guard !user.isAdmin else { return user }
             user.isAdmin = true
             user.updatedAt = at
+            user.version += 1
             try await tx.updateUser(user)
             return user
         }

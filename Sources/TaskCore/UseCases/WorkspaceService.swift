@@ -58,6 +58,7 @@ public struct WorkspaceService: Sendable {
             if let name, workspace.name != name {
                 workspace.name = name
                 workspace.updatedAt = at
+                workspace.version += 1
                 try await tx.updateWorkspace(workspace)
             }
             return WorkspaceMembership(workspace: workspace, role: role)
@@ -134,6 +135,7 @@ public struct WorkspaceService: Sendable {
             }
             if member.role != newRole {
                 member.role = newRole
+                member.version += 1
                 try await tx.updateWorkspaceMember(member)
             }
             return try await tx.memberProfile(workspaceID: id, userID: userID)
@@ -171,6 +173,7 @@ extension StoreTransaction {
             throw DomainError.notFound(.member)
         }
         return MemberProfile(
-            userID: user.id, email: user.email, name: user.name, role: member.role.rawValue, joinedAt: member.joinedAt)
+            userID: user.id, email: user.email, name: user.name, role: member.role.rawValue, joinedAt: member.joinedAt,
+            version: member.version)
     }
 }

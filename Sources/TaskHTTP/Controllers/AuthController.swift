@@ -24,7 +24,7 @@ struct AuthController: Sendable {
         let address = ClientAddress.resolve(request, context, trustedProxies: trustedProxies)
         let user = try await accounts.register(
             email: registration.email, password: registration.password, name: registration.name, clientAddress: address)
-        return try Responses.created(UserDTO(user), location: "/api/v1/users/me")
+        return try Responses.tagged(UserDTO(user), status: .created, location: "/api/v1/users/me")
     }
 
     func login(_ request: Request, _ context: TaskRequestContext) async throws -> Response {

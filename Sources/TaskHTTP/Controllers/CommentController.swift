@@ -14,14 +14,15 @@ struct CommentController: Sendable {
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(
-            CommentDTO(try await comments.comment(context.caller, id: try context.pathID("id", .comment))))
+        try Responses.read(
+            CommentDTO(try await comments.comment(context.caller, id: try context.pathID("id", .comment))), for: request
+        )
     }
 
     func edit(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: CommentID = try context.pathID("id", .comment)
         let text = try CommentRequests.body(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(CommentDTO(try await comments.edit(context.caller, id: id, body: text)))
+        return try Responses.tagged(CommentDTO(try await comments.edit(context.caller, id: id, body: text)))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

@@ -24,7 +24,7 @@ struct ProjectController: Sendable {
     func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let input = try WorkspaceRequests.newProject(try await JSONBody.read(request, context: context.request))
         let project = try await projects.create(context.caller, input)
-        return try Responses.created(ProjectDTO(project), location: "/api/v1/projects/\(project.id)")
+        return try Responses.tagged(ProjectDTO(project), status: .created, location: "/api/v1/projects/\(project.id)")
     }
 
     func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -39,14 +39,15 @@ struct ProjectController: Sendable {
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(
-            ProjectDTO(try await projects.project(context.caller, id: try context.pathID("id", .project))))
+        try Responses.read(
+            ProjectDTO(try await projects.project(context.caller, id: try context.pathID("id", .project))), for: request
+        )
     }
 
     func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
         let patch = try WorkspaceRequests.projectPatch(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(ProjectDTO(try await projects.update(context.caller, id: id, patch)))
+        return try Responses.tagged(ProjectDTO(try await projects.update(context.caller, id: id, patch)))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -64,14 +65,15 @@ struct ProjectController: Sendable {
         let id: ProjectID = try context.pathID("id", .project)
         let new = try WorkspaceRequests.newProjectMember(try await JSONBody.read(request, context: context.request))
         let member = try await members.addMember(context.caller, to: id, userID: new.userID, role: new.role)
-        return try Responses.created(MemberDTO(member), location: "/api/v1/projects/\(id)/members/\(member.userID)")
+        return try Responses.tagged(
+            MemberDTO(member), status: .created, location: "/api/v1/projects/\(id)/members/\(member.userID)")
     }
 
     func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let member = try await members.member(
             context.caller, of: try context.pathID("id", .project),
             userID: try context.pathID("user_id", .projectMember))
-        return try Responses.json(MemberDTO(member))
+        return try Responses.read(MemberDTO(member), for: request)
     }
 
     func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -79,7 +81,7 @@ struct ProjectController: Sendable {
         let userID: UserID = try context.pathID("user_id", .projectMember)
         let role = try WorkspaceRequests.role(
             try await JSONBody.read(request, context: context.request), as: ProjectRole.self)
-        return try Responses.json(
+        return try Responses.tagged(
             MemberDTO(try await members.changeRole(context.caller, in: id, userID: userID, to: role)))
     }
 

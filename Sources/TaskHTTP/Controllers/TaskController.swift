@@ -43,7 +43,7 @@ struct TaskController: Sendable {
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        Responses.task(try await tasks.task(context.caller, id: try context.pathID("id", .task)))
+        Responses.readTask(try await tasks.task(context.caller, id: try context.pathID("id", .task)), for: request)
     }
 
     func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -84,7 +84,7 @@ struct TaskController: Sendable {
         let id: TaskID = try context.pathID("id", .task)
         let text = try CommentRequests.body(try await JSONBody.read(request, context: context.request))
         let comment = try await comments.add(context.caller, to: id, body: text)
-        return try Responses.created(CommentDTO(comment), location: "/api/v1/comments/\(comment.id)")
+        return try Responses.tagged(CommentDTO(comment), status: .created, location: "/api/v1/comments/\(comment.id)")
     }
 
     func listActivity(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

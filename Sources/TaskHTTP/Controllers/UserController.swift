@@ -19,12 +19,12 @@ struct UserController: Sendable {
     }
 
     func me(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(UserDTO(try await accounts.me(context.caller)))
+        try Responses.read(UserDTO(try await accounts.me(context.caller)), for: request)
     }
 
     func changeMe(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let change = try AccountRequests.profileChange(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(
+        return try Responses.tagged(
             UserDTO(try await accounts.updateMe(context.caller, name: change.name, email: change.email)))
     }
 
@@ -44,7 +44,8 @@ struct UserController: Sendable {
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try admin.authorize(context.caller)
-        return try Responses.json(UserDTO(try await admin.user(context.caller, id: try context.pathID("id", .user))))
+        return try Responses.read(
+            UserDTO(try await admin.user(context.caller, id: try context.pathID("id", .user))), for: request)
     }
 
     func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -53,7 +54,7 @@ struct UserController: Sendable {
         let change = try AccountRequests.userChange(try await JSONBody.read(request, context: context.request))
         let user = try await admin.updateUser(
             context.caller, id: id, name: change.name, isAdmin: change.isAdmin, isDisabled: change.isDisabled)
-        return try Responses.json(UserDTO(user))
+        return try Responses.tagged(UserDTO(user))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

@@ -23,7 +23,8 @@ struct WorkspaceController: Sendable {
     func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let name = try WorkspaceRequests.newWorkspaceName(try await JSONBody.read(request, context: context.request))
         let workspace = try await workspaces.create(context.caller, name: name)
-        return try Responses.created(WorkspaceDTO(workspace), location: "/api/v1/workspaces/\(workspace.workspace.id)")
+        return try Responses.tagged(
+            WorkspaceDTO(workspace), status: .created, location: "/api/v1/workspaces/\(workspace.workspace.id)")
     }
 
     func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -32,14 +33,15 @@ struct WorkspaceController: Sendable {
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.json(
-            WorkspaceDTO(try await workspaces.workspace(context.caller, id: try context.pathID("id", .workspace))))
+        try Responses.read(
+            WorkspaceDTO(try await workspaces.workspace(context.caller, id: try context.pathID("id", .workspace))),
+            for: request)
     }
 
     func rename(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let name = try WorkspaceRequests.workspaceName(try await JSONBody.read(request, context: context.request))
-        return try Responses.json(WorkspaceDTO(try await workspaces.rename(context.caller, id: id, name: name)))
+        return try Responses.tagged(WorkspaceDTO(try await workspaces.rename(context.caller, id: id, name: name)))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -58,13 +60,14 @@ struct WorkspaceController: Sendable {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let new = try WorkspaceRequests.newMember(try await JSONBody.read(request, context: context.request))
         let member = try await workspaces.addMember(context.caller, to: id, email: new.email, role: new.role)
-        return try Responses.created(MemberDTO(member), location: "/api/v1/workspaces/\(id)/members/\(member.userID)")
+        return try Responses.tagged(
+            MemberDTO(member), status: .created, location: "/api/v1/workspaces/\(id)/members/\(member.userID)")
     }
 
     func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let member = try await workspaces.member(
             context.caller, of: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member))
-        return try Responses.json(MemberDTO(member))
+        return try Responses.read(MemberDTO(member), for: request)
     }
 
     func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -72,7 +75,7 @@ struct WorkspaceController: Sendable {
         let userID: UserID = try context.pathID("user_id", .member)
         let role = try WorkspaceRequests.role(
             try await JSONBody.read(request, context: context.request), as: WorkspaceRole.self)
-        return try Responses.json(
+        return try Responses.tagged(
             MemberDTO(try await workspaces.changeRole(context.caller, in: id, userID: userID, to: role)))
     }
 

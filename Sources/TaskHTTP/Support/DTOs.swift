@@ -19,7 +19,7 @@ struct ListDTO<Item: Encodable>: Encodable {
 }
 
 /// A user as the API shows it: never a password hash.
-struct UserDTO: Encodable {
+struct UserDTO: Encodable, Tagged {
     let id: String
     let email: String
     let name: String
@@ -27,6 +27,7 @@ struct UserDTO: Encodable {
     let disabled: Bool
     let created_at: String
     let updated_at: String
+    let version: Int
 
     init(_ user: User) {
         id = user.id.description
@@ -36,16 +37,18 @@ struct UserDTO: Encodable {
         disabled = user.isDisabled
         created_at = Timestamp.format(user.createdAt)
         updated_at = Timestamp.format(user.updatedAt)
+        version = user.version
     }
 }
 
 /// A workspace with the caller's role in it.
-struct WorkspaceDTO: Encodable {
+struct WorkspaceDTO: Encodable, Tagged {
     let id: String
     let name: String
     let role: String
     let created_at: String
     let updated_at: String
+    let version: Int
 
     init(_ membership: WorkspaceMembership) {
         id = membership.workspace.id.description
@@ -53,16 +56,18 @@ struct WorkspaceDTO: Encodable {
         role = membership.role.rawValue
         created_at = Timestamp.format(membership.workspace.createdAt)
         updated_at = Timestamp.format(membership.workspace.updatedAt)
+        version = membership.workspace.version
     }
 }
 
 /// A workspace or project member.
-struct MemberDTO: Encodable {
+struct MemberDTO: Encodable, Tagged {
     let user_id: String
     let email: String
     let name: String
     let role: String
     let joined_at: String
+    let version: Int
 
     init(_ profile: MemberProfile) {
         user_id = profile.userID.description
@@ -70,11 +75,12 @@ struct MemberDTO: Encodable {
         name = profile.name
         role = profile.role
         joined_at = Timestamp.format(profile.joinedAt)
+        version = profile.version
     }
 }
 
 /// A project.
-struct ProjectDTO: Encodable {
+struct ProjectDTO: Encodable, Tagged {
     let id: String
     let workspace_id: String
     let name: String
@@ -83,6 +89,7 @@ struct ProjectDTO: Encodable {
     let archived: Bool
     let created_at: String
     let updated_at: String
+    let version: Int
 
     init(_ project: Project) {
         id = project.id.description
@@ -93,6 +100,7 @@ struct ProjectDTO: Encodable {
         archived = project.isArchived
         created_at = Timestamp.format(project.createdAt)
         updated_at = Timestamp.format(project.updatedAt)
+        version = project.version
     }
 }
 
@@ -140,7 +148,7 @@ struct TaskDTO {
 }
 
 /// A comment.
-struct CommentDTO: Encodable {
+struct CommentDTO: Encodable, Tagged {
     let id: String
     let task_id: String
     let author_id: String
@@ -148,6 +156,7 @@ struct CommentDTO: Encodable {
     let created_at: String
     let updated_at: String
     let edited: Bool
+    let version: Int
 
     init(_ comment: Comment) {
         id = comment.id.description
@@ -157,6 +166,7 @@ struct CommentDTO: Encodable {
         created_at = Timestamp.format(comment.createdAt)
         updated_at = Timestamp.format(comment.updatedAt)
         edited = comment.isEdited
+        version = comment.version
     }
 }
 
@@ -191,4 +201,21 @@ struct TokenDTO: Encodable {
         expires_in = pair.expiresIn
         refresh_token = pair.refreshToken
     }
+}
+
+/// A resource body with a version, answered with an `ETag` made from it.
+protocol Tagged: Encodable {
+    /// The resource's version.
+    var version: Int { get }
+    /// The entity tag's opaque part, without quotes: the version (`7`), and for a workspace also the caller's role
+    /// (`7-owner`), since the body shows it.
+    var entityTag: String { get }
+}
+
+extension Tagged {
+    var entityTag: String { "\(version)" }
+}
+
+extension WorkspaceDTO {
+    var entityTag: String { "\(version)-\(role)" }
 }

@@ -26,16 +26,37 @@ enum Responses {
         return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
-    /// `201 Created` with the resource and a `Location` that reads it back.
-    static func created(_ value: some Encodable, location: String, headers: HTTPFields = [:]) throws -> Response {
-        var fields = headers
-        fields[.location] = location
-        return try json(value, status: .created, headers: fields)
-    }
-
     /// `204 No Content`.
     static func noContent() -> Response {
         Response(status: .noContent)
+    }
+
+    /// A resource with its `ETag`, and a `Location` when it was just created.
+    static func tagged(
+        _ value: some Tagged, status: HTTPResponse.Status = .ok, location: String? = nil
+    ) throws -> Response {
+        var fields: HTTPFields = [.eTag: "\"\(value.entityTag)\""]
+        if let location { fields[.location] = location }
+        return try json(value, status: status, headers: fields)
+    }
+
+    /// A read of one resource: `304 Not Modified` with its `ETag` and no body when the request's `If-None-Match`
+    /// lists the current tag (weak comparison; `*` matches), else the resource with its `ETag`.
+    static func read(_ value: some Tagged, for request: Request) throws -> Response {
+        if let notModified = notModified(value.entityTag, request) { return notModified }
+        return try tagged(value)
+    }
+
+    /// A read of one task (see `read(_:for:)`).
+    static func readTask(_ task: TaskItem, for request: Request) -> Response {
+        notModified("\(task.version)", request) ?? self.task(task)
+    }
+
+    private static func notModified(_ tag: String, _ request: Request) -> Response? {
+        guard let condition = EntityTagCondition(request.headers[.ifNoneMatch]), condition.matchesWeakly(tag) else {
+            return nil
+        }
+        return Response(status: .notModified, headers: [.eTag: "\"\(tag)\""])
     }
 
     /// A task with its `ETag`.

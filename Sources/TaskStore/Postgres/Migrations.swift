@@ -173,5 +173,15 @@ enum Migrations {
             statements: [
                 "ALTER TABLE users ADD COLUMN sessions_revoked_at timestamptz"
             ]),
+        Migration(
+            version: 5, name: "a version on every resource",
+            statements: [
+                "ALTER TABLE users ADD COLUMN version integer NOT NULL DEFAULT 1",
+                "ALTER TABLE workspaces ADD COLUMN version integer NOT NULL DEFAULT 1",
+                "ALTER TABLE workspace_members ADD COLUMN version integer NOT NULL DEFAULT 1",
+                "ALTER TABLE projects ADD COLUMN version integer NOT NULL DEFAULT 1",
+                "ALTER TABLE project_members ADD COLUMN version integer NOT NULL DEFAULT 1",
+                "ALTER TABLE comments ADD COLUMN version integer NOT NULL DEFAULT 1",
+            ]),
     ]
 }

@@ -5,62 +5,65 @@ import TaskCore
 /// Column lists and row decoders, one per table, kept beside each other so they cannot drift apart.
 enum PostgresRows {
     static let userColumns =
-        "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at"
+        "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at, version"
 
     static func user(_ row: PostgresRow) throws -> User {
-        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated, revoked) = try row.decode(
-            (UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date, Date?).self)
+        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated, revoked, version) =
+            try row.decode((UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date, Date?, Int32).self)
         return User(
             id: UserID(id), email: EmailAddress(normalized: email), name: name, passwordHash: hash, isAdmin: isAdmin,
             isDisabled: isDisabled, personalWorkspaceID: personal.map(WorkspaceID.init),
             passwordChangedAt: changed.truncatedToMilliseconds, sessionsRevokedAt: revoked?.truncatedToMilliseconds,
-            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
+            version: Int(version))
     }
 
-    static let workspaceColumns = "w.id, w.name, w.created_at, w.updated_at"
+    static let workspaceColumns = "w.id, w.name, w.created_at, w.updated_at, w.version"
 
     static func workspace(_ row: PostgresRow) throws -> Workspace {
-        let (id, name, created, updated) = try row.decode((UUID, String, Date, Date).self)
+        let (id, name, created, updated, version) = try row.decode((UUID, String, Date, Date, Int32).self)
         return Workspace(
             id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds,
-            updatedAt: updated.truncatedToMilliseconds)
+            updatedAt: updated.truncatedToMilliseconds, version: Int(version))
     }
 
-    static let workspaceMemberColumns = "workspace_id, user_id, role, joined_at"
+    static let workspaceMemberColumns = "workspace_id, user_id, role, joined_at, version"
 
     static func workspaceMember(_ row: PostgresRow) throws -> WorkspaceMember {
-        let (workspaceID, userID, role, joined) = try row.decode((UUID, UUID, String, Date).self)
+        let (workspaceID, userID, role, joined, version) = try row.decode((UUID, UUID, String, Date, Int32).self)
         return WorkspaceMember(
             workspaceID: WorkspaceID(workspaceID), userID: UserID(userID),
-            role: try decodeEnum(WorkspaceRole.self, role),
-            joinedAt: joined.truncatedToMilliseconds)
+            role: try decodeEnum(WorkspaceRole.self, role), joinedAt: joined.truncatedToMilliseconds,
+            version: Int(version))
     }
 
     /// The columns `memberProfile` reads from a membership table `m` joined with `users u`; `since` names the
     /// membership's start (`m.joined_at`, `m.added_at`).
-    static func memberProfileColumns(since: String) -> String { "u.id, u.email, u.name, m.role, \(since)" }
+    static func memberProfileColumns(since: String) -> String { "u.id, u.email, u.name, m.role, \(since), m.version" }
 
-    /// `user_id, email, name, role, since` joined from a membership table and `users`.
+    /// `user_id, email, name, role, since, version` joined from a membership table and `users`.
     static func memberProfile(_ row: PostgresRow) throws -> MemberProfile {
-        let (userID, email, name, role, since) = try row.decode((UUID, String, String, String, Date).self)
+        let (userID, email, name, role, since, version) = try row.decode(
+            (UUID, String, String, String, Date, Int32).self)
         return MemberProfile(
             userID: UserID(userID), email: EmailAddress(normalized: email), name: name, role: role,
-            joinedAt: since.truncatedToMilliseconds)
+            joinedAt: since.truncatedToMilliseconds, version: Int(version))
     }
 
     static let projectColumns =
-        "p.id, p.workspace_id, p.name, p.description, p.visibility, p.is_archived, p.created_at, p.updated_at"
+        "p.id, p.workspace_id, p.name, p.description, p.visibility, p.is_archived, p.created_at, p.updated_at, p.version"
 
     static func project(_ row: PostgresRow) throws -> Project {
-        let (id, workspaceID, name, description, visibility, isArchived, created, updated) = try row.decode(
-            (UUID, UUID, String, String, String, Bool, Date, Date).self)
+        let (id, workspaceID, name, description, visibility, isArchived, created, updated, version) = try row.decode(
+            (UUID, UUID, String, String, String, Bool, Date, Date, Int32).self)
         return Project(
             id: ProjectID(id), workspaceID: WorkspaceID(workspaceID), name: name, description: description,
             visibility: try decodeEnum(ProjectVisibility.self, visibility), isArchived: isArchived,
-            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
+            version: Int(version))
     }
 
-    static let projectColumnCount = 8
+    static let projectColumnCount = 9
 
     /// A project from the cells of `projectColumns` of an outer join: `nil` when the join found none.
     static func optionalProject(_ cells: ArraySlice<PostgresCell>) throws -> Project? {
@@ -72,20 +75,22 @@ enum PostgresRows {
         guard let id = try next(UUID?.self) else { return nil }
         let workspaceID = try next(UUID.self), name = try next(String.self), description = try next(String.self)
         let visibility = try next(String.self), isArchived = try next(Bool.self)
-        let created = try next(Date.self), updated = try next(Date.self)
+        let created = try next(Date.self), updated = try next(Date.self), version = try next(Int32.self)
         return Project(
             id: ProjectID(id), workspaceID: WorkspaceID(workspaceID), name: name, description: description,
             visibility: try decodeEnum(ProjectVisibility.self, visibility), isArchived: isArchived,
-            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds)
+            createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
+            version: Int(version))
     }
 
-    static let projectMemberColumns = "project_id, workspace_id, user_id, role, added_at"
+    static let projectMemberColumns = "project_id, workspace_id, user_id, role, added_at, version"
 
     static func projectMember(_ row: PostgresRow) throws -> ProjectMember {
-        let (projectID, workspaceID, userID, role, added) = try row.decode((UUID, UUID, UUID, String, Date).self)
+        let (projectID, workspaceID, userID, role, added, version) = try row.decode(
+            (UUID, UUID, UUID, String, Date, Int32).self)
         return ProjectMember(
             projectID: ProjectID(projectID), workspaceID: WorkspaceID(workspaceID), userID: UserID(userID),
-            role: try decodeEnum(ProjectRole.self, role), addedAt: added.truncatedToMilliseconds)
+            role: try decodeEnum(ProjectRole.self, role), addedAt: added.truncatedToMilliseconds, version: Int(version))
     }
 
     static let taskColumns = """
@@ -118,16 +123,16 @@ enum PostgresRows {
             version: Int(version))
     }
 
-    static let commentColumns = "id, task_id, workspace_id, author_id, body, created_at, updated_at, is_edited"
+    static let commentColumns = "id, task_id, workspace_id, author_id, body, created_at, updated_at, is_edited, version"
 
     static func comment(_ row: PostgresRow) throws -> Comment {
-        let (id, taskID, workspaceID, authorID, body, created, updated, isEdited) = try row.decode(
-            (UUID, UUID, UUID, UUID, String, Date, Date, Bool).self)
+        let (id, taskID, workspaceID, authorID, body, created, updated, isEdited, version) = try row.decode(
+            (UUID, UUID, UUID, UUID, String, Date, Date, Bool, Int32).self)
         return Comment(
             id: CommentID(id), taskID: TaskID(taskID), workspaceID: WorkspaceID(workspaceID),
             authorID: UserID(authorID),
             body: body, createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
-            isEdited: isEdited)
+            isEdited: isEdited, version: Int(version))
     }
 
     static let eventColumns = "sequence, id, task_id, workspace_id, actor_id, kind, at, changes::text"

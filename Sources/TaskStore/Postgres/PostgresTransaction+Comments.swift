@@ -20,16 +20,18 @@ extension PostgresTransaction {
     func insertComment(_ comment: Comment) async throws {
         try await execute(
             """
-            INSERT INTO comments (id, task_id, workspace_id, author_id, body, is_edited, created_at, updated_at)
+            INSERT INTO comments (id, task_id, workspace_id, author_id, body, is_edited, created_at, updated_at, version)
             VALUES (\(comment.id.uuid), \(comment.taskID.uuid), \(comment.workspaceID.uuid), \(comment.authorID.uuid),
-                    \(comment.body), \(comment.isEdited), \(comment.createdAt.bound), \(comment.updatedAt.bound))
+                    \(comment.body), \(comment.isEdited), \(comment.createdAt.bound), \(comment.updatedAt.bound),
+                    \(Int32(clamping: comment.version)))
             """)
     }
 
     func updateComment(_ comment: Comment) async throws {
         let changed = try await changedRows(
             """
-            UPDATE comments SET body = \(comment.body), is_edited = \(comment.isEdited), updated_at = \(comment.updatedAt.bound)
+            UPDATE comments SET body = \(comment.body), is_edited = \(comment.isEdited), updated_at = \(comment.updatedAt.bound),
+                version = \(Int32(clamping: comment.version))
             WHERE id = \(comment.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.comment) }

@@ -14,9 +14,10 @@ extension PostgresTransaction {
     func insertProject(_ project: Project) async throws {
         try await execute(
             """
-            INSERT INTO projects (id, workspace_id, name, description, visibility, is_archived, created_at, updated_at)
+            INSERT INTO projects (id, workspace_id, name, description, visibility, is_archived, created_at, updated_at, version)
             VALUES (\(project.id.uuid), \(project.workspaceID.uuid), \(project.name), \(project.description),
-                    \(project.visibility.rawValue), \(project.isArchived), \(project.createdAt.bound), \(project.updatedAt.bound))
+                    \(project.visibility.rawValue), \(project.isArchived), \(project.createdAt.bound), \(project.updatedAt.bound),
+                    \(Int32(clamping: project.version)))
             """)
     }
 
@@ -25,7 +26,7 @@ extension PostgresTransaction {
             """
             UPDATE projects SET name = \(project.name), description = \(project.description),
                 visibility = \(project.visibility.rawValue), is_archived = \(project.isArchived),
-                updated_at = \(project.updatedAt.bound)
+                updated_at = \(project.updatedAt.bound), version = \(Int32(clamping: project.version))
             WHERE id = \(project.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.project) }
@@ -79,16 +80,16 @@ extension PostgresTransaction {
     func insertProjectMember(_ member: ProjectMember) async throws {
         try await execute(
             """
-            INSERT INTO project_members (project_id, workspace_id, user_id, role, added_at)
+            INSERT INTO project_members (project_id, workspace_id, user_id, role, added_at, version)
             VALUES (\(member.projectID.uuid), \(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue),
-                    \(member.addedAt.bound))
+                    \(member.addedAt.bound), \(Int32(clamping: member.version)))
             """)
     }
 
     func updateProjectMember(_ member: ProjectMember) async throws {
         let changed = try await changedRows(
             """
-            UPDATE project_members SET role = \(member.role.rawValue)
+            UPDATE project_members SET role = \(member.role.rawValue), version = \(Int32(clamping: member.version))
             WHERE project_id = \(member.projectID.uuid) AND user_id = \(member.userID.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.projectMember) }

@@ -26,10 +26,11 @@ extension PostgresTransaction {
         try await execute(
             """
             INSERT INTO users (id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id,
-                               password_changed_at, sessions_revoked_at, created_at, updated_at)
+                               password_changed_at, sessions_revoked_at, created_at, updated_at, version)
             VALUES (\(user.id.uuid), \(user.email.value), \(user.name), \(user.passwordHash), \(user.isAdmin),
                     \(user.isDisabled), \(user.personalWorkspaceID?.uuid), \(user.passwordChangedAt.bound),
-                    \(user.sessionsRevokedAt.bound), \(user.createdAt.bound), \(user.updatedAt.bound))
+                    \(user.sessionsRevokedAt.bound), \(user.createdAt.bound), \(user.updatedAt.bound),
+                    \(Int32(clamping: user.version)))
             """)
     }
 
@@ -40,7 +41,8 @@ extension PostgresTransaction {
                 is_admin = \(user.isAdmin), is_disabled = \(user.isDisabled),
                 personal_workspace_id = \(user.personalWorkspaceID?.uuid),
                 password_changed_at = \(user.passwordChangedAt.bound),
-                sessions_revoked_at = \(user.sessionsRevokedAt.bound), updated_at = \(user.updatedAt.bound)
+                sessions_revoked_at = \(user.sessionsRevokedAt.bound), updated_at = \(user.updatedAt.bound),
+                version = \(Int32(clamping: user.version))
             WHERE id = \(user.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.user) }

@@ -20,15 +20,17 @@ extension PostgresTransaction {
     func insertWorkspace(_ workspace: Workspace) async throws {
         try await execute(
             """
-            INSERT INTO workspaces (id, name, created_at, updated_at)
-            VALUES (\(workspace.id.uuid), \(workspace.name), \(workspace.createdAt.bound), \(workspace.updatedAt.bound))
+            INSERT INTO workspaces (id, name, created_at, updated_at, version)
+            VALUES (\(workspace.id.uuid), \(workspace.name), \(workspace.createdAt.bound), \(workspace.updatedAt.bound),
+                    \(Int32(clamping: workspace.version)))
             """)
     }
 
     func updateWorkspace(_ workspace: Workspace) async throws {
         let changed = try await changedRows(
             """
-            UPDATE workspaces SET name = \(workspace.name), updated_at = \(workspace.updatedAt.bound)
+            UPDATE workspaces SET name = \(workspace.name), updated_at = \(workspace.updatedAt.bound),
+                version = \(Int32(clamping: workspace.version))
             WHERE id = \(workspace.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.workspace) }
@@ -72,11 +74,12 @@ extension PostgresTransaction {
         builder.appendAfter(after, dateColumn: "w.created_at", idColumn: "w.id")
         builder.append(" ORDER BY w.created_at, w.id LIMIT \(builder.bind(limit))")
         return try await rows(builder.query) { row in
-            let (id, name, created, updated, role) = try row.decode((UUID, String, Date, Date, String).self)
+            let (id, name, created, updated, version, role) = try row.decode(
+                (UUID, String, Date, Date, Int32, String).self)
             return WorkspaceMembership(
                 workspace: Workspace(
                     id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds,
-                    updatedAt: updated.truncatedToMilliseconds),
+                    updatedAt: updated.truncatedToMilliseconds, version: Int(version)),
                 role: try PostgresRows.decodeEnum(WorkspaceRole.self, role))
         }
     }
@@ -96,15 +99,16 @@ extension PostgresTransaction {
     func insertWorkspaceMember(_ member: WorkspaceMember) async throws {
         try await execute(
             """
-            INSERT INTO workspace_members (workspace_id, user_id, role, joined_at)
-            VALUES (\(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue), \(member.joinedAt.bound))
+            INSERT INTO workspace_members (workspace_id, user_id, role, joined_at, version)
+            VALUES (\(member.workspaceID.uuid), \(member.userID.uuid), \(member.role.rawValue), \(member.joinedAt.bound),
+                    \(Int32(clamping: member.version)))
             """)
     }
 
     func updateWorkspaceMember(_ member: WorkspaceMember) async throws {
         let changed = try await changedRows(
             """
-            UPDATE workspace_members SET role = \(member.role.rawValue)
+            UPDATE workspace_members SET role = \(member.role.rawValue), version = \(Int32(clamping: member.version))
             WHERE workspace_id = \(member.workspaceID.uuid) AND user_id = \(member.userID.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.member) }
