@@ -29,8 +29,10 @@ extension OpenAPIDocument {
             - A `cursor` is opaque but checked: one of another list or sort, or one whose position taskd could not
               have written (a date outside years 0001-9999, a value of the wrong kind for the sort) is 422 naming
               `cursor`.
-            - Validation of the body comes first (422), then existence and visibility (404, or 422 for ids in the body),
-              then permission (403), then state (409 `project_archived`, `last_owner`), then `If-Match` (412).
+            - For a create, validation of the body comes first (422), then the existence and visibility of what it names
+              (422 for ids in the body), then permission (403), then state (409 `project_archived`, `last_owner`). For a
+              change or deletion of a resource: its visibility (404), permission (403), `If-Match` (412), the body (422),
+              then state (409).
             - `description` is never null: it is `""` when empty; `null` in a PATCH clears it to `""`. `null` for
               `status` resets it to `todo`, for `priority` to `none`, for `tags` to `[]`.
             - `PATCH /api/v1/tasks/{id}` also accepts `completed` (must agree with `status` when both are given).
@@ -68,8 +70,15 @@ extension OpenAPIDocument {
               the member up, so a 404 `member_not_found` is only ever given to a caller who may manage members.
             - `POST /api/v1/auth/logout` spends the refresh token only when it belongs to the caller, and answers 204
               either way.
-            - `If-Match` takes the version with or without quotes (`"3"`, `3`, `W/"3"`); `*` matches any version; any
-              other value never matches (412). A 412 carries the current version as `ETag`.
+            - Every `PATCH`, `PUT` and `DELETE` of a resource, and the action `PATCH .../complete`, takes `If-Match`:
+              a tag (`"3"`, or bare `3`), a list (`"3", "4"`) or `*` (any existing version). The comparison is strong: a
+              weak tag (`W/"3"`) never matches. A tag that names no current version is 412 `version_mismatch` with the
+              current `ETag`, and nothing changes. The checks come in this order: authentication (401), visibility
+              (404), permission (403), `If-Match` (412), then the body's fields (422) and the resource's state (409); a
+              stale tag with a bad body is 412. Without `If-Match` a write never fails because another write to the same
+              resource runs at the same time: it waits for it and applies to the result.
+            - With `TASKD_REQUIRE_IF_MATCH=true` (off by default) those writes without `If-Match` are 428
+              `precondition_required`.
             - Every single resource (a user, workspace, member, project, project member, task, comment) carries `version`:
               1 when created, one more after each change that changes something. Its reads and the answers of its
               create, `PATCH` and `PUT` carry `ETag`, made from the version (`"7"`); a workspace's also names the caller's
@@ -110,6 +119,7 @@ extension OpenAPIDocument {
           "409": {$ref: "#/components/responses/Conflict"}
           "412": {$ref: "#/components/responses/VersionMismatch"}
           "415": {$ref: "#/components/responses/UnsupportedMediaType"}
+          "428": {$ref: "#/components/responses/PreconditionRequired"}
           "422": {$ref: "#/components/responses/Invalid"}
         servers:
           - url: http://127.0.0.1:8080
@@ -306,12 +316,16 @@ extension OpenAPIDocument {
                       properties:
                         name: {type: string, minLength: 1, maxLength: 200}
                         email: {type: string, format: email, maxLength: 254}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/User"}
                 "400": {$ref: "#/components/responses/Malformed"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/users/me/password:
             post:
               operationId: changePassword
@@ -379,6 +393,8 @@ extension OpenAPIDocument {
                         name: {type: string}
                         is_admin: {type: boolean}
                         disabled: {type: boolean, description: "A disabled user's tokens stop working at once"}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/User"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -386,16 +402,22 @@ extension OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteUser
               tags: [users]
               summary: Delete a user (system administrators only)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "204": {description: Deleted}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/workspaces:
             post:
               operationId: createWorkspace
@@ -446,6 +468,8 @@ extension OpenAPIDocument {
               tags: [workspaces]
               summary: Rename a workspace (admin or owner)
               requestBody: {$ref: "#/components/requestBodies/Name"}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/Workspace"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -453,15 +477,21 @@ extension OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteWorkspace
               tags: [workspaces]
               summary: Delete a workspace with its projects, tasks and comments (owner)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "204": {description: Deleted}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/workspaces/{id}/members:
             parameters:
               - {$ref: "#/components/parameters/ID"}
@@ -529,6 +559,8 @@ extension OpenAPIDocument {
                       required: [role]
                       properties:
                         role: {$ref: "#/components/schemas/WorkspaceRole"}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/Member"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -537,16 +569,22 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: removeWorkspaceMember
               tags: [workspaces]
               summary: Remove a member (admin or owner, or the member leaving); their project roles there go too
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "204": {description: Removed}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/projects:
             post:
               operationId: createProject
@@ -620,6 +658,8 @@ extension OpenAPIDocument {
                         description: {type: [string, "null"]}
                         visibility: {$ref: "#/components/schemas/Visibility"}
                         archived: {type: boolean}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/Project"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -628,15 +668,21 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteProject
               tags: [projects]
               summary: Delete a project with its tasks and their comments (project admin)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "204": {description: Deleted}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/projects/{id}/members:
             parameters:
               - {$ref: "#/components/parameters/ID"}
@@ -702,6 +748,8 @@ extension OpenAPIDocument {
                       required: [role]
                       properties:
                         role: {$ref: "#/components/schemas/ProjectRole"}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/Member"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -709,15 +757,21 @@ extension OpenAPIDocument {
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: removeProjectMember
               tags: [projects]
               summary: Remove a member's project role (project admin)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "204": {description: Removed}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/tasks:
             post:
               operationId: createTask
@@ -785,6 +839,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/tasks/{id}/complete:
             parameters:
               - {$ref: "#/components/parameters/ID"}
@@ -886,6 +941,8 @@ extension OpenAPIDocument {
               tags: [comments]
               summary: Edit a comment (its author); the same body changes nothing
               requestBody: {$ref: "#/components/requestBodies/CommentBody"}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "200": {$ref: "#/components/responses/Comment"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -894,16 +951,22 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteComment
               tags: [comments]
               summary: Delete a comment (its author, or a project admin)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
               responses:
                 "204": {description: Deleted}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/{user_id}/tasks:
             parameters:
               - {$ref: "#/components/parameters/UserID"}
@@ -976,6 +1039,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/{user_id}/tasks/{id}/complete:
             parameters:
               - {$ref: "#/components/parameters/UserID"}
@@ -1192,6 +1256,9 @@ extension OpenAPIDocument {
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Comment"}
+            PreconditionRequired:
+              description: "`TASKD_REQUIRE_IF_MATCH` is on and the write has no `If-Match` (`precondition_required`)"
+              content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             NotModified:
               description: "`If-None-Match` lists the current tag: no body"
               headers: {ETag: {$ref: "#/components/headers/ETag"}}

@@ -35,8 +35,11 @@ public func buildRouter(
             router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context)
             }
         case .authenticated(let handler):
+            let requiresIfMatch =
+                configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
             router.on(route.routerPath, method: route.method) { request, context in
                 let caller = try await authenticator.caller(of: request)
+                if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
                 return try await handler(request, AuthenticatedContext(request: context, caller: caller))
             }
         }

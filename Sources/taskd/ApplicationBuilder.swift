@@ -67,7 +67,8 @@ enum ApplicationBuilder {
         }
         let services = try await makeServices(configuration, store: store, logger: logger)
         let http = HTTPConfiguration(
-            allowedOrigins: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies)
+            allowedOrigins: configuration.allowedOrigins, trustedProxies: configuration.trustedProxies,
+            requiresIfMatch: configuration.requireIfMatch)
         let (router, _) = buildRouter(services: services, configuration: http)
         let gate = StartupGate()
         var background: [any Service] = []

@@ -20,6 +20,7 @@ struct TaskdConfiguration {
     var databasePool: PoolSettings
     var httpIdleTimeout: Duration
     var shutdownTimeout: Duration
+    var requireIfMatch: Bool
 
     static let environmentHelp = """
         Configuration comes from the environment:
@@ -42,6 +43,7 @@ struct TaskdConfiguration {
           TASKD_DB_IDLE_TIMEOUT       seconds an unused pool connection stays open (default 10)
           TASKD_HTTP_IDLE_TIMEOUT     seconds a client connection may sit idle before it is closed (default 30)
           TASKD_SHUTDOWN_TIMEOUT      seconds requests in flight get to finish on SIGTERM (default 10)
+          TASKD_REQUIRE_IF_MATCH      true: PATCH, PUT and DELETE without If-Match are 428 (default false)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -100,6 +102,11 @@ struct TaskdConfiguration {
             idleTimeout: .seconds(try integer("TASKD_DB_IDLE_TIMEOUT", default: 10, in: 1...86_400)))
         httpIdleTimeout = .seconds(try integer("TASKD_HTTP_IDLE_TIMEOUT", default: 30, in: 1...3600))
         shutdownTimeout = .seconds(try integer("TASKD_SHUTDOWN_TIMEOUT", default: 10, in: 1...3600))
+        switch value("TASKD_REQUIRE_IF_MATCH")?.lowercased() ?? "false" {
+        case "true", "1", "yes": requireIfMatch = true
+        case "false", "0", "no": requireIfMatch = false
+        default: throw ConfigurationError("TASKD_REQUIRE_IF_MATCH must be true or false")
+        }
         switch value("TASKD_MIGRATE_ON_START")?.lowercased() ?? "true" {
         case "true", "1", "yes": migrateOnStart = true
         case "false", "0", "no": migrateOnStart = false

@@ -110,10 +110,10 @@ struct TaskUseCaseTests {
         let t = try await team()
         let task = try await world.tasks.create(t.bob, NewTask(title: "T", projectID: t.project.id))
         _ = try await world.tasks.update(t.bob, id: task.id, TaskPatch(title: .set("T2")), expectedVersion: 1)
-        await #expect(throws: DomainError.versionMismatch(current: 2)) {
+        await #expect(throws: DomainError.versionMismatch(currentTag: "2")) {
             try await world.tasks.update(t.bob, id: task.id, TaskPatch(title: .set("T3")), expectedVersion: 1)
         }
-        await #expect(throws: DomainError.versionMismatch(current: 2)) {
+        await #expect(throws: DomainError.versionMismatch(currentTag: "2")) {
             try await world.tasks.delete(t.bob, id: task.id, expectedVersion: 1)
         }
         #expect(try await world.tasks.task(t.bob, id: task.id).title == "T2")

@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import TaskCore
 import Testing
 
 @testable import TaskHTTP
@@ -31,15 +33,21 @@ struct DecodingTests {
         }
     }
 
-    @Test("If-Match: a version with or without quotes or W/, * for any, anything else matches no version")
+    @Test("If-Match: the strong tags it lists, * for any; a weak tag or junk matches no version")
     func ifMatch() {
-        #expect(TaskRequests.expectedVersion(ifMatch: nil) == nil)
-        #expect(TaskRequests.expectedVersion(ifMatch: "*") == nil)
-        #expect(TaskRequests.expectedVersion(ifMatch: "\"3\"") == 3)
-        #expect(TaskRequests.expectedVersion(ifMatch: "3") == 3)
-        #expect(TaskRequests.expectedVersion(ifMatch: "W/\"3\"") == 3)
-        for header in ["\"99999999999999999999\"", "\"-1\"", "\"x\"", "\"\""] {
-            #expect(TaskRequests.expectedVersion(ifMatch: header) == -1, "\(header)")
+        func condition(_ header: String) -> VersionPrecondition? {
+            Preconditions.ifMatch(
+                Request(
+                    head: .init(
+                        method: .patch, scheme: "http", authority: "x", path: "/", headerFields: [.ifMatch: header]),
+                    body: .init(buffer: .init())))
+        }
+        #expect(condition("\"3\"")?.isSatisfied(byTag: "3") == true)
+        #expect(condition("3")?.isSatisfied(byTag: "3") == true)
+        #expect(condition("\"2\", \"3\"")?.isSatisfied(byTag: "3") == true)
+        #expect(condition("*")?.isSatisfied(byTag: "7-owner") == true)
+        for header in ["W/\"3\"", "\"99999999999999999999\"", "\"-1\"", "\"x", "\"\""] {
+            #expect(condition(header)?.isSatisfied(byTag: "3") == false, "\(header)")
         }
     }
 }

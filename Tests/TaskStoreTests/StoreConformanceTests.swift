@@ -66,7 +66,7 @@ struct StoreConformanceTests {
         var stale = task
         stale.title = "Lost"
         stale.version = 2
-        await #expect(throws: DomainError.versionMismatch(current: 1)) {
+        await #expect(throws: DomainError.versionMismatch(currentTag: "1")) {
             try await store.transaction { [stale] tx in try await tx.updateTask(stale, expectedVersion: 7) }
         }
         #expect(try await world.tasks.task(alice, id: task.id).title == "T")

@@ -37,3 +37,9 @@ public struct WorkspaceMembership: Sendable, Equatable {
         self.role = role
     }
 }
+
+extension WorkspaceMembership {
+    /// The tag of the workspace as this caller sees it: its version and the caller's role (`7-owner`), since the
+    /// caller's view shows the role.
+    public var versionTag: String { "\(workspace.version)-\(role.rawValue)" }
+}

@@ -8,8 +8,11 @@ public enum DomainError: Error, Sendable, Equatable {
     case conflict(ConflictReason)
     /// The input breaks one or more field rules; each names the body field or query parameter at fault.
     case validation([FieldError])
-    /// `If-Match` (or the version a change was based on) is not the stored version.
-    case versionMismatch(current: Int)
+    /// `If-Match` (or the version a change was based on) does not name the resource's current tag (its version,
+    /// and for a workspace the caller's role: `7-owner`).
+    case versionMismatch(currentTag: String)
+    /// The server requires `If-Match` on every change of a resource, and the request has none.
+    case preconditionRequired
     /// The current password given to change a password is wrong.
     case wrongPassword
     /// The caller is not authenticated: no user, a disabled user, or an unacceptable credential.

@@ -124,13 +124,25 @@ public struct AccountService: Sendable {
     /// Changes the caller's own name and email.
     /// - Throws: `.validation`; `.conflict(.emailTaken)` when the new email is in use.
     public func updateMe(_ caller: Caller, name: String?, email: String?) async throws -> User {
-        var errors = FieldErrors()
-        let name = name.flatMap { TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) }
-        let address = try email.flatMap { text in try errors.collect { try EmailAddress(text) } }
-        try errors.throwIfAny()
+        try await updateMe(caller, precondition: nil) { (name, email) }
+    }
+
+    /// `updateMe`, checking the client's `If-Match` before reading the change (`input`, 422).
+    public func updateMe(
+        _ caller: Caller, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> (name: String?, email: String?)
+    ) async throws -> User {
         let at = now()
         return try await store.transaction { tx in
             guard var user = try await tx.lockUser(caller.id) else { throw DomainError.notFound(.user) }
+            try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
+            let change = try input()
+            var errors = FieldErrors()
+            let name = change.name.flatMap {
+                TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors)
+            }
+            let address = try change.email.flatMap { text in try errors.collect { try EmailAddress(text) } }
+            try errors.throwIfAny()
             let before = user
             if let name { user.name = name }
             if let address, address != user.email {

@@ -51,11 +51,21 @@ public struct CommentService: Sendable {
     /// Changes a comment's body (its author only) and records `comment_edited`; the same body changes nothing.
     /// - Throws: `.notFound(.comment)`, `.forbidden`, `.conflict(.projectArchived)`, `.validation`.
     public func edit(_ caller: Caller, id: CommentID, body: String) async throws -> Comment {
-        let body = try TextRules.trimmed(body, field: "body", length: FieldLimits.commentBody)
+        try await edit(caller, id: id, precondition: nil) { body }
+    }
+
+    /// `edit`, checking the client's `If-Match` after visibility (404) and permission (403) and before reading the
+    /// new body (`input`, 422).
+    public func edit(
+        _ caller: Caller, id: CommentID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> String
+    ) async throws -> Comment {
         let at = now()
         return try await store.transaction { tx in
             let (comment, task) = try await tx.visibleComment(id, for: caller, locking: true)
             guard AccessPolicy.canEditComment(comment, caller: caller.id) else { throw DomainError.forbidden }
+            try VersionPrecondition.check(precondition, currentTag: "\(comment.version)")
+            let body = try TextRules.trimmed(try input(), field: "body", length: FieldLimits.commentBody)
             try task.project?.requireWritable()
             guard comment.body != body else { return comment }
             var edited = comment
@@ -71,13 +81,14 @@ public struct CommentService: Sendable {
 
     /// Deletes a comment (its author, or a project `admin`) and records `comment_deleted`.
     /// - Throws: `.notFound(.comment)`, `.forbidden`, `.conflict(.projectArchived)`.
-    public func delete(_ caller: Caller, id: CommentID) async throws {
+    public func delete(_ caller: Caller, id: CommentID, precondition: VersionPrecondition? = nil) async throws {
         let at = now()
         try await store.transaction { tx in
             let (comment, task) = try await tx.visibleComment(id, for: caller, locking: true)
             guard AccessPolicy.canDeleteComment(comment, caller: caller.id, on: task.permissions) else {
                 throw DomainError.forbidden
             }
+            try VersionPrecondition.check(precondition, currentTag: "\(comment.version)")
             try task.project?.requireWritable()
             try await tx.deleteComment(id)
             try await tx.appendEvents([event(.commentDeleted, for: comment, by: caller, at: at)])

@@ -55,12 +55,23 @@ public struct ProjectMemberService: Sendable {
     public func changeRole(
         _ caller: Caller, in id: ProjectID, userID: UserID, to role: ProjectRole
     ) async throws -> MemberProfile {
+        try await changeRole(caller, in: id, userID: userID, precondition: nil) { role }
+    }
+
+    /// `changeRole`, checking the client's `If-Match` after visibility (404) and permission (403) and before
+    /// reading the new role (`input`, 422).
+    public func changeRole(
+        _ caller: Caller, in id: ProjectID, userID: UserID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> ProjectRole
+    ) async throws -> MemberProfile {
         try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
             guard var member = try await tx.lockProjectMember(id, userID) else {
                 throw DomainError.notFound(.projectMember)
             }
+            try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
+            let role = try input()
             if member.role != role {
                 member.role = role
                 member.version += 1
@@ -71,11 +82,16 @@ public struct ProjectMemberService: Sendable {
     }
 
     /// Removes a member's project role (project `admin`). - Throws: `.notFound(.projectMember)`.
-    public func removeMember(_ caller: Caller, from id: ProjectID, userID: UserID) async throws {
+    public func removeMember(
+        _ caller: Caller, from id: ProjectID, userID: UserID, precondition: VersionPrecondition? = nil
+    ) async throws {
         try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
-            guard try await tx.lockProjectMember(id, userID) != nil else { throw DomainError.notFound(.projectMember) }
+            guard let member = try await tx.lockProjectMember(id, userID) else {
+                throw DomainError.notFound(.projectMember)
+            }
+            try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
             try await tx.deleteProjectMember(id, userID)
         }
     }

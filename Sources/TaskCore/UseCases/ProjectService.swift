@@ -62,18 +62,29 @@ public struct ProjectService: Sendable {
     /// Changes a project (project `admin`). An archived project takes no change but one that restores it.
     /// - Throws: `.forbidden`; `.conflict(.projectArchived)`; `.validation`.
     public func update(_ caller: Caller, id: ProjectID, _ patch: ProjectPatch) async throws -> Project {
-        var errors = FieldErrors()
-        let name = patch.name.map {
-            TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) ?? ""
-        }
-        let description = patch.description.map {
-            TextRules.trimmed($0 ?? "", field: "description", length: FieldLimits.description, into: &errors) ?? ""
-        }
-        try errors.throwIfAny()
+        try await update(caller, id: id, precondition: nil) { patch }
+    }
+
+    /// `update`, checking the client's `If-Match` after visibility (404) and permission (403) and before reading
+    /// the change (`input`, 422).
+    public func update(
+        _ caller: Caller, id: ProjectID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> ProjectPatch
+    ) async throws -> Project {
         let at = now()
         return try await store.transaction { tx in
             var (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
+            try VersionPrecondition.check(precondition, currentTag: "\(project.version)")
+            let patch = try input()
+            var errors = FieldErrors()
+            let name = patch.name.map {
+                TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) ?? ""
+            }
+            let description = patch.description.map {
+                TextRules.trimmed($0 ?? "", field: "description", length: FieldLimits.description, into: &errors) ?? ""
+            }
+            try errors.throwIfAny()
             if project.isArchived && patch.isArchived != .set(false) { throw DomainError.conflict(.projectArchived) }
             let before = project
             project.name = name.applied(to: project.name)
@@ -90,13 +101,14 @@ public struct ProjectService: Sendable {
 
     /// Deletes a project with its tasks and their comments (project `admin`); each task deleted is recorded as
     /// `task_deleted`.
-    public func delete(_ caller: Caller, id: ProjectID) async throws {
+    public func delete(_ caller: Caller, id: ProjectID, precondition: VersionPrecondition? = nil) async throws {
         let at = now()
         try await store.transaction { tx in
             // Locked first: a task is added to a project only under a share lock on it, so the list below holds every
             // task the deletion takes with it, and each gets its `task_deleted`.
             let (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
+            try VersionPrecondition.check(precondition, currentTag: "\(project.version)")
             let query = TaskQuery(projectID: project.id, scope: .unrestricted(for: caller.id), limit: Int.max)
             let tasks = try await tx.tasks(matching: query)
             try await tx.appendEvents(

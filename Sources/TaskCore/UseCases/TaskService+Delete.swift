@@ -1,15 +1,14 @@
 extension TaskService {
     /// Deletes a task with its subtasks and their comments, recording `task_deleted` for each task deleted.
     /// Same rules as `update`.
-    /// - Parameter expectedVersion: the client's `If-Match`; when given, a stale one fails and deletes nothing.
-    public func delete(_ caller: Caller, id: TaskID, expectedVersion: Int? = nil) async throws {
+    /// - Parameter precondition: the client's `If-Match`; when given, a stale one fails and deletes nothing.
+    public func delete(_ caller: Caller, id: TaskID, precondition: VersionPrecondition? = nil) async throws {
         let at = now()
         try await store.transaction { tx in
             let visible = try await tx.visibleTask(id, for: caller, locking: .update)
-            try visible.requireEditable()
-            if let expectedVersion, expectedVersion != visible.task.version {
-                throw DomainError.versionMismatch(current: visible.task.version)
-            }
+            guard visible.permissions.canEdit else { throw DomainError.forbidden }
+            try VersionPrecondition.check(precondition, currentTag: "\(visible.task.version)")
+            try visible.project?.requireWritable()
             let doomed = [visible.task] + (try await tx.lockedSubtree(below: id))
             try await tx.appendEvents(
                 doomed.map { task in
@@ -19,6 +18,13 @@ extension TaskService {
                 })
             try await tx.deleteTasks(doomed.map(\.id))
         }
+    }
+}
+
+extension TaskService {
+    /// `delete` with a version pinned by number.
+    public func delete(_ caller: Caller, id: TaskID, expectedVersion: Int?) async throws {
+        try await delete(caller, id: id, precondition: expectedVersion.map(VersionPrecondition.version))
     }
 }
 

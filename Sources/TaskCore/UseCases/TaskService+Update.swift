@@ -7,22 +7,29 @@ extension TaskService {
     /// Who: project `editor`+, or for a task without a project its owner, its assignee and the workspace's
     /// owners and admins. A new project must be in the same workspace with `editor`+ there too; the task moves
     /// with its subtasks, each recording `task_moved`.
-    /// - Parameter expectedVersion: the client's `If-Match`; when given, a stale one fails and changes nothing.
-    /// - Throws: `.notFound(.task)`, `.forbidden`, `.validation`, `.conflict(.projectArchived)`,
-    ///   `.versionMismatch`.
-    public func update(_ caller: Caller, id: TaskID, _ patch: TaskPatch, expectedVersion: Int? = nil) async throws
-        -> TaskItem
-    {
-        let fields = try CheckedTaskPatch(patch)
+    ///
+    /// The checks come in the order a client needs them: the task must be visible (404), the caller may change it
+    /// (403), the client's `If-Match` is current (412), and only then is the change read (`input`, whose faults
+    /// are 422) and checked against the project's state (409).
+    /// - Parameters:
+    ///   - precondition: the client's `If-Match`; when given, a stale one fails and changes nothing. Without it
+    ///     the change never fails because of a concurrent one: it waits for it and applies to the result.
+    ///   - input: reads the change; it runs once the checks above have passed.
+    /// - Throws: `.notFound(.task)`, `.forbidden`, `.versionMismatch`, `.validation`, `.conflict(.projectArchived)`.
+    public func update(
+        _ caller: Caller, id: TaskID, precondition: VersionPrecondition? = nil,
+        _ input: @escaping @Sendable () throws -> TaskPatch
+    ) async throws -> TaskItem {
         let at = now()
-        return try await retryingLostRaces(when: expectedVersion == nil) {
+        return try await retryingLostRaces(when: precondition == nil) {
             try await store.transaction { tx in
                 let visible = try await tx.visibleTask(id, for: caller, locking: .update)
-                try visible.requireEditable()
+                guard visible.permissions.canEdit else { throw DomainError.forbidden }
                 let current = visible.task
-                if let expectedVersion, expectedVersion != current.version {
-                    throw DomainError.versionMismatch(current: current.version)
-                }
+                try VersionPrecondition.check(precondition, currentTag: "\(current.version)")
+                let patch = try input()
+                let fields = try CheckedTaskPatch(patch)
+                try visible.project?.requireWritable()
                 var updated = current
                 fields.apply(to: &updated, at: at)
                 var project = visible.project
@@ -50,11 +57,26 @@ extension TaskService {
         }
     }
 
-    /// Completes (`true`) or reopens (`false`) a task; same rules as `update`.
+    /// `update` with a change read already: for callers that need no particular order of checks.
+    public func update(
+        _ caller: Caller, id: TaskID, _ patch: TaskPatch, expectedVersion: Int? = nil
+    ) async throws -> TaskItem {
+        try await update(caller, id: id, precondition: expectedVersion.map(VersionPrecondition.version)) { patch }
+    }
+
+    /// Completes (`true`) or reopens (`false`) a task; same rules and order of checks as `update`.
+    public func complete(
+        _ caller: Caller, id: TaskID, precondition: VersionPrecondition? = nil,
+        completed: @escaping @Sendable () throws -> Bool
+    ) async throws -> TaskItem {
+        try await update(caller, id: id, precondition: precondition) { TaskPatch(isCompleted: .set(try completed())) }
+    }
+
+    /// Completes (`true`) or reopens (`false`) a task.
     public func complete(
         _ caller: Caller, id: TaskID, completed: Bool = true, expectedVersion: Int? = nil
     ) async throws -> TaskItem {
-        try await update(caller, id: id, TaskPatch(isCompleted: .set(completed)), expectedVersion: expectedVersion)
+        try await complete(caller, id: id, precondition: expectedVersion.map(VersionPrecondition.version)) { completed }
     }
 
     /// Checks a move of `task` to `projectID` (or out of any project) and returns the target project.

@@ -37,15 +37,28 @@ public struct UserAdministration: Sendable {
     public func updateUser(
         _ caller: Caller, id: UserID, name: String?, isAdmin: Bool?, isDisabled: Bool?
     ) async throws -> User {
+        try await updateUser(caller, id: id, precondition: nil) { (name, isAdmin, isDisabled) }
+    }
+
+    /// `updateUser`, checking the client's `If-Match` after the administrator check (403) and the user's
+    /// existence (404), and before reading the change (`input`, 422).
+    public func updateUser(
+        _ caller: Caller, id: UserID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> (name: String?, isAdmin: Bool?, isDisabled: Bool?)
+    ) async throws -> User {
         try requireAdmin(caller)
-        var errors = FieldErrors()
-        let name = name.flatMap { TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors) }
-        try errors.throwIfAny()
         let at = now()
         return try await store.transaction { tx in
             guard var user = try await tx.lockUser(id) else { throw DomainError.notFound(.user) }
+            try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
+            let (name, isAdmin, isDisabled) = try input()
+            var errors = FieldErrors()
+            let checkedName = name.flatMap {
+                TextRules.trimmed($0, field: "name", length: FieldLimits.name, into: &errors)
+            }
+            try errors.throwIfAny()
             let before = user
-            if let name { user.name = name }
+            if let checkedName { user.name = checkedName }
             if let isAdmin { user.isAdmin = isAdmin }
             if let isDisabled { user.isDisabled = isDisabled }
             guard user != before else { return user }
@@ -65,11 +78,12 @@ public struct UserAdministration: Sendable {
     /// tasks assigned to them become unassigned (recorded as activity by `caller`).
     /// - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`;
     ///   `.conflict(.lastOwner)` when they are the last owner of a workspace that has other members.
-    public func deleteUser(_ caller: Caller, id: UserID) async throws {
+    public func deleteUser(_ caller: Caller, id: UserID, precondition: VersionPrecondition? = nil) async throws {
         try requireAdmin(caller)
         let at = now()
         try await store.transaction { tx in
-            guard try await tx.lockUser(id) != nil else { throw DomainError.notFound(.user) }
+            guard let user = try await tx.lockUser(id) else { throw DomainError.notFound(.user) }
+            try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
             for membership in try await tx.workspaceMemberships(of: id) {
                 let workspaceID = membership.workspaceID
                 let others = try await tx.workspaceMembers(of: workspaceID, after: nil, limit: 2)

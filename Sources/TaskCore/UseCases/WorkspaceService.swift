@@ -49,12 +49,23 @@ public struct WorkspaceService: Sendable {
     /// same role, so a member or guest is refused whatever the body holds.
     /// - Throws: `.notFound(.workspace)`, `.forbidden`, `.validation`.
     public func rename(_ caller: Caller, id: WorkspaceID, name: String?) async throws -> WorkspaceMembership {
-        let name = try name.map { try TextRules.trimmed($0, field: "name", length: FieldLimits.name) }
+        try await rename(caller, id: id, precondition: nil) { name }
+    }
+
+    /// `rename`, checking the client's `If-Match` (the workspace's tag names the caller's role: `7-owner`) after
+    /// visibility (404) and permission (403) and before reading the new name (`input`, 422).
+    public func rename(
+        _ caller: Caller, id: WorkspaceID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> String?
+    ) async throws -> WorkspaceMembership {
         let at = now()
         return try await store.transaction { tx in
             let (_, role) = try await tx.visibleWorkspace(id, for: caller)
             guard AccessPolicy.canRenameWorkspace(role) else { throw DomainError.forbidden }
             guard var workspace = try await tx.lockWorkspace(id) else { throw DomainError.notFound(.workspace) }
+            try VersionPrecondition.check(
+                precondition, currentTag: WorkspaceMembership(workspace: workspace, role: role).versionTag)
+            let name = try input().map { try TextRules.trimmed($0, field: "name", length: FieldLimits.name) }
             if let name, workspace.name != name {
                 workspace.name = name
                 workspace.updatedAt = at
@@ -66,10 +77,12 @@ public struct WorkspaceService: Sendable {
     }
 
     /// Deletes a workspace with its projects, tasks and comments (`owner`).
-    public func delete(_ caller: Caller, id: WorkspaceID) async throws {
+    public func delete(_ caller: Caller, id: WorkspaceID, precondition: VersionPrecondition? = nil) async throws {
         try await store.transaction { tx in
-            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (workspace, role) = try await tx.visibleWorkspace(id, for: caller)
             guard AccessPolicy.canDeleteWorkspace(role) else { throw DomainError.forbidden }
+            try VersionPrecondition.check(
+                precondition, currentTag: WorkspaceMembership(workspace: workspace, role: role).versionTag)
             try await tx.deleteWorkspace(id)
         }
     }
@@ -122,11 +135,23 @@ public struct WorkspaceService: Sendable {
     public func changeRole(
         _ caller: Caller, in id: WorkspaceID, userID: UserID, to newRole: WorkspaceRole
     ) async throws -> MemberProfile {
+        try await changeRole(caller, in: id, userID: userID, precondition: nil) { newRole }
+    }
+
+    /// `changeRole`, checking the client's `If-Match` on the membership after visibility (404) and the right to
+    /// manage members (403) and before reading the new role (`input`, 422); which roles may be given is decided
+    /// once the role is read.
+    public func changeRole(
+        _ caller: Caller, in id: WorkspaceID, userID: UserID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> WorkspaceRole
+    ) async throws -> MemberProfile {
         try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
             let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
             guard AccessPolicy.canManageWorkspaceMembers(callerRole) else { throw DomainError.forbidden }
             guard var member = try await tx.lockWorkspaceMember(id, userID) else { throw DomainError.notFound(.member) }
+            try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
+            let newRole = try input()
             guard AccessPolicy.canChangeWorkspaceRole(as: callerRole, from: member.role, to: newRole) else {
                 throw DomainError.forbidden
             }
@@ -145,7 +170,9 @@ public struct WorkspaceService: Sendable {
     /// Removes a member (`admin`+, or the member itself leaving; only an `owner` removes an `owner`), with their
     /// project roles in the workspace; tasks assigned to them there become unassigned.
     /// - Throws: `.notFound(.member)`; `.conflict(.lastOwner)` when the workspace would have no owner left.
-    public func removeMember(_ caller: Caller, from id: WorkspaceID, userID: UserID) async throws {
+    public func removeMember(
+        _ caller: Caller, from id: WorkspaceID, userID: UserID, precondition: VersionPrecondition? = nil
+    ) async throws {
         let at = now()
         try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
@@ -156,6 +183,7 @@ public struct WorkspaceService: Sendable {
             guard AccessPolicy.canRemoveWorkspaceMember(as: callerRole, target: member.role, isSelf: isSelf) else {
                 throw DomainError.forbidden
             }
+            try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
             if member.role == .owner && owners == [userID] { throw DomainError.conflict(.lastOwner) }
             try await MembershipCleanup(tx: tx, ids: ids, now: at)
                 .removeEverywhere(userID: userID, from: id, actorID: caller.id)

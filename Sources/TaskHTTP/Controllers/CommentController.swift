@@ -21,12 +21,16 @@ struct CommentController: Sendable {
 
     func edit(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: CommentID = try context.pathID("id", .comment)
-        let text = try CommentRequests.body(try await JSONBody.read(request, context: context.request))
-        return try Responses.tagged(CommentDTO(try await comments.edit(context.caller, id: id, body: text)))
+        let body = try await JSONBody.read(request, context: context.request)
+        let comment = try await comments.edit(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+            try CommentRequests.body(body)
+        }
+        return try Responses.tagged(CommentDTO(comment))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try await comments.delete(context.caller, id: try context.pathID("id", .comment))
+        try await comments.delete(
+            context.caller, id: try context.pathID("id", .comment), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 }

@@ -46,12 +46,16 @@ struct ProjectController: Sendable {
 
     func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
-        let patch = try WorkspaceRequests.projectPatch(try await JSONBody.read(request, context: context.request))
-        return try Responses.tagged(ProjectDTO(try await projects.update(context.caller, id: id, patch)))
+        let body = try await JSONBody.read(request, context: context.request)
+        let project = try await projects.update(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+            try WorkspaceRequests.projectPatch(body)
+        }
+        return try Responses.tagged(ProjectDTO(project))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try await projects.delete(context.caller, id: try context.pathID("id", .project))
+        try await projects.delete(
+            context.caller, id: try context.pathID("id", .project), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 
@@ -79,16 +83,17 @@ struct ProjectController: Sendable {
     func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
         let userID: UserID = try context.pathID("user_id", .projectMember)
-        let role = try WorkspaceRequests.role(
-            try await JSONBody.read(request, context: context.request), as: ProjectRole.self)
-        return try Responses.tagged(
-            MemberDTO(try await members.changeRole(context.caller, in: id, userID: userID, to: role)))
+        let body = try await JSONBody.read(request, context: context.request)
+        let member = try await members.changeRole(
+            context.caller, in: id, userID: userID, precondition: Preconditions.ifMatch(request)
+        ) { try WorkspaceRequests.role(body, as: ProjectRole.self) }
+        return try Responses.tagged(MemberDTO(member))
     }
 
     func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try await members.removeMember(
             context.caller, from: try context.pathID("id", .project),
-            userID: try context.pathID("user_id", .projectMember))
+            userID: try context.pathID("user_id", .projectMember), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 }

@@ -56,15 +56,16 @@ struct TaskController: Sendable {
 
     func complete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
-        let completed = try TaskRequests.completion(try await JSONBody.read(request, context: context.request))
-        let task = try await tasks.complete(
-            context.caller, id: id, completed: completed, expectedVersion: Self.expectedVersion(request))
+        let body = try await JSONBody.read(request, context: context.request)
+        let task = try await tasks.complete(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+            try TaskRequests.completion(body)
+        }
         return Responses.task(task)
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try await tasks.delete(
-            context.caller, id: try context.pathID("id", .task), expectedVersion: Self.expectedVersion(request))
+            context.caller, id: try context.pathID("id", .task), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 
@@ -95,14 +96,10 @@ struct TaskController: Sendable {
 
     private func update(_ request: Request, _ context: AuthenticatedContext, replacing: Bool) async throws -> Response {
         let id: TaskID = try context.pathID("id", .task)
-        let patch = try TaskRequests.patch(
-            try await JSONBody.read(request, context: context.request), replacing: replacing)
-        return Responses.task(
-            try await tasks.update(context.caller, id: id, patch, expectedVersion: Self.expectedVersion(request)))
-    }
-
-    /// The version the request's `If-Match` names (see `TaskRequests.expectedVersion(ifMatch:)`).
-    static func expectedVersion(_ request: Request) -> Int? {
-        TaskRequests.expectedVersion(ifMatch: request.headers[.ifMatch])
+        let body = try await JSONBody.read(request, context: context.request)
+        let task = try await tasks.update(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+            try TaskRequests.patch(body, replacing: replacing)
+        }
+        return Responses.task(task)
     }
 }

@@ -23,9 +23,12 @@ struct UserController: Sendable {
     }
 
     func changeMe(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        let change = try AccountRequests.profileChange(try await JSONBody.read(request, context: context.request))
-        return try Responses.tagged(
-            UserDTO(try await accounts.updateMe(context.caller, name: change.name, email: change.email)))
+        let body = try await JSONBody.read(request, context: context.request)
+        let user = try await accounts.updateMe(context.caller, precondition: Preconditions.ifMatch(request)) {
+            let change = try AccountRequests.profileChange(body)
+            return (change.name, change.email)
+        }
+        return try Responses.tagged(UserDTO(user))
     }
 
     func changePassword(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -51,15 +54,18 @@ struct UserController: Sendable {
     func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try admin.authorize(context.caller)
         let id: UserID = try context.pathID("id", .user)
-        let change = try AccountRequests.userChange(try await JSONBody.read(request, context: context.request))
-        let user = try await admin.updateUser(
-            context.caller, id: id, name: change.name, isAdmin: change.isAdmin, isDisabled: change.isDisabled)
+        let body = try await JSONBody.read(request, context: context.request)
+        let user = try await admin.updateUser(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+            let change = try AccountRequests.userChange(body)
+            return (change.name, change.isAdmin, change.isDisabled)
+        }
         return try Responses.tagged(UserDTO(user))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try admin.authorize(context.caller)
-        try await admin.deleteUser(context.caller, id: try context.pathID("id", .user))
+        try await admin.deleteUser(
+            context.caller, id: try context.pathID("id", .user), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 }

@@ -40,12 +40,18 @@ struct WorkspaceController: Sendable {
 
     func rename(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
-        let name = try WorkspaceRequests.workspaceName(try await JSONBody.read(request, context: context.request))
-        return try Responses.tagged(WorkspaceDTO(try await workspaces.rename(context.caller, id: id, name: name)))
+        let body = try await JSONBody.read(request, context: context.request)
+        let workspace = try await workspaces.rename(
+            context.caller, id: id, precondition: Preconditions.ifMatch(request)
+        ) {
+            try WorkspaceRequests.workspaceName(body)
+        }
+        return try Responses.tagged(WorkspaceDTO(workspace))
     }
 
     func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try await workspaces.delete(context.caller, id: try context.pathID("id", .workspace))
+        try await workspaces.delete(
+            context.caller, id: try context.pathID("id", .workspace), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 
@@ -73,15 +79,17 @@ struct WorkspaceController: Sendable {
     func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let userID: UserID = try context.pathID("user_id", .member)
-        let role = try WorkspaceRequests.role(
-            try await JSONBody.read(request, context: context.request), as: WorkspaceRole.self)
-        return try Responses.tagged(
-            MemberDTO(try await workspaces.changeRole(context.caller, in: id, userID: userID, to: role)))
+        let body = try await JSONBody.read(request, context: context.request)
+        let member = try await workspaces.changeRole(
+            context.caller, in: id, userID: userID, precondition: Preconditions.ifMatch(request)
+        ) { try WorkspaceRequests.role(body, as: WorkspaceRole.self) }
+        return try Responses.tagged(MemberDTO(member))
     }
 
     func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         try await workspaces.removeMember(
-            context.caller, from: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member))
+            context.caller, from: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member),
+            precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 }

@@ -3,7 +3,7 @@ import TaskCore
 
 /// A request's JSON object body, read field by field. Every wrong field is collected, and `finish()` reports
 /// them all as one 422. Fields the route does not read (`id`, `is_admin`, `role` where not editable) are ignored.
-struct JSONBody {
+struct JSONBody: Sendable {
     private let fields: [String: JSONValue]
     private var errors = FieldErrors()
 

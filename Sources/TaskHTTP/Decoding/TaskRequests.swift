@@ -105,14 +105,4 @@ enum TaskRequests {
         default: field
         }
     }
-
-    /// The version an `If-Match` header names: `nil` without the header or for `*`; a value that names no version
-    /// (a weak tag, a list, a number beyond any version) never matches, which the use case answers with `412`.
-    static func expectedVersion(ifMatch header: String?) -> Int? {
-        guard var text = header?.trimmingCharacters(in: .whitespaces), text != "*" else { return nil }
-        if text.hasPrefix("W/") { text.removeFirst(2) }
-        let digits = text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        guard digits.utf8.count <= 10, let version = Int(digits), version >= 0 else { return -1 }
-        return version
-    }
 }

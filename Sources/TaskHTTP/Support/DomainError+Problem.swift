@@ -16,8 +16,12 @@ extension DomainError {
         case .versionMismatch(let current):
             Problem(
                 status: .preconditionFailed, code: "version_mismatch",
-                detail: "The task changed since you read it (its version is now \(current))",
+                detail: "The resource changed since you read it (its tag is now \(current)); nothing was changed",
                 headers: [.eTag: "\"\(current)\""])
+        case .preconditionRequired:
+            Problem(
+                status: .preconditionRequired, code: "precondition_required",
+                detail: "Send If-Match with the ETag you read; this server refuses unconditional changes")
         case .wrongPassword:
             Problem(status: .forbidden, code: "wrong_password", detail: "The current password is wrong")
         case .unauthenticated:

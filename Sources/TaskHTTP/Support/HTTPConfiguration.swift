@@ -6,13 +6,19 @@ public struct HTTPConfiguration: Sendable {
     public var trustedProxies: Set<String>
     /// The version `GET /` reports.
     public var version: String
+    /// Whether every `PATCH`, `PUT` and `DELETE` of a resource must carry `If-Match` (`TASKD_REQUIRE_IF_MATCH`);
+    /// one without it is `428 precondition_required`.
+    public var requiresIfMatch: Bool
 
     /// Creates a configuration.
-    public init(allowedOrigins: [String] = [], trustedProxies: Set<String> = [], version: String = TaskdVersion.current)
-    {
+    public init(
+        allowedOrigins: [String] = [], trustedProxies: Set<String> = [], version: String = TaskdVersion.current,
+        requiresIfMatch: Bool = false
+    ) {
         self.allowedOrigins = allowedOrigins
         self.trustedProxies = trustedProxies
         self.version = version
+        self.requiresIfMatch = requiresIfMatch
     }
 }
 

@@ -12,7 +12,9 @@ extension MemoryTransaction {
     func updateTask(_ task: TaskItem, expectedVersion: Int) async throws {
         try await write { state in
             guard let stored = state.tasks[task.id] else { throw DomainError.notFound(.task) }
-            guard stored.version == expectedVersion else { throw DomainError.versionMismatch(current: stored.version) }
+            guard stored.version == expectedVersion else {
+                throw DomainError.versionMismatch(currentTag: "\(stored.version)")
+            }
             state.tasks.upsert(task)
         }
     }

@@ -20,7 +20,7 @@ extension PostgresTransaction {
             try $0.decode(Int32.self)
         }
         guard let version = current.first else { throw DomainError.notFound(.task) }
-        throw DomainError.versionMismatch(current: Int(version))
+        throw DomainError.versionMismatch(currentTag: "\(version)")
     }
 
     func deleteTasks(_ ids: [TaskID]) async throws {
