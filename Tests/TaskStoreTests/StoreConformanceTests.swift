@@ -22,6 +22,47 @@ struct StoreConformanceTests {
         #expect(try await store.transaction { tx in try await tx.user(user.id) } == nil)
     }
 
+    @Test(
+        "a transaction inside another joins it: an inner failure undoes only the inner part",
+        arguments: StoreKind.available)
+    func joinedInnerFailure(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let alice = Fixtures.user("alice", ids: ids, at: 1)
+        let bob = Fixtures.user("bob", ids: ids, at: 2)
+        let carol = Fixtures.user("carol", ids: ids, at: 3)
+        try await store.transaction { tx in
+            try await tx.insertUser(alice)
+            await #expect(throws: DomainError.conflict(.emailTaken)) {
+                try await store.transaction { inner in
+                    try await inner.insertUser(bob)
+                    try await inner.insertUser(Fixtures.user("alice", ids: ids))
+                }
+            }
+            try await store.transaction { inner in try await inner.insertUser(carol) }
+        }
+        let names = try await store.transaction { tx in try await tx.users(after: nil, limit: 10) }.map(\.name)
+        #expect(names == ["alice", "carol"])
+    }
+
+    @Test(
+        "a transaction inside another joins it: an outer failure undoes the inner part too",
+        arguments: StoreKind.available)
+    func joinedOuterFailure(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let alice = Fixtures.user("alice", ids: ids, at: 1)
+        let bob = Fixtures.user("bob", ids: ids, at: 2)
+        await #expect(throws: Rollback.self) {
+            try await store.transaction { tx in
+                try await tx.insertUser(alice)
+                try await store.transaction { inner in try await inner.insertUser(bob) }
+                throw Rollback()
+            }
+        }
+        #expect(try await store.transaction { tx in try await tx.users(after: nil, limit: 10) }.isEmpty)
+    }
+
     @Test("users round-trip; emails are unique", arguments: StoreKind.available)
     func users(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()

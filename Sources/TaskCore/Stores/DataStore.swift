@@ -5,6 +5,10 @@ public protocol DataStore: Sendable {
     /// Runs `work` in one transaction: either every change it makes is kept, or, when it throws, none is.
     ///
     /// Concurrent transactions behave as if run one after another for the rows they lock (see `StoreTransaction`).
+    ///
+    /// A transaction started inside another one's `work` (by the same task) joins it: its changes commit or roll
+    /// back with the outer transaction, and when it throws, only its own changes are undone (a savepoint). So a
+    /// caller can put several use cases, or a use case and a record of its answer, into one atomic unit.
     /// - Throws: what `work` throws, unchanged; `DomainError.storeUnavailable` when the store cannot be reached.
     func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result

@@ -79,6 +79,9 @@ public final class PostgresStore: DataStore, Service {
     public func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
+        if let joined = JoinedTransactions.postgres, joined.store == ObjectIdentifier(self) {
+            return try await joinedTransaction(joined.transaction, work)
+        }
         var attempt = 1
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         while true {
@@ -86,7 +89,11 @@ public final class PostgresStore: DataStore, Service {
                 return try await withLeasedConnection(until: deadline) { connection in
                     let transaction = PostgresTransaction(connection: connection, logger: self.statementLogger)
                     do {
-                        let result = try await work(transaction)
+                        let result = try await JoinedTransactions.$postgres.withValue(
+                            (ObjectIdentifier(self), transaction)
+                        ) {
+                            try await work(transaction)
+                        }
                         if transaction.hasBegun {
                             try transaction.requireOpenConnection()
                             try await connection.query("COMMIT", logger: self.statementLogger)
@@ -104,6 +111,27 @@ public final class PostgresStore: DataStore, Service {
             } catch {
                 throw PostgresErrors.translate(error)
             }
+        }
+    }
+
+    /// Runs `work` inside the transaction the current task already runs in, behind a savepoint: a failure rolls
+    /// back what `work` did and nothing else. A retry after a deadlock belongs to the outer transaction.
+    private func joinedTransaction<Result: Sendable>(
+        _ transaction: PostgresTransaction, _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
+    ) async throws -> Result {
+        try await transaction.beginIfNeeded()
+        try transaction.requireOpenConnection()
+        try await transaction.connection.query("SAVEPOINT joined", logger: statementLogger)
+        do {
+            let result = try await work(transaction)
+            try transaction.requireOpenConnection()
+            try await transaction.connection.query("RELEASE SAVEPOINT joined", logger: statementLogger)
+            return result
+        } catch {
+            if !transaction.connection.isClosed {
+                _ = try? await transaction.connection.query("ROLLBACK TO SAVEPOINT joined", logger: statementLogger)
+            }
+            throw PostgresErrors.translate(error)
         }
     }
 
