@@ -89,6 +89,14 @@ extension OpenAPIDocument {
               hold secrets).
             - Query ids that are not UUIDs are 422; list filters naming a project or workspace the caller cannot see
               simply return no rows.
+            - Every `POST` and `PATCH` under `/api/v1` takes `Idempotency-Key`, except `/auth/*` and the password change,
+              whose answers hold secrets. Keys belong to the caller and are kept 24 hours (deleted within ten minutes
+              after that). The answer is recorded in the transaction of the change when it is 2xx, 403, 404, 409, 412 or
+              422; any other answer (400, 401, 413, 415, 428, 429, 5xx) is not, its change is rolled back, and the key
+              stays free for a retry. The key is read after authentication (401) and the `If-Match` requirement (428),
+              before everything else. The comparison is of the method, the path and query as sent and the body bytes,
+              never of headers (a retry without `If-Match` replays a recorded 412). A replay records no activity. On
+              `GET`, `PUT` and `DELETE` the header is ignored.
             - Unknown route: 404 `route_not_found`; known path with another method: 405 with `Allow`.
         x-task-list-parameters: &taskListParameters
           - {name: workspace_id, in: query, schema: {type: string, format: uuid}}
@@ -318,6 +326,7 @@ extension OpenAPIDocument {
                         email: {type: string, format: email, maxLength: 254}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/User"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -395,6 +404,7 @@ extension OpenAPIDocument {
                         disabled: {type: boolean, description: "A disabled user's tokens stop working at once"}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/User"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -404,6 +414,7 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
+                "409": {$ref: "#/components/responses/Conflict"}
             delete:
               operationId: deleteUser
               tags: [users]
@@ -424,6 +435,8 @@ extension OpenAPIDocument {
               tags: [workspaces]
               summary: Create a workspace; the caller becomes its owner
               requestBody: {$ref: "#/components/requestBodies/Name"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "201":
                   description: Created
@@ -434,6 +447,7 @@ extension OpenAPIDocument {
                 "400": {$ref: "#/components/responses/Malformed"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "409": {$ref: "#/components/responses/Conflict"}
             get:
               operationId: listWorkspaces
               tags: [workspaces]
@@ -470,6 +484,7 @@ extension OpenAPIDocument {
               requestBody: {$ref: "#/components/requestBodies/Name"}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/Workspace"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -479,6 +494,7 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
+                "409": {$ref: "#/components/responses/Conflict"}
             delete:
               operationId: deleteWorkspace
               tags: [workspaces]
@@ -522,6 +538,8 @@ extension OpenAPIDocument {
                       properties:
                         email: {type: string}
                         role: {$ref: "#/components/schemas/WorkspaceRole"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "201": {$ref: "#/components/responses/MemberCreated"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -561,6 +579,7 @@ extension OpenAPIDocument {
                         role: {$ref: "#/components/schemas/WorkspaceRole"}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/Member"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -602,6 +621,8 @@ extension OpenAPIDocument {
                         name: {type: string, minLength: 1, maxLength: 200}
                         description: {type: string, maxLength: 65536}
                         visibility: {$ref: "#/components/schemas/Visibility"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "201":
                   description: Created
@@ -613,6 +634,7 @@ extension OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "422": {$ref: "#/components/responses/Invalid"}
+                "409": {$ref: "#/components/responses/Conflict"}
             get:
               operationId: listProjects
               tags: [projects]
@@ -660,6 +682,7 @@ extension OpenAPIDocument {
                         archived: {type: boolean}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/Project"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -712,6 +735,8 @@ extension OpenAPIDocument {
                       properties:
                         user_id: {type: string, format: uuid}
                         role: {$ref: "#/components/schemas/ProjectRole"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "201": {$ref: "#/components/responses/MemberCreated"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -750,6 +775,7 @@ extension OpenAPIDocument {
                         role: {$ref: "#/components/schemas/ProjectRole"}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/Member"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -759,6 +785,7 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
+                "409": {$ref: "#/components/responses/Conflict"}
             delete:
               operationId: removeProjectMember
               tags: [projects]
@@ -778,6 +805,8 @@ extension OpenAPIDocument {
               tags: [tasks]
               summary: Create a task (project editor; without a project, workspace member)
               requestBody: {$ref: "#/components/requestBodies/NewTask"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "201": {$ref: "#/components/responses/TaskCreated"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -816,6 +845,7 @@ extension OpenAPIDocument {
               summary: Partial update; `null` clears; a new `project_id` moves the task with its subtasks
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               requestBody: {$ref: "#/components/requestBodies/TaskPatch"}
               responses: *taskChangeResponses
             put:
@@ -849,6 +879,7 @@ extension OpenAPIDocument {
               summary: Complete (default) or reopen a task
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               requestBody: {$ref: "#/components/requestBodies/Complete"}
               responses: *taskChangeResponses
           /api/v1/tasks/{id}/subtasks:
@@ -890,6 +921,8 @@ extension OpenAPIDocument {
               tags: [comments]
               summary: Comment on a task (project commenter, or anyone who sees a task without a project)
               requestBody: {$ref: "#/components/requestBodies/CommentBody"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "201":
                   description: Created
@@ -943,6 +976,7 @@ extension OpenAPIDocument {
               requestBody: {$ref: "#/components/requestBodies/CommentBody"}
               parameters:
                 - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
               responses:
                 "200": {$ref: "#/components/responses/Comment"}
                 "400": {$ref: "#/components/responses/Malformed"}
@@ -1065,6 +1099,9 @@ extension OpenAPIDocument {
             ETag:
               description: "The resource's version, quoted (`\"7\"`); a workspace's also names the caller's role (`\"7-owner\"`)"
               schema: {type: string}
+            IdempotentReplayed:
+              description: "`true` on an answer replayed for a retry with the same `Idempotency-Key`"
+              schema: {type: string, const: "true"}
           parameters:
             ID:
               {name: id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
@@ -1078,6 +1115,17 @@ extension OpenAPIDocument {
               {name: If-Match, in: header, description: "The version from ETag; a stale one is 412", schema: {type: string}}
             IfNoneMatch:
               {name: If-None-Match, in: header, description: "Tags the client has; the current one (weak comparison) or * is 304", schema: {type: string}}
+            IdempotencyKey:
+              name: Idempotency-Key
+              in: header
+              description: >-
+                1 to 255 visible ASCII characters, bare or as a quoted string. The first request with a key runs; a retry
+                with the same key, method, path, query and body bytes gets the recorded answer again (status, body,
+                `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing. The same key on another request
+                is 422 `idempotency_key_reused`; a malformed key, or the header twice, is 400 `invalid_idempotency_key`;
+                while the first request with the key still runs, a retry waits up to 10 s, then gets 409
+                `idempotency_key_in_use` with `Retry-After`.
+              schema: {type: string, minLength: 1, maxLength: 257}
           requestBodies:
             Register:
               required: true
@@ -1263,7 +1311,7 @@ extension OpenAPIDocument {
               description: "`If-None-Match` lists the current tag: no body"
               headers: {ETag: {$ref: "#/components/headers/ETag"}}
             Malformed:
-              description: The body is not well-formed JSON
+              description: "The body is not well-formed JSON (`malformed_request`), or `Idempotency-Key` is malformed (`invalid_idempotency_key`)"
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             Unauthorized:
               description: Missing or unacceptable token, or wrong credentials (with `WWW-Authenticate`)
@@ -1276,7 +1324,10 @@ extension OpenAPIDocument {
               description: No such resource, or one the caller may not see
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             Conflict:
-              description: "`email_taken`, `already_member`, `last_owner` or `project_archived`"
+              description: >-
+                `email_taken`, `already_member`, `last_owner` or `project_archived`; or `idempotency_key_in_use` (with
+                `Retry-After`) while a request with the same `Idempotency-Key` still runs
+              headers: {Retry-After: {schema: {type: integer}}}
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             VersionMismatch:
               description: "`If-Match` is stale (`version_mismatch`); nothing changed"
@@ -1289,7 +1340,7 @@ extension OpenAPIDocument {
               description: The body is not sent as application/json
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             Invalid:
-              description: Well-formed but invalid; `errors` names each field or query parameter
+              description: "Well-formed but invalid; `errors` names each field or query parameter (`Idempotency-Key` for `idempotency_key_reused`)"
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             TooManyAttempts:
               description: Too many attempts (`too_many_attempts`) of a login, a password change or a registration

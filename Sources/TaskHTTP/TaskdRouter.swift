@@ -29,14 +29,18 @@ public func buildRouter(
     router.add(middleware: CacheHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
     let authenticator = Authenticator(tokens: services.accessTokens, sessions: services.sessions)
+    let retries = IdempotentRetries(service: services.idempotency)
     for route in routes {
         switch route.handler {
         case .open(let handler):
             router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context)
             }
-        case .authenticated(let handler):
+        case .authenticated(let plainHandler):
             let requiresIfMatch =
                 configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
+            let handler =
+                IdempotentRetries.applies(to: route.method, path: route.path)
+                ? retries.wrap(plainHandler) : plainHandler
             router.on(route.routerPath, method: route.method) { request, context in
                 let caller = try await authenticator.caller(of: request)
                 if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }

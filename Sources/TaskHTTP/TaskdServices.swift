@@ -25,12 +25,15 @@ public struct TaskdServices: Sendable {
     public var comments: CommentService
     /// Activity.
     public var activity: ActivityService
+    /// Recorded answers of requests sent with `Idempotency-Key`.
+    public var idempotency: IdempotencyService
 
     /// Collects the use cases.
     public init(
         store: any DataStore, accounts: AccountService, admin: UserAdministration, sessions: SessionService,
         accessTokens: any AccessTokenVerifier, workspaces: WorkspaceService, projects: ProjectService,
-        projectMembers: ProjectMemberService, tasks: TaskService, comments: CommentService, activity: ActivityService
+        projectMembers: ProjectMemberService, tasks: TaskService, comments: CommentService, activity: ActivityService,
+        idempotency: IdempotencyService
     ) {
         self.store = store
         self.accounts = accounts
@@ -43,5 +46,6 @@ public struct TaskdServices: Sendable {
         self.tasks = tasks
         self.comments = comments
         self.activity = activity
+        self.idempotency = idempotency
     }
 }

@@ -54,7 +54,7 @@ enum ApplicationBuilder {
             projectMembers: ProjectMemberService(store: store, now: now),
             tasks: TaskService(store: store, now: now, ids: ids),
             comments: CommentService(store: store, now: now, ids: ids),
-            activity: ActivityService(store: store))
+            activity: ActivityService(store: store), idempotency: IdempotencyService(store: store, now: now))
     }
 
     /// The HTTP application with every background service, ready for `runService()`.
@@ -75,7 +75,9 @@ enum ApplicationBuilder {
         if let postgres {
             background.append(postgres)
         }
-        background.append(ExpiredRecordsCleaner(sessions: services.sessions, gate: gate, logger: logger))
+        background.append(
+            ExpiredRecordsCleaner(
+                sessions: services.sessions, idempotency: services.idempotency, gate: gate, logger: logger))
         var application = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.httpIdleTimeout))),

@@ -2,16 +2,18 @@ import Logging
 import ServiceLifecycle
 import TaskCore
 
-/// Deletes expired refresh tokens and counted attempts that no limit reads any more, every ten minutes until
-/// shutdown, starting once start-up work has finished (`gate`).
+/// Deletes expired refresh tokens, counted attempts that no limit reads any more and idempotency records past
+/// their retention, every ten minutes until shutdown, starting once start-up work has finished (`gate`).
 struct ExpiredRecordsCleaner: Service {
     let sessions: SessionService
+    let idempotency: IdempotencyService
     let gate: StartupGate
     let logger: Logger
     var interval: Duration = .seconds(600)
 
     func run() async throws {
         let sessions = sessions
+        let idempotency = idempotency
         let logger = logger
         let interval = interval
         let gate = gate
@@ -20,9 +22,10 @@ struct ExpiredRecordsCleaner: Service {
             while !Task.isCancelled {
                 do {
                     try await sessions.removeExpiredRecords()
+                    try await idempotency.removeExpiredRecords()
                 } catch {
                     logger.warning(
-                        "could not remove expired sessions", metadata: ["error": "\(String(describing: error))"])
+                        "could not remove expired records", metadata: ["error": "\(String(describing: error))"])
                 }
                 try? await Task.sleep(for: interval)
             }

@@ -36,7 +36,8 @@ struct APIHarness: Sendable {
             projects: ProjectService(store: store, now: clock.now, ids: ids),
             projectMembers: ProjectMemberService(store: store, now: clock.now),
             tasks: TaskService(store: store, now: clock.now, ids: ids),
-            comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store))
+            comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store),
+            idempotency: IdempotencyService(store: store, now: clock.now))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes)

@@ -23,5 +23,6 @@ public protocol DataStore: Sendable {
 /// One rule for rows that are not there: a read returns `nil` (or an empty list), every `update…` throws
 /// `DomainError.notFound` naming what is gone, and a `delete…` of a row that is gone does nothing.
 public protocol StoreTransaction:
-    UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore
+    UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore,
+    IdempotencyStore
 {}

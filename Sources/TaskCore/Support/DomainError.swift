@@ -23,6 +23,10 @@ public enum DomainError: Error, Sendable, Equatable {
     case tooManyAttempts(retryAfterSeconds: Int)
     /// The store cannot be reached; the operation may be retried later.
     case storeUnavailable
+    /// An idempotency key was sent again with another request (another method, path, query or body).
+    case idempotencyKeyReused
+    /// An idempotency key is held by a request that is still running; retry after the given number of seconds.
+    case idempotencyKeyInUse(retryAfterSeconds: Int)
 
     /// Builds a validation error for a single field.
     public static func invalid(_ field: String, _ message: String) -> DomainError {

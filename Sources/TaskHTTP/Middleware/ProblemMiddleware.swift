@@ -15,17 +15,10 @@ struct ProblemMiddleware: RouterMiddleware {
     {
         do {
             return try await next(request, context)
-        } catch let problem as Problem {
-            return problem.response()
-        } catch let error as DomainError {
-            return error.problem.response()
-        } catch RequestDecodingError.malformed(let detail) {
-            return Problem.badRequest(detail).response()
-        } catch let error as HTTPError {
-            return problem(for: error, request: request).response()
-        } catch is NIOTooManyBytesError {
-            return Self.bodyTooLarge.response()
+        } catch let error as HTTPError where error.status == .notFound {
+            return routeNotFound(request).response()
         } catch {
+            if let problem = Problem(answering: error) { return problem.response() }
             context.logger.error(
                 "request failed",
                 metadata: ["request_id": "\(context.requestID)", "error": "\(String(reflecting: error))"])
@@ -33,24 +26,52 @@ struct ProblemMiddleware: RouterMiddleware {
         }
     }
 
+    /// 405 naming the allowed methods for a known path with another method, else 404.
+    private func routeNotFound(_ request: Request) -> Problem {
+        let allowed = routes.methods(matching: request.uri.path)
+        guard !allowed.isEmpty else {
+            return Problem(status: .notFound, code: "route_not_found", detail: "Route not found")
+        }
+        let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
+        return Problem(
+            status: .methodNotAllowed, code: "method_not_allowed",
+            detail: "\(request.method.rawValue) is not allowed here; use \(list)", headers: [.allow: list])
+    }
+}
+
+extension Problem {
+    /// The problem that answers `error` when a rule names one: a problem thrown as it is, a domain error through
+    /// `DomainError.problem`, a malformed body, Hummingbird's own errors. `nil` for any other error (a fault, which
+    /// becomes a plain 500 whose cause goes to the log only).
+    init?(answering error: any Error) {
+        switch error {
+        case let problem as Problem:
+            self = problem
+        case let error as DomainError:
+            self = error.problem
+        case RequestDecodingError.malformed(let detail):
+            self = .badRequest(detail)
+        case let error as HTTPError:
+            self = Self.problem(for: error)
+        case is NIOTooManyBytesError:
+            self = Self.bodyTooLarge
+        default:
+            return nil
+        }
+    }
+
+    /// 413 for a body over 1 MiB.
     static let bodyTooLarge = Problem(
         status: .contentTooLarge, code: "body_too_large", detail: "The body is larger than 1 MiB")
 
-    private func problem(for error: HTTPError, request: Request) -> Problem {
+    private static func problem(for error: HTTPError) -> Problem {
         switch error.status {
         case .notFound:
-            let allowed = routes.methods(matching: request.uri.path)
-            if !allowed.isEmpty {
-                let list = allowed.map(\.rawValue).sorted().joined(separator: ", ")
-                return Problem(
-                    status: .methodNotAllowed, code: "method_not_allowed",
-                    detail: "\(request.method.rawValue) is not allowed here; use \(list)", headers: [.allow: list])
-            }
             return Problem(status: .notFound, code: "route_not_found", detail: "Route not found")
         case .contentTooLarge:
-            return Self.bodyTooLarge
+            return bodyTooLarge
         case .badRequest:
-            return Problem.badRequest(error.body ?? "The request is malformed")
+            return .badRequest(error.body ?? "The request is malformed")
         default:
             return Problem(status: error.status, code: "http_\(error.status.code)", detail: error.status.reasonPhrase)
         }

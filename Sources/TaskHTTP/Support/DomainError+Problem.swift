@@ -41,6 +41,16 @@ extension DomainError {
                 status: .serviceUnavailable, code: "store_unavailable",
                 detail: "The database is unavailable; try again shortly",
                 headers: [.retryAfter: "5"])
+        case .idempotencyKeyReused:
+            Problem(
+                status: .unprocessableContent, code: "idempotency_key_reused",
+                detail: "This Idempotency-Key was sent with another request; use a new key for a new request",
+                errors: [FieldError(field: "Idempotency-Key", message: "was used for another request")])
+        case .idempotencyKeyInUse(let seconds):
+            Problem(
+                status: .conflict, code: "idempotency_key_in_use",
+                detail: "A request with this Idempotency-Key is still running; retry shortly",
+                headers: [.retryAfter: "\(seconds)"])
         }
     }
 }

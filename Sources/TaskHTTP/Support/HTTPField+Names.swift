@@ -5,6 +5,10 @@ extension HTTPField.Name {
     static let requestID = token("X-Request-ID")
     /// `X-Forwarded-For`: the client addresses a proxy saw.
     static let forwardedFor = token("X-Forwarded-For")
+    /// `Idempotency-Key`: the client's key that makes a retried `POST` or `PATCH` run once.
+    static let idempotencyKey = token("Idempotency-Key")
+    /// `Idempotent-Replayed: true`: this answer is the recorded answer of an earlier request with the same key.
+    static let idempotentReplayed = token("Idempotent-Replayed")
 
     /// A field name from a literal made of token characters, which `HTTPField.Name` always accepts; the
     /// fallback only keeps the initialiser free of a force unwrap.

@@ -20,4 +20,18 @@ struct MemoryState: Sendable {
     var nextEventSequence = 1
     var refreshTokens: TreeDictionary<String, RefreshTokenRecord> = [:]
     var loginFailures: TreeDictionary<String, [Date]> = [:]
+    var idempotencyRecords: TreeDictionary<IdempotencyRecordKey, IdempotencyRecord> = [:]
+}
+
+/// Whose key an idempotency record is.
+struct IdempotencyRecordKey: Hashable, Sendable {
+    var userID: UserID
+    var key: String
+}
+
+/// A claimed idempotency key: which request claimed it and when, and its answer once recorded.
+struct IdempotencyRecord: Sendable {
+    var fingerprint: String
+    var createdAt: Date
+    var answer: RecordedAnswer?
 }

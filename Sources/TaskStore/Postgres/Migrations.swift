@@ -183,5 +183,24 @@ enum Migrations {
                 "ALTER TABLE project_members ADD COLUMN version integer NOT NULL DEFAULT 1",
                 "ALTER TABLE comments ADD COLUMN version integer NOT NULL DEFAULT 1",
             ]),
+        Migration(
+            version: 6, name: "idempotency keys",
+            statements: [
+                """
+                CREATE TABLE idempotency_keys (
+                    user_id uuid NOT NULL,
+                    key text NOT NULL,
+                    fingerprint text NOT NULL,
+                    created_at timestamptz NOT NULL,
+                    status integer,
+                    content_type text,
+                    location text,
+                    etag text,
+                    body bytea,
+                    PRIMARY KEY (user_id, key)
+                )
+                """,
+                "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)",
+            ]),
     ]
 }

@@ -53,8 +53,11 @@ public struct PoolSettings: Sendable, Equatable {
         ]
     }
 
-    private static func milliseconds(_ duration: Duration) -> Int64 {
+    /// `duration` in whole milliseconds, as PostgreSQL's time settings take it; clamped instead of overflowing.
+    static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
-        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        let whole = seconds.multipliedReportingOverflow(by: 1000)
+        guard !whole.overflow else { return seconds < 0 ? Int64.min : Int64.max }
+        return whole.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000_000_000).partialValue
     }
 }

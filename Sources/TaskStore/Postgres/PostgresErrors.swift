@@ -43,6 +43,12 @@ enum PostgresErrors {
         }
     }
 
+    /// The SQLSTATE of an error PostgreSQL reported, or `nil` for any other error.
+    static func sqlState(of error: any Error) -> String? {
+        guard let psql = error as? PSQLError, psql.code == .server else { return nil }
+        return psql.serverInfo?[.sqlState]
+    }
+
     static func isRetryable(_ error: any Error) -> Bool {
         guard let psql = error as? PSQLError, psql.code == .server else { return false }
         return retryableStates.contains(psql.serverInfo?[.sqlState] ?? "")

@@ -131,6 +131,8 @@ public final class PostgresStore: DataStore, Service {
             if !transaction.connection.isClosed {
                 _ = try? await transaction.connection.query("ROLLBACK TO SAVEPOINT joined", logger: statementLogger)
             }
+            // A deadlock or a vanished row is cured by retrying the outer transaction whole: pass it on as it is.
+            if PostgresErrors.isRetryable(error) { throw error }
             throw PostgresErrors.translate(error)
         }
     }

@@ -1,0 +1,55 @@
+import HTTPTypes
+
+/// Reads `Idempotency-Key`: 1 to 255 visible ASCII characters, bare (`abc`) or as a quoted string (`"abc"`, where
+/// `\"` and `\\` stand for `"` and `\`). A bare key has no `"`.
+enum IdempotencyKeyHeader {
+    /// The longest key, in characters.
+    static let maximumLength = 255
+
+    /// The key `fields` carry, or `nil` when there is no `Idempotency-Key`.
+    /// - Throws: a 400 `invalid_idempotency_key` problem for an empty, too long or malformed key, or the field twice.
+    static func key(in fields: HTTPFields) throws -> String? {
+        let values = fields[values: .idempotencyKey]
+        guard let value = values.first else { return nil }
+        guard values.count == 1 else { throw invalid("Send Idempotency-Key once") }
+        guard let key = parse(Array(value.utf8)) else {
+            throw invalid("Idempotency-Key must be 1 to 255 visible ASCII characters, bare or in double quotes")
+        }
+        return key
+    }
+
+    /// The key a field value spells, or `nil` when it is not a valid one.
+    static func parse(_ bytes: [UInt8]) -> String? {
+        var key: [UInt8] = []
+        if bytes.first == UInt8(ascii: "\"") {
+            guard bytes.count >= 2, bytes.last == UInt8(ascii: "\"") else { return nil }
+            var escaped = false
+            for byte in bytes.dropFirst().dropLast() {
+                guard isVisible(byte) else { return nil }
+                if escaped {
+                    guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { return nil }
+                    key.append(byte)
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    return nil
+                } else {
+                    key.append(byte)
+                }
+            }
+            guard !escaped else { return nil }
+        } else {
+            guard bytes.allSatisfy({ isVisible($0) && $0 != UInt8(ascii: "\"") }) else { return nil }
+            key = bytes
+        }
+        guard (1...maximumLength).contains(key.count) else { return nil }
+        return String(decoding: key, as: UTF8.self)
+    }
+
+    private static func isVisible(_ byte: UInt8) -> Bool { (0x21...0x7E).contains(byte) }
+
+    private static func invalid(_ detail: String) -> Problem {
+        Problem(status: .badRequest, code: "invalid_idempotency_key", detail: detail)
+    }
+}

@@ -1,0 +1,122 @@
+import Crypto
+import Hummingbird
+import NIOCore
+import TaskCore
+
+/// Makes the `POST` and `PATCH` routes under `/api/v1` honour `Idempotency-Key`: the first request with a key runs
+/// and its answer is recorded with its change (`IdempotencyService`); a retry with the same key and the same
+/// request gets that answer again, with `Idempotent-Replayed: true`, and changes nothing.
+///
+/// Routes whose answers hold secrets (`/auth/*`, the password change, a new personal access token) ignore the
+/// header, as do `GET`, `PUT` and `DELETE`.
+struct IdempotentRetries: Sendable {
+    let service: IdempotencyService
+
+    /// Whether the route takes `Idempotency-Key`.
+    static func applies(to method: HTTPRequest.Method, path: String) -> Bool {
+        guard method == .post || method == .patch, path.hasPrefix("/api/v1/") else { return false }
+        if path.hasPrefix("/api/v1/auth/") || path == "/api/v1/users/me/password" { return false }
+        return !(method == .post && path == "/api/v1/users/me/tokens")
+    }
+
+    /// `handler`, run at most once per key.
+    func wrap(_ handler: @escaping Route.CallerHandler) -> Route.CallerHandler {
+        let service = service
+        return { request, context in
+            guard let key = try IdempotencyKeyHeader.key(in: request.headers) else {
+                return try await handler(request, context)
+            }
+            var request = request
+            let body = try await request.collectBody(upTo: context.request.maxUploadSize)
+            let fingerprinted = IdempotentRequest(
+                userID: context.caller.id, key: key, fingerprint: Self.fingerprint(of: request, body: body))
+            let replayable = request
+            let outcome = try await service.perform(fingerprinted, record: { $0.recorded }) {
+                try await CollectedResponse(answering: { try await handler(replayable, context) })
+            }
+            switch outcome {
+            case .performed(let answer):
+                return answer.response
+            case .replayed(let answer):
+                return Self.replay(answer)
+            }
+        }
+    }
+
+    /// SHA-256 of the method, the target (path and query as sent) and the body bytes, in hex.
+    static func fingerprint(of request: Request, body: ByteBuffer) -> String {
+        var hash = SHA256()
+        hash.update(data: Array(request.method.rawValue.utf8) + [0])
+        hash.update(data: Array((request.head.path ?? "").utf8) + [0])
+        hash.update(data: Array(body.readableBytesView))
+        return hash.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    /// The recorded answer again, marked as replayed.
+    static func replay(_ answer: RecordedAnswer) -> Response {
+        var fields: HTTPFields = [.idempotentReplayed: "true"]
+        if let contentType = answer.contentType { fields[.contentType] = contentType }
+        if let location = answer.location { fields[.location] = location }
+        if let eTag = answer.eTag { fields[.eTag] = eTag }
+        return Response(
+            status: HTTPResponse.Status(code: answer.status), headers: fields,
+            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+    }
+}
+
+/// A handler's answer with its body read into memory, so that it can be recorded and still be sent.
+struct CollectedResponse: Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: ByteBuffer
+
+    /// The answer of `handler`; an error that has a problem document becomes that document's answer, any other
+    /// error (a fault) is thrown on.
+    init(answering handler: () async throws -> Response) async throws {
+        let response: Response
+        do {
+            response = try await handler()
+        } catch {
+            guard let problem = Problem(answering: error) else { throw error }
+            response = problem.response()
+        }
+        let sink = BodySink()
+        try await response.body.write(sink)
+        status = response.status
+        headers = response.headers
+        body = sink.buffer
+    }
+
+    /// The answer to send.
+    var response: Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    }
+
+    /// The answer to record, or `nil` for one that is not recorded (400, 401, 413, 415, 429, 5xx, …), whose
+    /// change is then rolled back so that the request may be retried with the same key.
+    var recorded: RecordedAnswer? {
+        let code = status.code
+        guard (200..<300).contains(code) || Self.recordedFailures.contains(code) else { return nil }
+        return RecordedAnswer(
+            status: code, contentType: headers[.contentType], location: headers[.location], eTag: headers[.eTag],
+            body: Array(body.readableBytesView))
+    }
+
+    private static let recordedFailures: Set<Int> = [403, 404, 409, 412, 422]
+}
+
+/// Collects the bytes a response body writes.
+private final class BodySink: ResponseBodyWriter, @unchecked Sendable {
+    // Written by one task only: the one that awaits `ResponseBody.write`.
+    var buffer = ByteBuffer()
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var copy = buffer
+        self.buffer.writeBuffer(&copy)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
