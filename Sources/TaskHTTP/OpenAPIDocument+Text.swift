@@ -1123,8 +1123,8 @@ extension OpenAPIDocument {
                 with the same key, method, path, query and body bytes gets the recorded answer again (status, body,
                 `Location`, `ETag`) with `Idempotent-Replayed: true`, and changes nothing. The same key on another request
                 is 422 `idempotency_key_reused`; a malformed key, or the header twice, is 400 `invalid_idempotency_key`;
-                while the first request with the key still runs, a retry waits up to 10 s, then gets 409
-                `idempotency_key_in_use` with `Retry-After`.
+                while the first request with the key still runs, a retry waits for it and replays its answer, or after three
+                statement timeouts (9 s by default) gets 409 `idempotency_key_in_use` with `Retry-After`.
               schema: {type: string, minLength: 1, maxLength: 257}
           requestBodies:
             Register:

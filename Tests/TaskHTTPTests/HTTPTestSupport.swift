@@ -17,12 +17,14 @@ struct APIHarness: Sendable {
 
     static let secret = String(repeating: "test-secret-", count: 4)
 
+    /// An API over a fresh store of `kind`, or over `store` when one is given.
     static func make(
-        _ kind: StoreKind = .memory,
+        _ kind: StoreKind = .memory, store given: (any DataStore)? = nil,
         configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"]),
         adjusting adjust: (inout TaskdServices) -> Void = { _ in }
     ) async throws -> APIHarness {
-        let store = try await kind.makeFreshStore()
+        let store: any DataStore
+        if let given { store = given } else { store = try await kind.makeFreshStore() }
         let clock = SteppingClock()
         let ids = CountingIDGenerator()
         let tokens = try await JWTAccessTokens(secret: secret, now: clock.now)

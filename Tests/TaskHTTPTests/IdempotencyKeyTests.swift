@@ -231,38 +231,43 @@ struct IdempotencyKeyTests {
         "a key held by a request still running: 409 idempotency_key_in_use with Retry-After",
         .enabled(if: StoreKind.postgresURL != nil || StoreKind.isCI, "POSTGRESQL TESTS SKIPPED: run ./scripts/test"))
     func keyInUse() async throws {
-        let harness = try await APIHarness.make(.postgres) { services in
-            services.idempotency = IdempotencyService(
-                store: services.store, lockWait: .milliseconds(100), attempts: 2)
+        // The API's store waits 300 ms for a lock, twice; the request holding the key runs on another store.
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let holderStore = try await StoreKind.makePostgresStore(schema: schema)
+        let apiStore = try await StoreKind.makePostgresStore(schema: schema, statementTimeout: .milliseconds(300))
+        let harness = try await APIHarness.make(store: apiStore) { services in
+            services.idempotency = IdempotencyService(store: services.store, attempts: 2)
         }
         try await harness.run { api in
             let (token, userID) = try await api.signUp("ann")
             let user = try #require(UserID(userID))
-            let (claimed, claimedSignal) = AsyncStream<Void>.makeStream()
+            let (recorded, recordedSignal) = AsyncStream<Void>.makeStream()
             let (release, releaseSignal) = AsyncStream<Void>.makeStream()
-            let store = harness.services.store
             let holder = Task {
-                try await store.transaction { tx in
-                    _ = try await tx.claimIdempotencyKey(
-                        IdempotentRequest(userID: user, key: "busy", fingerprint: "elsewhere"),
-                        at: SteppingClock.start, waitingAtMost: .seconds(1))
-                    claimedSignal.yield()
+                try await holderStore.transaction { tx in
+                    _ = try await tx.recordIdempotentAnswer(
+                        TaskCore.RecordedAnswer(status: 201, body: []),
+                        for: IdempotentRequest(userID: user, key: "busy", fingerprint: "elsewhere"),
+                        at: SteppingClock.start)
+                    recordedSignal.yield()
                     for await _ in release { break }
                     throw CancellationError()
                 }
             }
-            for await _ in claimed { break }
+            for await _ in recorded { break }
             let busy = try await api.send(
                 .post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#, headers: key("busy"))
             releaseSignal.yield()
-            // The request holding the key fails: its claim goes with it, and the key is free again.
+            // The request holding the key fails: its record goes with it, and the key is free again.
             await #expect(throws: CancellationError.self) { try await holder.value }
             #expect(busy.status == .conflict)
             #expect(busy.string("code") == "idempotency_key_in_use")
             #expect(busy.headers[.retryAfter] != nil)
+            #expect(try await api.send(.get, "/api/v1/tasks", token: token).items.isEmpty)
             let free = try await api.send(
                 .post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#, headers: key("busy"))
             #expect(free.status == .created)
+            #expect(try await api.send(.get, "/api/v1/tasks", token: token).items.count == 1)
         }
     }
 }

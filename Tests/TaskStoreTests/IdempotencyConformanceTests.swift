@@ -5,8 +5,8 @@ import TaskStore
 import TaskTestSupport
 import Testing
 
-/// Idempotency keys on every store: a claim guards one change, its answer is kept with it, and a key is never
-/// run twice, however many requests with it arrive at once.
+/// Idempotency keys on every store: an answer is recorded with its change or not at all, and a key's change is
+/// kept once, however many requests with it arrive at once.
 @Suite("Store conformance: idempotency keys")
 struct IdempotencyConformanceTests {
     struct Rollback: Error {}
@@ -14,48 +14,53 @@ struct IdempotencyConformanceTests {
     static let answer = RecordedAnswer(
         status: 201, contentType: "application/json", location: "/api/v1/tasks/1", eTag: "\"1\"",
         body: Array(#"{"id":"1"}"#.utf8))
+    static let other = RecordedAnswer(status: 422, contentType: "application/problem+json", body: Array("{}".utf8))
 
     func request(_ userID: UserID, key: String = "k-1", fingerprint: String = "f-1") -> IdempotentRequest {
         IdempotentRequest(userID: userID, key: key, fingerprint: fingerprint)
     }
 
-    @Test("a claimed key keeps its answer; another user's same key is free", arguments: StoreKind.available)
-    func claimAndRecord(_ kind: StoreKind) async throws {
+    @Test("a recorded key keeps its answer; another user's same key is free", arguments: StoreKind.available)
+    func recordAndRead(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
         let alice = UserID(UUID()), bob = UserID(UUID())
         let at = SteppingClock.start
         let first = try await store.transaction { tx in
-            let claim = try await tx.claimIdempotencyKey(request(alice), at: at, waitingAtMost: .seconds(1))
-            try await tx.recordIdempotentAnswer(Self.answer, for: request(alice))
-            return claim
+            try await tx.recordIdempotentAnswer(Self.answer, for: request(alice), at: at)
         }
-        #expect(first == .claimed)
-        let again = try await store.transaction { tx in
-            try await tx.claimIdempotencyKey(request(alice, fingerprint: "f-2"), at: at, waitingAtMost: .seconds(1))
+        #expect(first)
+        let second = try await store.transaction { tx in
+            try await tx.recordIdempotentAnswer(Self.other, for: request(alice, fingerprint: "f-2"), at: at)
         }
-        #expect(again == .answered(fingerprint: "f-1", answer: Self.answer))
-        let other = try await store.transaction { tx in
-            try await tx.claimIdempotencyKey(request(bob), at: at, waitingAtMost: .seconds(1))
+        #expect(!second)
+        let stored = try await store.transaction { tx in try await tx.idempotentAnswer(userID: alice, key: "k-1") }
+        #expect(stored == StoredIdempotentAnswer(fingerprint: "f-1", answer: Self.answer))
+        let bobs = try await store.transaction { tx in
+            try await tx.recordIdempotentAnswer(Self.other, for: request(bob), at: at)
         }
-        #expect(other == .claimed)
+        #expect(bobs)
+        let bobsStored = try await store.transaction { tx in try await tx.idempotentAnswer(userID: bob, key: "k-1") }
+        #expect(bobsStored?.answer == Self.other)
+        let none = try await store.transaction { tx in try await tx.idempotentAnswer(userID: alice, key: "k-2") }
+        #expect(none == nil)
     }
 
-    @Test("a claim rolled back with its change leaves the key free", arguments: StoreKind.available)
-    func rolledBackClaim(_ kind: StoreKind) async throws {
+    @Test("a record rolled back with its change leaves the key free", arguments: StoreKind.available)
+    func rolledBackRecord(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
         let alice = UserID(UUID())
         await #expect(throws: Rollback.self) {
             try await store.transaction { tx in
-                _ = try await tx.claimIdempotencyKey(
-                    request(alice), at: SteppingClock.start, waitingAtMost: .seconds(1))
-                try await tx.recordIdempotentAnswer(Self.answer, for: request(alice))
+                _ = try await tx.recordIdempotentAnswer(Self.answer, for: request(alice), at: SteppingClock.start)
                 throw Rollback()
             }
         }
-        let claim = try await store.transaction { tx in
-            try await tx.claimIdempotencyKey(request(alice), at: SteppingClock.start, waitingAtMost: .seconds(1))
+        let stored = try await store.transaction { tx in try await tx.idempotentAnswer(userID: alice, key: "k-1") }
+        #expect(stored == nil)
+        let recorded = try await store.transaction { tx in
+            try await tx.recordIdempotentAnswer(Self.other, for: request(alice), at: SteppingClock.start)
         }
-        #expect(claim == .claimed)
+        #expect(recorded)
     }
 
     @Test("records older than the cut-off are deleted, newer ones kept", arguments: StoreKind.available)
@@ -65,56 +70,50 @@ struct IdempotencyConformanceTests {
         let start = SteppingClock.start
         try await store.transaction { tx in
             for (index, offset) in [0.0, 10, 20].enumerated() {
-                let request = request(alice, key: "k-\(index)")
-                _ = try await tx.claimIdempotencyKey(
-                    request, at: start.addingTimeInterval(offset), waitingAtMost: .seconds(1))
-                try await tx.recordIdempotentAnswer(Self.answer, for: request)
+                _ = try await tx.recordIdempotentAnswer(
+                    Self.answer, for: request(alice, key: "k-\(index)"), at: start.addingTimeInterval(offset))
             }
         }
         try await store.transaction { tx in try await tx.deleteIdempotencyRecords(before: start.addingTimeInterval(10))
         }
-        let claims = try await store.transaction { tx in
-            var claims: [IdempotencyClaim] = []
-            for index in 0..<3 {
-                claims.append(
-                    try await tx.claimIdempotencyKey(
-                        request(alice, key: "k-\(index)"), at: start, waitingAtMost: .seconds(1)))
-            }
-            return claims
+        let kept = try await store.transaction { tx in
+            var kept: [Bool] = []
+            for index in 0..<3 { kept.append(try await tx.idempotentAnswer(userID: alice, key: "k-\(index)") != nil) }
+            return kept
         }
-        #expect(claims[0] == .claimed)
-        #expect(claims[1] == .answered(fingerprint: "f-1", answer: Self.answer))
-        #expect(claims[2] == .answered(fingerprint: "f-1", answer: Self.answer))
+        #expect(kept == [false, true, true])
     }
 
     @Test(
-        "eight requests with one key at once: the change runs once, the others replay its answer",
+        "eight requests with one key at once: one change is kept, the others replay its answer",
         arguments: StoreKind.available)
     func parallelDuplicates(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())
         let alice = try await world.register("alice")
         let service = IdempotencyService(store: world.store, now: SteppingClock().now)
-        let runs = RunCounter()
         let outcomes = try await withThrowingTaskGroup(of: IdempotencyService.Outcome<TaskID>.self) { group in
             for _ in 0..<8 {
                 group.addTask {
                     try await service.perform(request(alice.id)) { id in
-                        RecordedAnswer(status: 201, body: Array(id.uuid.uuidString.utf8))
+                        .withChange(RecordedAnswer(status: 201, body: Array(id.uuid.uuidString.utf8)))
                     } _: {
-                        runs.increment()
-                        return try await world.tasks.create(alice, NewTask(title: "Once")).id
+                        try await world.tasks.create(alice, NewTask(title: "Once")).id
                     }
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(runs.count == 1)
         let tasks = try await world.tasks.tasks(alice, matching: TaskFilter(), page: .first).items
         #expect(tasks.map(\.title) == ["Once"])
+        let performedIDs = outcomes.compactMap { outcome -> TaskID? in
+            guard case .performed(let id) = outcome else { return nil }
+            return id
+        }
         let replayedIDs = outcomes.compactMap { outcome -> String? in
             guard case .replayed(let answer) = outcome else { return nil }
             return String(decoding: answer.body, as: UTF8.self)
         }
+        #expect(performedIDs == tasks.map(\.id))
         #expect(replayedIDs.count == 7)
         #expect(Set(replayedIDs) == [tasks[0].id.uuid.uuidString])
     }
@@ -126,14 +125,14 @@ struct IdempotencyConformanceTests {
         let alice = try await world.register("alice")
         let service = IdempotencyService(store: world.store, now: SteppingClock().now)
         let first = try await service.perform(request(alice.id)) { (_: TaskID) in
-            nil
+            .none
         } _: {
             try await world.tasks.create(alice, NewTask(title: "Lost")).id
         }
         guard case .performed = first else { Issue.record("expected the first request to run"); return }
         #expect(try await world.tasks.tasks(alice, matching: TaskFilter(), page: .first).items.isEmpty)
         let second = try await service.perform(request(alice.id)) { (_: TaskID) in
-            Self.answer
+            .withChange(Self.answer)
         } _: {
             try await world.tasks.create(alice, NewTask(title: "Kept")).id
         }
@@ -142,26 +141,49 @@ struct IdempotencyConformanceTests {
         #expect(titles.map(\.title) == ["Kept"])
     }
 
-    @Test("the same key with another request is refused and runs nothing", arguments: StoreKind.available)
-    func reusedKey(_ kind: StoreKind) async throws {
-        let store = try await kind.makeFreshStore()
-        let service = IdempotencyService(store: store, now: SteppingClock().now)
-        let alice = UserID(UUID())
-        _ = try await service.perform(request(alice)) { (_: Int) in
-            Self.answer
+    @Test(
+        "a refusal is recorded without what its request touched, and replayed to a retry",
+        arguments: StoreKind.available)
+    func recordedRefusal(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let service = IdempotencyService(store: world.store, now: SteppingClock().now)
+        let first = try await service.perform(request(alice.id)) { (_: TaskID) in
+            .withoutChange(Self.other)
         } _: {
-            1
+            try await world.tasks.create(alice, NewTask(title: "Touched")).id
         }
-        let runs = RunCounter()
+        guard case .performed = first else { Issue.record("expected the first request to run"); return }
+        #expect(try await world.tasks.tasks(alice, matching: TaskFilter(), page: .first).items.isEmpty)
+        let retry = try await service.perform(request(alice.id)) { (_: TaskID) in
+            .withChange(Self.answer)
+        } _: {
+            try await world.tasks.create(alice, NewTask(title: "Retried")).id
+        }
+        guard case .replayed(let answer) = retry else { Issue.record("expected the refusal replayed"); return }
+        #expect(answer == Self.other)
+        #expect(try await world.tasks.tasks(alice, matching: TaskFilter(), page: .first).items.isEmpty)
+    }
+
+    @Test("the same key with another request is refused and keeps nothing", arguments: StoreKind.available)
+    func reusedKey(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let service = IdempotencyService(store: world.store, now: SteppingClock().now)
+        _ = try await service.perform(request(alice.id)) { (_: TaskID) in
+            .withChange(Self.answer)
+        } _: {
+            try await world.tasks.create(alice, NewTask(title: "First")).id
+        }
         await #expect(throws: DomainError.idempotencyKeyReused) {
-            _ = try await service.perform(request(alice, fingerprint: "f-other")) { (_: Int) in
-                Self.answer
+            _ = try await service.perform(request(alice.id, fingerprint: "f-other")) { (_: TaskID) in
+                .withChange(Self.answer)
             } _: {
-                runs.increment()
-                return 2
+                try await world.tasks.create(alice, NewTask(title: "Second")).id
             }
         }
-        #expect(runs.count == 0)
+        let titles = try await world.tasks.tasks(alice, matching: TaskFilter(), page: .first).items
+        #expect(titles.map(\.title) == ["First"])
     }
 }
 

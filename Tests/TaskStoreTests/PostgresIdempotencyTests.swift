@@ -13,46 +13,44 @@ struct PostgresIdempotencyTests {
 
     @Test("a key held by a running request: a retry waits, then hears it is in use; after the commit it replays")
     func keyInUse() async throws {
-        let store = try await StoreKind.makePostgresStore()
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let holderStore = try await StoreKind.makePostgresStore(schema: schema)
+        let retryStore = try await StoreKind.makePostgresStore(schema: schema, statementTimeout: .milliseconds(200))
         let request = IdempotentRequest(userID: UserID(UUID()), key: "k", fingerprint: "f")
-        let (claimed, claimedSignal) = AsyncStream<Void>.makeStream()
+        let (recorded, recordedSignal) = AsyncStream<Void>.makeStream()
         let (release, releaseSignal) = AsyncStream<Void>.makeStream()
         let holder = Task {
-            try await store.transaction { tx in
-                _ = try await tx.claimIdempotencyKey(request, at: SteppingClock.start, waitingAtMost: .seconds(1))
-                claimedSignal.yield()
+            try await holderStore.transaction { tx in
+                _ = try await tx.recordIdempotentAnswer(Self.answer, for: request, at: SteppingClock.start)
+                recordedSignal.yield()
                 for await _ in release { break }
-                try await tx.recordIdempotentAnswer(Self.answer, for: request)
             }
         }
-        for await _ in claimed { break }
+        for await _ in recorded { break }
 
-        let impatient = IdempotencyService(
-            store: store, now: SteppingClock().now, lockWait: .milliseconds(100), attempts: 2)
+        let impatient = IdempotencyService(store: retryStore, now: SteppingClock().now, attempts: 2)
         let runs = RunCounter()
         await #expect(throws: DomainError.idempotencyKeyInUse(retryAfterSeconds: 1)) {
             _ = try await impatient.perform(request) { (_: Int) in
-                Self.answer
+                .withChange(Self.answer)
             } _: {
                 runs.increment()
                 return 1
             }
         }
+        #expect(runs.count == 2)
         releaseSignal.yield()
         try await holder.value
-        let patient = IdempotencyService(store: store, now: SteppingClock().now)
-        let outcome = try await patient.perform(request) { (_: Int) in
-            Self.answer
+        let outcome = try await impatient.perform(request) { (_: Int) in
+            .withChange(RecordedAnswer(status: 200, body: []))
         } _: {
-            runs.increment()
-            return 2
+            2
         }
         guard case .replayed(let replayed) = outcome else {
             Issue.record("expected the recorded answer, got \(outcome)")
             return
         }
         #expect(replayed == Self.answer)
-        #expect(runs.count == 0)
     }
 
     @Test("a recorded answer outlives the store that recorded it (a restarted taskd replays it)")
@@ -61,7 +59,7 @@ struct PostgresIdempotencyTests {
         let request = IdempotentRequest(userID: UserID(UUID()), key: "k", fingerprint: "f")
         let (first, runner) = try await StoreKind.openPostgresStore(schema: schema)
         _ = try await IdempotencyService(store: first, now: SteppingClock().now).perform(request) { (_: Int) in
-            Self.answer
+            .withChange(Self.answer)
         } _: {
             1
         }
@@ -70,7 +68,7 @@ struct PostgresIdempotencyTests {
         let second = try await StoreKind.makePostgresStore(schema: schema)
         let outcome = try await IdempotencyService(store: second, now: SteppingClock().now).perform(request) {
             (_: Int) in
-            Self.answer
+            .withChange(RecordedAnswer(status: 200, body: []))
         } _: {
             2
         }

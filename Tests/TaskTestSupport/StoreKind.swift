@@ -30,23 +30,25 @@ public enum StoreKind: String, CaseIterable, Sendable {
         }
     }
 
-    /// A PostgreSQL store on a schema of its own, its pool running in the background, migrated.
-    public static func makePostgresStore(schema: String? = nil, timeout: Duration = .seconds(20)) async throws
-        -> PostgresStore
-    {
-        try await openPostgresStore(schema: schema, timeout: timeout).store
+    /// A PostgreSQL store on a schema of its own, its pool running in the background, migrated. Transactions have
+    /// `timeout`; statements have `statementTimeout`, `timeout` when it is `nil`.
+    public static func makePostgresStore(
+        schema: String? = nil, timeout: Duration = .seconds(20), statementTimeout: Duration? = nil
+    ) async throws -> PostgresStore {
+        try await openPostgresStore(schema: schema, timeout: timeout, statementTimeout: statementTimeout).store
     }
 
     /// Like `makePostgresStore`, also returning the task that runs the pool: cancelling it closes the store.
     public static func openPostgresStore(
-        schema: String? = nil, timeout: Duration = .seconds(20)
+        schema: String? = nil, timeout: Duration = .seconds(20), statementTimeout: Duration? = nil
     ) async throws -> (store: PostgresStore, runner: Task<Void, Never>) {
         guard let text = postgresURL else { throw MissingDatabase() }
         let schema = schema ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         var logger = Logger(label: "taskd.test.postgres")
         logger.logLevel = .warning
         let store = PostgresStore(
-            url: try DatabaseURL(text), pool: PoolSettings(size: 4, timeout: timeout, statementTimeout: timeout),
+            url: try DatabaseURL(text),
+            pool: PoolSettings(size: 4, timeout: timeout, statementTimeout: statementTimeout ?? timeout),
             searchPath: "\(schema), public",
             logger: logger)
         let runner = Task.detached { _ = try? await store.run() }

@@ -7,8 +7,9 @@ public protocol DataStore: Sendable {
     /// Concurrent transactions behave as if run one after another for the rows they lock (see `StoreTransaction`).
     ///
     /// A transaction started inside another one's `work` (by the same task) joins it: its changes commit or roll
-    /// back with the outer transaction, and when it throws, only its own changes are undone (a savepoint). So a
-    /// caller can put several use cases, or a use case and a record of its answer, into one atomic unit.
+    /// back with the outer transaction. So a caller can put several use cases, or a use case and the record of its
+    /// answer, into one atomic unit. When a joined transaction throws, the outer one can only roll back (PostgreSQL
+    /// refuses every further statement of a failed transaction): its `work` must throw too.
     /// - Throws: what `work` throws, unchanged; `DomainError.storeUnavailable` when the store cannot be reached.
     func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result

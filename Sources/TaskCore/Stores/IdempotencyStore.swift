@@ -2,17 +2,19 @@ import Foundation
 
 /// The recorded answers of requests sent with an idempotency key, inside a transaction.
 ///
-/// A claim is a row written in the transaction of the change it guards: while that transaction runs, another
-/// claim of the same key waits for it; when it commits, the row holds the answer; when it rolls back, the row is
-/// gone and the key is free again. Nothing is left locked by a process that dies.
+/// An answer is recorded by inserting its row in the transaction of the change it answers. The key is unique per
+/// user, so of two requests with one key that run at once, the second's insert waits for the first's transaction:
+/// when that commits, the second finds the key taken (and rolls back its own change); when it rolls back, the
+/// second's insert goes ahead. Nothing is left locked by a process that dies.
 public protocol IdempotencyStore: Sendable {
-    /// Claims `request`'s key for its user, at `at`: writes a record without an answer, or finds the record a
-    /// committed request left. Waits at most `wait` for a transaction that holds a claim of the same key.
-    func claimIdempotencyKey(_ request: IdempotentRequest, at: Date, waitingAtMost wait: Duration) async throws
-        -> IdempotencyClaim
-    /// Stores the answer of the request whose key this transaction claimed.
-    func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest) async throws
-    /// Deletes the records claimed before `before`.
+    /// Records `answer` for `request`'s key, made at `at`, unless the key already has a committed record. Waits
+    /// for a transaction that is recording an answer under the same key.
+    /// - Returns: whether it was recorded; `false` when the key has a record already.
+    /// - Throws: `IdempotencyKeyBusy` when the wait for another transaction ran out.
+    func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws -> Bool
+    /// The answer recorded under a user's key, with the fingerprint of the request it answered; `nil` when none is.
+    func idempotentAnswer(userID: UserID, key: String) async throws -> StoredIdempotentAnswer?
+    /// Deletes the records made before `before`.
     func deleteIdempotencyRecords(before: Date) async throws
 }
 
@@ -57,12 +59,22 @@ public struct RecordedAnswer: Sendable, Equatable {
     }
 }
 
-/// What claiming a key found.
-public enum IdempotencyClaim: Sendable, Equatable {
-    /// The key was free and is now this transaction's.
-    case claimed
-    /// An earlier request with this key committed this answer; `fingerprint` tells which request it was.
-    case answered(fingerprint: String, answer: RecordedAnswer)
-    /// Another transaction holds the key and did not finish within the wait.
-    case inUse
+/// A recorded answer with the fingerprint of the request it answered.
+public struct StoredIdempotentAnswer: Sendable, Equatable {
+    /// The fingerprint of the request that got the answer.
+    public var fingerprint: String
+    /// The answer.
+    public var answer: RecordedAnswer
+
+    /// Creates a stored answer.
+    public init(fingerprint: String, answer: RecordedAnswer) {
+        self.fingerprint = fingerprint
+        self.answer = answer
+    }
+}
+
+/// Thrown by `recordIdempotentAnswer` when another transaction held the key for longer than the store waits.
+public struct IdempotencyKeyBusy: Error, Sendable, Equatable {
+    /// Creates the error.
+    public init() {}
 }

@@ -31,7 +31,7 @@ struct IdempotentRetries: Sendable {
             let fingerprinted = IdempotentRequest(
                 userID: context.caller.id, key: key, fingerprint: Self.fingerprint(of: request, body: body))
             let replayable = request
-            let outcome = try await service.perform(fingerprinted, record: { $0.recorded }) {
+            let outcome = try await service.perform(fingerprinted, record: { $0.recording }) {
                 try await CollectedResponse(answering: { try await handler(replayable, context) })
             }
             switch outcome {
@@ -95,14 +95,16 @@ struct CollectedResponse: Sendable {
         Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 
-    /// The answer to record, or `nil` for one that is not recorded (400, 401, 413, 415, 429, 5xx, …), whose
-    /// change is then rolled back so that the request may be retried with the same key.
-    var recorded: RecordedAnswer? {
+    /// How the answer is recorded: a 2xx with its change; a 403, 404, 409, 412 or 422, which change nothing, on its
+    /// own; any other (400, 401, 413, 415, 429, 5xx, …) not at all, its change rolled back, so that the request
+    /// may be retried with the same key.
+    var recording: IdempotencyService.Recording {
         let code = status.code
-        guard (200..<300).contains(code) || Self.recordedFailures.contains(code) else { return nil }
-        return RecordedAnswer(
+        let answer = RecordedAnswer(
             status: code, contentType: headers[.contentType], location: headers[.location], eTag: headers[.eTag],
             body: Array(body.readableBytesView))
+        if (200..<300).contains(code) { return .withChange(answer) }
+        return Self.recordedFailures.contains(code) ? .withoutChange(answer) : .none
     }
 
     private static let recordedFailures: Set<Int> = [403, 404, 409, 412, 422]

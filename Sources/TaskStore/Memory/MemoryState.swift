@@ -29,9 +29,8 @@ struct IdempotencyRecordKey: Hashable, Sendable {
     var key: String
 }
 
-/// A claimed idempotency key: which request claimed it and when, and its answer once recorded.
+/// A recorded answer under an idempotency key, and when it was made.
 struct IdempotencyRecord: Sendable {
-    var fingerprint: String
+    var stored: StoredIdempotentAnswer
     var createdAt: Date
-    var answer: RecordedAnswer?
 }

@@ -14,20 +14,12 @@ public actor MemoryStore: DataStore {
     public init() {}
 
     /// Runs `work` while no other transaction runs; restores the state it started from when `work` throws. Inside
-    /// another transaction's work it joins that transaction and restores, on failure, only what it changed.
+    /// another transaction's work it joins that transaction (see `DataStore.transaction`).
     public func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
         let id = ObjectIdentifier(self)
-        if JoinedTransactions.memory.contains(id) {
-            let savepoint = state
-            do {
-                return try await work(MemoryTransaction(store: self))
-            } catch {
-                state = savepoint
-                throw error
-            }
-        }
+        if JoinedTransactions.memory.contains(id) { return try await work(MemoryTransaction(store: self)) }
         await begin()
         let snapshot = state
         do {

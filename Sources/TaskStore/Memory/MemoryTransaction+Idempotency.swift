@@ -2,25 +2,21 @@ import Foundation
 import TaskCore
 
 extension MemoryTransaction {
-    /// Never waits: transactions run one at a time, so a claim found is always a committed one.
-    func claimIdempotencyKey(_ request: IdempotentRequest, at: Date, waitingAtMost wait: Duration) async throws
-        -> IdempotencyClaim
+    /// Never waits: transactions run one at a time, so a record found is always a committed one.
+    func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws
+        -> Bool
     {
         await write { state in
             let id = IdempotencyRecordKey(userID: request.userID, key: request.key)
-            if let existing = state.idempotencyRecords[id] {
-                guard let answer = existing.answer else { return .inUse }
-                return .answered(fingerprint: existing.fingerprint, answer: answer)
-            }
-            state.idempotencyRecords[id] = IdempotencyRecord(fingerprint: request.fingerprint, createdAt: at)
-            return .claimed
+            guard state.idempotencyRecords[id] == nil else { return false }
+            state.idempotencyRecords[id] = IdempotencyRecord(
+                stored: StoredIdempotentAnswer(fingerprint: request.fingerprint, answer: answer), createdAt: at)
+            return true
         }
     }
 
-    func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest) async throws {
-        await write { state in
-            state.idempotencyRecords[IdempotencyRecordKey(userID: request.userID, key: request.key)]?.answer = answer
-        }
+    func idempotentAnswer(userID: UserID, key: String) async throws -> StoredIdempotentAnswer? {
+        await read { state in state.idempotencyRecords[IdempotencyRecordKey(userID: userID, key: key)]?.stored }
     }
 
     func deleteIdempotencyRecords(before: Date) async throws {

@@ -192,11 +192,11 @@ enum Migrations {
                     key text NOT NULL,
                     fingerprint text NOT NULL,
                     created_at timestamptz NOT NULL,
-                    status integer,
+                    status integer NOT NULL,
                     content_type text,
                     location text,
                     etag text,
-                    body bytea,
+                    body bytea NOT NULL,
                     PRIMARY KEY (user_id, key)
                 )
                 """,

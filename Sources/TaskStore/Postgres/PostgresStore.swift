@@ -114,25 +114,17 @@ public final class PostgresStore: DataStore, Service {
         }
     }
 
-    /// Runs `work` inside the transaction the current task already runs in, behind a savepoint: a failure rolls
-    /// back what `work` did and nothing else. A retry after a deadlock belongs to the outer transaction.
+    /// Runs `work` inside the transaction the current task already runs in. Its errors go to the outer
+    /// transaction's work, which must let them out: a deadlock or a vanished row as it is, so that the outer
+    /// transaction is retried whole; anything else translated, as from a transaction of its own.
     private func joinedTransaction<Result: Sendable>(
         _ transaction: PostgresTransaction, _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
-        try await transaction.beginIfNeeded()
-        try transaction.requireOpenConnection()
-        try await transaction.connection.query("SAVEPOINT joined", logger: statementLogger)
         do {
-            let result = try await work(transaction)
-            try transaction.requireOpenConnection()
-            try await transaction.connection.query("RELEASE SAVEPOINT joined", logger: statementLogger)
-            return result
+            return try await work(transaction)
+        } catch  where PostgresErrors.isRetryable(error) {
+            throw error
         } catch {
-            if !transaction.connection.isClosed {
-                _ = try? await transaction.connection.query("ROLLBACK TO SAVEPOINT joined", logger: statementLogger)
-            }
-            // A deadlock or a vanished row is cured by retrying the outer transaction whole: pass it on as it is.
-            if PostgresErrors.isRetryable(error) { throw error }
             throw PostgresErrors.translate(error)
         }
     }

@@ -4,60 +4,72 @@ import PostgresNIO
 import TaskCore
 
 extension PostgresTransaction {
-    /// Inserts the claim unless the key has a row. A row another transaction inserted and has not committed makes
-    /// the insert wait for that transaction (at most `wait`, by `lock_timeout`): when it commits, its row with the
-    /// answer is read; when it rolls back, the insert goes ahead. The wait runs behind a savepoint, so running out
-    /// of it leaves this transaction usable.
-    func claimIdempotencyKey(_ request: IdempotentRequest, at: Date, waitingAtMost wait: Duration) async throws
-        -> IdempotencyClaim
+    /// Inserts the record unless the key has one. A record another transaction inserted and has not committed makes
+    /// the insert wait for that transaction: when it commits, nothing is inserted; when it rolls back, the insert
+    /// goes ahead. The wait is bounded by the statement timeout; running out of it is `IdempotencyKeyBusy`.
+    func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws
+        -> Bool
     {
-        try await execute("SAVEPOINT idempotency_claim")
         do {
-            try await execute(
-                PostgresQuery(unsafeSQL: "SET LOCAL lock_timeout = \(max(1, PoolSettings.milliseconds(wait)))"))
-            let inserted = try await changedRows(
-                """
-                INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at)
-                VALUES (\(request.userID.uuid), \(request.key), \(request.fingerprint), \(at.bound))
-                ON CONFLICT (user_id, key) DO NOTHING
-                """)
-            try await execute("SET LOCAL lock_timeout TO DEFAULT")
-            try await execute("RELEASE SAVEPOINT idempotency_claim")
-            if inserted == 1 { return .claimed }
-        } catch  where PostgresErrors.sqlState(of: error) == "55P03" {
-            try await execute("ROLLBACK TO SAVEPOINT idempotency_claim")
-            return .inUse
+            return try await changedRows(InsertIdempotencyRecordStatement(request: request, answer: answer, at: at))
+                == 1
+        } catch  where ["57014", "55P03"].contains(PostgresErrors.sqlState(of: error)) {
+            throw IdempotencyKeyBusy()
         }
-        let found = try await rows(
-            """
-            SELECT fingerprint, status, content_type, location, etag, body FROM idempotency_keys
-            WHERE user_id = \(request.userID.uuid) AND key = \(request.key)
-            """
-        ) { row -> IdempotencyClaim in
-            let (fingerprint, status, contentType, location, eTag, body) = try row.decode(
-                (String, Int32?, String?, String?, String?, ByteBuffer?).self)
-            guard let status, let body else { return .inUse }
-            let answer = RecordedAnswer(
-                status: Int(status), contentType: contentType, location: location, eTag: eTag,
-                body: Array(body.readableBytesView))
-            return .answered(fingerprint: fingerprint, answer: answer)
-        }
-        // A row deleted (expired) between the insert and the read: the key is free again on the next attempt.
-        return found.first ?? .inUse
     }
 
-    func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest) async throws {
-        try await execute(
+    func idempotentAnswer(userID: UserID, key: String) async throws -> StoredIdempotentAnswer? {
+        try await rows(
             """
-            UPDATE idempotency_keys
-            SET status = \(Int32(clamping: answer.status)), content_type = \(answer.contentType),
-                location = \(answer.location), etag = \(answer.eTag), body = \(ByteBuffer(bytes: answer.body))
-            WHERE user_id = \(request.userID.uuid) AND key = \(request.key)
-            """)
+            SELECT fingerprint, status, content_type, location, etag, body FROM idempotency_keys
+            WHERE user_id = \(userID.uuid) AND key = \(key)
+            """
+        ) { row in
+            let (fingerprint, status, contentType, location, eTag, body) = try row.decode(
+                (String, Int32, String?, String?, String?, ByteBuffer).self)
+            return StoredIdempotentAnswer(
+                fingerprint: fingerprint,
+                answer: RecordedAnswer(
+                    status: Int(status), contentType: contentType, location: location, eTag: eTag,
+                    body: Array(body.readableBytesView)))
+        }.first
     }
 
     func deleteIdempotencyRecords(before: Date) async throws {
         try await execute("DELETE FROM idempotency_keys WHERE created_at < \(before.bound)")
     }
+}
 
+/// Records an answer under a key unless the key has one; returns a row when it recorded it.
+struct InsertIdempotencyRecordStatement: PostgresPreparedStatement {
+    typealias Row = Int32
+
+    static let sql = """
+        INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, status, content_type, location, etag, body)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ON CONFLICT (user_id, key) DO NOTHING
+        RETURNING 1
+        """
+    static let bindingDataTypes: [PostgresDataType] =
+        [.uuid, .text, .text, .timestamptz, .int4, .text, .text, .text, .bytea]
+
+    var request: IdempotentRequest
+    var answer: RecordedAnswer
+    var at: Date
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 9)
+        bindings.append(request.userID.uuid)
+        bindings.append(request.key)
+        bindings.append(request.fingerprint)
+        bindings.append(at.bound)
+        bindings.append(Int32(clamping: answer.status))
+        bindings.append(answer.contentType)
+        bindings.append(answer.location)
+        bindings.append(answer.eTag)
+        bindings.append(ByteBuffer(bytes: answer.body))
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
 }
