@@ -190,11 +190,11 @@ struct CleanupTests {
                 email: "alice@example.com", password: "wrong-pass", clientAddress: "192.0.2.2")
         }
         _ = try? await accounts.changePassword(alice, current: "wrong-pass", new: "password-b")
-        let before = await store.state
+        let before = store.state
         #expect(before.refreshTokens.count == 3 && !before.loginFailures.isEmpty)
         clock.advance(by: 2 * 3600)
         try await sessions.removeExpiredRecords()
-        let after = await store.state
+        let after = store.state
         #expect(after.refreshTokens.isEmpty)
         #expect(after.loginFailures.isEmpty, "\(after.loginFailures.keys)")
     }

@@ -73,6 +73,33 @@ struct IdempotencyKeyTests {
     }
 
     @Test(
+        "a PATCH with If-Match and a key, retried after it applied, replays its 200 instead of answering 412",
+        arguments: StoreKind.available)
+    func retriedConditionalPatch(_ kind: StoreKind) async throws {
+        try await APIHarness.make(kind).run { api in
+            let (token, _) = try await api.signUp("ann")
+            let id = try #require(
+                try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"A"}"#).string("id"))
+            let headers = key("conditional", [.ifMatch: "\"1\""])
+            let first = try await api.send(
+                .patch, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"B"}"#, headers: headers)
+            #expect(first.status == .ok)
+            #expect(first.headers[.eTag] == "\"2\"")
+            let retry = try await api.send(
+                .patch, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"B"}"#, headers: headers)
+            #expect(retry.status == .ok)
+            #expect(retry.headers[.idempotentReplayed] == "true")
+            #expect(retry.headers[.eTag] == "\"2\"")
+            #expect(retry.body == first.body)
+            let stale = try await api.send(
+                .patch, "/api/v1/tasks/\(id)", token: token, json: #"{"title":"B"}"#,
+                headers: key("another", [.ifMatch: "\"1\""]))
+            #expect(stale.status == .preconditionFailed)
+            #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: token).json["version"] as? Int == 2)
+        }
+    }
+
+    @Test(
         "the same key with another method, path, query or body bytes is a 422 naming Idempotency-Key",
         arguments: StoreKind.available)
     func reusedKey(_ kind: StoreKind) async throws {

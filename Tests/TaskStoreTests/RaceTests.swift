@@ -52,6 +52,61 @@ struct RaceTests {
         #expect(events.count == 7)
     }
 
+    /// Runs `change` six times at once, with indexes 0 to 5, and returns what each that failed threw.
+    func sixAtOnce(_ change: @escaping @Sendable (Int) async throws -> Void) async -> [String] {
+        await withTaskGroup(of: String?.self) { group in
+            for index in 0..<6 {
+                group.addTask { await outcome { try await change(index) }.map { String(describing: $0) } }
+            }
+            return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
+        }
+    }
+
+    @Test(
+        "six parallel changes without If-Match of every other kind of resource all apply, none lost",
+        arguments: StoreKind.available)
+    func parallelChangesOfEveryKind(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .member)])
+        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P"))
+        _ = try await world.projectMembers.addMember(alice, to: project.id, userID: bob.id, role: .editor)
+        let task = try await world.tasks.create(alice, NewTask(title: "T", projectID: project.id))
+        let comment = try await world.comments.add(alice, to: task.id, body: "c")
+
+        #expect(await sixAtOnce { _ = try await world.accounts.updateMe(alice, name: "Alice \($0)", email: nil) } == [])
+        #expect(try await world.accounts.me(alice).version == 7, "me")
+        #expect(await sixAtOnce { _ = try await world.workspaces.rename(alice, id: workspace, name: "W\($0)") } == [])
+        #expect(try await world.workspaces.workspace(alice, id: workspace).workspace.version == 7, "workspace")
+        #expect(
+            await sixAtOnce {
+                _ = try await world.projects.update(alice, id: project.id, ProjectPatch(name: .set("P\($0)")))
+            } == [])
+        #expect(try await world.projects.project(alice, id: project.id).version == 7, "project")
+        #expect(await sixAtOnce { _ = try await world.comments.edit(alice, id: comment.id, body: "c\($0)") } == [])
+        #expect(try await world.comments.comment(alice, id: comment.id).version == 7, "comment")
+
+        // Roles alternate, so a change may set the role a member already has (and keep its version): none fails,
+        // and the version counts exactly the changes that changed the role.
+        let workspaceRoles: [WorkspaceRole] = [.admin, .member]
+        #expect(
+            await sixAtOnce {
+                _ = try await world.workspaces.changeRole(
+                    alice, in: workspace, userID: bob.id, to: workspaceRoles[$0 % 2])
+            } == [])
+        let workspaceMember = try await world.workspaces.member(alice, of: workspace, userID: bob.id)
+        #expect((2...7).contains(workspaceMember.version), "workspace member")
+        let projectRoles: [ProjectRole] = [.viewer, .editor]
+        #expect(
+            await sixAtOnce {
+                _ = try await world.projectMembers.changeRole(
+                    alice, in: project.id, userID: bob.id, to: projectRoles[$0 % 2])
+            } == [])
+        let projectMember = try await world.projectMembers.member(alice, of: project.id, userID: bob.id)
+        #expect((2...7).contains(projectMember.version), "project member")
+    }
+
     @Test(
         "a user's own PATCH never undoes an admin's disable, nor puts an old password hash back",
         arguments: StoreKind.available)

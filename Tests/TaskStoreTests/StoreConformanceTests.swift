@@ -60,6 +60,32 @@ struct StoreConformanceTests {
         #expect(try await store.transaction { tx in try await tx.users(after: nil, limit: 10) }.isEmpty)
     }
 
+    @Test(
+        "a transaction that has not read or written yet holds up no other transaction",
+        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func lazyTurn(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let alice = Fixtures.user("alice", ids: ids, at: 1)
+        let bob = Fixtures.user("bob", ids: ids, at: 2)
+        let (opened, openedSignal) = AsyncStream<Void>.makeStream()
+        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+        let idle = Task {
+            try await store.transaction { tx in
+                openedSignal.yield()
+                for await _ in release { break }
+                try await tx.insertUser(bob)
+            }
+        }
+        for await _ in opened { break }
+        // Would wait forever for the idle transaction if opening it had taken the store's turn.
+        try await store.transaction { tx in try await tx.insertUser(alice) }
+        releaseSignal.yield()
+        try await idle.value
+        let names = try await store.transaction { tx in try await tx.users(after: nil, limit: 10) }.map(\.name)
+        #expect(names.sorted() == ["alice", "bob"])
+    }
+
     @Test("users round-trip; emails are unique", arguments: StoreKind.available)
     func users(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()

@@ -49,10 +49,14 @@ struct IdempotentRetries: Sendable {
         hash.update(data: Array(request.method.rawValue.utf8) + [0])
         hash.update(data: Array((request.head.path ?? "").utf8) + [0])
         hash.update(data: Array(body.readableBytesView))
-        return hash.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(2 * SHA256.byteCount)
+        for byte in hash.finalize() {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// The recorded answer again, marked as replayed.

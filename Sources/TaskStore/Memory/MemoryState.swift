@@ -29,8 +29,14 @@ struct IdempotencyRecordKey: Hashable, Sendable {
     var key: String
 }
 
-/// A recorded answer under an idempotency key, and when it was made.
-struct IdempotencyRecord: Sendable {
-    var stored: StoredIdempotentAnswer
-    var createdAt: Date
+/// A recorded answer under an idempotency key, and when it was made. A class: a record is never changed, and the
+/// table's nodes, copied on each write after a snapshot, then copy one reference per record instead of its fields.
+final class IdempotencyRecord: Sendable {
+    let stored: StoredIdempotentAnswer
+    let createdAt: Date
+
+    init(stored: StoredIdempotentAnswer, createdAt: Date) {
+        self.stored = stored
+        self.createdAt = createdAt
+    }
 }

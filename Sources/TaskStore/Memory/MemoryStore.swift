@@ -1,36 +1,66 @@
+import Synchronization
 import TaskCore
 
 /// The embedded store: every row in memory, lost when the process ends.
 ///
 /// Transactions run one at a time (a waiting transaction suspends, it does not block a thread) and roll back by
 /// restoring the state they started from, so multi-step changes are atomic however many tasks run at once. A
-/// transaction started inside another one's work joins it (see `DataStore.transaction`).
-public actor MemoryStore: DataStore {
-    var state = MemoryState()
-    private var isInTransaction = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+/// transaction takes its turn at its first read or write, not when it opens: work that touches no row before its
+/// first one (decoding a request, say) does not hold up other transactions. A transaction started inside another
+/// one's work joins it (see `DataStore.transaction`).
+///
+/// The state sits behind a mutex rather than in an actor: a transaction's reads and writes run on the task that
+/// runs the transaction, without hopping to another executor and back for each one.
+public final class MemoryStore: DataStore {
+    private let guarded = Mutex(Guarded())
+
+    /// What the mutex guards.
+    private struct Guarded: Sendable {
+        var state = MemoryState()
+        /// The transaction that may read and write `state` now, if any.
+        var holder: TransactionNumber?
+        /// The state `holder` started from, restored when it fails.
+        var snapshot: MemoryState?
+        /// The transactions waiting for their turn, first come first served.
+        var waiting: [(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)] = []
+        var lastNumber: TransactionNumber = 0
+
+        /// Gives the turn to `number`, keeping the state it starts from.
+        mutating func hand(to number: TransactionNumber) {
+            holder = number
+            snapshot = state
+        }
+    }
 
     /// Creates an empty store.
     public init() {}
 
-    /// Runs `work` while no other transaction runs; restores the state it started from when `work` throws. Inside
-    /// another transaction's work it joins that transaction (see `DataStore.transaction`).
+    /// Every row, as of now; for tests and diagnostics.
+    var state: MemoryState { guarded.withLock { $0.state } }
+
+    /// Runs `work`, whose reads and writes happen while no other transaction runs; restores the state it started
+    /// from when `work` throws. Inside another transaction's work it joins that transaction.
     public func transaction<Result: Sendable>(
         _ work: @escaping @Sendable (any StoreTransaction) async throws -> Result
     ) async throws -> Result {
         let id = ObjectIdentifier(self)
-        if JoinedTransactions.memory.contains(id) { return try await work(MemoryTransaction(store: self)) }
-        await begin()
-        let snapshot = state
+        if let joined = JoinedTransactions.memory[id] {
+            return try await work(MemoryTransaction(store: self, number: joined))
+        }
+        let number = guarded.withLock { guarded in
+            guarded.lastNumber &+= 1
+            return guarded.lastNumber
+        }
+        var joinable = JoinedTransactions.memory
+        joinable[id] = number
         do {
-            let result = try await JoinedTransactions.$memory.withValue(JoinedTransactions.memory.union([id])) {
-                try await work(MemoryTransaction(store: self))
+            let result = try await JoinedTransactions.$memory.withValue(joinable) {
+                try await work(MemoryTransaction(store: self, number: number))
             }
-            end()
+            end(number, rollingBack: false)
             return result
         } catch {
-            state = snapshot
-            end()
+            end(number, rollingBack: true)
             throw error
         }
     }
@@ -38,32 +68,61 @@ public actor MemoryStore: DataStore {
     /// Always ready: the store is in memory.
     public func isReady() async -> Bool { true }
 
-    private func begin() async {
-        guard isInTransaction else {
-            isInTransaction = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
+    /// Runs `body` on the state for transaction `number`, first waiting for its turn if it has not begun.
+    func withState<Result: Sendable>(
+        _ number: TransactionNumber, _ body: @Sendable (inout MemoryState) throws -> Result
+    ) async rethrows -> Result {
+        if guarded.withLock({ $0.holder != number }) { await begin(number) }
+        return try guarded.withLock { guarded in try body(&guarded.state) }
     }
 
-    private func end() {
-        if waiting.isEmpty {
-            isInTransaction = false
-        } else {
-            waiting.removeFirst().resume()
+    /// Waits until it is `number`'s turn.
+    private func begin(_ number: TransactionNumber) async {
+        let isFree = guarded.withLock { guarded in
+            guard guarded.holder == nil else { return false }
+            guarded.hand(to: number)
+            return true
+        }
+        if isFree { return }
+        await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
+            let isFreeNow = guarded.withLock { guarded in
+                guard guarded.holder == nil else {
+                    guarded.waiting.append((number, turn))
+                    return false
+                }
+                guarded.hand(to: number)
+                return true
+            }
+            if isFreeNow { turn.resume() }
         }
     }
 
-    /// Runs `body` on the state; the transaction's reads and writes go through here.
-    func withState<Result: Sendable>(_ body: @Sendable (inout MemoryState) throws -> Result) rethrows -> Result {
-        try body(&state)
+    /// Ends transaction `number` if it had begun, restoring its starting state when `rollingBack`, and hands the
+    /// turn to the next waiting transaction.
+    private func end(_ number: TransactionNumber, rollingBack: Bool) {
+        let next = guarded.withLock { guarded -> CheckedContinuation<Void, Never>? in
+            guard guarded.holder == number else { return nil }
+            if rollingBack, let snapshot = guarded.snapshot { guarded.state = snapshot }
+            guarded.snapshot = nil
+            guard !guarded.waiting.isEmpty else {
+                guarded.holder = nil
+                return nil
+            }
+            let next = guarded.waiting.removeFirst()
+            guarded.hand(to: next.number)
+            return next.turn
+        }
+        next?.resume()
     }
 }
 
+/// Tells apart the transactions of one `MemoryStore`.
+typealias TransactionNumber = UInt64
+
 /// The transactions the current task runs inside, so that a transaction started within another's work joins it.
 enum JoinedTransactions {
-    /// The memory stores whose transaction the current task runs in.
-    @TaskLocal static var memory: Set<ObjectIdentifier> = []
+    /// The memory stores whose transaction the current task runs in, with that transaction's number.
+    @TaskLocal static var memory: [ObjectIdentifier: TransactionNumber] = [:]
     /// The PostgreSQL transaction the current task runs in, with its store.
     @TaskLocal static var postgres: (store: ObjectIdentifier, transaction: PostgresTransaction)?
 }

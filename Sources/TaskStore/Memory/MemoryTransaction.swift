@@ -3,13 +3,15 @@ import TaskCore
 /// A transaction of `MemoryStore`: reads and writes its state while the store runs no other transaction.
 struct MemoryTransaction: StoreTransaction {
     let store: MemoryStore
+    /// Which of the store's transactions this is.
+    let number: TransactionNumber
 
     func read<Result: Sendable>(_ body: @Sendable (MemoryState) throws -> Result) async rethrows -> Result {
-        try await store.withState { state in try body(state) }
+        try await store.withState(number) { state in try body(state) }
     }
 
     func write<Result: Sendable>(_ body: @Sendable (inout MemoryState) throws -> Result) async rethrows -> Result {
-        try await store.withState(body)
+        try await store.withState(number, body)
     }
 }
 
