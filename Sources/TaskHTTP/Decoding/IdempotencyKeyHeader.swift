@@ -1,22 +1,9 @@
-import HTTPTypes
-
 /// Reads `Idempotency-Key`: 1 to 255 visible ASCII characters, bare (`abc`) or as a quoted string (`"abc"`, where
-/// `\"` and `\\` stand for `"` and `\`). A bare key has no `"`.
+/// `\"` and `\\` stand for `"` and `\`). A bare key has no `"`. Reading it from a request's fields is in
+/// `IdempotencyKeyHeader+Fields.swift`; this part depends on nothing but the standard library, so it is fuzzed.
 enum IdempotencyKeyHeader {
     /// The longest key, in characters.
     static let maximumLength = 255
-
-    /// The key `fields` carry, or `nil` when there is no `Idempotency-Key`.
-    /// - Throws: a 400 `invalid_idempotency_key` problem for an empty, too long or malformed key, or the field twice.
-    static func key(in fields: HTTPFields) throws -> String? {
-        let values = fields[values: .idempotencyKey]
-        guard let value = values.first else { return nil }
-        guard values.count == 1 else { throw invalid("Send Idempotency-Key once") }
-        guard let key = parse(Array(value.utf8)) else {
-            throw invalid("Idempotency-Key must be 1 to 255 visible ASCII characters, bare or in double quotes")
-        }
-        return key
-    }
 
     /// The key a field value spells, or `nil` when it is not a valid one.
     static func parse(_ bytes: [UInt8]) -> String? {
@@ -48,8 +35,4 @@ enum IdempotencyKeyHeader {
     }
 
     private static func isVisible(_ byte: UInt8) -> Bool { (0x21...0x7E).contains(byte) }
-
-    private static func invalid(_ detail: String) -> Problem {
-        Problem(status: .badRequest, code: "invalid_idempotency_key", detail: detail)
-    }
 }
