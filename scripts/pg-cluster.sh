@@ -22,7 +22,7 @@ pg_cluster_start() {
   PG_AS=()
   if [ "$(id -u)" = 0 ]; then chown postgres: "$PGTMP"; PG_AS=(runuser -u postgres --); fi
   PGPORT=""
-  for p in $(seq 55432 55632); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { PGPORT=$p; break; }; done
+  for p in $(seq 25432 25632); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { PGPORT=$p; break; }; done
   [ -n "$PGPORT" ] || { echo "no free port for PostgreSQL" >&2; exit 1; }
   (cd / && "${PG_AS[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -N -E UTF8 --locale=C.UTF-8 \
       >"$PGTMP/initdb.log" 2>&1) || { cat "$PGTMP/initdb.log" >&2; exit 1; }

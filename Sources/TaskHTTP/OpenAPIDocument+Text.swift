@@ -141,6 +141,7 @@ extension OpenAPIDocument {
           - name: projects
           - name: tasks
           - name: comments
+          - name: events
           - name: compatibility
         paths:
           /:
@@ -955,6 +956,62 @@ extension OpenAPIDocument {
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/workspaces/{id}/events:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: workspaceEvents
+              tags: [events]
+              summary: Every event of the workspace after a cursor, oldest first (workspace admin+, system admins)
+              description: >-
+                Reading from the cursor each answer gives back yields every event committed since, exactly once, in one
+                order that every reader sees, whatever order concurrent transactions committed in. Without `after` the feed
+                starts at the oldest event kept; with `after=now` it starts at the request (no event committed before it is
+                returned). With `wait`, an answer with no event is held until one arrives or `wait` seconds pass. An event
+                is normally readable within 1 s of its commit; a transaction left open elsewhere on the database can delay
+                it, never reorder or drop it.
+              parameters:
+                - {$ref: "#/components/parameters/After"}
+                - {$ref: "#/components/parameters/FeedLimit"}
+                - {$ref: "#/components/parameters/Kind"}
+                - {$ref: "#/components/parameters/Wait"}
+              responses:
+                "200":
+                  description: The next events; `next_cursor` is never null
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/EventList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "410": {$ref: "#/components/responses/CursorExpired"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/projects/{id}/events:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: projectEvents
+              tags: [events]
+              summary: The events of the project after a cursor, oldest first (project viewer+)
+              description: >-
+                The events whose `project_id` is this project, and `task_moved` of a task that moved out of it. Same
+                parameters and guarantees as the workspace feed.
+              parameters:
+                - {$ref: "#/components/parameters/After"}
+                - {$ref: "#/components/parameters/FeedLimit"}
+                - {$ref: "#/components/parameters/Kind"}
+                - {$ref: "#/components/parameters/Wait"}
+              responses:
+                "200":
+                  description: The next events; `next_cursor` is never null
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/EventList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "410": {$ref: "#/components/responses/CursorExpired"}
+                "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/comments/{id}:
             parameters:
               - {$ref: "#/components/parameters/ID"}
@@ -1115,6 +1172,29 @@ extension OpenAPIDocument {
               {name: If-Match, in: header, description: "The version from ETag; a stale one is 412", schema: {type: string}}
             IfNoneMatch:
               {name: If-None-Match, in: header, description: "Tags the client has; the current one (weak comparison) or * is 304", schema: {type: string}}
+            After:
+              name: after
+              in: query
+              description: >-
+                Where to start: a `next_cursor` from an earlier answer of this feed; `now` for only what happens from now on;
+                absent for the oldest event kept. A malformed cursor, or one of another feed, is 422 naming `after`; one
+                older than the events kept (`TASKD_EVENT_RETENTION_DAYS`, default 30) is 410 `cursor_expired`.
+              schema: {type: string}
+            FeedLimit:
+              name: limit
+              in: query
+              description: At most this many events (default 100)
+              schema: {type: integer, minimum: 1, maximum: 1000, default: 100}
+            Kind:
+              name: kind
+              in: query
+              description: Only these kinds, comma separated (default every kind)
+              schema: {type: string, example: "task_created,comment_added"}
+            Wait:
+              name: wait
+              in: query
+              description: Seconds to hold an answer that has no event, until one arrives (long polling)
+              schema: {type: integer, minimum: 0, maximum: 30, default: 0}
             IdempotencyKey:
               name: Idempotency-Key
               in: header
@@ -1342,6 +1422,11 @@ extension OpenAPIDocument {
             Invalid:
               description: "Well-formed but invalid; `errors` names each field or query parameter (`Idempotency-Key` for `idempotency_key_reused`)"
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
+            CursorExpired:
+              description: "`cursor_expired`: the cursor is older than the events kept; re-read the resources, then start again with `after=now`"
+              content:
+                application/problem+json:
+                  schema: {$ref: "#/components/schemas/Problem"}
             TooManyAttempts:
               description: Too many attempts (`too_many_attempts`) of a login, a password change or a registration
               headers: {Retry-After: {schema: {type: integer}}}
@@ -1508,6 +1593,37 @@ extension OpenAPIDocument {
                 changes:
                   type: object
                   description: "Field name to {from, to}; {comment_id} for comment events; {} for task_created and task_deleted"
+            Event:
+              type: object
+              required: [id, kind, at, actor_id, workspace_id, project_id, task_id, changes]
+              properties:
+                id: {type: string, format: uuid}
+                kind:
+                  type: string
+                  enum: [task_created, task_updated, task_completed, task_reopened, task_moved, task_deleted, comment_added,
+                    comment_edited, comment_deleted, project_created, project_updated, project_deleted, workspace_member_added,
+                    workspace_member_updated, workspace_member_removed, project_member_added, project_member_updated,
+                    project_member_removed]
+                at: {type: string, format: date-time}
+                actor_id: {type: string, format: uuid}
+                workspace_id: {type: string, format: uuid}
+                project_id:
+                  type: [string, "null"]
+                  format: uuid
+                  description: The project the change belongs to; for `task_moved`, the project the task moved to
+                task_id: {type: [string, "null"], format: uuid}
+                changes:
+                  type: object
+                  description: >-
+                    As in a task's activity for task and comment kinds. `project_updated`: each changed field (`name`,
+                    `description`, `visibility`, `archived`) to `{from, to}`. Member kinds: `{user_id, role: {from, to}}`
+                    (`from` null when added, `to` null when removed). `project_created` and `project_deleted`: `{}`.
+            EventList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Event"}}
+                next_cursor: {type: string}
             ActivityList:
               type: object
               required: [data, next_cursor]

@@ -27,13 +27,15 @@ public struct TaskdServices: Sendable {
     public var activity: ActivityService
     /// Recorded answers of requests sent with `Idempotency-Key`.
     public var idempotency: IdempotencyService
+    /// The event feeds.
+    public var events: EventFeedService
 
     /// Collects the use cases.
     public init(
         store: any DataStore, accounts: AccountService, admin: UserAdministration, sessions: SessionService,
         accessTokens: any AccessTokenVerifier, workspaces: WorkspaceService, projects: ProjectService,
         projectMembers: ProjectMemberService, tasks: TaskService, comments: CommentService, activity: ActivityService,
-        idempotency: IdempotencyService
+        idempotency: IdempotencyService, events: EventFeedService
     ) {
         self.store = store
         self.accounts = accounts
@@ -47,5 +49,6 @@ public struct TaskdServices: Sendable {
         self.comments = comments
         self.activity = activity
         self.idempotency = idempotency
+        self.events = events
     }
 }

@@ -51,10 +51,11 @@ enum ApplicationBuilder {
             sessions: sessions,
             accessTokens: tokens, workspaces: WorkspaceService(store: store, now: now, ids: ids),
             projects: ProjectService(store: store, now: now, ids: ids),
-            projectMembers: ProjectMemberService(store: store, now: now),
+            projectMembers: ProjectMemberService(store: store, now: now, ids: ids),
             tasks: TaskService(store: store, now: now, ids: ids),
             comments: CommentService(store: store, now: now, ids: ids),
-            activity: ActivityService(store: store), idempotency: IdempotencyService(store: store, now: now))
+            activity: ActivityService(store: store), idempotency: IdempotencyService(store: store, now: now),
+            events: EventFeedService(store: store, now: now, retentionDays: configuration.eventRetentionDays))
     }
 
     /// The HTTP application with every background service, ready for `runService()`.
@@ -77,7 +78,8 @@ enum ApplicationBuilder {
         }
         background.append(
             ExpiredRecordsCleaner(
-                sessions: services.sessions, idempotency: services.idempotency, gate: gate, logger: logger))
+                sessions: services.sessions, idempotency: services.idempotency, events: services.events, gate: gate,
+                logger: logger))
         var application = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.httpIdleTimeout))),

@@ -2,11 +2,13 @@ import Logging
 import ServiceLifecycle
 import TaskCore
 
-/// Deletes expired refresh tokens, counted attempts that no limit reads any more and idempotency records past
-/// their retention, every ten minutes until shutdown, starting once start-up work has finished (`gate`).
+/// Deletes expired refresh tokens, counted attempts that no limit reads any more, and idempotency records and
+/// events past their retention, every ten minutes until shutdown, starting once start-up work has finished
+/// (`gate`).
 struct ExpiredRecordsCleaner: Service {
     let sessions: SessionService
     let idempotency: IdempotencyService
+    let events: EventFeedService
     let gate: StartupGate
     let logger: Logger
     var interval: Duration = .seconds(600)
@@ -14,6 +16,7 @@ struct ExpiredRecordsCleaner: Service {
     func run() async throws {
         let sessions = sessions
         let idempotency = idempotency
+        let events = events
         let logger = logger
         let interval = interval
         let gate = gate
@@ -23,6 +26,7 @@ struct ExpiredRecordsCleaner: Service {
                 do {
                     try await sessions.removeExpiredRecords()
                     try await idempotency.removeExpiredRecords()
+                    try await events.removeExpiredEvents()
                 } catch {
                     logger.warning(
                         "could not remove expired records", metadata: ["error": "\(String(describing: error))"])

@@ -21,6 +21,7 @@ struct TaskdConfiguration {
     var httpIdleTimeout: Duration
     var shutdownTimeout: Duration
     var requireIfMatch: Bool
+    var eventRetentionDays: Int
 
     static let environmentHelp = """
         Configuration comes from the environment:
@@ -44,6 +45,7 @@ struct TaskdConfiguration {
           TASKD_HTTP_IDLE_TIMEOUT     seconds a client connection may sit idle before it is closed (default 30)
           TASKD_SHUTDOWN_TIMEOUT      seconds requests in flight get to finish on SIGTERM (default 10)
           TASKD_REQUIRE_IF_MATCH      true: PATCH, PUT and DELETE without If-Match are 428 (default false)
+          TASKD_EVENT_RETENTION_DAYS  days events are kept for the feeds, 1...3650 (default 30)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -102,6 +104,8 @@ struct TaskdConfiguration {
             idleTimeout: .seconds(try integer("TASKD_DB_IDLE_TIMEOUT", default: 10, in: 1...86_400)))
         httpIdleTimeout = .seconds(try integer("TASKD_HTTP_IDLE_TIMEOUT", default: 30, in: 1...3600))
         shutdownTimeout = .seconds(try integer("TASKD_SHUTDOWN_TIMEOUT", default: 10, in: 1...3600))
+        eventRetentionDays = try integer(
+            "TASKD_EVENT_RETENTION_DAYS", default: EventFeedService.defaultRetentionDays, in: 1...3650)
         switch value("TASKD_REQUIRE_IF_MATCH")?.lowercased() ?? "false" {
         case "true", "1", "yes": requireIfMatch = true
         case "false", "0", "no": requireIfMatch = false

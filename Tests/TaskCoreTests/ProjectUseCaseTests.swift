@@ -111,7 +111,7 @@ struct ProjectUseCaseTests {
         }
     }
 
-    @Test("deleting a project: admin allowed, editor forbidden; tasks and comments go, task_deleted recorded")
+    @Test("deleting a project: admin allowed, editor forbidden; tasks and comments go, project_deleted recorded")
     func delete() async throws {
         let alice = try await world.register("alice")
         let bob = try await world.register("bob")
@@ -128,7 +128,11 @@ struct ProjectUseCaseTests {
         let kinds = try await world.store.transaction { tx in
             try await tx.events(of: task.id, after: nil, limit: 10).map(\.event.kind)
         }
-        #expect(kinds == [.taskCreated, .commentAdded, .taskDeleted])
+        #expect(kinds == [.taskCreated, .commentAdded])
+        let feed = try await world.store.transaction { tx in
+            try await tx.feedEvents(in: .workspace(workspace), after: .start, kinds: [.projectDeleted], limit: 10)
+        }
+        #expect(feed.events.map(\.projectID) == [project.id])
     }
 
     @Test("project members: admin manages them, viewer reads but may not change; outsiders refused")

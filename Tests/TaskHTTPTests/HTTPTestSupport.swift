@@ -14,6 +14,8 @@ struct APIHarness: Sendable {
     let services: TaskdServices
     let application: Application<RouterResponder<TaskRequestContext>>
     let routes: RouteTable
+    /// The clock every use case and the token check read.
+    let clock: SteppingClock
 
     static let secret = String(repeating: "test-secret-", count: 4)
 
@@ -36,13 +38,14 @@ struct APIHarness: Sendable {
                 now: clock.now),
             accessTokens: tokens, workspaces: WorkspaceService(store: store, now: clock.now, ids: ids),
             projects: ProjectService(store: store, now: clock.now, ids: ids),
-            projectMembers: ProjectMemberService(store: store, now: clock.now),
+            projectMembers: ProjectMemberService(store: store, now: clock.now, ids: ids),
             tasks: TaskService(store: store, now: clock.now, ids: ids),
             comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store),
-            idempotency: IdempotencyService(store: store, now: clock.now))
+            idempotency: IdempotencyService(store: store, now: clock.now),
+            events: EventFeedService(store: store, now: clock.now))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
-        return APIHarness(services: services, application: Application(router: router), routes: routes)
+        return APIHarness(services: services, application: Application(router: router), routes: routes, clock: clock)
     }
 
     /// Runs `body` with a client of the router; `.live` serves on a real socket on 127.0.0.1, so that requests

@@ -208,6 +208,14 @@ struct OpenAPIContractTests {
         try await api.call(.patch, "/api/v1/comments/{id}", ["id": comment], token: token, json: #"{"body":"Nicer"}"#)
         try await api.call(.patch, "/api/v1/comments/{id}", ["id": comment], token: bob, json: #"{"body":"Mine"}"#)
         try await api.call(.delete, "/api/v1/comments/{id}", ["id": comment], token: token)
+        let feed = try await api.call(.get, "/api/v1/workspaces/{id}/events", ["id": workspace], token: token)
+        try await api.call(
+            .get, "/api/v1/workspaces/{id}/events?after=\(feed.string("next_cursor") ?? "")&kind=task_moved",
+            ["id": workspace], token: token)
+        try await api.call(.get, "/api/v1/workspaces/{id}/events?after=junk", ["id": workspace], token: token)
+        try await api.call(.get, "/api/v1/workspaces/{id}/events", ["id": workspace], token: bob)
+        try await api.call(.get, "/api/v1/projects/{id}/events?after=now&limit=5", ["id": project], token: token)
+        try await api.call(.get, "/api/v1/projects/{id}/events", ["id": UUID().uuidString], token: token)
 
         let own = try #require(
             try await api.call(

@@ -183,7 +183,7 @@ struct StoreConformanceTests {
     }
 
     @Test(
-        "deleting a project deletes its tasks, comments and members but keeps the activity",
+        "deleting a project deletes its tasks, comments and members, keeps their events, and records project_deleted",
         arguments: StoreKind.available)
     func projectCascade(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
@@ -206,7 +206,15 @@ struct StoreConformanceTests {
             )
         }
         #expect(gone == [true, true, true] && kept)
-        #expect(kinds == [.taskCreated, .commentAdded, .taskDeleted])
+        #expect(kinds == [.taskCreated, .commentAdded])
+        try await FeedSettling.settle(store)
+        let feed = try await store.transaction { tx in
+            try await tx.feedEvents(in: .project(project.id), after: .start, kinds: nil, limit: 100)
+        }
+        #expect(
+            feed.events.map(\.kind) == [
+                .projectCreated, .projectMemberAdded, .taskCreated, .commentAdded, .projectDeleted,
+            ])
     }
 
     @Test("descendants come parents first, at any depth", arguments: StoreKind.available)

@@ -22,4 +22,9 @@ public final class SteppingClock: Sendable {
             return Date(timeIntervalSince1970: Self.start.timeIntervalSince1970 + Double(step) / 1000)
         }
     }
+
+    /// Moves the clock `seconds` forward at once.
+    public func advance(by seconds: Int64) {
+        milliseconds.withLock { $0 += seconds * 1000 }
+    }
 }

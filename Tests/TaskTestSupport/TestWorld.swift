@@ -22,6 +22,10 @@ public struct TestWorld: Sendable {
     public let comments: CommentService
     /// Activity.
     public let activity: ActivityService
+    /// The event feeds.
+    public let events: EventFeedService
+    /// The clock every use case reads.
+    public let clock: SteppingClock
 
     /// Builds the use cases over `store` (a new memory store by default).
     public init(store: any DataStore = MemoryStore()) {
@@ -32,10 +36,12 @@ public struct TestWorld: Sendable {
         admin = UserAdministration(store: store, now: clock.now, ids: ids)
         workspaces = WorkspaceService(store: store, now: clock.now, ids: ids)
         projects = ProjectService(store: store, now: clock.now, ids: ids)
-        projectMembers = ProjectMemberService(store: store, now: clock.now)
+        projectMembers = ProjectMemberService(store: store, now: clock.now, ids: ids)
         tasks = TaskService(store: store, now: clock.now, ids: ids)
         comments = CommentService(store: store, now: clock.now, ids: ids)
         activity = ActivityService(store: store)
+        events = EventFeedService(store: store, now: clock.now)
+        self.clock = clock
     }
 
     /// Registers a user named `name` with email `name@example.com` and returns them as a caller.

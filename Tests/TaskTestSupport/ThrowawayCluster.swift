@@ -115,9 +115,11 @@ public struct ThrowawayCluster: Sendable {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// A port nobody listens on, below Linux's range of ephemeral ports (32768 and up), so that no outgoing
+    /// connection can take it between the check and the server's start.
     private static func freePort() async throws -> Int {
         let script =
-            "for p in $(shuf -i 56000-59999 -n 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; break; }; done"
+            "for p in $(shuf -i 26000-29999 -n 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; break; }; done"
         guard
             let port = Int(
                 try await shell(script, capturingOutput: true).trimmingCharacters(in: .whitespacesAndNewlines))

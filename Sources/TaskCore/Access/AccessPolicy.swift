@@ -50,6 +50,9 @@ public enum AccessPolicy {
     /// up, so that a caller who may not manage members learns nothing about who is one.
     public static func canManageWorkspaceMembers(_ role: WorkspaceRole?) -> Bool { isAtLeast(role, .admin) }
 
+    /// Reading a workspace's event feed: `admin`+ (a system administrator counts as `owner`).
+    public static func canReadWorkspaceEvents(_ role: WorkspaceRole?) -> Bool { isAtLeast(role, .admin) }
+
     /// Whether the role may add a member with `newRole` (`admin`+; only an `owner` adds an `owner`).
     public static func canAddWorkspaceMember(as role: WorkspaceRole?, granting newRole: WorkspaceRole) -> Bool {
         guard isAtLeast(role, .admin) else { return false }

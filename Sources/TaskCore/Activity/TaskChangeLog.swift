@@ -27,7 +27,8 @@ public struct TaskChangeLog: Sendable {
     public func events(actorID: UserID, at: Date, ids: any IDGenerator) -> [ActivityEvent] {
         func event(_ kind: ActivityEventKind, _ changes: [String: FieldChange]) -> ActivityEvent {
             ActivityEvent(
-                id: ids.make(), taskID: after.id, workspaceID: after.workspaceID, actorID: actorID, kind: kind, at: at,
+                id: ids.make(), taskID: after.id, workspaceID: after.workspaceID, projectID: after.projectID,
+                formerProjectID: kind == .taskMoved ? before.projectID : nil, actorID: actorID, kind: kind, at: at,
                 changes: .fields(changes))
         }
         var events: [ActivityEvent] = []

@@ -17,6 +17,10 @@ public protocol DataStore: Sendable {
 
     /// Whether the store answers; backs the readiness probe.
     func isReady() async -> Bool
+
+    /// Notified after each commit of a transaction that recorded events (and, for a store shared by several
+    /// processes, when it learns that another process committed some); readers of the feeds wait on it.
+    var eventSignal: EventSignal { get }
 }
 
 /// Every read and write a use case can make inside one transaction.
@@ -25,5 +29,5 @@ public protocol DataStore: Sendable {
 /// `DomainError.notFound` naming what is gone, and a `delete…` of a row that is gone does nothing.
 public protocol StoreTransaction:
     UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore,
-    IdempotencyStore
+    IdempotencyStore, EventFeedStore
 {}

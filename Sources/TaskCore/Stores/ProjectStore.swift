@@ -26,6 +26,7 @@ public protocol ProjectStore: Sendable {
     func updateProjectMember(_ member: ProjectMember) async throws
     /// Removes a project membership.
     func deleteProjectMember(_ projectID: ProjectID, _ userID: UserID) async throws
-    /// Removes every project membership of `userID` in the projects of `workspaceID`.
-    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws
+    /// Removes every project membership of `userID` in the projects of `workspaceID`, returning them in project
+    /// id order.
+    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws -> [ProjectMember]
 }

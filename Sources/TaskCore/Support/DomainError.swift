@@ -27,6 +27,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case idempotencyKeyReused
     /// An idempotency key is held by a request that is still running; retry after the given number of seconds.
     case idempotencyKeyInUse(retryAfterSeconds: Int)
+    /// A feed cursor is older than the events the store keeps: the reader may have missed some.
+    case cursorExpired
 
     /// Builds a validation error for a single field.
     public static func invalid(_ field: String, _ message: String) -> DomainError {

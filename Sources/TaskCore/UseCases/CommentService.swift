@@ -38,7 +38,7 @@ public struct CommentService: Sendable {
                 id: ids.make(), taskID: taskID, workspaceID: visible.task.workspaceID, authorID: caller.id, body: body,
                 createdAt: at, updatedAt: at)
             try await tx.insertComment(comment)
-            try await tx.appendEvents([event(.commentAdded, for: comment, by: caller, at: at)])
+            try await tx.appendEvents([event(.commentAdded, for: comment, on: visible.task, by: caller, at: at)])
             return comment
         }
     }
@@ -74,7 +74,7 @@ public struct CommentService: Sendable {
             edited.isEdited = true
             edited.version += 1
             try await tx.updateComment(edited)
-            try await tx.appendEvents([event(.commentEdited, for: edited, by: caller, at: at)])
+            try await tx.appendEvents([event(.commentEdited, for: edited, on: task.task, by: caller, at: at)])
             return edited
         }
     }
@@ -91,14 +91,16 @@ public struct CommentService: Sendable {
             try VersionPrecondition.check(precondition, currentTag: "\(comment.version)")
             try task.project?.requireWritable()
             try await tx.deleteComment(id)
-            try await tx.appendEvents([event(.commentDeleted, for: comment, by: caller, at: at)])
+            try await tx.appendEvents([event(.commentDeleted, for: comment, on: task.task, by: caller, at: at)])
         }
     }
 
-    private func event(_ kind: ActivityEventKind, for comment: Comment, by caller: Caller, at: Date) -> ActivityEvent {
+    private func event(
+        _ kind: ActivityEventKind, for comment: Comment, on task: TaskItem, by caller: Caller, at: Date
+    ) -> ActivityEvent {
         ActivityEvent(
-            id: ids.make(), taskID: comment.taskID, workspaceID: comment.workspaceID, actorID: caller.id, kind: kind,
-            at: at, changes: .comment(comment.id))
+            id: ids.make(), taskID: comment.taskID, workspaceID: comment.workspaceID, projectID: task.projectID,
+            actorID: caller.id, kind: kind, at: at, changes: .comment(comment.id))
     }
 
     private static let ordering = "comments"

@@ -4,11 +4,13 @@ import Foundation
 public struct ProjectMemberService: Sendable {
     let store: any DataStore
     let now: Now
+    let ids: any IDGenerator
 
-    /// Creates the service.
-    public init(store: any DataStore, now: @escaping Now) {
+    /// Creates the service; `ids` makes the ids of the events it records.
+    public init(store: any DataStore, now: @escaping Now, ids: any IDGenerator = RandomIDGenerator()) {
         self.store = store
         self.now = now
+        self.ids = ids
     }
 
     /// The project's explicit members (`viewer`+), oldest first.
@@ -43,10 +45,14 @@ public struct ProjectMemberService: Sendable {
                 throw DomainError.invalid("user_id", "does not name a member of the project's workspace")
             }
             if try await tx.projectMember(id, userID) != nil { throw DomainError.conflict(.alreadyMember) }
-            try await tx.insertProjectMember(
-                ProjectMember(
-                    projectID: id, workspaceID: project.workspaceID, userID: userID, role: role ?? .editor, addedAt: at)
-            )
+            let member = ProjectMember(
+                projectID: id, workspaceID: project.workspaceID, userID: userID, role: role ?? .editor, addedAt: at)
+            try await tx.insertProjectMember(member)
+            try await tx.appendEvents([
+                EventRecords(ids: ids, actorID: caller.id, at: at).projectMember(
+                    .projectMemberAdded, in: id, workspaceID: project.workspaceID, userID: userID, from: nil,
+                    to: member.role)
+            ])
             return try await tx.projectMemberProfile(id, userID)
         }
     }
@@ -64,7 +70,8 @@ public struct ProjectMemberService: Sendable {
         _ caller: Caller, in id: ProjectID, userID: UserID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> ProjectRole
     ) async throws -> MemberProfile {
-        try await store.transaction { tx in
+        let at = now()
+        return try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
             guard var member = try await tx.lockProjectMember(id, userID) else {
@@ -73,9 +80,15 @@ public struct ProjectMemberService: Sendable {
             try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
             let role = try input()
             if member.role != role {
+                let before = member.role
                 member.role = role
                 member.version += 1
                 try await tx.updateProjectMember(member)
+                try await tx.appendEvents([
+                    EventRecords(ids: ids, actorID: caller.id, at: at).projectMember(
+                        .projectMemberUpdated, in: id, workspaceID: member.workspaceID, userID: userID, from: before,
+                        to: role)
+                ])
             }
             return try await tx.projectMemberProfile(id, userID)
         }
@@ -85,6 +98,7 @@ public struct ProjectMemberService: Sendable {
     public func removeMember(
         _ caller: Caller, from id: ProjectID, userID: UserID, precondition: VersionPrecondition? = nil
     ) async throws {
+        let at = now()
         try await store.transaction { tx in
             let (_, callerRole) = try await tx.visibleProject(id, for: caller)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
@@ -93,6 +107,11 @@ public struct ProjectMemberService: Sendable {
             }
             try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
             try await tx.deleteProjectMember(id, userID)
+            try await tx.appendEvents([
+                EventRecords(ids: ids, actorID: caller.id, at: at).projectMember(
+                    .projectMemberRemoved, in: id, workspaceID: member.workspaceID, userID: userID, from: member.role,
+                    to: nil)
+            ])
         }
     }
 

@@ -35,6 +35,13 @@ public struct ProjectService: Sendable {
                 ProjectMember(
                     projectID: project.id, workspaceID: project.workspaceID, userID: caller.id, role: .admin,
                     addedAt: at))
+            let records = EventRecords(ids: ids, actorID: caller.id, at: at)
+            try await tx.appendEvents([
+                records.project(.projectCreated, project),
+                records.projectMember(
+                    .projectMemberAdded, in: project.id, workspaceID: project.workspaceID, userID: caller.id, from: nil,
+                    to: .admin),
+            ])
         }
         return project
     }
@@ -95,29 +102,27 @@ public struct ProjectService: Sendable {
             project.updatedAt = at
             project.version += 1
             try await tx.updateProject(project)
+            try await tx.appendEvents([
+                EventRecords(ids: ids, actorID: caller.id, at: at).project(
+                    .projectUpdated, project, changes: EventRecords.projectChanges(from: before, to: project))
+            ])
             return project
         }
     }
 
-    /// Deletes a project with its tasks and their comments (project `admin`); each task deleted is recorded as
-    /// `task_deleted`.
+    /// Deletes a project with its tasks and their comments (project `admin`), recording `project_deleted` (and no
+    /// event per task).
     public func delete(_ caller: Caller, id: ProjectID, precondition: VersionPrecondition? = nil) async throws {
         let at = now()
         try await store.transaction { tx in
-            // Locked first: a task is added to a project only under a share lock on it, so the list below holds every
-            // task the deletion takes with it, and each gets its `task_deleted`.
+            // Locked first: a task is added to a project only under a share lock on it, so no task is added while
+            // the project goes.
             let (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
             try VersionPrecondition.check(precondition, currentTag: "\(project.version)")
-            let query = TaskQuery(projectID: project.id, scope: .unrestricted(for: caller.id), limit: Int.max)
-            let tasks = try await tx.tasks(matching: query)
-            try await tx.appendEvents(
-                tasks.map { task in
-                    ActivityEvent(
-                        id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
-                        kind: .taskDeleted,
-                        at: at, changes: .none)
-                })
+            try await tx.appendEvents([
+                EventRecords(ids: ids, actorID: caller.id, at: at).project(.projectDeleted, project)
+            ])
             try await tx.deleteProject(project.id)
         }
     }

@@ -13,8 +13,8 @@ extension TaskService {
             try await tx.appendEvents(
                 doomed.map { task in
                     ActivityEvent(
-                        id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
-                        kind: .taskDeleted, at: at, changes: .none)
+                        id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, projectID: task.projectID,
+                        actorID: caller.id, kind: .taskDeleted, at: at, changes: .none)
                 })
             try await tx.deleteTasks(doomed.map(\.id))
         }

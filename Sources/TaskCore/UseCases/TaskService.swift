@@ -42,8 +42,8 @@ public struct TaskService: Sendable {
             try await tx.insertTask(task)
             try await tx.appendEvents([
                 ActivityEvent(
-                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, actorID: caller.id,
-                    kind: .taskCreated, at: at, changes: .none)
+                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, projectID: task.projectID,
+                    actorID: caller.id, kind: .taskCreated, at: at, changes: .none)
             ])
             return task
         }

@@ -96,7 +96,7 @@ public struct UserAdministration: Sendable {
                     throw DomainError.conflict(.lastOwner)
                 }
                 try await MembershipCleanup(tx: tx, ids: ids, now: at)
-                    .removeEverywhere(userID: id, from: workspaceID, actorID: caller.id)
+                    .removeEverywhere(membership, actorID: caller.id)
             }
             try await tx.deleteUser(id)
         }

@@ -22,6 +22,10 @@ public struct WorkspaceService: Sendable {
             try await tx.insertWorkspace(workspace)
             try await tx.insertWorkspaceMember(
                 WorkspaceMember(workspaceID: workspace.id, userID: caller.id, role: .owner, joinedAt: at))
+            try await tx.appendEvents([
+                EventRecords(ids: ids, actorID: caller.id, at: at).workspaceMember(
+                    .workspaceMemberAdded, in: workspace.id, userID: caller.id, from: nil, to: .owner)
+            ])
         }
         return WorkspaceMembership(workspace: workspace, role: .owner)
     }
@@ -125,6 +129,10 @@ public struct WorkspaceService: Sendable {
             if try await tx.workspaceMember(id, user.id) != nil { throw DomainError.conflict(.alreadyMember) }
             try await tx.insertWorkspaceMember(
                 WorkspaceMember(workspaceID: id, userID: user.id, role: newRole, joinedAt: at))
+            try await tx.appendEvents([
+                EventRecords(ids: ids, actorID: caller.id, at: at).workspaceMember(
+                    .workspaceMemberAdded, in: id, userID: user.id, from: nil, to: newRole)
+            ])
             return MemberProfile(
                 userID: user.id, email: user.email, name: user.name, role: newRole.rawValue, joinedAt: at)
         }
@@ -145,7 +153,8 @@ public struct WorkspaceService: Sendable {
         _ caller: Caller, in id: WorkspaceID, userID: UserID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> WorkspaceRole
     ) async throws -> MemberProfile {
-        try await store.transaction { tx in
+        let at = now()
+        return try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
             let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
             guard AccessPolicy.canManageWorkspaceMembers(callerRole) else { throw DomainError.forbidden }
@@ -159,9 +168,14 @@ public struct WorkspaceService: Sendable {
                 throw DomainError.conflict(.lastOwner)
             }
             if member.role != newRole {
+                let before = member.role
                 member.role = newRole
                 member.version += 1
                 try await tx.updateWorkspaceMember(member)
+                try await tx.appendEvents([
+                    EventRecords(ids: ids, actorID: caller.id, at: at).workspaceMember(
+                        .workspaceMemberUpdated, in: id, userID: userID, from: before, to: newRole)
+                ])
             }
             return try await tx.memberProfile(workspaceID: id, userID: userID)
         }
@@ -186,7 +200,7 @@ public struct WorkspaceService: Sendable {
             try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
             if member.role == .owner && owners == [userID] { throw DomainError.conflict(.lastOwner) }
             try await MembershipCleanup(tx: tx, ids: ids, now: at)
-                .removeEverywhere(userID: userID, from: id, actorID: caller.id)
+                .removeEverywhere(member, actorID: caller.id)
         }
     }
 

@@ -57,6 +57,16 @@ struct QueryReader {
         return choice
     }
 
+    /// A whole number parameter (its range is checked where it is used).
+    mutating func integer(_ name: String) -> Int? {
+        guard let text = value(name) else { return nil }
+        guard let number = Int(text) else {
+            errors.add(name, "must be an integer")
+            return nil
+        }
+        return number
+    }
+
     /// An RFC 3339 parameter.
     mutating func date(_ name: String) -> Date? {
         guard let text = value(name) else { return nil }

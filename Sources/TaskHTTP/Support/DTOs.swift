@@ -181,7 +181,7 @@ struct ActivityDTO: Encodable {
 
     init(_ event: ActivityEvent) {
         id = event.id.description
-        task_id = event.taskID.description
+        task_id = event.taskID?.description ?? ""
         actor_id = event.actorID.description
         kind = event.kind.rawValue
         at = Timestamp.format(event.at)

@@ -51,6 +51,10 @@ extension DomainError {
                 status: .conflict, code: "idempotency_key_in_use",
                 detail: "A request with this Idempotency-Key is still running; retry shortly",
                 headers: [.retryAfter: "\(seconds)"])
+        case .cursorExpired:
+            Problem(
+                status: .gone, code: "cursor_expired",
+                detail: "The cursor is older than the events kept; re-read the resources, then start with after=now")
         }
     }
 }

@@ -17,7 +17,13 @@ struct MemoryState: Sendable {
     var comments: TreeDictionary<CommentID, Comment> = [:]
     /// Each task's events in append order.
     var eventsByTask: TreeDictionary<TaskID, [SequencedEvent]> = [:]
+    /// Each workspace's feed: every event of the workspace in append order.
+    var eventsByWorkspace: TreeDictionary<WorkspaceID, MemoryEventLog> = [:]
+    /// Each project's feed: its events, and `task_moved` out of it, in append order.
+    var eventsByProject: TreeDictionary<ProjectID, MemoryEventLog> = [:]
     var nextEventSequence = 1
+    /// Whether the running transaction recorded events (readers waiting for some are woken when it commits).
+    var hasNewEvents = false
     var refreshTokens: TreeDictionary<String, RefreshTokenRecord> = [:]
     var loginFailures: TreeDictionary<String, [Date]> = [:]
     var idempotencyRecords: TreeDictionary<IdempotencyRecordKey, IdempotencyRecord> = [:]

@@ -13,6 +13,8 @@ import TaskCore
 /// runs the transaction, without hopping to another executor and back for each one.
 public final class MemoryStore: DataStore {
     private let guarded = Mutex(Guarded())
+    /// Notified after each commit of a transaction that recorded events.
+    public let eventSignal = EventSignal()
 
     /// What the mutex guards.
     private struct Guarded: Sendable {
@@ -100,19 +102,23 @@ public final class MemoryStore: DataStore {
     /// Ends transaction `number` if it had begun, restoring its starting state when `rollingBack`, and hands the
     /// turn to the next waiting transaction.
     private func end(_ number: TransactionNumber, rollingBack: Bool) {
-        let next = guarded.withLock { guarded -> CheckedContinuation<Void, Never>? in
-            guard guarded.holder == number else { return nil }
+        let (next, recordedEvents) = guarded.withLock {
+            guarded -> (CheckedContinuation<Void, Never>?, Bool) in
+            guard guarded.holder == number else { return (nil, false) }
             if rollingBack, let snapshot = guarded.snapshot { guarded.state = snapshot }
+            let recordedEvents = guarded.state.hasNewEvents
+            guarded.state.hasNewEvents = false
             guarded.snapshot = nil
             guard !guarded.waiting.isEmpty else {
                 guarded.holder = nil
-                return nil
+                return (nil, recordedEvents)
             }
             let next = guarded.waiting.removeFirst()
             guarded.hand(to: next.number)
-            return next.turn
+            return (next.turn, recordedEvents)
         }
         next?.resume()
+        if recordedEvents { eventSignal.notify() }
     }
 }
 

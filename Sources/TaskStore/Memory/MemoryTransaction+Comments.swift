@@ -27,22 +27,4 @@ extension MemoryTransaction {
             }
         }
     }
-
-    func appendEvents(_ events: [ActivityEvent]) async throws {
-        await write { state in
-            for event in events {
-                state.eventsByTask[event.taskID, default: []].append(
-                    SequencedEvent(event: event, sequence: state.nextEventSequence))
-                state.nextEventSequence += 1
-            }
-        }
-    }
-
-    func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
-        await read { state in
-            var sequenceAfter = 0
-            if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
-            return Array((state.eventsByTask[taskID] ?? []).lazy.filter { $0.sequence > sequenceAfter }.prefix(limit))
-        }
-    }
 }

@@ -79,11 +79,13 @@ extension MemoryTransaction {
         await write { $0.projectMembers[projectID]?[userID] = nil }
     }
 
-    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws {
+    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws -> [ProjectMember] {
         await write { state in
+            var removed: [ProjectMember] = []
             for project in state.projects.values where project.workspaceID == workspaceID {
-                state.projectMembers[project.id]?[userID] = nil
+                if let member = state.projectMembers[project.id]?.removeValue(forKey: userID) { removed.append(member) }
             }
+            return removed.sorted { $0.projectID < $1.projectID }
         }
     }
 }

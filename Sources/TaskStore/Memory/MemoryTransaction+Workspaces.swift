@@ -28,6 +28,8 @@ extension MemoryTransaction {
             state.tasks.removeAll(in: state.tasks.tasks(inWorkspace: id).map(\.id))
             state.comments = state.comments.filter { $0.value.workspaceID != id }
             state.eventsByTask = state.eventsByTask.filter { $0.value.first?.event.workspaceID != id }
+            state.eventsByWorkspace[id] = nil
+            for projectID in projectIDs { state.eventsByProject[projectID] = nil }
         }
     }
 

@@ -202,5 +202,30 @@ enum Migrations {
                 """,
                 "CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at)",
             ]),
+        Migration(
+            version: 7, name: "the event log: project and membership events, commit-safe feed order",
+            statements: [
+                // `xid` is the writing transaction's id, fixed before it commits: feeds read in `(xid, sequence)`
+                // order and only below the oldest running transaction, so no event appears behind a read position.
+                "ALTER TABLE activity_events ALTER COLUMN task_id DROP NOT NULL",
+                """
+                ALTER TABLE activity_events
+                    ADD COLUMN project_id uuid,
+                    ADD COLUMN former_project_id uuid,
+                    ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id()
+                """,
+                """
+                UPDATE activity_events e SET project_id = t.project_id
+                FROM tasks t WHERE t.id = e.task_id
+                """,
+                "DROP INDEX activity_events_workspace",
+                "CREATE INDEX activity_events_workspace_feed ON activity_events (workspace_id, xid, sequence)",
+                "CREATE INDEX activity_events_project_feed ON activity_events (project_id, xid, sequence)",
+                """
+                CREATE INDEX activity_events_former_project_feed ON activity_events (former_project_id, xid, sequence)
+                WHERE former_project_id IS NOT NULL
+                """,
+                "CREATE INDEX activity_events_at ON activity_events (at)",
+            ]),
     ]
 }

@@ -135,14 +135,17 @@ enum PostgresRows {
             isEdited: isEdited, version: Int(version))
     }
 
-    static let eventColumns = "sequence, id, task_id, workspace_id, actor_id, kind, at, changes::text"
+    static let eventColumns =
+        "sequence, id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes::text"
 
     static func event(_ row: PostgresRow) throws -> SequencedEvent {
-        let (sequence, id, taskID, workspaceID, actorID, kind, at, changes) = try row.decode(
-            (Int64, UUID, UUID, UUID, UUID, String, Date, String).self)
+        let (sequence, id, taskID, workspaceID, projectID, formerProjectID, actorID, kind, at, changes) =
+            try row.decode((Int64, UUID, UUID?, UUID, UUID?, UUID?, UUID, String, Date, String).self)
         let event = ActivityEvent(
-            id: ActivityID(id), taskID: TaskID(taskID), workspaceID: WorkspaceID(workspaceID), actorID: UserID(actorID),
-            kind: try decodeEnum(ActivityEventKind.self, kind), at: at.truncatedToMilliseconds,
+            id: ActivityID(id), taskID: taskID.map(TaskID.init), workspaceID: WorkspaceID(workspaceID),
+            projectID: projectID.map(ProjectID.init), formerProjectID: formerProjectID.map(ProjectID.init),
+            actorID: UserID(actorID), kind: try decodeEnum(ActivityEventKind.self, kind),
+            at: at.truncatedToMilliseconds,
             changes: try JSONDecoder().decode(ActivityChanges.self, from: Data(changes.utf8)))
         return SequencedEvent(event: event, sequence: Int(sequence))
     }

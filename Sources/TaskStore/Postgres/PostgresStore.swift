@@ -28,6 +28,8 @@ public final class PostgresStore: DataStore, Service {
     let statementLogger: Logger
     let timeout: Duration
     let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    /// Notified after each commit of a transaction that recorded events.
+    public let eventSignal = EventSignal()
 
     /// Creates a store for `url`.
     /// - Parameters:
@@ -98,6 +100,7 @@ public final class PostgresStore: DataStore, Service {
                             try transaction.requireOpenConnection()
                             try await connection.query("COMMIT", logger: self.statementLogger)
                         }
+                        if transaction.recordedEvents.isSet { self.eventSignal.notify() }
                         return result
                     } catch {
                         if transaction.hasBegun, !connection.isClosed {

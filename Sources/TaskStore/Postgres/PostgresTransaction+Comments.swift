@@ -48,23 +48,4 @@ extension PostgresTransaction {
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         return try await rows(builder.query, PostgresRows.comment)
     }
-
-    func appendEvents(_ events: [ActivityEvent]) async throws {
-        guard !events.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
-        try await execute(InsertEventsStatement(events: events, changes: changes))
-    }
-
-    func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
-        var sequenceAfter = 0
-        if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
-        return try await rows(
-            """
-            SELECT \(unescaped: PostgresRows.eventColumns) FROM activity_events
-            WHERE task_id = \(taskID.uuid) AND sequence > \(Int64(sequenceAfter))
-            ORDER BY sequence LIMIT \(limit)
-            """, PostgresRows.event)
-    }
 }

@@ -100,9 +100,13 @@ extension PostgresTransaction {
             "DELETE FROM project_members WHERE project_id = \(projectID.uuid) AND user_id = \(userID.uuid)")
     }
 
-    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws {
-        try await execute(
-            "DELETE FROM project_members WHERE user_id = \(userID.uuid) AND workspace_id = \(workspaceID.uuid)")
+    func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws -> [ProjectMember] {
+        try await rows(
+            """
+            DELETE FROM project_members WHERE user_id = \(userID.uuid) AND workspace_id = \(workspaceID.uuid)
+            RETURNING \(unescaped: PostgresRows.projectMemberColumns)
+            """, PostgresRows.projectMember
+        ).sorted { $0.projectID < $1.projectID }
     }
 }
 

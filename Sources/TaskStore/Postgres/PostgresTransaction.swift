@@ -15,6 +15,8 @@ struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
     let opened = TransactionFlag()
+    /// Set when the transaction recorded events: readers waiting for some are woken after it commits.
+    let recordedEvents = TransactionFlag()
 
     /// Whether `BEGIN` was sent.
     var hasBegun: Bool { opened.isSet }

@@ -71,16 +71,22 @@ struct InsertEventsStatement: PostgresPreparedStatement {
     typealias Row = ()
 
     static let sql = """
-        INSERT INTO activity_events (id, task_id, workspace_id, actor_id, kind, at, changes)
-        SELECT e.id, e.task_id, e.workspace_id, e.actor_id, e.kind, e.at, e.changes::jsonb
-        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int8[], $7::text[])
-            WITH ORDINALITY AS e0(id, task_id, workspace_id, actor_id, kind, at_micros, changes, n)
-        CROSS JOIN LATERAL (SELECT e0.id, e0.task_id, e0.workspace_id, e0.actor_id, e0.kind,
+        INSERT INTO activity_events (
+            id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes)
+        SELECT e.id, e.task_id, e.workspace_id, e.project_id, e.former_project_id, e.actor_id, e.kind, e.at,
+            e.changes::jsonb
+        FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::int8[],
+                $9::text[])
+            WITH ORDINALITY AS e0(
+                id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at_micros, changes, n)
+        CROSS JOIN LATERAL (SELECT e0.id, NULLIF(e0.task_id, '')::uuid AS task_id, e0.workspace_id,
+            NULLIF(e0.project_id, '')::uuid AS project_id, NULLIF(e0.former_project_id, '')::uuid AS former_project_id,
+            e0.actor_id, e0.kind,
             timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
         ORDER BY e0.n
         """
     static let bindingDataTypes: [PostgresDataType] = [
-        .uuidArray, .uuidArray, .uuidArray, .uuidArray, .textArray, .int8Array, .textArray,
+        .uuidArray, .textArray, .uuidArray, .textArray, .textArray, .uuidArray, .textArray, .int8Array, .textArray,
     ]
 
     var events: [ActivityEvent]
@@ -88,10 +94,12 @@ struct InsertEventsStatement: PostgresPreparedStatement {
     var changes: [String]
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 7)
+        var bindings = PostgresBindings(capacity: 9)
         bindings.append(events.map(\.id.uuid))
-        bindings.append(events.map(\.taskID.uuid))
+        bindings.append(events.map { $0.taskID?.uuid.uuidString ?? "" })
         bindings.append(events.map(\.workspaceID.uuid))
+        bindings.append(events.map { $0.projectID?.uuid.uuidString ?? "" })
+        bindings.append(events.map { $0.formerProjectID?.uuid.uuidString ?? "" })
         bindings.append(events.map(\.actorID.uuid))
         bindings.append(events.map(\.kind.rawValue))
         bindings.append(events.map { $0.at.bound.microsecondsSince2000 })

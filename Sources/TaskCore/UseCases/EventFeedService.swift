@@ -1,0 +1,79 @@
+import Foundation
+
+/// The event feeds of workspaces and projects: pages of the event log after a cursor, held open while there is
+/// nothing new when the reader asks to wait (long polling).
+public struct EventFeedService: Sendable {
+    /// How many days events are kept by default (`TASKD_EVENT_RETENTION_DAYS`).
+    public static let defaultRetentionDays = 30
+
+    let store: any DataStore
+    let now: Now
+    let retention: TimeInterval
+    let pollInterval: Duration
+
+    /// Creates the service. A waiting reader reads its feed again when the store's `eventSignal` says events were
+    /// committed, and at least every `pollInterval` (an event can become readable without a signal: when an older
+    /// transaction elsewhere ends). Events are kept `retentionDays`; a cursor older than that is refused.
+    public init(
+        store: any DataStore, now: @escaping Now = systemNow, retentionDays: Int = defaultRetentionDays,
+        pollInterval: Duration = .milliseconds(500)
+    ) {
+        self.store = store
+        self.now = now
+        self.retention = TimeInterval(max(1, retentionDays)) * 24 * 60 * 60
+        self.pollInterval = pollInterval
+    }
+
+    /// The next events of `scope` for `query`: a workspace's to its `admin`s and `owner`s (and system
+    /// administrators), a project's to its `viewer`s and up.
+    /// - Throws: `.notFound` when the caller cannot see the workspace or project; `.forbidden` when they may not
+    ///   read its feed; `.validation` naming `after` for a cursor of another feed; `.cursorExpired` for a cursor
+    ///   older than the events kept.
+    public func feed(_ caller: Caller, _ scope: FeedScope, _ query: FeedQuery) async throws -> FeedAnswer {
+        let cutoff = now().addingTimeInterval(-retention)
+        var position = try await store.transaction { tx -> FeedPosition in
+            try await Self.authorize(caller, toRead: scope, in: tx)
+            switch query.start {
+            case .oldest:
+                return .start
+            case .now:
+                return try await tx.currentFeedPosition()
+            case .cursor(let text):
+                let cursor = try EventCursor.decode(text, for: scope)
+                guard cursor.issuedAt >= cutoff.millisecondsSince1970 else { throw DomainError.cursorExpired }
+                return cursor.position
+            }
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: query.wait)
+        while true {
+            let generation = store.eventSignal.generation
+            let page = try await store.transaction { [position] tx in
+                try await tx.feedEvents(in: scope, after: position, kinds: query.kinds, limit: query.limit)
+            }
+            position = page.next
+            let remaining = clock.now.duration(to: deadline)
+            if !page.events.isEmpty || remaining <= .zero || Task.isCancelled {
+                let cursor = EventCursor(scope: scope, position: position, issuedAt: now())
+                return FeedAnswer(events: page.events, nextCursor: cursor.encoded)
+            }
+            await store.eventSignal.wait(after: generation, timeout: min(remaining, pollInterval))
+        }
+    }
+
+    /// Deletes the events older than the retention.
+    public func removeExpiredEvents() async throws {
+        let before = now().addingTimeInterval(-retention)
+        try await store.transaction { tx in try await tx.deleteEvents(before: before) }
+    }
+
+    private static func authorize(_ caller: Caller, toRead scope: FeedScope, in tx: any StoreTransaction) async throws {
+        switch scope {
+        case .workspace(let id):
+            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            guard AccessPolicy.canReadWorkspaceEvents(role) else { throw DomainError.forbidden }
+        case .project(let id):
+            _ = try await tx.visibleProject(id, for: caller)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import TaskCore
+
+extension MemoryTransaction {
+    func appendEvents(_ events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return }
+        await write { state in
+            for event in events {
+                let sequenced = SequencedEvent(event: event, sequence: state.nextEventSequence)
+                state.nextEventSequence += 1
+                if let taskID = event.taskID { state.eventsByTask[taskID, default: []].append(sequenced) }
+                state.eventsByWorkspace[event.workspaceID, default: MemoryEventLog()].append(sequenced)
+                for projectID in Set([event.projectID, event.formerProjectID].compactMap { $0 }) {
+                    state.eventsByProject[projectID, default: MemoryEventLog()].append(sequenced)
+                }
+            }
+            state.hasNewEvents = true
+        }
+    }
+
+    func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
+        await read { state in
+            var sequenceAfter = 0
+            if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
+            return Array((state.eventsByTask[taskID] ?? []).lazy.filter { $0.sequence > sequenceAfter }.prefix(limit))
+        }
+    }
+
+    /// Transactions run one at a time, so the append order is the commit order: a position is a sequence number.
+    func feedEvents(in scope: FeedScope, after position: FeedPosition, kinds: Set<ActivityEventKind>?, limit: Int)
+        async throws -> FeedPage
+    {
+        await read { state in
+            let log: MemoryEventLog? =
+                switch scope {
+                case .workspace(let id): state.eventsByWorkspace[id]
+                case .project(let id): state.eventsByProject[id]
+                }
+            let after = Int(clamping: position.sequence)
+            let found = (log ?? MemoryEventLog()).events(after: after, limit: limit) { event in
+                kinds?.contains(event.kind) ?? true
+            }
+            guard let last = found.last else { return FeedPage(events: [], next: position) }
+            return FeedPage(
+                events: found.map(\.event), next: FeedPosition(transaction: 0, sequence: Int64(last.sequence)))
+        }
+    }
+
+    func currentFeedPosition() async throws -> FeedPosition {
+        await read { state in FeedPosition(transaction: 0, sequence: Int64(state.nextEventSequence - 1)) }
+    }
+
+    func deleteEvents(before: Date) async throws {
+        await write { state in
+            let isExpired: (ActivityEvent) -> Bool = { $0.at < before }
+            for id in Array(state.eventsByWorkspace.keys) { state.eventsByWorkspace[id]?.removeAll(where: isExpired) }
+            for id in Array(state.eventsByProject.keys) { state.eventsByProject[id]?.removeAll(where: isExpired) }
+            state.eventsByTask = state.eventsByTask.compactMapValues { events in
+                let kept = events.filter { !isExpired($0.event) }
+                return kept.isEmpty ? nil : kept
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+extension PostgresTransaction {
+    func appendEvents(_ events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
+        try await execute(InsertEventsStatement(events: events, changes: changes))
+        recordedEvents.set()
+    }
+
+    func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {
+        var sequenceAfter = 0
+        if let after, case .int(let sequence) = after.value { sequenceAfter = sequence }
+        return try await rows(
+            """
+            SELECT \(unescaped: PostgresRows.eventColumns) FROM activity_events
+            WHERE task_id = \(taskID.uuid) AND sequence > \(Int64(sequenceAfter))
+            ORDER BY sequence LIMIT \(limit)
+            """, PostgresRows.event)
+    }
+
+    /// Events in `(xid, sequence)` order, and only those of transactions older than the oldest one still running
+    /// (`pg_snapshot_xmin`): a transaction id is taken before its transaction commits, so an event below that
+    /// bound can no longer be joined by one that sorts before it. A position taken as "now" also carries the
+    /// snapshot of that moment, whose committed transactions are skipped (`pg_visible_in_snapshot`).
+    func feedEvents(in scope: FeedScope, after position: FeedPosition, kinds: Set<ActivityEventKind>?, limit: Int)
+        async throws -> FeedPage
+    {
+        let snapshot = try position.committedBefore.map(FeedSnapshot.init(checking:))
+        var builder = SQLBuilder("SELECT \(PostgresRows.eventColumns), xid::text FROM activity_events WHERE ")
+        switch scope {
+        case .workspace(let id):
+            builder.append("workspace_id = \(builder.bind(id.uuid))")
+        case .project(let id):
+            let placeholder = builder.bind(id.uuid)
+            builder.append("(project_id = \(placeholder) OR former_project_id = \(placeholder))")
+        }
+        builder.append(" AND xid < pg_snapshot_xmin(pg_current_snapshot())")
+        builder.append(
+            " AND (xid, sequence) > (\(builder.bind(String(position.transaction)))::xid8, "
+                + "\(builder.bind(position.sequence)))")
+        if let snapshot {
+            builder.append(" AND NOT pg_visible_in_snapshot(xid, \(builder.bind(snapshot.text))::pg_snapshot)")
+        }
+        if let kinds {
+            builder.append(" AND kind = ANY(\(builder.bind(kinds.map(\.rawValue).sorted()))::text[])")
+        }
+        builder.append(" ORDER BY xid, sequence LIMIT \(builder.bind(limit))")
+        let found = try await rows(builder.query) { row in
+            // The event's columns come first; the transaction id is the last column.
+            let cells = row.makeRandomAccess()
+            return (try PostgresRows.event(row), try cells[cells.count - 1].decode(String.self))
+        }
+        guard let (last, lastXID) = found.last, let xid = UInt64(lastXID) else {
+            return FeedPage(events: [], next: position)
+        }
+        let stillExcluding = snapshot.map { xid < $0.xmax } ?? false
+        return FeedPage(
+            events: found.map(\.0.event),
+            next: FeedPosition(
+                transaction: xid, sequence: Int64(last.sequence),
+                committedBefore: stillExcluding ? position.committedBefore : nil))
+    }
+
+    func currentFeedPosition() async throws -> FeedPosition {
+        let found = try await rows("SELECT pg_current_snapshot()::text") { row in try row.decode(String.self) }
+        guard let text = found.first, let snapshot = try? FeedSnapshot(checking: text) else {
+            throw DomainError.storeUnavailable
+        }
+        // Nothing running: every transaction below `xmax` has ended, and none of its events is wanted.
+        guard snapshot.xmin < snapshot.xmax, text.utf8.count <= FeedSnapshot.longestText else {
+            return FeedPosition(transaction: snapshot.xmax, sequence: 0)
+        }
+        return FeedPosition(transaction: snapshot.xmin, sequence: 0, committedBefore: text)
+    }
+
+    func deleteEvents(before: Date) async throws {
+        try await execute("DELETE FROM activity_events WHERE at < \(before.bound)")
+    }
+}
+
+/// A `pg_snapshot` as text (`xmin:xmax:xip,...`), checked before it reaches PostgreSQL: it comes back from
+/// clients inside cursors.
+struct FeedSnapshot {
+    /// The longest snapshot text a cursor carries.
+    static let longestText = 1400
+
+    let text: String
+    let xmin: UInt64
+    let xmax: UInt64
+
+    /// - Throws: `DomainError.validation` naming `after` unless `text` is a well-formed snapshot.
+    init(checking text: String) throws {
+        let invalid = DomainError.invalid("after", "is not a cursor of this feed")
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard text.utf8.count <= Self.longestText + 100, parts.count == 3,
+            let xmin = UInt64(parts[0]), let xmax = UInt64(parts[1]), xmin <= xmax
+        else { throw invalid }
+        var previous = xmin
+        var isFirst = true
+        for part in parts[2].split(separator: ",", omittingEmptySubsequences: false) where !parts[2].isEmpty {
+            guard let xip = UInt64(part), xip >= xmin, xip < xmax, isFirst || xip > previous else { throw invalid }
+            previous = xip
+            isFirst = false
+        }
+        self.text = text
+        self.xmin = xmin
+        self.xmax = xmax
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import TaskCore
+import TaskTestSupport
+import Testing
+
+/// What only PostgreSQL can show about the feeds: transactions that commit in another order than they wrote.
+@Suite(
+    "PostgreSQL event feeds",
+    .enabled(if: StoreKind.postgresURL != nil || StoreKind.isCI, "POSTGRESQL TESTS SKIPPED: run ./scripts/test"))
+struct PostgresEventFeedTests {
+    @Test("a transaction that commits before an older one: its event waits for the older, then each is read once")
+    func outOfOrderCommits() async throws {
+        let store = try await StoreKind.makePostgresStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        try await FeedSettling.settle(store)
+        let (setup, position) = try await EventFeedConformanceTests.read(store, .workspace(workspace), count: 1)
+        #expect(setup.map(\.kind) == [.workspaceMemberAdded])
+
+        let older = ActivityEvent(
+            id: ActivityID(UUID()), taskID: nil, workspaceID: workspace, projectID: nil, actorID: alice.id,
+            kind: .workspaceMemberUpdated, at: SteppingClock.start,
+            changes: .member(alice.id, role: FieldChange(from: .string("owner"), to: .string("owner"))))
+        let (written, writtenSignal) = AsyncStream<Void>.makeStream()
+        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await store.transaction { tx in
+                try await tx.appendEvents([older])
+                writtenSignal.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in written { break }
+        let newer = try await world.tasks.create(alice, NewTask(title: "Newer", workspaceID: workspace))
+
+        // The newer transaction has committed, but the older one, which sorts before it, may still commit: a reader
+        // that read the newer event now would have passed the older one for good. So neither is readable yet.
+        let early = try await store.transaction { tx in
+            try await tx.feedEvents(in: .workspace(workspace), after: position, kinds: nil, limit: 100)
+        }
+        #expect(early.events.isEmpty)
+        #expect(early.next == position)
+
+        releaseSignal.yield()
+        try await holder.value
+        try await FeedSettling.settle(store)
+        let (events, next) = try await EventFeedConformanceTests.read(
+            store, .workspace(workspace), from: position, count: 2)
+        #expect(events.map(\.id) == [older.id] + events.dropFirst().map(\.id))
+        #expect(events.map(\.kind) == [.workspaceMemberUpdated, .taskCreated])
+        #expect(events.last?.taskID == newer.id)
+        let after = try await store.transaction { tx in
+            try await tx.feedEvents(in: .workspace(workspace), after: next, kinds: nil, limit: 100)
+        }
+        #expect(after.events.isEmpty)
+    }
+
+    @Test("a cursor whose snapshot is forged is refused as a bad after, not a store error")
+    func forgedSnapshot() async throws {
+        let store = try await StoreKind.makePostgresStore()
+        for snapshot in ["junk", "10:5:", "5:10:11", "5:10:7,6", "1:2:3:4", "99999999999999999999:1:"] {
+            await #expect(throws: DomainError.invalid("after", "is not a cursor of this feed"), "\(snapshot)") {
+                _ = try await store.transaction { tx in
+                    try await tx.feedEvents(
+                        in: .workspace(WorkspaceID(UUID())),
+                        after: FeedPosition(transaction: 1, sequence: 0, committedBefore: snapshot), kinds: nil,
+                        limit: 10)
+                }
+            }
+        }
+        let huge = try await store.transaction { tx in
+            try await tx.feedEvents(
+                in: .workspace(WorkspaceID(UUID())), after: FeedPosition(transaction: .max, sequence: .max),
+                kinds: nil, limit: 10)
+        }
+        #expect(huge.events.isEmpty)
+    }
+}
