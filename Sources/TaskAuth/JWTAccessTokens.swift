@@ -65,7 +65,9 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
             (claims.nbf?.value.timeIntervalSince(at) ?? 0) <= Self.leeway,
             let userID = UserID(claims.sub.value)
         else { throw DomainError.unauthenticated }
-        return VerifiedAccessToken(userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds)
+        return VerifiedAccessToken(
+            userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds,
+            expiresAt: claims.exp.value.truncatedToMilliseconds)
     }
 }
 

@@ -975,12 +975,21 @@ extension OpenAPIDocument {
                 - {$ref: "#/components/parameters/FeedLimit"}
                 - {$ref: "#/components/parameters/Kind"}
                 - {$ref: "#/components/parameters/Wait"}
+                - {$ref: "#/components/parameters/LastEventID"}
               responses:
                 "200":
-                  description: The next events; `next_cursor` is never null
+                  description: >-
+                    The next events; `next_cursor` is never null. With `Accept: text/event-stream`, a stream of Server-Sent
+                    Events instead: `retry: 2000` first, then each event as `id: <cursor after it>`, `event: <kind>` and
+                    `data: <event JSON>`, and a comment line whenever 15 s pass without one. It resumes from `Last-Event-ID`
+                    (else `after`), and ends at the token's expiry, within 30 s after the token stops being valid otherwise
+                    (user disabled, password changed), when the caller loses access to the feed, and on shutdown; the
+                    client reconnects with a valid token and `Last-Event-ID`.
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/EventList"}
+                    text/event-stream:
+                      schema: {type: string}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -1001,12 +1010,21 @@ extension OpenAPIDocument {
                 - {$ref: "#/components/parameters/FeedLimit"}
                 - {$ref: "#/components/parameters/Kind"}
                 - {$ref: "#/components/parameters/Wait"}
+                - {$ref: "#/components/parameters/LastEventID"}
               responses:
                 "200":
-                  description: The next events; `next_cursor` is never null
+                  description: >-
+                    The next events; `next_cursor` is never null. With `Accept: text/event-stream`, a stream of Server-Sent
+                    Events instead: `retry: 2000` first, then each event as `id: <cursor after it>`, `event: <kind>` and
+                    `data: <event JSON>`, and a comment line whenever 15 s pass without one. It resumes from `Last-Event-ID`
+                    (else `after`), and ends at the token's expiry, within 30 s after the token stops being valid otherwise
+                    (user disabled, password changed), when the caller loses access to the feed, and on shutdown; the
+                    client reconnects with a valid token and `Last-Event-ID`.
                   content:
                     application/json:
                       schema: {$ref: "#/components/schemas/EventList"}
+                    text/event-stream:
+                      schema: {type: string}
                 "401": {$ref: "#/components/responses/Unauthorized"}
                 "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
@@ -1179,6 +1197,11 @@ extension OpenAPIDocument {
                 Where to start: a `next_cursor` from an earlier answer of this feed; `now` for only what happens from now on;
                 absent for the oldest event kept. A malformed cursor, or one of another feed, is 422 naming `after`; one
                 older than the events kept (`TASKD_EVENT_RETENTION_DAYS`, default 30) is 410 `cursor_expired`.
+              schema: {type: string}
+            LastEventID:
+              name: Last-Event-ID
+              in: header
+              description: For a stream, the `id` of the last event received; the stream resumes after it (it wins over `after`)
               schema: {type: string}
             FeedLimit:
               name: limit

@@ -20,7 +20,8 @@ public func buildRouter(
         + ProjectController(projects: services.projects, members: services.projectMembers).routes
         + tasks.routes
         + CommentController(comments: services.comments).routes
-        + EventController(events: services.events).routes
+        + EventController(events: services.events, sessions: services.sessions, signal: services.store.eventSignal)
+        .routes
         + CompatibilityController(tasks: tasks).routes
     let table = RouteTable(entries: routes.map { RouteTable.Entry(method: $0.method, path: $0.path) })
 
@@ -43,9 +44,9 @@ public func buildRouter(
                 IdempotentRetries.applies(to: route.method, path: route.path)
                 ? retries.wrap(plainHandler) : plainHandler
             router.on(route.routerPath, method: route.method) { request, context in
-                let caller = try await authenticator.caller(of: request)
+                let (caller, token) = try await authenticator.caller(of: request)
                 if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
-                return try await handler(request, AuthenticatedContext(request: context, caller: caller))
+                return try await handler(request, AuthenticatedContext(request: context, caller: caller, token: token))
             }
         }
     }

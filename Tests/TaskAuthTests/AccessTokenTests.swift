@@ -19,12 +19,15 @@ struct AccessTokenTests {
 
     static func segment(_ json: String) -> String { Data(json.utf8).base64URLEncoded }
 
-    @Test("a token it signed verifies, naming the user and the issue time")
+    @Test("a token it signed verifies, naming the user, the issue time and the expiry")
     func roundTrip() async throws {
         let service = try await tokens()
         let token = try await service.issueAccessToken(for: Self.user, issuedAt: Self.now)
         let verified = try await service.verify(token)
-        #expect(verified == VerifiedAccessToken(userID: Self.user, issuedAt: Self.now))
+        #expect(
+            verified
+                == VerifiedAccessToken(
+                    userID: Self.user, issuedAt: Self.now, expiresAt: Self.now.addingTimeInterval(30 * 60)))
         #expect(JWSHeader.algorithm(of: token) == "HS256")
     }
 

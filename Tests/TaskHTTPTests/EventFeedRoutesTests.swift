@@ -4,6 +4,8 @@ import TaskCore
 import TaskTestSupport
 import Testing
 
+@testable import TaskHTTP
+
 /// `GET /api/v1/workspaces/{id}/events` and `GET /api/v1/projects/{id}/events`.
 @Suite("HTTP: event feeds")
 struct EventFeedRoutesTests {
@@ -158,6 +160,85 @@ struct EventFeedRoutesTests {
             let expired = try await api.send(.get, path + "?after=\(cursor)", token: token)
             #expect(expired.status == .gone)
             #expect(expired.string("code") == "cursor_expired")
+        }
+    }
+}
+
+/// The feeds as Server-Sent Events.
+@Suite("HTTP: event streams")
+struct EventStreamRoutesTests {
+    /// Parses an event stream into its frames' fields.
+    static func frames(_ text: String) -> [[String: String]] {
+        text.components(separatedBy: "\n\n").compactMap { block in
+            var fields: [String: String] = [:]
+            for line in block.split(separator: "\n") where !line.hasPrefix(":") {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                fields[String(line[..<colon])] = String(line[line.index(after: colon)...]).trimmingCharacters(
+                    in: .whitespaces)
+            }
+            return fields.isEmpty ? nil : fields
+        }
+    }
+
+    /// Waits until a reader waits on the store's signal (the stream is open and idle), at most 10 s.
+    static func waitForStream(_ harness: APIHarness) async throws {
+        for _ in 0..<1000 where harness.services.store.eventSignal.waiting == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test("retry first, then id, event and data per event; Last-Event-ID resumes; it ends when the token expires")
+    func stream() async throws {
+        let harness = try await APIHarness.make()
+        try await harness.run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let workspace = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let task = try #require(
+                try await api.send(
+                    .post, "/api/v1/tasks", token: ann, json: #"{"title":"T","workspace_id":"\#(workspace)"}"#
+                ).string("id"))
+            let path = "/api/v1/workspaces/\(workspace)/events"
+            async let streamed = api.send(.get, path, token: ann, headers: [.accept: "text/event-stream"])
+            try await Self.waitForStream(harness)
+            harness.clock.advance(by: 3 * 3600)
+            let answer = try await streamed
+            #expect(answer.status == .ok)
+            #expect(answer.headers[.contentType] == "text/event-stream")
+            #expect(answer.text.hasPrefix("retry: 2000\n\n"))
+            let frames = Self.frames(answer.text).filter { $0["event"] != nil }
+            #expect(frames.map { $0["event"] } == ["workspace_member_added", "task_created"])
+            let data = try #require(frames.last?["data"])
+            let event = try #require(try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any])
+            #expect(event["task_id"] as? String == task)
+            let firstID = try #require(frames.first?["id"])
+
+            let login = try await api.send(
+                .post, "/api/v1/auth/login", json: #"{"email":"ann@example.com","password":"password-ann"}"#)
+            let token = try #require(login.string("access_token"))
+            async let resumed = api.send(
+                .get, path, token: token, headers: [.accept: "text/event-stream", .lastEventID: firstID])
+            try await Self.waitForStream(harness)
+            harness.clock.advance(by: 3 * 3600)
+            let again = Self.frames(try await resumed.text).filter { $0["event"] != nil }
+            #expect(again.map { $0["event"] } == ["task_created"])
+        }
+    }
+
+    @Test("a stream that may not start answers a problem document, not a stream")
+    func refused() async throws {
+        try await APIHarness.make().run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let missing = try await api.send(
+                .get, "/api/v1/workspaces/\(UUID())/events", token: ann, headers: [.accept: "text/event-stream"])
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType] == "application/problem+json")
+            let workspace = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let bad = try await api.send(
+                .get, "/api/v1/workspaces/\(workspace)/events", token: ann,
+                headers: [.accept: "text/event-stream", .lastEventID: "junk"])
+            #expect(bad.status == .unprocessableContent)
         }
     }
 }

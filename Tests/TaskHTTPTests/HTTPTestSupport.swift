@@ -42,7 +42,8 @@ struct APIHarness: Sendable {
             tasks: TaskService(store: store, now: clock.now, ids: ids),
             comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store),
             idempotency: IdempotencyService(store: store, now: clock.now),
-            events: EventFeedService(store: store, now: clock.now))
+            events: EventFeedService(
+                store: store, now: clock.now, heartbeat: .milliseconds(200), revalidation: .zero))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes, clock: clock)

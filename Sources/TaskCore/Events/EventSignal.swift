@@ -25,6 +25,9 @@ public final class EventSignal: Sendable {
     /// A number that grows with each `notify()`.
     public var generation: UInt64 { state.withLock { $0.generation } }
 
+    /// How many readers wait now (long polls and streams between two reads).
+    public var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Wakes every waiter.
     public func notify() {
         let woken = state.withLock { state in

@@ -54,12 +54,15 @@ public struct FeedQuery: Sendable, Equatable {
 public struct FeedAnswer: Sendable, Equatable {
     /// The events, oldest first.
     public var events: [ActivityEvent]
+    /// The cursor just after each event, in the order of `events` (an event stream's `id:`).
+    public var cursors: [String]
     /// The cursor to pass back for what comes next; never empty.
     public var nextCursor: String
 
     /// Creates an answer.
-    public init(events: [ActivityEvent], nextCursor: String) {
+    public init(events: [ActivityEvent], cursors: [String], nextCursor: String) {
         self.events = events
+        self.cursors = cursors
         self.nextCursor = nextCursor
     }
 }

@@ -53,12 +53,15 @@ public struct FeedPosition: Sendable, Equatable, Codable {
 public struct FeedPage: Sendable, Equatable {
     /// The events, oldest first.
     public var events: [ActivityEvent]
-    /// Where the next page starts.
+    /// The position just after each event, in the order of `events`.
+    public var positions: [FeedPosition]
+    /// Where the next page starts: the last of `positions`, or where this page started when it is empty.
     public var next: FeedPosition
 
     /// Creates a page.
-    public init(events: [ActivityEvent], next: FeedPosition) {
+    public init(events: [ActivityEvent], positions: [FeedPosition], next: FeedPosition) {
         self.events = events
+        self.positions = positions
         self.next = next
     }
 }

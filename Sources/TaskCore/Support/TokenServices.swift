@@ -31,11 +31,14 @@ public struct VerifiedAccessToken: Sendable, Equatable {
     public var userID: UserID
     /// When it was issued (`iat`).
     public var issuedAt: Date
+    /// When it expires (`exp`); `nil` for a token that does not.
+    public var expiresAt: Date?
 
     /// Creates a verified token.
-    public init(userID: UserID, issuedAt: Date) {
+    public init(userID: UserID, issuedAt: Date, expiresAt: Date? = nil) {
         self.userID = userID
         self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
     }
 }
 

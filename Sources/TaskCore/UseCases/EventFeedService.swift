@@ -10,18 +10,64 @@ public struct EventFeedService: Sendable {
     let now: Now
     let retention: TimeInterval
     let pollInterval: Duration
+    let heartbeat: Duration
+    let revalidation: Duration
 
     /// Creates the service. A waiting reader reads its feed again when the store's `eventSignal` says events were
     /// committed, and at least every `pollInterval` (an event can become readable without a signal: when an older
-    /// transaction elsewhere ends). Events are kept `retentionDays`; a cursor older than that is refused.
+    /// transaction elsewhere ends). Events are kept `retentionDays`; a cursor older than that is refused. A stream
+    /// (`follow`) delivers an empty answer at least every `heartbeat` and asks whether its credential is still
+    /// valid at least every `revalidation`.
     public init(
         store: any DataStore, now: @escaping Now = systemNow, retentionDays: Int = defaultRetentionDays,
-        pollInterval: Duration = .milliseconds(500)
+        pollInterval: Duration = .milliseconds(500), heartbeat: Duration = .seconds(15),
+        revalidation: Duration = .seconds(30)
     ) {
         self.store = store
         self.now = now
         self.retention = TimeInterval(max(1, retentionDays)) * 24 * 60 * 60
         self.pollInterval = pollInterval
+        self.heartbeat = heartbeat
+        self.revalidation = revalidation
+    }
+
+    /// Follows a feed for a live stream, after `cursor`: `deliver` gets each answer with events as soon as it is
+    /// read, and an empty one at least every `heartbeat`. It returns when the caller's credential expires
+    /// (`expiresAt`), when `stillValid` says it no longer is (asked at least every `revalidation`), when the caller
+    /// may no longer read the feed, when `shouldStop` says so, or when the task is cancelled.
+    public func follow(
+        _ caller: Caller, _ scope: FeedScope, after cursor: String, kinds: Set<ActivityEventKind>?, expiresAt: Date?,
+        stillValid: () async -> Bool, shouldStop: @escaping @Sendable () -> Bool,
+        deliver: (FeedAnswer) async throws -> Void
+    ) async throws {
+        let clock = ContinuousClock()
+        var cursor = cursor
+        var lastCheck = clock.now
+        while !Task.isCancelled && !shouldStop() {
+            let at = now()
+            var wait = heartbeat
+            if let expiresAt {
+                let left = expiresAt.timeIntervalSince(at)
+                guard left > 0 else { return }
+                wait = min(wait, .milliseconds(Int64(min(left, 86_400) * 1000)))
+            }
+            if lastCheck.duration(to: clock.now) >= revalidation {
+                guard await stillValid() else { return }
+                lastCheck = clock.now
+            }
+            var query = try FeedQuery(start: .cursor(cursor), limit: 100)
+            query.kinds = kinds
+            query.wait = wait
+            let answer: FeedAnswer
+            do {
+                answer = try await feed(caller, scope, query)
+            } catch let error as DomainError where error != .storeUnavailable {
+                return  // no longer allowed to read the feed, or the cursor expired during a pause
+            }
+            if shouldStop() { return }
+            try await deliver(answer)
+            cursor = answer.nextCursor
+        }
     }
 
     /// The next events of `scope` for `query`: a workspace's to its `admin`s and `owner`s (and system
@@ -54,8 +100,11 @@ public struct EventFeedService: Sendable {
             position = page.next
             let remaining = clock.now.duration(to: deadline)
             if !page.events.isEmpty || remaining <= .zero || Task.isCancelled {
-                let cursor = EventCursor(scope: scope, position: position, issuedAt: now())
-                return FeedAnswer(events: page.events, nextCursor: cursor.encoded)
+                let issuedAt = now()
+                return FeedAnswer(
+                    events: page.events,
+                    cursors: page.positions.map { EventCursor(scope: scope, position: $0, issuedAt: issuedAt).encoded },
+                    nextCursor: EventCursor(scope: scope, position: position, issuedAt: issuedAt).encoded)
             }
             await store.eventSignal.wait(after: generation, timeout: min(remaining, pollInterval))
         }

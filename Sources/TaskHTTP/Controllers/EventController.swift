@@ -2,9 +2,12 @@ import Hummingbird
 import TaskCore
 
 /// `/api/v1/workspaces/{id}/events` and `/api/v1/projects/{id}/events`: the event feeds, read page by page after a
-/// cursor, optionally held open while nothing happens (`wait`).
+/// cursor, optionally held open while nothing happens (`wait`), or followed as Server-Sent Events
+/// (`Accept: text/event-stream`).
 struct EventController: Sendable {
     let events: EventFeedService
+    let sessions: SessionService
+    let signal: EventSignal
 
     var routes: [Route] {
         [
@@ -23,7 +26,16 @@ struct EventController: Sendable {
 
     private func feed(_ scope: FeedScope, _ request: Request, _ context: AuthenticatedContext) async throws -> Response
     {
-        let query = try EventRequests.feedQuery(request.uri.query)
-        return try Responses.json(FeedDTO(try await events.feed(context.caller, scope, query)))
+        var query = try EventRequests.feedQuery(request.uri.query)
+        guard EventStream.isRequested(by: request) else {
+            return try Responses.json(FeedDTO(try await events.feed(context.caller, scope, query)))
+        }
+        // A stream resumes from `Last-Event-ID` (the cursor of the last event it received), else from `after`.
+        if let resumed = request.headers[.lastEventID], !resumed.isEmpty { query.start = .cursor(resumed) }
+        query.wait = .zero
+        let first = try await events.feed(context.caller, scope, query)
+        return EventStream.response(
+            first: first, scope: scope, kinds: query.kinds, caller: context.caller, token: context.token,
+            events: events, sessions: sessions, signal: signal)
     }
 }

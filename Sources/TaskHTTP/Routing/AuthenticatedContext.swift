@@ -8,6 +8,8 @@ struct AuthenticatedContext: Sendable {
     let request: TaskRequestContext
     /// The authenticated caller.
     let caller: Caller
+    /// The token the caller sent; a long-lived answer (an event stream) ends when it stops being valid.
+    let token: VerifiedAccessToken
 
     /// The path parameter `name` as an id. - Throws: `.notFound(kind)` when it is not a UUID.
     func pathID<Kind>(_ name: String, _ kind: ResourceKind, as _: Kind.Type = Kind.self) throws -> Identifier<Kind> {

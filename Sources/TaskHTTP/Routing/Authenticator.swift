@@ -10,10 +10,11 @@ struct Authenticator: Sendable {
     /// The caller of `request`.
     /// - Throws: `DomainError.unauthenticated` (401 with `WWW-Authenticate: Bearer`) for a missing, malformed or
     ///   unacceptable token, or a user who may no longer use it.
-    func caller(of request: Request) async throws -> Caller {
+    func caller(of request: Request) async throws -> (Caller, VerifiedAccessToken) {
         guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
             throw DomainError.unauthenticated
         }
-        return try await sessions.caller(for: try await tokens.verify(bearer))
+        let token = try await tokens.verify(bearer)
+        return (try await sessions.caller(for: token), token)
     }
 }

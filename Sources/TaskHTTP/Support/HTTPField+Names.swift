@@ -9,6 +9,10 @@ extension HTTPField.Name {
     static let idempotencyKey = token("Idempotency-Key")
     /// `Idempotent-Replayed: true`: this answer is the recorded answer of an earlier request with the same key.
     static let idempotentReplayed = token("Idempotent-Replayed")
+    /// `Last-Event-ID`: the `id` of the last event an event stream's client received, sent when it reconnects.
+    static let lastEventID = token("Last-Event-ID")
+    /// `X-Accel-Buffering: no`: asks a proxy in front (nginx) not to buffer an event stream.
+    static let accelBuffering = token("X-Accel-Buffering")
 
     /// A field name from a literal made of token characters, which `HTTPField.Name` always accepts; the
     /// fallback only keeps the initialiser free of a force unwrap.

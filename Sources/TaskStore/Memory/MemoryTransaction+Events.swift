@@ -40,9 +40,8 @@ extension MemoryTransaction {
             let found = (log ?? MemoryEventLog()).events(after: after, limit: limit) { event in
                 kinds?.contains(event.kind) ?? true
             }
-            guard let last = found.last else { return FeedPage(events: [], next: position) }
-            return FeedPage(
-                events: found.map(\.event), next: FeedPosition(transaction: 0, sequence: Int64(last.sequence)))
+            let positions = found.map { FeedPosition(transaction: 0, sequence: Int64($0.sequence)) }
+            return FeedPage(events: found.map(\.event), positions: positions, next: positions.last ?? position)
         }
     }
 

@@ -55,15 +55,15 @@ extension PostgresTransaction {
             let cells = row.makeRandomAccess()
             return (try PostgresRows.event(row), try cells[cells.count - 1].decode(String.self))
         }
-        guard let (last, lastXID) = found.last, let xid = UInt64(lastXID) else {
-            return FeedPage(events: [], next: position)
+        let positions = try found.map { event, text in
+            guard let xid = UInt64(text) else { throw DomainError.storeUnavailable }
+            // The snapshot of "now" matters only until the reader has passed the transactions it knew of.
+            let stillExcluding = snapshot.map { xid < $0.xmax } ?? false
+            return FeedPosition(
+                transaction: xid, sequence: Int64(event.sequence),
+                committedBefore: stillExcluding ? position.committedBefore : nil)
         }
-        let stillExcluding = snapshot.map { xid < $0.xmax } ?? false
-        return FeedPage(
-            events: found.map(\.0.event),
-            next: FeedPosition(
-                transaction: xid, sequence: Int64(last.sequence),
-                committedBefore: stillExcluding ? position.committedBefore : nil))
+        return FeedPage(events: found.map(\.0.event), positions: positions, next: positions.last ?? position)
     }
 
     func currentFeedPosition() async throws -> FeedPosition {

@@ -1,0 +1,103 @@
+import Foundation
+import Synchronization
+import TaskCore
+import TaskTestSupport
+import Testing
+
+/// Following a feed for a live stream (`EventFeedService.follow`).
+@Suite("Event streams")
+struct EventFollowTests {
+    /// Collects what a stream delivered.
+    final class Delivered: Sendable {
+        private let answers = Mutex<[FeedAnswer]>([])
+
+        func add(_ answer: FeedAnswer) { answers.withLock { $0.append(answer) } }
+
+        var events: [ActivityEvent] { answers.withLock { $0.flatMap(\.events) } }
+        var count: Int { answers.withLock { $0.count } }
+    }
+
+    /// Set once, read from any task.
+    final class Flag: Sendable {
+        private let value = Mutex(false)
+        func set() { value.withLock { $0 = true } }
+        var isSet: Bool { value.withLock { $0 } }
+    }
+
+    func service(_ world: TestWorld) -> EventFeedService {
+        EventFeedService(
+            store: world.store, now: world.clock.now, heartbeat: .milliseconds(50), revalidation: .zero)
+    }
+
+    @Test("an event committed while the stream waits is delivered to it, each once, with a cursor per event")
+    func delivers() async throws {
+        let world = TestWorld()
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let events = service(world)
+        let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        let delivered = Delivered()
+        let stop = Flag()
+        let follower = Task {
+            try await events.follow(
+                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil,
+                stillValid: { true }, shouldStop: { stop.isSet }
+            ) { answer in
+                delivered.add(answer)
+                #expect(answer.cursors.count == answer.events.count)
+                if delivered.events.count >= 2 { stop.set() }
+            }
+        }
+        let first = try await world.tasks.create(alice, NewTask(title: "One", workspaceID: workspace))
+        let second = try await world.tasks.create(alice, NewTask(title: "Two", workspaceID: workspace))
+        try await follower.value
+        #expect(delivered.events.map(\.taskID) == [first.id, second.id])
+    }
+
+    @Test("a stream ends when its credential expires, and when it is no longer valid")
+    func ends() async throws {
+        let world = TestWorld()
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let events = service(world)
+        let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        let expiresAt = world.clock.now().addingTimeInterval(60)
+        let delivered = Delivered()
+        let expiring = Task {
+            try await events.follow(
+                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: expiresAt,
+                stillValid: { true }, shouldStop: { false }
+            ) { delivered.add($0) }
+        }
+        world.clock.advance(by: 61)
+        try await expiring.value
+
+        let revoked = Flag()
+        let revoking = Task {
+            try await events.follow(
+                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil,
+                stillValid: { !revoked.isSet }, shouldStop: { false }
+            ) { _ in }
+        }
+        revoked.set()
+        try await revoking.value
+    }
+
+    @Test("a stream of a feed the caller may no longer read ends")
+    func endsWhenAccessGoes() async throws {
+        let world = TestWorld()
+        let alice = try await world.register("alice")
+        let bob = try await world.register("bob")
+        let workspace = try await world.workspace(owner: alice, members: [(bob, .admin)])
+        let events = service(world)
+        let start = try await events.feed(bob, .workspace(workspace), try FeedQuery(start: .now))
+        let follower = Task {
+            try await events.follow(
+                bob, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil, stillValid: { true },
+                shouldStop: { false }
+            ) { _ in }
+        }
+        _ = try await world.workspaces.changeRole(alice, in: workspace, userID: bob.id, to: .member)
+        try await follower.value
+    }
+}
