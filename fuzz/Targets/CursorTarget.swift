@@ -1,7 +1,7 @@
 import Foundation
 import TaskCore
 
-/// Fuzzes cursor decoding for every ordering taskd pages by. The first byte picks how the rest is read: as the
+/// Fuzzes cursor decoding for every ordering taskd pages by, and event feed cursors. The first byte picks how the rest is read: as the
 /// cursor text itself, or as the JSON inside one (encoded the way taskd encodes cursors), so that the fuzzer
 /// reaches the position decoder without having to find base64 first. A cursor that decodes must encode back to
 /// itself.
@@ -32,6 +32,12 @@ public func fuzzCursor(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         let again = try? PageCursor.position(
             from: PageCursor(ordering: ordering, position: position).encoded, ordering: ordering, values: values)
         if again != position { fatalError("a decoded cursor did not encode back to itself: \(text)") }
+    }
+    // Event feed cursors: one that decodes for a feed encodes back to the same cursor.
+    let feed = FeedScope.workspace(WorkspaceID(UUID(uuidString: "00000000-0000-0000-0000-000000000001") ?? UUID()))
+    if let cursor = try? EventCursor.decode(text, for: feed) {
+        let again = try? EventCursor.decode(cursor.encoded, for: feed)
+        if again != cursor { fatalError("a decoded event cursor did not encode back to itself: \(text)") }
     }
     return 0
 }
