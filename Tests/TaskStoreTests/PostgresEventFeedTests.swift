@@ -56,6 +56,25 @@ struct PostgresEventFeedTests {
         #expect(after.events.isEmpty)
     }
 
+    @Test("a commit through one store wakes the readers waiting on another store of the same database")
+    func notificationsAcrossStores() async throws {
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let writer = try await StoreKind.makePostgresStore(schema: schema)
+        let listener = try await StoreKind.makePostgresStore(schema: schema, listensForEvents: true)
+        // The listener wakes its readers once when it starts listening.
+        for _ in 0..<1000 where listener.eventSignal.generation == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let before = listener.eventSignal.generation
+        #expect(before > 0)
+        let world = TestWorld(store: writer)
+        let alice = try await world.register("alice")
+        _ = try await world.workspace(owner: alice)
+        for _ in 0..<1000 where listener.eventSignal.generation == before {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(listener.eventSignal.generation > before, "the other store's commit woke this store's readers")
+        #expect(writer.eventSignal.generation > 0, "the writing store woke its own readers itself")
+    }
+
     @Test("a cursor whose snapshot is forged is refused as a bad after, not a store error")
     func forgedSnapshot() async throws {
         let store = try await StoreKind.makePostgresStore()

@@ -32,15 +32,21 @@ public enum StoreKind: String, CaseIterable, Sendable {
 
     /// A PostgreSQL store on a schema of its own, its pool running in the background, migrated. Transactions have
     /// `timeout`; statements have `statementTimeout`, `timeout` when it is `nil`.
+    /// It listens for other stores' event notifications only when `listensForEvents` (a listening store holds a
+    /// connection for good, and the suites open many stores).
     public static func makePostgresStore(
-        schema: String? = nil, timeout: Duration = .seconds(20), statementTimeout: Duration? = nil
+        schema: String? = nil, timeout: Duration = .seconds(20), statementTimeout: Duration? = nil,
+        listensForEvents: Bool = false
     ) async throws -> PostgresStore {
-        try await openPostgresStore(schema: schema, timeout: timeout, statementTimeout: statementTimeout).store
+        try await openPostgresStore(
+            schema: schema, timeout: timeout, statementTimeout: statementTimeout, listensForEvents: listensForEvents
+        ).store
     }
 
     /// Like `makePostgresStore`, also returning the task that runs the pool: cancelling it closes the store.
     public static func openPostgresStore(
-        schema: String? = nil, timeout: Duration = .seconds(20), statementTimeout: Duration? = nil
+        schema: String? = nil, timeout: Duration = .seconds(20), statementTimeout: Duration? = nil,
+        listensForEvents: Bool = false
     ) async throws -> (store: PostgresStore, runner: Task<Void, Never>) {
         guard let text = postgresURL else { throw MissingDatabase() }
         let schema = schema ?? "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
@@ -49,7 +55,7 @@ public enum StoreKind: String, CaseIterable, Sendable {
         let store = PostgresStore(
             url: try DatabaseURL(text),
             pool: PoolSettings(size: 4, timeout: timeout, statementTimeout: statementTimeout ?? timeout),
-            searchPath: "\(schema), public",
+            searchPath: "\(schema), public", listensForEvents: listensForEvents,
             logger: logger)
         let runner = Task.detached { _ = try? await store.run() }
         try await store.transaction { tx in

@@ -28,16 +28,28 @@ public final class PostgresStore: DataStore, Service {
     let statementLogger: Logger
     let timeout: Duration
     let timerLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
-    /// Notified after each commit of a transaction that recorded events.
+    /// Notified after each commit of a transaction that recorded events, and when another store on the database
+    /// says it committed some (`PostgresEventListener`).
     public let eventSignal = EventSignal()
+    /// Tells this store's event notifications from other stores'.
+    let id = UUID().uuidString
+    let listensForEvents: Bool
 
     /// Creates a store for `url`.
     /// - Parameters:
     ///   - pool: the pool's size and time limits.
     ///   - searchPath: the schemas to use (tests give each store a schema of its own); `nil` for the default.
-    public init(url: DatabaseURL, pool: PoolSettings = PoolSettings(), searchPath: String? = nil, logger: Logger) {
+    ///   - listensForEvents: whether `run()` also listens for other processes' event notifications, on a connection
+    ///     of its own (off for tests that open many stores and need no cross-store wake-ups).
+    public init(
+        url: DatabaseURL, pool: PoolSettings = PoolSettings(), searchPath: String? = nil, listensForEvents: Bool = true,
+        logger: Logger
+    ) {
+        self.listensForEvents = listensForEvents
         var configuration = url.configuration
         pool.apply(to: &configuration.options)
+        // The listener holds one connection for good: it comes on top of the pool's size.
+        if listensForEvents { configuration.options.maximumConnections += 1 }
         if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
         client = PostgresClient(
             configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
@@ -47,10 +59,22 @@ public final class PostgresStore: DataStore, Service {
         timeout = pool.timeout
     }
 
-    /// Runs the connection pool until the task is cancelled or a graceful shutdown begins.
+    /// Runs the connection pool, and the listener for other processes' event notifications, until the task is
+    /// cancelled or a graceful shutdown begins.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
-            await self.client.run()
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.client.run() }
+                if self.listensForEvents {
+                    group.addTask {
+                        await PostgresEventListener(
+                            client: self.client, storeID: self.id, signal: self.eventSignal, logger: self.logger
+                        ).run()
+                    }
+                }
+                await group.next()
+                group.cancelAll()
+            }
         }
     }
 
@@ -89,7 +113,8 @@ public final class PostgresStore: DataStore, Service {
         while true {
             do {
                 return try await withLeasedConnection(until: deadline) { connection in
-                    let transaction = PostgresTransaction(connection: connection, logger: self.statementLogger)
+                    var transaction = PostgresTransaction(connection: connection, logger: self.statementLogger)
+                    transaction.storeID = self.id
                     do {
                         let result = try await JoinedTransactions.$postgres.withValue(
                             (ObjectIdentifier(self), transaction)

@@ -8,7 +8,7 @@ extension PostgresTransaction {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
-        try await execute(InsertEventsStatement(events: events, changes: changes))
+        try await execute(InsertEventsStatement(events: events, changes: changes, writer: storeID))
         recordedEvents.set()
     }
 

@@ -14,6 +14,8 @@ import TaskCore
 struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    /// The id of the store running the transaction, which its event notifications carry.
+    var storeID = ""
     let opened = TransactionFlag()
     /// Set when the transaction recorded events: readers waiting for some are woken after it commits.
     let recordedEvents = TransactionFlag()

@@ -66,11 +66,14 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
     }
 }
 
-/// Appends activity events in the given order (one statement for any number of events).
+/// Appends events in the given order (one statement for any number of events), and tells the other taskd
+/// processes on the database, once the transaction commits, that there are new events (`NOTIFY taskd_events` with
+/// the writing store's id, so that it can ignore its own).
 struct InsertEventsStatement: PostgresPreparedStatement {
     typealias Row = ()
 
     static let sql = """
+        WITH inserted AS (
         INSERT INTO activity_events (
             id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes)
         SELECT e.id, e.task_id, e.workspace_id, e.project_id, e.former_project_id, e.actor_id, e.kind, e.at,
@@ -84,17 +87,22 @@ struct InsertEventsStatement: PostgresPreparedStatement {
             e0.actor_id, e0.kind,
             timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
         ORDER BY e0.n
+        )
+        SELECT pg_notify('\(PostgresEventListener.channel)', $10)
         """
     static let bindingDataTypes: [PostgresDataType] = [
         .uuidArray, .textArray, .uuidArray, .textArray, .textArray, .uuidArray, .textArray, .int8Array, .textArray,
+        .text,
     ]
 
     var events: [ActivityEvent]
     /// Each event's `changes` as JSON text, in the order of `events`.
     var changes: [String]
+    /// The writing store's id, the notification's payload.
+    var writer: String
 
     func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 9)
+        var bindings = PostgresBindings(capacity: 10)
         bindings.append(events.map(\.id.uuid))
         bindings.append(events.map { $0.taskID?.uuid.uuidString ?? "" })
         bindings.append(events.map(\.workspaceID.uuid))
@@ -104,6 +112,7 @@ struct InsertEventsStatement: PostgresPreparedStatement {
         bindings.append(events.map(\.kind.rawValue))
         bindings.append(events.map { $0.at.bound.microsecondsSince2000 })
         bindings.append(changes)
+        bindings.append(writer)
         return bindings
     }
 
