@@ -31,25 +31,38 @@ extension PostgresTransaction {
         async throws -> FeedPage
     {
         let snapshot = try position.committedBefore.map(FeedSnapshot.init(checking:))
-        var builder = SQLBuilder("SELECT \(PostgresRows.eventColumns), xid::text FROM activity_events WHERE ")
+        var builder = SQLBuilder("")
+        let columns = "\(PostgresRows.eventColumns), xid::text"
+        /// One ordered, limited scan of an index whose first column is `column`; `merged` adds the sort column that
+        /// the merge of two scans orders by.
+        func scan(_ column: String, _ id: UUID, merged: Bool = false) {
+            let sortColumn = merged ? ", xid AS order_xid" : ""
+            builder.append(
+                "SELECT \(columns)\(sortColumn) FROM activity_events WHERE \(column) = \(builder.bind(id))")
+            builder.append(" AND xid < pg_snapshot_xmin(pg_current_snapshot())")
+            builder.append(
+                " AND (xid, sequence) > (\(builder.bind(String(position.transaction)))::xid8, "
+                    + "\(builder.bind(position.sequence)))")
+            if let snapshot {
+                builder.append(" AND NOT pg_visible_in_snapshot(xid, \(builder.bind(snapshot.text))::pg_snapshot)")
+            }
+            if let kinds {
+                builder.append(" AND kind = ANY(\(builder.bind(kinds.map(\.rawValue).sorted()))::text[])")
+            }
+            builder.append(" ORDER BY xid, sequence LIMIT \(builder.bind(limit))")
+        }
         switch scope {
         case .workspace(let id):
-            builder.append("workspace_id = \(builder.bind(id.uuid))")
+            scan("workspace_id", id.uuid)
         case .project(let id):
-            let placeholder = builder.bind(id.uuid)
-            builder.append("(project_id = \(placeholder) OR former_project_id = \(placeholder))")
+            // Two ordered index scans merged, instead of one scan with OR, which would sort every row after the
+            // position: a project's own events, and the moves out of it.
+            builder.append("SELECT \(columns) FROM ((")
+            scan("project_id", id.uuid, merged: true)
+            builder.append(") UNION ALL (")
+            scan("former_project_id", id.uuid, merged: true)
+            builder.append(")) AS feed ORDER BY order_xid, sequence LIMIT \(builder.bind(limit))")
         }
-        builder.append(" AND xid < pg_snapshot_xmin(pg_current_snapshot())")
-        builder.append(
-            " AND (xid, sequence) > (\(builder.bind(String(position.transaction)))::xid8, "
-                + "\(builder.bind(position.sequence)))")
-        if let snapshot {
-            builder.append(" AND NOT pg_visible_in_snapshot(xid, \(builder.bind(snapshot.text))::pg_snapshot)")
-        }
-        if let kinds {
-            builder.append(" AND kind = ANY(\(builder.bind(kinds.map(\.rawValue).sorted()))::text[])")
-        }
-        builder.append(" ORDER BY xid, sequence LIMIT \(builder.bind(limit))")
         let found = try await rows(builder.query) { row in
             // The event's columns come first; the transaction id is the last column.
             let cells = row.makeRandomAccess()
