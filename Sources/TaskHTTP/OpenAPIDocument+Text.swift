@@ -142,6 +142,7 @@ extension OpenAPIDocument {
           - name: tasks
           - name: comments
           - name: events
+          - name: webhooks
           - name: compatibility
         paths:
           /:
@@ -605,6 +606,133 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
+          /api/v1/workspaces/{id}/webhooks:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            post:
+              operationId: createWebhook
+              tags: [webhooks]
+              summary: Subscribe a URL to the workspace's events (workspace admin or owner); the answer holds the secret, shown only here
+              description: >-
+                `url` must be `https` (unless the server sets `TASKD_WEBHOOK_ALLOW_HTTP`), at most 2048 characters, and its
+                host must resolve only to public addresses: never loopback, private, link-local, unique-local, shared or
+                metadata addresses (unless `TASKD_WEBHOOK_ALLOW_PRIVATE`); otherwise 422 naming `url`. `events` lists event
+                kinds, or is `["*"]`. `project_id` narrows it to one project of the workspace (422 otherwise); a webhook of
+                a project is deleted with the project.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/NewWebhook"}
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
+              responses:
+                "201":
+                  description: The webhook, with its `secret`
+                  headers:
+                    ETag: {$ref: "#/components/headers/ETag"}
+                    Location: {$ref: "#/components/headers/Location"}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/WebhookWithSecret"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            get:
+              operationId: listWebhooks
+              tags: [webhooks]
+              summary: The workspace's webhooks, oldest first, never with their secrets (workspace admin or owner)
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of webhooks
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/WebhookList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/workspaces/{id}/webhooks/{webhook_id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/WebhookID"}
+            get:
+              operationId: getWebhook
+              tags: [webhooks]
+              summary: One webhook, without its secret
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
+              responses:
+                "304": {$ref: "#/components/responses/NotModified"}
+                "200": {$ref: "#/components/responses/Webhook"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            patch:
+              operationId: updateWebhook
+              tags: [webhooks]
+              summary: Change a webhook's url, events, project_id, description or enabled (enabling clears disabled_reason)
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/WebhookPatch"}
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
+              responses:
+                "200": {$ref: "#/components/responses/Webhook"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "422": {$ref: "#/components/responses/Invalid"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
+            delete:
+              operationId: deleteWebhook
+              tags: [webhooks]
+              summary: Delete a webhook
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              responses:
+                "204": {description: Deleted}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
+          /api/v1/workspaces/{id}/webhooks/{webhook_id}/rotate-secret:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/WebhookID"}
+            post:
+              operationId: rotateWebhookSecret
+              tags: [webhooks]
+              summary: Give the webhook a new secret, shown only in this answer; for 24 h deliveries are signed with both
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+                - {$ref: "#/components/parameters/IdempotencyKey"}
+              responses:
+                "200":
+                  description: The webhook, with its new `secret`
+                  headers: {ETag: {$ref: "#/components/headers/ETag"}}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/WebhookWithSecret"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/projects:
             post:
               operationId: createProject
@@ -1180,6 +1308,8 @@ extension OpenAPIDocument {
           parameters:
             ID:
               {name: id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
+            WebhookID:
+              {name: webhook_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             UserID:
               {name: user_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             Limit:
@@ -1382,6 +1512,12 @@ extension OpenAPIDocument {
               content:
                 application/json:
                   schema: {$ref: "#/components/schemas/Project"}
+            Webhook:
+              description: A webhook (never its secret)
+              headers: {ETag: {$ref: "#/components/headers/ETag"}}
+              content:
+                application/json:
+                  schema: {$ref: "#/components/schemas/Webhook"}
             Task:
               description: A task
               headers: {ETag: {$ref: "#/components/headers/ETag"}}
@@ -1616,6 +1752,51 @@ extension OpenAPIDocument {
                 changes:
                   type: object
                   description: "Field name to {from, to}; {comment_id} for comment events; {} for task_created and task_deleted"
+            Webhook:
+              type: object
+              required: [id, workspace_id, url, events, project_id, description, enabled, disabled_reason, created_at,
+                updated_at, version]
+              properties:
+                id: {type: string, format: uuid}
+                workspace_id: {type: string, format: uuid}
+                url: {type: string, maxLength: 2048}
+                events: {type: array, items: {type: string}, minItems: 1, description: "Event kinds, or [\"*\"] for every kind"}
+                project_id: {type: [string, "null"], format: uuid}
+                description: {type: string, maxLength: 1000}
+                enabled: {type: boolean}
+                disabled_reason: {type: [string, "null"], description: "Why the server disabled it (a 410 answer, or 3 days of failures)"}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+                version: {type: integer, minimum: 1}
+            WebhookWithSecret:
+              allOf:
+                - {$ref: "#/components/schemas/Webhook"}
+                - type: object
+                  required: [secret]
+                  properties:
+                    secret: {type: string, description: "whsec_ followed by the base64 of 32 random bytes; shown only in this answer"}
+            WebhookList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Webhook"}}
+                next_cursor: {type: [string, "null"]}
+            NewWebhook:
+              type: object
+              required: [url, events]
+              properties:
+                url: {type: string, maxLength: 2048}
+                events: {type: array, items: {type: string}, minItems: 1}
+                project_id: {type: [string, "null"], format: uuid}
+                description: {type: [string, "null"], maxLength: 1000}
+            WebhookPatch:
+              type: object
+              properties:
+                url: {type: string, maxLength: 2048}
+                events: {type: array, items: {type: string}, minItems: 1}
+                project_id: {type: [string, "null"], format: uuid, description: "null: every project of the workspace"}
+                description: {type: string, maxLength: 1000}
+                enabled: {type: boolean}
             Event:
               type: object
               required: [id, kind, at, actor_id, workspace_id, project_id, task_id, changes]

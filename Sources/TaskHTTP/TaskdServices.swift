@@ -29,13 +29,15 @@ public struct TaskdServices: Sendable {
     public var idempotency: IdempotencyService
     /// The event feeds.
     public var events: EventFeedService
+    /// Webhooks.
+    public var webhooks: WebhookService
 
     /// Collects the use cases.
     public init(
         store: any DataStore, accounts: AccountService, admin: UserAdministration, sessions: SessionService,
         accessTokens: any AccessTokenVerifier, workspaces: WorkspaceService, projects: ProjectService,
         projectMembers: ProjectMemberService, tasks: TaskService, comments: CommentService, activity: ActivityService,
-        idempotency: IdempotencyService, events: EventFeedService
+        idempotency: IdempotencyService, events: EventFeedService, webhooks: WebhookService
     ) {
         self.store = store
         self.accounts = accounts
@@ -50,5 +52,6 @@ public struct TaskdServices: Sendable {
         self.activity = activity
         self.idempotency = idempotency
         self.events = events
+        self.webhooks = webhooks
     }
 }

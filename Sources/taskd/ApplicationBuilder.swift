@@ -55,7 +55,13 @@ enum ApplicationBuilder {
             tasks: TaskService(store: store, now: now, ids: ids),
             comments: CommentService(store: store, now: now, ids: ids),
             activity: ActivityService(store: store), idempotency: IdempotencyService(store: store, now: now),
-            events: EventFeedService(store: store, now: now, retentionDays: configuration.eventRetentionDays))
+            events: EventFeedService(store: store, now: now, retentionDays: configuration.eventRetentionDays),
+            webhooks: WebhookService(
+                store: store,
+                targets: WebhookTargetPolicy(
+                    allowsHTTP: configuration.webhookAllowsHTTP, allowsPrivate: configuration.webhookAllowsPrivate,
+                    resolve: SystemHostResolver.addresses(of:)),
+                now: now, ids: ids))
     }
 
     /// The HTTP application with every background service, ready for `runService()`.

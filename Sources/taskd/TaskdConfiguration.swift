@@ -22,6 +22,8 @@ struct TaskdConfiguration {
     var shutdownTimeout: Duration
     var requireIfMatch: Bool
     var eventRetentionDays: Int
+    var webhookAllowsHTTP: Bool
+    var webhookAllowsPrivate: Bool
 
     static let environmentHelp = """
         Configuration comes from the environment:
@@ -46,6 +48,8 @@ struct TaskdConfiguration {
           TASKD_SHUTDOWN_TIMEOUT      seconds requests in flight get to finish on SIGTERM (default 10)
           TASKD_REQUIRE_IF_MATCH      true: PATCH, PUT and DELETE without If-Match are 428 (default false)
           TASKD_EVENT_RETENTION_DAYS  days events are kept for the feeds, 1...3650 (default 30)
+          TASKD_WEBHOOK_ALLOW_HTTP    true: webhooks may use http URLs (default false: https only)
+          TASKD_WEBHOOK_ALLOW_PRIVATE true: webhooks may target loopback and private addresses (default false)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -106,6 +110,15 @@ struct TaskdConfiguration {
         shutdownTimeout = .seconds(try integer("TASKD_SHUTDOWN_TIMEOUT", default: 10, in: 1...3600))
         eventRetentionDays = try integer(
             "TASKD_EVENT_RETENTION_DAYS", default: EventFeedService.defaultRetentionDays, in: 1...3650)
+        func flag(_ name: String) throws -> Bool {
+            switch value(name)?.lowercased() ?? "false" {
+            case "true", "1", "yes": return true
+            case "false", "0", "no": return false
+            default: throw ConfigurationError("\(name) must be true or false")
+            }
+        }
+        webhookAllowsHTTP = try flag("TASKD_WEBHOOK_ALLOW_HTTP")
+        webhookAllowsPrivate = try flag("TASKD_WEBHOOK_ALLOW_PRIVATE")
         switch value("TASKD_REQUIRE_IF_MATCH")?.lowercased() ?? "false" {
         case "true", "1", "yes": requireIfMatch = true
         case "false", "0", "no": requireIfMatch = false

@@ -43,7 +43,9 @@ struct APIHarness: Sendable {
             comments: CommentService(store: store, now: clock.now, ids: ids), activity: ActivityService(store: store),
             idempotency: IdempotencyService(store: store, now: clock.now),
             events: EventFeedService(
-                store: store, now: clock.now, heartbeat: .milliseconds(200), revalidation: .zero))
+                store: store, now: clock.now, heartbeat: .milliseconds(200), revalidation: .zero),
+            webhooks: WebhookService(
+                store: store, targets: WebhookTargetPolicy(resolve: TestHosts.resolve), now: clock.now, ids: ids))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes, clock: clock)

@@ -4,7 +4,7 @@ import Yams
 @testable import TaskHTTP
 
 /// `docs/openapi.yaml`, read with a YAML parser, and a checker of JSON values against its schemas (the subset of
-/// JSON Schema the document uses: `$ref`, `type` (one or a list), `properties`, `required`, `items`, `enum`,
+/// JSON Schema the document uses: `$ref`, `allOf`, `type` (one or a list), `properties`, `required`, `items`, `enum`,
 /// `const`, `minLength`/`maxLength`, `minimum`/`maximum`, `maxItems`, `format: uuid` and `date-time`).
 struct OpenAPIContract {
     /// One operation: a method and a path template.
@@ -77,6 +77,9 @@ struct OpenAPIContract {
     func violations(of value: JSONValue, against schema: [String: Any], at path: String = "$") throws -> [String] {
         let schema = try resolve(schema)
         var found: [String] = []
+        for part in schema["allOf"] as? [[String: Any]] ?? [] {
+            found += try violations(of: value, against: part, at: path)
+        }
         if let types = schema["type"].map({ $0 as? [String] ?? [$0 as? String ?? ""] }),
             !types.contains(where: { Self.matches(value, type: $0) })
         {

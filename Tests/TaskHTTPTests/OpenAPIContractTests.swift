@@ -217,6 +217,24 @@ struct OpenAPIContractTests {
         try await api.call(.get, "/api/v1/projects/{id}/events?after=now&limit=5", ["id": project], token: token)
         try await api.call(.get, "/api/v1/projects/{id}/events", ["id": UUID().uuidString], token: token)
 
+        let hooks = ["id": workspace]
+        let webhook = try #require(
+            try await api.call(
+                .post, "/api/v1/workspaces/{id}/webhooks", hooks, token: token,
+                json: #"{"url":"https://hooks.example.com/in","events":["task_created"],"description":"CI"}"#
+            ).string("id"))
+        try await api.call(
+            .post, "/api/v1/workspaces/{id}/webhooks", hooks, token: token,
+            json: #"{"url":"http://inside.example.com/","events":[]}"#)
+        try await api.call(.get, "/api/v1/workspaces/{id}/webhooks", hooks, token: token)
+        let hook = ["id": workspace, "webhook_id": webhook]
+        try await api.call(.get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", hook, token: token)
+        try await api.call(
+            .patch, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", hook, token: token,
+            json: #"{"events":["*"],"project_id":"\#(project)","enabled":false}"#)
+        try await api.call(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/rotate-secret", hook, token: token)
+        try await api.call(.delete, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", hook, token: token)
+
         let own = try #require(
             try await api.call(
                 .post, "/api/{user_id}/tasks", ["user_id": annID], token: token, json: #"{"title":"Old"}"#

@@ -53,6 +53,9 @@ public enum AccessPolicy {
     /// Reading a workspace's event feed: `admin`+ (a system administrator counts as `owner`).
     public static func canReadWorkspaceEvents(_ role: WorkspaceRole?) -> Bool { isAtLeast(role, .admin) }
 
+    /// Creating, reading, changing and deleting a workspace's webhooks: `admin`+.
+    public static func canManageWebhooks(_ role: WorkspaceRole?) -> Bool { isAtLeast(role, .admin) }
+
     /// Whether the role may add a member with `newRole` (`admin`+; only an `owner` adds an `owner`).
     public static func canAddWorkspaceMember(as role: WorkspaceRole?, granting newRole: WorkspaceRole) -> Bool {
         guard isAtLeast(role, .admin) else { return false }

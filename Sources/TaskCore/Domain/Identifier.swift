@@ -60,6 +60,8 @@ public enum IDKind {
     public enum Comment {}
     /// Marks identifiers of activity events.
     public enum ActivityEvent {}
+    /// Marks identifiers of webhooks.
+    public enum Webhook {}
 }
 
 /// Identifies a user.
@@ -74,3 +76,5 @@ public typealias TaskID = Identifier<IDKind.Task>
 public typealias CommentID = Identifier<IDKind.Comment>
 /// Identifies an activity event.
 public typealias ActivityID = Identifier<IDKind.ActivityEvent>
+/// Identifies a webhook.
+public typealias WebhookID = Identifier<IDKind.Webhook>

@@ -45,6 +45,7 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
     case projectMember = "project_member"
     case task
     case comment
+    case webhook
 
     /// A capitalised human name for problem details ("Task not found").
     public var title: String {
@@ -56,6 +57,7 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
         case .projectMember: "Project member"
         case .task: "Task"
         case .comment: "Comment"
+        case .webhook: "Webhook"
         }
     }
 }

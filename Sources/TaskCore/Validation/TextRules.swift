@@ -59,6 +59,10 @@ public enum FieldLimits {
     public static let passwordBytes = 8...72
     /// Different words in a task search (`q`): each adds two `LIKE` tests over titles and descriptions.
     public static let searchWords = 16
+    /// Webhook target URLs, in UTF-8 bytes.
+    public static let webhookURL = 1...2048
+    /// Webhook descriptions (may be empty).
+    public static let webhookDescription = 0...1000
     /// Page sizes.
     public static let pageSize = 1...100
     /// The page size when a client names none.

@@ -27,6 +27,7 @@ struct MemoryState: Sendable {
     var refreshTokens: TreeDictionary<String, RefreshTokenRecord> = [:]
     var loginFailures: TreeDictionary<String, [Date]> = [:]
     var idempotencyRecords: TreeDictionary<IdempotencyRecordKey, IdempotencyRecord> = [:]
+    var webhooks: TreeDictionary<WebhookID, Webhook> = [:]
 }
 
 /// Whose key an idempotency record is.

@@ -227,5 +227,28 @@ enum Migrations {
                 """,
                 "CREATE INDEX activity_events_at ON activity_events (at)",
             ]),
+        Migration(
+            version: 8, name: "webhooks",
+            statements: [
+                """
+                CREATE TABLE webhooks (
+                    id uuid PRIMARY KEY,
+                    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+                    url text NOT NULL,
+                    events text[] NOT NULL,
+                    project_id uuid REFERENCES projects (id) ON DELETE CASCADE,
+                    description text NOT NULL,
+                    enabled boolean NOT NULL,
+                    disabled_reason text,
+                    secret text NOT NULL,
+                    previous_secret text,
+                    previous_secret_expires_at timestamptz,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    version integer NOT NULL
+                )
+                """,
+                "CREATE INDEX webhooks_workspace_page ON webhooks (workspace_id, created_at, id)",
+            ]),
     ]
 }

@@ -1,0 +1,107 @@
+import Foundation
+
+/// A subscription of a URL to a workspace's events: every committed event that matches it is delivered to the URL,
+/// signed with its secret.
+public struct Webhook: Sendable, Equatable {
+    /// The webhook's id.
+    public var id: WebhookID
+    /// The workspace whose events it receives.
+    public var workspaceID: WorkspaceID
+    /// Where events are delivered (`https`, unless the server allows `http`).
+    public var url: String
+    /// Which kinds of events it receives.
+    public var events: WebhookEvents
+    /// When set, only the events of this project.
+    public var projectID: ProjectID?
+    /// Free text for people (may be empty).
+    public var description: String
+    /// A disabled webhook receives nothing; events while it is disabled are not queued for it.
+    public var isEnabled: Bool
+    /// Why the server disabled it, if it did.
+    public var disabledReason: String?
+    /// The signing secret (`whsec_` + base64 of 32 random bytes).
+    public var secret: String
+    /// The secret before the last rotation, still used to sign until `previousSecretExpiresAt`.
+    public var previousSecret: String?
+    /// When the previous secret stops being used.
+    public var previousSecretExpiresAt: Date?
+    /// When it was created.
+    public var createdAt: Date
+    /// When it last changed.
+    public var updatedAt: Date
+    /// 1 when created, one more after each change that changes something; its `ETag` is made from it.
+    public var version: Int
+
+    /// Creates a webhook value.
+    public init(
+        id: WebhookID, workspaceID: WorkspaceID, url: String, events: WebhookEvents, projectID: ProjectID? = nil,
+        description: String = "", isEnabled: Bool = true, disabledReason: String? = nil, secret: String,
+        previousSecret: String? = nil, previousSecretExpiresAt: Date? = nil, createdAt: Date, updatedAt: Date,
+        version: Int = 1
+    ) {
+        self.id = id
+        self.workspaceID = workspaceID
+        self.url = url
+        self.events = events
+        self.projectID = projectID
+        self.description = description
+        self.isEnabled = isEnabled
+        self.disabledReason = disabledReason
+        self.secret = secret
+        self.previousSecret = previousSecret
+        self.previousSecretExpiresAt = previousSecretExpiresAt
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    /// The secrets an attempt made at `at` is signed with: the current one, and the previous one while it lasts.
+    public func signingSecrets(at: Date) -> [String] {
+        guard let previousSecret, let until = previousSecretExpiresAt, at < until else { return [secret] }
+        return [secret, previousSecret]
+    }
+
+    /// Whether the webhook receives `event`.
+    public func receives(_ event: ActivityEvent) -> Bool {
+        guard isEnabled, event.workspaceID == workspaceID, events.includes(event.kind) else { return false }
+        guard let projectID else { return true }
+        return event.isInFeed(of: projectID)
+    }
+}
+
+/// The kinds of events a webhook receives: every kind (`["*"]`), or some.
+public enum WebhookEvents: Sendable, Equatable {
+    /// Every kind, including kinds added later.
+    case all
+    /// These kinds (never empty).
+    case kinds(Set<ActivityEventKind>)
+
+    /// Whether `kind` is one of them.
+    public func includes(_ kind: ActivityEventKind) -> Bool {
+        switch self {
+        case .all: true
+        case .kinds(let kinds): kinds.contains(kind)
+        }
+    }
+
+    /// As the API and the store write it: `["*"]`, or the kinds sorted.
+    public var names: [String] {
+        switch self {
+        case .all: ["*"]
+        case .kinds(let kinds): kinds.map(\.rawValue).sorted()
+        }
+    }
+
+    /// Reads the API's list. - Throws: `DomainError.validation` naming `events` for an empty list, an unknown
+    /// kind, or `*` with other kinds.
+    public init(names: [String]) throws {
+        let invalid = DomainError.invalid("events", "must list event kinds, or be [\"*\"] for every kind")
+        if names == ["*"] {
+            self = .all
+            return
+        }
+        let kinds = names.compactMap(ActivityEventKind.init(rawValue:))
+        guard !names.isEmpty, kinds.count == names.count else { throw invalid }
+        self = .kinds(Set(kinds))
+    }
+}

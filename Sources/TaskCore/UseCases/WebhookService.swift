@@ -1,0 +1,204 @@
+import Foundation
+
+/// A workspace's webhooks, managed by its `owner`s and `admin`s.
+public struct WebhookService: Sendable {
+    /// How long the previous secret still signs after a rotation.
+    public static let rotationOverlap: TimeInterval = 24 * 60 * 60
+
+    let store: any DataStore
+    let targets: WebhookTargetPolicy
+    let secrets: any WebhookSecretMaker
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(
+        store: any DataStore, targets: WebhookTargetPolicy, secrets: any WebhookSecretMaker = RandomWebhookSecrets(),
+        now: @escaping Now = systemNow, ids: any IDGenerator = RandomIDGenerator()
+    ) {
+        self.store = store
+        self.targets = targets
+        self.secrets = secrets
+        self.now = now
+        self.ids = ids
+    }
+
+    /// Creates a webhook; the answer holds its secret, which is never shown again.
+    /// - Throws: `.notFound(.workspace)`, `.forbidden`, `.validation` naming `url`, `events`, `project_id` or
+    ///   `description`.
+    public func create(_ caller: Caller, in workspaceID: WorkspaceID, _ input: NewWebhook) async throws -> Webhook {
+        try await store.transaction { tx in try await Self.authorize(caller, workspaceID, tx) }
+        var errors = FieldErrors()
+        let events = Self.collect(&errors) { try WebhookEvents(names: input.events) }
+        let description = TextRules.trimmed(
+            input.description ?? "", field: "description", length: FieldLimits.webhookDescription, into: &errors)
+        let url = await Self.collect(&errors) { try await targets.check(input.url) }
+        try errors.throwIfAny()
+        let at = now()
+        let webhook = Webhook(
+            id: ids.make(), workspaceID: workspaceID, url: url?.absoluteString ?? input.url, events: events ?? .all,
+            projectID: input.projectID, description: description ?? "", secret: secrets.make(), createdAt: at,
+            updatedAt: at)
+        return try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.requireProject(input.projectID, in: workspaceID, tx)
+            try await tx.insertWebhook(webhook)
+            return webhook
+        }
+    }
+
+    /// A workspace's webhooks, oldest first.
+    public func webhooks(_ caller: Caller, in workspaceID: WorkspaceID, page: PageRequest) async throws -> Page<Webhook>
+    {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            return try await tx.webhooks(in: workspaceID, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+            PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+        }
+    }
+
+    /// One webhook. - Throws: `.notFound(.webhook)`.
+    public func webhook(_ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID) async throws -> Webhook {
+        try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
+            return webhook
+        }
+    }
+
+    /// Changes a webhook, checking `If-Match` after visibility (404) and permission (403) and before reading the
+    /// change (`input`, 422). A new URL is checked like a new webhook's.
+    public func update(
+        _ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition?,
+        _ input: @escaping @Sendable () throws -> WebhookPatch
+    ) async throws -> Webhook {
+        let patch = try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
+            try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
+            return try input()
+        }
+        var errors = FieldErrors()
+        var events: WebhookEvents?
+        if case .set(let names) = patch.events { events = Self.collect(&errors) { try WebhookEvents(names: names) } }
+        var description: String?
+        if case .set(let text) = patch.description {
+            description = TextRules.trimmed(
+                text, field: "description", length: FieldLimits.webhookDescription, into: &errors)
+        }
+        var url: URL?
+        if case .set(let text) = patch.url { url = await Self.collect(&errors) { try await targets.check(text) } }
+        try errors.throwIfAny()
+        let at = now()
+        let (newURL, newEvents, newDescription) = (url, events, description)
+        return try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            guard var webhook = try await tx.lockWebhook(id, in: workspaceID) else {
+                throw DomainError.notFound(.webhook)
+            }
+            try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
+            let before = webhook
+            if case .set(let projectID) = patch.projectID {
+                try await Self.requireProject(projectID, in: workspaceID, tx)
+                webhook.projectID = projectID
+            }
+            if let newURL { webhook.url = newURL.absoluteString }
+            if let newEvents { webhook.events = newEvents }
+            if let newDescription { webhook.description = newDescription }
+            if case .set(let enabled) = patch.isEnabled {
+                webhook.isEnabled = enabled
+                if enabled { webhook.disabledReason = nil }
+            }
+            guard webhook != before else { return webhook }
+            webhook.updatedAt = at
+            webhook.version += 1
+            try await tx.updateWebhook(webhook)
+            return webhook
+        }
+    }
+
+    /// Deletes a webhook. - Throws: `.notFound(.webhook)`, `.forbidden`, `.versionMismatch`.
+    public func delete(
+        _ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition? = nil
+    ) async throws {
+        try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            guard let webhook = try await tx.lockWebhook(id, in: workspaceID) else {
+                throw DomainError.notFound(.webhook)
+            }
+            try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
+            try await tx.deleteWebhook(id)
+        }
+    }
+
+    /// Gives a webhook a new secret; the previous one still signs for `rotationOverlap`. The answer holds the new
+    /// secret, which is never shown again.
+    public func rotateSecret(
+        _ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition? = nil
+    ) async throws -> Webhook {
+        let at = now()
+        let secret = secrets.make()
+        return try await store.transaction { tx in
+            try await Self.authorize(caller, workspaceID, tx)
+            guard var webhook = try await tx.lockWebhook(id, in: workspaceID) else {
+                throw DomainError.notFound(.webhook)
+            }
+            try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
+            webhook.previousSecret = webhook.secret
+            webhook.previousSecretExpiresAt = at.addingTimeInterval(Self.rotationOverlap)
+            webhook.secret = secret
+            webhook.updatedAt = at
+            webhook.version += 1
+            try await tx.updateWebhook(webhook)
+            return webhook
+        }
+    }
+
+    private static let ordering = "webhooks"
+
+    /// The workspace must be visible (404) and the caller an `admin`+ there (403).
+    private static func authorize(_ caller: Caller, _ workspaceID: WorkspaceID, _ tx: any StoreTransaction)
+        async throws
+    {
+        let (_, role) = try await tx.visibleWorkspace(workspaceID, for: caller)
+        guard AccessPolicy.canManageWebhooks(role) else { throw DomainError.forbidden }
+    }
+
+    /// A webhook's project must be one of its workspace's. - Throws: `.validation` naming `project_id`.
+    private static func requireProject(_ projectID: ProjectID?, in workspaceID: WorkspaceID, _ tx: any StoreTransaction)
+        async throws
+    {
+        guard let projectID else { return }
+        guard let project = try await tx.project(projectID), project.workspaceID == workspaceID else {
+            throw DomainError.invalid("project_id", "does not name a project of this workspace")
+        }
+    }
+
+    /// The value `read` returns, or `nil` with its field errors added to `errors`.
+    private static func collect<Value>(_ errors: inout FieldErrors, _ read: () throws -> Value) -> Value? {
+        do {
+            return try read()
+        } catch DomainError.validation(let found) {
+            for error in found { errors.add(error.field, error.message) }
+            return nil
+        } catch {
+            errors.add("?", "\(error)")
+            return nil
+        }
+    }
+
+    private static func collect<Value>(_ errors: inout FieldErrors, _ read: () async throws -> Value) async -> Value? {
+        do {
+            return try await read()
+        } catch DomainError.validation(let found) {
+            for error in found { errors.add(error.field, error.message) }
+            return nil
+        } catch {
+            errors.add("?", "\(error)")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/workspaces/{id}/webhooks/*`: a workspace's webhooks, for its `owner`s and `admin`s.
+struct WebhookController: Sendable {
+    let webhooks: WebhookService
+
+    var routes: [Route] {
+        [
+            .authenticated(.post, "/api/v1/workspaces/{id}/webhooks", create),
+            .authenticated(.get, "/api/v1/workspaces/{id}/webhooks", list),
+            .authenticated(.get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", read),
+            .authenticated(.patch, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", update),
+            .authenticated(.delete, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", delete),
+            .authenticated(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/rotate-secret", rotateSecret),
+        ]
+    }
+
+    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let workspaceID: WorkspaceID = try context.pathID("id", .workspace)
+        let input = try WebhookRequests.newWebhook(try await JSONBody.read(request, context: context.request))
+        let webhook = try await webhooks.create(context.caller, in: workspaceID, input)
+        return try Responses.tagged(
+            WebhookSecretDTO(webhook), status: .created,
+            location: "/api/v1/workspaces/\(workspaceID)/webhooks/\(webhook.id)")
+    }
+
+    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let page = try QueryReader.page(request.uri.query)
+        let list = try await webhooks.webhooks(context.caller, in: try context.pathID("id", .workspace), page: page)
+        return try Responses.page(list, WebhookDTO.init)
+    }
+
+    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let webhook = try await webhooks.webhook(
+            context.caller, in: try context.pathID("id", .workspace), id: try context.pathID("webhook_id", .webhook))
+        return try Responses.read(WebhookDTO(webhook), for: request)
+    }
+
+    func update(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let workspaceID: WorkspaceID = try context.pathID("id", .workspace)
+        let id: WebhookID = try context.pathID("webhook_id", .webhook)
+        let body = try await JSONBody.read(request, context: context.request)
+        let webhook = try await webhooks.update(
+            context.caller, in: workspaceID, id: id, precondition: Preconditions.ifMatch(request)
+        ) { try WebhookRequests.patch(body) }
+        return try Responses.tagged(WebhookDTO(webhook))
+    }
+
+    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await webhooks.delete(
+            context.caller, in: try context.pathID("id", .workspace), id: try context.pathID("webhook_id", .webhook),
+            precondition: Preconditions.ifMatch(request))
+        return Responses.noContent()
+    }
+
+    func rotateSecret(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let webhook = try await webhooks.rotateSecret(
+            context.caller, in: try context.pathID("id", .workspace), id: try context.pathID("webhook_id", .webhook),
+            precondition: Preconditions.ifMatch(request))
+        return try Responses.tagged(WebhookSecretDTO(webhook))
+    }
+}

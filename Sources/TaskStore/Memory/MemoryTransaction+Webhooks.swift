@@ -1,0 +1,34 @@
+import TaskCore
+
+extension MemoryTransaction {
+    func insertWebhook(_ webhook: Webhook) async throws {
+        await write { $0.webhooks[webhook.id] = webhook }
+    }
+
+    func webhook(_ id: WebhookID, in workspaceID: WorkspaceID) async throws -> Webhook? {
+        await read { state in state.webhooks[id].flatMap { $0.workspaceID == workspaceID ? $0 : nil } }
+    }
+
+    func lockWebhook(_ id: WebhookID, in workspaceID: WorkspaceID) async throws -> Webhook? {
+        try await webhook(id, in: workspaceID)
+    }
+
+    func updateWebhook(_ webhook: Webhook) async throws {
+        try await write { state in
+            guard state.webhooks[webhook.id] != nil else { throw DomainError.notFound(.webhook) }
+            state.webhooks[webhook.id] = webhook
+        }
+    }
+
+    func deleteWebhook(_ id: WebhookID) async throws {
+        await write { $0.webhooks[id] = nil }
+    }
+
+    func webhooks(in workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [Webhook] {
+        await read { state in
+            MemoryPaging.page(
+                state.webhooks.values.filter { $0.workspaceID == workspaceID }, after: after, limit: limit
+            ) { PagePosition(value: .date($0.createdAt), id: $0.id.uuid) }
+        }
+    }
+}

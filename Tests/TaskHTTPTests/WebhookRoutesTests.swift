@@ -1,0 +1,121 @@
+import Foundation
+import HTTPTypes
+import TaskCore
+import TaskTestSupport
+import Testing
+
+/// `/api/v1/workspaces/{id}/webhooks`: managing a workspace's webhooks.
+@Suite("HTTP: webhooks")
+struct WebhookRoutesTests {
+    @Test(
+        "an admin creates, lists, reads, changes, rotates and deletes a webhook; the secret shows only at creation and rotation",
+        arguments: StoreKind.available)
+    func lifecycle(_ kind: StoreKind) async throws {
+        try await APIHarness.make(kind).run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let workspace = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let base = "/api/v1/workspaces/\(workspace)/webhooks"
+            let created = try await api.send(
+                .post, base, token: ann,
+                json: #"{"url":"https://hooks.example.com/in","events":["task_created","comment_added"]}"#)
+            #expect(created.status == .created)
+            let id = try #require(created.string("id"))
+            let secret = try #require(created.string("secret"))
+            #expect(secret.hasPrefix("whsec_"))
+            #expect(Data(base64Encoded: String(secret.dropFirst(6)))?.count == 32)
+            #expect(created.headers[.location] == "\(base)/\(id)")
+            #expect(created.json["events"] as? [String] == ["comment_added", "task_created"])
+            #expect(created.json["enabled"] as? Bool == true)
+            #expect(created.json["project_id"] is NSNull && created.json["disabled_reason"] is NSNull)
+
+            let listed = try await api.send(.get, base, token: ann)
+            #expect(listed.items.map { $0["id"] as? String } == [id])
+            #expect(listed.items.allSatisfy { $0["secret"] == nil })
+            let read = try await api.send(.get, "\(base)/\(id)", token: ann)
+            #expect(read.status == .ok && read.json["secret"] == nil)
+            #expect(read.headers[.eTag] == "\"1\"")
+
+            let changed = try await api.send(
+                .patch, "\(base)/\(id)", token: ann, json: #"{"events":["*"],"enabled":false,"description":"off"}"#,
+                headers: [.ifMatch: "\"1\""])
+            #expect(changed.status == .ok)
+            #expect(changed.json["events"] as? [String] == ["*"])
+            #expect(changed.json["enabled"] as? Bool == false && changed.json["version"] as? Int == 2)
+            #expect(changed.json["secret"] == nil)
+            let stale = try await api.send(
+                .patch, "\(base)/\(id)", token: ann, json: #"{"enabled":true}"#, headers: [.ifMatch: "\"1\""])
+            #expect(stale.status == .preconditionFailed)
+
+            let rotated = try await api.send(.post, "\(base)/\(id)/rotate-secret", token: ann)
+            #expect(rotated.status == .ok)
+            let newSecret = try #require(rotated.string("secret"))
+            #expect(newSecret.hasPrefix("whsec_") && newSecret != secret)
+            #expect(rotated.json["version"] as? Int == 3)
+
+            #expect(try await api.send(.delete, "\(base)/\(id)", token: ann).status == .noContent)
+            #expect(try await api.send(.get, "\(base)/\(id)", token: ann).status == .notFound)
+        }
+    }
+
+    @Test("an admin or owner manages webhooks; a member is 403; an outsider 404", arguments: StoreKind.available)
+    func access(_ kind: StoreKind) async throws {
+        try await APIHarness.make(kind).run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let (bob, bobID) = try await api.signUp("bob")
+            let (cid, _) = try await api.signUp("cid")
+            let workspace = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            try await api.send(
+                .post, "/api/v1/workspaces/\(workspace)/members", token: ann, json: #"{"email":"bob@example.com"}"#)
+            let base = "/api/v1/workspaces/\(workspace)/webhooks"
+            let body = #"{"url":"https://hooks.example.com/in","events":["*"]}"#
+            #expect(try await api.send(.post, base, token: bob, json: body).status == .forbidden)
+            #expect(try await api.send(.get, base, token: bob).status == .forbidden)
+            #expect(try await api.send(.get, base, token: cid).status == .notFound)
+            #expect(try await api.send(.post, base, token: cid, json: body).status == .notFound)
+            try await api.send(
+                .patch, "/api/v1/workspaces/\(workspace)/members/\(bobID)", token: ann, json: #"{"role":"admin"}"#)
+            let created = try await api.send(.post, base, token: bob, json: body)
+            #expect(created.status == .created)
+            let other = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: cid, json: #"{"name":"X"}"#).string("id"))
+            let id = try #require(created.string("id"))
+            #expect(
+                try await api.send(.get, "/api/v1/workspaces/\(other)/webhooks/\(id)", token: cid).status == .notFound,
+                "a webhook is only found under its own workspace")
+        }
+    }
+
+    @Test("bad fields are 422 naming them, and nothing is stored")
+    func refusals() async throws {
+        try await APIHarness.make().run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let workspace = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let foreign = try #require(
+                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"X"}"#).string("id"))
+            let project = try #require(
+                try await api.send(
+                    .post, "/api/v1/projects", token: ann, json: #"{"workspace_id":"\#(foreign)","name":"P"}"#
+                ).string("id"))
+            let base = "/api/v1/workspaces/\(workspace)/webhooks"
+            let cases: [(String, [String])] = [
+                (#"{"url":"http://hooks.example.com/","events":["*"]}"#, ["url"]),
+                (#"{"url":"https://inside.example.com/","events":["*"]}"#, ["url"]),
+                (#"{"url":"https://hooks.example.com/","events":[]}"#, ["events"]),
+                (#"{"url":"https://hooks.example.com/","events":["*","task_created"]}"#, ["events"]),
+                (#"{"url":"https://hooks.example.com/","events":["task_exploded"]}"#, ["events"]),
+                (#"{"events":["*"]}"#, ["url"]),
+                (#"{"url":"https://hooks.example.com/","events":["*"],"project_id":"\#(project)"}"#, ["project_id"]),
+                (#"{"url":5,"events":"*"}"#, ["events", "url"]),
+            ]
+            for (json, fields) in cases {
+                let answer = try await api.send(.post, base, token: ann, json: json)
+                #expect(answer.status == .unprocessableContent, "\(json)")
+                #expect(answer.errorFields.sorted() == fields, "\(json)")
+            }
+            #expect(try await api.send(.get, base, token: ann).items.isEmpty)
+        }
+    }
+}
