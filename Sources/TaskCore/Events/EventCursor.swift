@@ -24,23 +24,15 @@ public struct EventCursor: Sendable, Equatable, Codable {
     }
 
     /// The cursor as text: URL-safe base64 of its JSON.
-    public var encoded: String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    public var encoded: String { CursorText.encode(self) }
 
     /// Reads a client's cursor for `scope`.
     /// - Throws: `DomainError.validation` naming `after` when the text is not a cursor of this feed.
     public static func decode(_ text: String, for scope: FeedScope) throws -> EventCursor {
         let invalid = DomainError.invalid("after", "is not a cursor of this feed")
         guard text.utf8.count <= 2048 else { throw invalid }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64), let cursor = try? JSONDecoder().decode(Self.self, from: data),
-            cursor.feed == name(of: scope), cursor.position.sequence >= 0,
+        guard let cursor = CursorText.decode(Self.self, from: text), cursor.feed == name(of: scope),
+            cursor.position.sequence >= 0,
             cursor.position.committedBefore.map({ $0.utf8.count <= 1536 }) ?? true
         else { throw invalid }
         return cursor

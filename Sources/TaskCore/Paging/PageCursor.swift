@@ -17,13 +17,7 @@ public struct PageCursor: Sendable, Equatable, Codable {
     }
 
     /// The cursor as text.
-    public var encoded: String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
+    public var encoded: String { CursorText.encode(self) }
 
     /// Reads the position out of a client's cursor for a list in `ordering`; `nil` when there is no cursor.
     ///
@@ -36,11 +30,7 @@ public struct PageCursor: Sendable, Equatable, Codable {
     ) throws -> PagePosition? {
         guard let text else { return nil }
         guard text.utf8.count <= 512 else { throw DomainError.invalid("cursor", "is not a valid cursor") }
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
-        guard let data = Data(base64Encoded: base64),
-            let cursor = try? JSONDecoder().decode(PageCursor.self, from: data)
-        else {
+        guard let cursor = CursorText.decode(PageCursor.self, from: text) else {
             throw DomainError.invalid("cursor", "is not a valid cursor")
         }
         guard cursor.ordering == ordering else {

@@ -29,10 +29,10 @@ public struct WebhookService: Sendable {
     public func create(_ caller: Caller, in workspaceID: WorkspaceID, _ input: NewWebhook) async throws -> Webhook {
         try await store.transaction { tx in try await Self.authorize(caller, workspaceID, tx) }
         var errors = FieldErrors()
-        let events = Self.collect(&errors) { try WebhookEvents(names: input.events) }
+        let events = try await Self.collect(&errors) { try WebhookEvents(names: input.events) }
         let description = TextRules.trimmed(
             input.description ?? "", field: "description", length: FieldLimits.webhookDescription, into: &errors)
-        let url = await Self.collect(&errors) { try await targets.check(input.url) }
+        let url = try await Self.collect(&errors) { try await targets.check(input.url) }
         try errors.throwIfAny()
         let at = now()
         let webhook = Webhook(
@@ -83,14 +83,16 @@ public struct WebhookService: Sendable {
         }
         var errors = FieldErrors()
         var events: WebhookEvents?
-        if case .set(let names) = patch.events { events = Self.collect(&errors) { try WebhookEvents(names: names) } }
+        if case .set(let names) = patch.events {
+            events = try await Self.collect(&errors) { try WebhookEvents(names: names) }
+        }
         var description: String?
         if case .set(let text) = patch.description {
             description = TextRules.trimmed(
                 text, field: "description", length: FieldLimits.webhookDescription, into: &errors)
         }
         var url: URL?
-        if case .set(let text) = patch.url { url = await Self.collect(&errors) { try await targets.check(text) } }
+        if case .set(let text) = patch.url { url = try await Self.collect(&errors) { try await targets.check(text) } }
         try errors.throwIfAny()
         let at = now()
         let (newURL, newEvents, newDescription) = (url, events, description)
@@ -177,27 +179,14 @@ public struct WebhookService: Sendable {
         }
     }
 
-    /// The value `read` returns, or `nil` with its field errors added to `errors`.
-    private static func collect<Value>(_ errors: inout FieldErrors, _ read: () throws -> Value) -> Value? {
-        do {
-            return try read()
-        } catch DomainError.validation(let found) {
-            for error in found { errors.add(error.field, error.message) }
-            return nil
-        } catch {
-            errors.add("?", "\(error)")
-            return nil
-        }
-    }
-
-    private static func collect<Value>(_ errors: inout FieldErrors, _ read: () async throws -> Value) async -> Value? {
+    /// The value `read` returns, or `nil` with its field errors added to `errors`; any other error is thrown.
+    private static func collect<Value>(_ errors: inout FieldErrors, _ read: () async throws -> Value) async throws
+        -> Value?
+    {
         do {
             return try await read()
         } catch DomainError.validation(let found) {
             for error in found { errors.add(error.field, error.message) }
-            return nil
-        } catch {
-            errors.add("?", "\(error)")
             return nil
         }
     }
