@@ -30,10 +30,10 @@ public struct EventCursor: Sendable, Equatable, Codable {
     /// - Throws: `DomainError.validation` naming `after` when the text is not a cursor of this feed.
     public static func decode(_ text: String, for scope: FeedScope) throws -> EventCursor {
         let invalid = DomainError.invalid("after", "is not a cursor of this feed")
-        guard text.utf8.count <= 2048 else { throw invalid }
+        guard text.utf8.count <= 32_768 else { throw invalid }
         guard let cursor = CursorText.decode(Self.self, from: text), cursor.feed == name(of: scope),
             cursor.position.sequence >= 0,
-            cursor.position.committedBefore.map({ $0.utf8.count <= 1536 }) ?? true
+            cursor.position.committedBefore.map({ $0.utf8.count <= FeedPosition.longestRecord }) ?? true
         else { throw invalid }
         return cursor
     }

@@ -47,6 +47,10 @@ public struct FeedPosition: Sendable, Equatable, Codable {
 
     /// Before every event.
     public static let start = FeedPosition(transaction: 0, sequence: 0)
+
+    /// The longest `committedBefore` a cursor may carry, in UTF-8 bytes: a snapshot listing about 1,800 running
+    /// transactions.
+    public static let longestRecord = 20_000
 }
 
 /// A page of a feed.

@@ -84,7 +84,9 @@ extension PostgresTransaction {
         guard let text = found.first, let snapshot = try? FeedSnapshot(checking: text) else {
             throw DomainError.storeUnavailable
         }
-        // Nothing running: every transaction below `xmax` has ended, and none of its events is wanted.
+        // Nothing running: every transaction below `xmax` has ended, and none of its events is wanted. (A snapshot
+        // too long for a cursor, with thousands of transactions running, is the one case where the events of those
+        // still running are skipped too.)
         guard snapshot.xmin < snapshot.xmax, text.utf8.count <= FeedSnapshot.longestText else {
             return FeedPosition(transaction: snapshot.xmax, sequence: 0)
         }
@@ -100,7 +102,7 @@ extension PostgresTransaction {
 /// clients inside cursors.
 struct FeedSnapshot {
     /// The longest snapshot text a cursor carries.
-    static let longestText = 1400
+    static let longestText = FeedPosition.longestRecord
 
     let text: String
     let xmin: UInt64
@@ -110,7 +112,7 @@ struct FeedSnapshot {
     init(checking text: String) throws {
         let invalid = DomainError.invalid("after", "is not a cursor of this feed")
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard text.utf8.count <= Self.longestText + 100, parts.count == 3,
+        guard text.utf8.count <= Self.longestText, parts.count == 3,
             let xmin = UInt64(parts[0]), let xmax = UInt64(parts[1]), xmin <= xmax
         else { throw invalid }
         var previous = xmin
