@@ -20,8 +20,7 @@ public func buildRouter(
         + ProjectController(projects: services.projects, members: services.projectMembers).routes
         + tasks.routes
         + CommentController(comments: services.comments).routes
-        + EventController(events: services.events, sessions: services.sessions, signal: services.store.eventSignal)
-        .routes
+        + EventController(events: services.events, sessions: services.sessions).routes
         + WebhookController(webhooks: services.webhooks).routes
         + CompatibilityController(tasks: tasks).routes
     let table = RouteTable(entries: routes.map { RouteTable.Entry(method: $0.method, path: $0.path) })

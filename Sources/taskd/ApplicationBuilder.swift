@@ -64,10 +64,11 @@ enum ApplicationBuilder {
                 now: now, ids: ids))
     }
 
-    /// The HTTP application with every background service, ready for `runService()`.
+    /// The HTTP application with every background service, ready for `runService()`, and the event feeds (whose
+    /// streams the caller ends on shutdown).
     static func makeApplication(
         _ configuration: TaskdConfiguration, host: String, port: Int, logger: Logger
-    ) async throws -> some ApplicationProtocol {
+    ) async throws -> (some ApplicationProtocol, EventFeedService) {
         let (store, postgres) = makeStore(configuration, logger: logger)
         if postgres == nil {
             logger.warning("DATABASE_URL is not set: using the in-memory store; all data is lost when taskd stops")
@@ -105,6 +106,6 @@ enum ApplicationBuilder {
             }
             gate.open()
         }
-        return application
+        return (application, services.events)
     }
 }

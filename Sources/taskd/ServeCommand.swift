@@ -18,12 +18,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try TaskdConfiguration()
         let logger = Logging.makeLogger(level: configuration.logLevel)
-        let application = try await ApplicationBuilder.makeApplication(
+        let (application, events) = try await ApplicationBuilder.makeApplication(
             configuration, host: host, port: port, logger: logger)
         // A graceful shutdown lets requests in flight finish, but not forever: past `shutdownTimeout` the services
         // are cancelled, and past another five seconds taskd exits whatever still runs.
+        // Services shut down in reverse order: the stream closer first, so that open event streams end at once
+        // instead of holding the server's shutdown until the timeout.
         var group = ServiceGroupConfiguration(
-            services: [.init(service: application)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: [.init(service: application), .init(service: StreamCloser(events: events))],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = configuration.shutdownTimeout
         group.maximumCancellationDuration = .seconds(5)
         try await ServiceGroup(configuration: group).run()

@@ -83,6 +83,30 @@ struct EventFollowTests {
         try await revoking.value
     }
 
+    @Test("closing the streams for a shutdown ends every stream and long poll at once", .timeLimit(.minutes(1)))
+    func closing() async throws {
+        let world = TestWorld()
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        // A heartbeat and a wait far longer than the time limit: only closing can end them in time.
+        let events = EventFeedService(store: world.store, now: world.clock.now, heartbeat: .seconds(3600))
+        let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        let stream = Task {
+            try await events.follow(
+                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil,
+                stillValid: { true }, shouldStop: { false }
+            ) { _ in }
+        }
+        let poll = Task {
+            try await events.feed(
+                alice, .workspace(workspace), try FeedQuery(start: .cursor(start.nextCursor), waitSeconds: 30))
+        }
+        for _ in 0..<1000 where world.store.eventSignal.waiting < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        events.closeStreams()
+        try await stream.value
+        #expect(try await poll.value.events.isEmpty)
+    }
+
     @Test("a stream of a feed the caller may no longer read ends")
     func endsWhenAccessGoes() async throws {
         let world = TestWorld()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The event feeds of workspaces and projects: pages of the event log after a cursor, held open while there is
 /// nothing new when the reader asks to wait (long polling).
@@ -12,6 +13,7 @@ public struct EventFeedService: Sendable {
     let pollInterval: Duration
     let heartbeat: Duration
     let revalidation: Duration
+    let closing = ClosingFlag()
 
     /// Creates the service. A waiting reader reads its feed again when the store's `eventSignal` says events were
     /// committed, and at least every `pollInterval` (an event can become readable without a signal: when an older
@@ -31,6 +33,13 @@ public struct EventFeedService: Sendable {
         self.revalidation = revalidation
     }
 
+    /// Ends every stream (`follow`) of this service at once, for a shutdown: each returns at its next wake-up,
+    /// which this causes.
+    public func closeStreams() {
+        closing.set()
+        store.eventSignal.notify()
+    }
+
     /// Follows a feed for a live stream, after `cursor`: `deliver` gets each answer with events as soon as it is
     /// read, and an empty one at least every `heartbeat`. It returns when the caller's credential expires
     /// (`expiresAt`), when `stillValid` says it no longer is (asked at least every `revalidation`), when the caller
@@ -43,7 +52,7 @@ public struct EventFeedService: Sendable {
         let clock = ContinuousClock()
         var cursor = cursor
         var lastCheck = clock.now
-        while !Task.isCancelled && !shouldStop() {
+        while !Task.isCancelled && !shouldStop() && !closing.isSet {
             let at = now()
             var wait = heartbeat
             if let expiresAt {
@@ -64,7 +73,7 @@ public struct EventFeedService: Sendable {
             } catch let error as DomainError where error != .storeUnavailable {
                 return  // no longer allowed to read the feed, or the cursor expired during a pause
             }
-            if shouldStop() { return }
+            if shouldStop() || closing.isSet { return }
             try await deliver(answer)
             cursor = answer.nextCursor
         }
@@ -99,7 +108,7 @@ public struct EventFeedService: Sendable {
             }
             position = page.next
             let remaining = clock.now.duration(to: deadline)
-            if !page.events.isEmpty || remaining <= .zero || Task.isCancelled {
+            if !page.events.isEmpty || remaining <= .zero || Task.isCancelled || closing.isSet {
                 let issuedAt = now()
                 return FeedAnswer(
                     events: page.events,
@@ -125,4 +134,13 @@ public struct EventFeedService: Sendable {
             _ = try await tx.visibleProject(id, for: caller)
         }
     }
+}
+
+/// Set once, when the process shuts down; read by every stream.
+final class ClosingFlag: Sendable {
+    private let value = Mutex(false)
+
+    func set() { value.withLock { $0 = true } }
+
+    var isSet: Bool { value.withLock { $0 } }
 }

@@ -7,7 +7,6 @@ import TaskCore
 struct EventController: Sendable {
     let events: EventFeedService
     let sessions: SessionService
-    let signal: EventSignal
 
     var routes: [Route] {
         [
@@ -36,6 +35,6 @@ struct EventController: Sendable {
         let first = try await events.feed(context.caller, scope, query)
         return EventStream.response(
             first: first, scope: scope, kinds: query.kinds, caller: context.caller, token: context.token,
-            events: events, sessions: sessions, signal: signal)
+            events: events, sessions: sessions)
     }
 }

@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import ServiceLifecycle
-import Synchronization
 import TaskCore
 
 /// A feed as Server-Sent Events: `retry: 2000` first, then each event as `id: <cursor after it>`, `event: <kind>`,
@@ -18,23 +16,17 @@ enum EventStream {
     /// The streaming answer, starting with `first` (already read, so that a refusal was a problem document).
     static func response(
         first: FeedAnswer, scope: FeedScope, kinds: Set<ActivityEventKind>?, caller: Caller,
-        token: VerifiedAccessToken, events: EventFeedService, sessions: SessionService, signal: EventSignal
+        token: VerifiedAccessToken, events: EventFeedService, sessions: SessionService
     ) -> Response {
         let body = ResponseBody { writer in
-            let stop = StopFlag()
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + frames(of: first)))
-            try await withGracefulShutdownHandler {
-                try await events.follow(
-                    caller, scope, after: first.nextCursor, kinds: kinds, expiresAt: token.expiresAt,
-                    stillValid: { (try? await sessions.caller(for: token)) != nil },
-                    shouldStop: { stop.isSet }
-                ) { answer in
-                    try await writer.write(
-                        ByteBuffer(string: answer.events.isEmpty ? ": idle\n\n" : frames(of: answer)))
-                }
-            } onGracefulShutdown: {
-                stop.set()
-                signal.notify()
+            // `follow` returns at the token's expiry, when it is no longer valid, and when taskd shuts down
+            // (`EventFeedService.closeStreams`).
+            try await events.follow(
+                caller, scope, after: first.nextCursor, kinds: kinds, expiresAt: token.expiresAt,
+                stillValid: { (try? await sessions.caller(for: token)) != nil }, shouldStop: { false }
+            ) { answer in
+                try await writer.write(ByteBuffer(string: answer.events.isEmpty ? ": idle\n\n" : frames(of: answer)))
             }
             try await writer.finish(nil)
         }
@@ -52,13 +44,4 @@ enum EventStream {
         }
         return text
     }
-}
-
-/// Set once, read from any task.
-final class StopFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-
-    func set() { value.store(true, ordering: .releasing) }
-
-    var isSet: Bool { value.load(ordering: .acquiring) }
 }
