@@ -54,6 +54,26 @@ struct EventFollowTests {
         #expect(delivered.events.map(\.taskID) == [first.id, second.id])
     }
 
+    @Test("an idle stream delivers an empty answer at each heartbeat (the HTTP layer sends it as a comment line)")
+    func heartbeat() async throws {
+        let world = TestWorld()
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let events = service(world)
+        let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        let delivered = Delivered()
+        let stop = Flag()
+        try await events.follow(
+            alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil, stillValid: { true },
+            shouldStop: { stop.isSet }
+        ) { answer in
+            #expect(answer.events.isEmpty)
+            delivered.add(answer)
+            if delivered.count >= 2 { stop.set() }
+        }
+        #expect(delivered.count == 2)
+    }
+
     @Test("a stream ends when its credential expires, and when it is no longer valid")
     func ends() async throws {
         let world = TestWorld()
