@@ -170,6 +170,32 @@ struct EventFeedConformanceTests {
         #expect(onlyComments.events.map(\.kind) == [.commentAdded, .commentDeleted])
     }
 
+    @Test(
+        "expired events are deleted in batches: each call deletes at most its limit (PostgreSQL) or all (memory)",
+        arguments: StoreKind.available)
+    func batchedExpiry(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        for index in 0..<4 {
+            _ = try await world.tasks.create(alice, NewTask(title: "Old \(index)", workspaceID: workspace))
+        }
+        let cutoff = world.clock.now()
+        let recent = try await world.tasks.create(alice, NewTask(title: "Recent", workspaceID: workspace))
+        var batches: [Int] = []
+        while true {
+            let deleted = try await world.store.transaction { tx in try await tx.deleteEvents(before: cutoff, limit: 2)
+            }
+            batches.append(deleted)
+            if deleted < 2 { break }
+        }
+        #expect(batches.reduce(0, +) == 5, "the owner's membership and four task_created")
+        if kind == .postgres { #expect(batches == [2, 2, 1]) }
+        try await FeedSettling.settle(world.store)
+        let (events, _) = try await Self.read(world.store, .workspace(workspace), count: 1, pageSize: 100)
+        #expect(events.map(\.taskID) == [recent.id])
+    }
+
     @Test("events older than the cut-off are deleted, newer ones kept", arguments: StoreKind.available)
     func expiry(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())

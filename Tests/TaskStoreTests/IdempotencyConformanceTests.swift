@@ -74,8 +74,10 @@ struct IdempotencyConformanceTests {
                     Self.answer, for: request(alice, key: "k-\(index)"), at: start.addingTimeInterval(offset))
             }
         }
-        try await store.transaction { tx in try await tx.deleteIdempotencyRecords(before: start.addingTimeInterval(10))
+        let deleted = try await store.transaction { tx in
+            try await tx.deleteIdempotencyRecords(before: start.addingTimeInterval(10), limit: 100)
         }
+        #expect(deleted == 1)
         let kept = try await store.transaction { tx in
             var kept: [Bool] = []
             for index in 0..<3 { kept.append(try await tx.idempotentAnswer(userID: alice, key: "k-\(index)") != nil) }

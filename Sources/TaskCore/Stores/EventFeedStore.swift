@@ -15,8 +15,9 @@ public protocol EventFeedStore: Sendable {
     /// The position of "now": reading after it yields no event committed before this call, and every one
     /// committed after it.
     func currentFeedPosition() async throws -> FeedPosition
-    /// Deletes the events that happened before `before`.
-    func deleteEvents(before: Date) async throws
+    /// Deletes up to `limit` of the events that happened before `before`, oldest first, and returns how many it
+    /// deleted (the memory store may delete them all at once); the caller repeats while a batch comes back full.
+    func deleteEvents(before: Date, limit: Int) async throws -> Int
 }
 
 /// Which events a feed lists.

@@ -14,8 +14,9 @@ public protocol IdempotencyStore: Sendable {
     func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws -> Bool
     /// The answer recorded under a user's key, with the fingerprint of the request it answered; `nil` when none is.
     func idempotentAnswer(userID: UserID, key: String) async throws -> StoredIdempotentAnswer?
-    /// Deletes the records made before `before`.
-    func deleteIdempotencyRecords(before: Date) async throws
+    /// Deletes up to `limit` of the records made before `before`, and returns how many it deleted (the memory
+    /// store may delete them all at once); the caller repeats while a batch comes back full.
+    func deleteIdempotencyRecords(before: Date, limit: Int) async throws -> Int
 }
 
 /// One request sent with an idempotency key: whose key it is and what the request was.

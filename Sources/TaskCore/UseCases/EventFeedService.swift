@@ -122,7 +122,11 @@ public struct EventFeedService: Sendable {
     /// Deletes the events older than the retention.
     public func removeExpiredEvents() async throws {
         let before = now().addingTimeInterval(-retention)
-        try await store.transaction { tx in try await tx.deleteEvents(before: before) }
+        try await BatchedDeletion.run {
+            try await store.transaction { tx in
+                try await tx.deleteEvents(before: before, limit: BatchedDeletion.batchSize)
+            }
+        }
     }
 
     private static func authorize(_ caller: Caller, toRead scope: FeedScope, in tx: any StoreTransaction) async throws {

@@ -115,7 +115,11 @@ public struct IdempotencyService: Sendable {
     /// Deletes the records older than `retention`.
     public func removeExpiredRecords() async throws {
         let before = now().addingTimeInterval(-Self.retention)
-        try await store.transaction { tx in try await tx.deleteIdempotencyRecords(before: before) }
+        try await BatchedDeletion.run {
+            try await store.transaction { tx in
+                try await tx.deleteIdempotencyRecords(before: before, limit: BatchedDeletion.batchSize)
+            }
+        }
     }
 
     /// The key was recorded by another request that committed first.

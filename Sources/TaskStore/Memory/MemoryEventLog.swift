@@ -43,6 +43,11 @@ struct MemoryEventLog: Sendable {
         }
     }
 
+    /// How many events `matches` holds for.
+    func count(where matches: (ActivityEvent) -> Bool) -> Int {
+        chunks.reduce(0) { $0 + $1.count { matches($0.event) } }
+    }
+
     /// Whether the log holds no event.
     var isEmpty: Bool { chunks.allSatisfy(\.isEmpty) }
 }

@@ -49,15 +49,17 @@ extension MemoryTransaction {
         await read { state in FeedPosition(transaction: 0, sequence: Int64(state.nextEventSequence - 1)) }
     }
 
-    func deleteEvents(before: Date) async throws {
+    func deleteEvents(before: Date, limit: Int) async throws -> Int {
         await write { state in
             let isExpired: (ActivityEvent) -> Bool = { $0.at < before }
+            let expired = state.eventsByWorkspace.values.reduce(0) { $0 + $1.count(where: isExpired) }
             for id in Array(state.eventsByWorkspace.keys) { state.eventsByWorkspace[id]?.removeAll(where: isExpired) }
             for id in Array(state.eventsByProject.keys) { state.eventsByProject[id]?.removeAll(where: isExpired) }
             state.eventsByTask = state.eventsByTask.compactMapValues { events in
                 let kept = events.filter { !isExpired($0.event) }
                 return kept.isEmpty ? nil : kept
             }
+            return expired
         }
     }
 }

@@ -19,9 +19,11 @@ extension MemoryTransaction {
         await read { state in state.idempotencyRecords[IdempotencyRecordKey(userID: userID, key: key)]?.stored }
     }
 
-    func deleteIdempotencyRecords(before: Date) async throws {
+    func deleteIdempotencyRecords(before: Date, limit: Int) async throws -> Int {
         await write { state in
+            let count = state.idempotencyRecords.count
             state.idempotencyRecords = state.idempotencyRecords.filter { $0.value.createdAt >= before }
+            return count - state.idempotencyRecords.count
         }
     }
 }

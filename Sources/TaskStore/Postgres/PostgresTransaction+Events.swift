@@ -93,8 +93,12 @@ extension PostgresTransaction {
         return FeedPosition(transaction: snapshot.xmin, sequence: 0, committedBefore: text)
     }
 
-    func deleteEvents(before: Date) async throws {
-        try await execute("DELETE FROM activity_events WHERE at < \(before.bound)")
+    func deleteEvents(before: Date, limit: Int) async throws -> Int {
+        try await changedRows(
+            """
+            DELETE FROM activity_events WHERE sequence IN (
+                SELECT sequence FROM activity_events WHERE at < \(before.bound) ORDER BY at LIMIT \(limit))
+            """)
     }
 }
 

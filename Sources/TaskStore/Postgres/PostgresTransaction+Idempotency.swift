@@ -35,8 +35,12 @@ extension PostgresTransaction {
         }.first
     }
 
-    func deleteIdempotencyRecords(before: Date) async throws {
-        try await execute("DELETE FROM idempotency_keys WHERE created_at < \(before.bound)")
+    func deleteIdempotencyRecords(before: Date, limit: Int) async throws -> Int {
+        try await changedRows(
+            """
+            DELETE FROM idempotency_keys WHERE (user_id, key) IN (
+                SELECT user_id, key FROM idempotency_keys WHERE created_at < \(before.bound) LIMIT \(limit))
+            """)
     }
 }
 
