@@ -19,6 +19,7 @@ struct ServiceRoutesTests {
             _ = try await api.send(.get, "/api/v1/tasks")
             let metrics = try await api.send(.get, "/metrics")
             #expect(metrics.text.contains("http_requests_total") && metrics.text.contains("route=\"/api/v1/tasks\""))
+            #expect(metrics.text.contains("taskd_event_readers_waiting 0"))
             let document = try await api.send(.get, "/openapi.yaml")
             #expect(document.text.hasPrefix("openapi: 3.1.0"))
             let docs = try await api.send(.get, "/docs")

@@ -33,7 +33,12 @@ struct ServiceController: Sendable {
     }
 
     func prometheus(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
-        Response(
+        metrics.registry.makeGauge(
+            descriptor: .init(
+                metricName: "taskd_event_readers_waiting",
+                helpText: "Event streams and long polls waiting for an event now")
+        ).set(Double(store.eventSignal.waiting))
+        return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))
     }
