@@ -29,18 +29,26 @@ struct EventFollowTests {
             store: world.store, now: world.clock.now, heartbeat: .milliseconds(50), revalidation: .zero)
     }
 
-    @Test("an event committed while the stream waits is delivered to it, each once, with a cursor per event")
-    func delivers() async throws {
+    /// A world with alice owning a workspace, the feeds' service, and the cursor of "now" on that workspace.
+    func setUp() async throws -> (
+        world: TestWorld, alice: Caller, workspace: WorkspaceID, events: EventFeedService, now: String
+    ) {
         let world = TestWorld()
         let alice = try await world.register("alice")
         let workspace = try await world.workspace(owner: alice)
         let events = service(world)
         let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        return (world, alice, workspace, events, start.nextCursor)
+    }
+
+    @Test("an event committed while the stream waits is delivered to it, each once, with a cursor per event")
+    func delivers() async throws {
+        let (world, alice, workspace, events, now) = try await setUp()
         let delivered = Delivered()
         let stop = Flag()
         let follower = Task {
             try await events.follow(
-                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil,
+                alice, .workspace(workspace), after: now, kinds: nil, expiresAt: nil,
                 stillValid: { true }, shouldStop: { stop.isSet }
             ) { answer in
                 delivered.add(answer)
@@ -56,15 +64,11 @@ struct EventFollowTests {
 
     @Test("an idle stream delivers an empty answer at each heartbeat (the HTTP layer sends it as a comment line)")
     func heartbeat() async throws {
-        let world = TestWorld()
-        let alice = try await world.register("alice")
-        let workspace = try await world.workspace(owner: alice)
-        let events = service(world)
-        let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        let (_, alice, workspace, events, now) = try await setUp()
         let delivered = Delivered()
         let stop = Flag()
         try await events.follow(
-            alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil, stillValid: { true },
+            alice, .workspace(workspace), after: now, kinds: nil, expiresAt: nil, stillValid: { true },
             shouldStop: { stop.isSet }
         ) { answer in
             #expect(answer.events.isEmpty)
@@ -76,16 +80,12 @@ struct EventFollowTests {
 
     @Test("a stream ends when its credential expires, and when it is no longer valid")
     func ends() async throws {
-        let world = TestWorld()
-        let alice = try await world.register("alice")
-        let workspace = try await world.workspace(owner: alice)
-        let events = service(world)
-        let start = try await events.feed(alice, .workspace(workspace), try FeedQuery(start: .now))
+        let (world, alice, workspace, events, now) = try await setUp()
         let expiresAt = world.clock.now().addingTimeInterval(60)
         let delivered = Delivered()
         let expiring = Task {
             try await events.follow(
-                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: expiresAt,
+                alice, .workspace(workspace), after: now, kinds: nil, expiresAt: expiresAt,
                 stillValid: { true }, shouldStop: { false }
             ) { delivered.add($0) }
         }
@@ -95,7 +95,7 @@ struct EventFollowTests {
         let revoked = Flag()
         let revoking = Task {
             try await events.follow(
-                alice, .workspace(workspace), after: start.nextCursor, kinds: nil, expiresAt: nil,
+                alice, .workspace(workspace), after: now, kinds: nil, expiresAt: nil,
                 stillValid: { !revoked.isSet }, shouldStop: { false }
             ) { _ in }
         }

@@ -33,8 +33,7 @@ struct EventFeedRoutesTests {
             let (ann, _) = try await api.signUp("ann")
             let (bob, bobID) = try await api.signUp("bob")
             let (cid, _) = try await api.signUp("cid")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             try await api.send(
                 .post, "/api/v1/workspaces/\(workspace)/members", token: ann, json: #"{"email":"bob@example.com"}"#)
             let path = "/api/v1/workspaces/\(workspace)/events"
@@ -63,8 +62,7 @@ struct EventFeedRoutesTests {
         try await APIHarness.make(kind).run { api in
             let (ann, _) = try await api.signUp("ann")
             let (bob, bobID) = try await api.signUp("bob")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             try await api.send(
                 .post, "/api/v1/workspaces/\(workspace)/members", token: ann, json: #"{"email":"bob@example.com"}"#)
             let project = try #require(
@@ -92,8 +90,7 @@ struct EventFeedRoutesTests {
     func cursors(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             let path = "/api/v1/workspaces/\(workspace)/events"
             let (first, cursor) = try await Self.read(api, path, token: ann, count: 1)
             #expect(first.count == 1)
@@ -116,8 +113,7 @@ struct EventFeedRoutesTests {
     func longPoll() async throws {
         try await APIHarness.make().run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             let path = "/api/v1/workspaces/\(workspace)/events"
             let cursor = try #require(try await api.send(.get, path, token: ann).string("next_cursor"))
             let quiet = try await api.send(.get, path + "?wait=1&after=\(cursor)", token: ann)
@@ -137,10 +133,8 @@ struct EventFeedRoutesTests {
         let harness = try await APIHarness.make()
         try await harness.run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
-            let other = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"X"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
+            let other = try await api.workspace("X", token: ann)
             let path = "/api/v1/workspaces/\(workspace)/events"
             let otherCursor = try #require(
                 try await api.send(.get, "/api/v1/workspaces/\(other)/events", token: ann).string("next_cursor"))
@@ -194,8 +188,7 @@ struct EventStreamRoutesTests {
         let harness = try await APIHarness.make()
         try await harness.run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             let task = try #require(
                 try await api.send(
                     .post, "/api/v1/tasks", token: ann, json: #"{"title":"T","workspace_id":"\#(workspace)"}"#
@@ -235,8 +228,7 @@ struct EventStreamRoutesTests {
                 .get, "/api/v1/workspaces/\(UUID())/events", token: ann, headers: [.accept: "text/event-stream"])
             #expect(missing.status == .notFound)
             #expect(missing.headers[.contentType] == "application/problem+json")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             let bad = try await api.send(
                 .get, "/api/v1/workspaces/\(workspace)/events", token: ann,
                 headers: [.accept: "text/event-stream", .lastEventID: "junk"])

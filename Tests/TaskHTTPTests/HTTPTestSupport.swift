@@ -7,6 +7,7 @@ import TaskAuth
 import TaskCore
 import TaskHTTP
 import TaskTestSupport
+import Testing
 
 /// One API over a fresh store, with helpers that speak HTTP to it the way a client would. Every use case and the
 /// token check read one stepping clock and ids come from a counter, so a run does not depend on the date.
@@ -106,6 +107,12 @@ struct APIClient: Sendable {
         return try await client.execute(uri: uri, method: method, headers: fields, body: payload) { response in
             APIResponse(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
         }
+    }
+
+    /// Creates a workspace named `name` as the holder of `token`; returns its id.
+    func workspace(_ name: String = "W", token: String) async throws -> String {
+        let created = try await send(.post, "/api/v1/workspaces", token: token, json: #"{"name":"\#(name)"}"#)
+        return try #require(created.string("id"))
     }
 
     /// Registers `name@example.com` and logs in; returns the access token and the user id.

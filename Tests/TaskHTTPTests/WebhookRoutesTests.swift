@@ -13,8 +13,7 @@ struct WebhookRoutesTests {
     func lifecycle(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             let base = "/api/v1/workspaces/\(workspace)/webhooks"
             let created = try await api.send(
                 .post, base, token: ann,
@@ -64,8 +63,7 @@ struct WebhookRoutesTests {
             let (ann, _) = try await api.signUp("ann")
             let (bob, bobID) = try await api.signUp("bob")
             let (cid, _) = try await api.signUp("cid")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
             try await api.send(
                 .post, "/api/v1/workspaces/\(workspace)/members", token: ann, json: #"{"email":"bob@example.com"}"#)
             let base = "/api/v1/workspaces/\(workspace)/webhooks"
@@ -78,8 +76,7 @@ struct WebhookRoutesTests {
                 .patch, "/api/v1/workspaces/\(workspace)/members/\(bobID)", token: ann, json: #"{"role":"admin"}"#)
             let created = try await api.send(.post, base, token: bob, json: body)
             #expect(created.status == .created)
-            let other = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: cid, json: #"{"name":"X"}"#).string("id"))
+            let other = try await api.workspace("X", token: cid)
             let id = try #require(created.string("id"))
             #expect(
                 try await api.send(.get, "/api/v1/workspaces/\(other)/webhooks/\(id)", token: cid).status == .notFound,
@@ -91,10 +88,8 @@ struct WebhookRoutesTests {
     func refusals() async throws {
         try await APIHarness.make().run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"W"}"#).string("id"))
-            let foreign = try #require(
-                try await api.send(.post, "/api/v1/workspaces", token: ann, json: #"{"name":"X"}"#).string("id"))
+            let workspace = try await api.workspace("W", token: ann)
+            let foreign = try await api.workspace("X", token: ann)
             let project = try #require(
                 try await api.send(
                     .post, "/api/v1/projects", token: ann, json: #"{"workspace_id":"\#(foreign)","name":"P"}"#
