@@ -35,7 +35,7 @@ struct ServiceController: Sendable {
     func prometheus(_ request: Request, _ context: TaskRequestContext) async throws -> Response {
         metrics.registry.makeGauge(
             descriptor: .init(
-                metricName: "taskd_event_readers_waiting",
+                metricName: "taskd_event_readers", unitName: "waiting",
                 helpText: "Event streams and long polls waiting for an event now")
         ).set(Double(store.eventSignal.waiting))
         return Response(
