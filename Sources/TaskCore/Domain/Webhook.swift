@@ -54,19 +54,6 @@ public struct Webhook: Sendable, Equatable {
         self.updatedAt = updatedAt
         self.version = version
     }
-
-    /// The secrets an attempt made at `at` is signed with: the current one, and the previous one while it lasts.
-    public func signingSecrets(at: Date) -> [String] {
-        guard let previousSecret, let until = previousSecretExpiresAt, at < until else { return [secret] }
-        return [secret, previousSecret]
-    }
-
-    /// Whether the webhook receives `event`.
-    public func receives(_ event: ActivityEvent) -> Bool {
-        guard isEnabled, event.workspaceID == workspaceID, events.includes(event.kind) else { return false }
-        guard let projectID else { return true }
-        return event.isInFeed(of: projectID)
-    }
 }
 
 /// The kinds of events a webhook receives: every kind (`["*"]`), or some.
@@ -75,14 +62,6 @@ public enum WebhookEvents: Sendable, Equatable {
     case all
     /// These kinds (never empty).
     case kinds(Set<ActivityEventKind>)
-
-    /// Whether `kind` is one of them.
-    public func includes(_ kind: ActivityEventKind) -> Bool {
-        switch self {
-        case .all: true
-        case .kinds(let kinds): kinds.contains(kind)
-        }
-    }
 
     /// As the API and the store write it: `["*"]`, or the kinds sorted.
     public var names: [String] {
