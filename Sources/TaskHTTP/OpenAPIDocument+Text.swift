@@ -733,6 +733,89 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
                 "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/workspaces/{id}/webhooks/{webhook_id}/ping:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/WebhookID"}
+            post:
+              operationId: pingWebhook
+              tags: [webhooks]
+              summary: Queue a `webhook_ping` event (in no feed) to an enabled webhook, attempted at once
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
+              responses:
+                "202":
+                  description: The ping's delivery, pending
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Delivery"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
+          /api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/WebhookID"}
+            get:
+              operationId: listDeliveries
+              tags: [webhooks]
+              summary: The webhook's deliveries of the last 30 days, newest first
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of deliveries
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/DeliveryList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/WebhookID"}
+              - {$ref: "#/components/parameters/DeliveryID"}
+            get:
+              operationId: getDelivery
+              tags: [webhooks]
+              summary: One delivery of the webhook
+              responses:
+                "200":
+                  description: The delivery
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Delivery"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+          /api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/WebhookID"}
+              - {$ref: "#/components/parameters/DeliveryID"}
+            post:
+              operationId: redeliver
+              tags: [webhooks]
+              summary: >-
+                Make the delivery pending and due at once, whatever its status: one new attempt; if it fails, what is left
+                of the retry schedule applies (nothing, after the last retry). `409 webhook_disabled` while the webhook is
+                disabled.
+              parameters:
+                - {$ref: "#/components/parameters/IdempotencyKey"}
+              responses:
+                "202":
+                  description: The delivery, pending
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Delivery"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "409": {$ref: "#/components/responses/Conflict"}
           /api/v1/projects:
             post:
               operationId: createProject
@@ -1310,6 +1393,8 @@ extension OpenAPIDocument {
               {name: id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             WebhookID:
               {name: webhook_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
+            DeliveryID:
+              {name: delivery_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             UserID:
               {name: user_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             Limit:
@@ -1780,6 +1865,29 @@ extension OpenAPIDocument {
               required: [data, next_cursor]
               properties:
                 data: {type: array, items: {$ref: "#/components/schemas/Webhook"}}
+                next_cursor: {type: [string, "null"]}
+            Delivery:
+              type: object
+              description: One event on its way to one webhook. Response bodies are not kept.
+              required: [id, webhook_id, event_id, kind, status, attempts, last_response_status, last_error, next_attempt_at,
+                created_at, updated_at]
+              properties:
+                id: {type: string, format: uuid}
+                webhook_id: {type: string, format: uuid}
+                event_id: {type: string, format: uuid, description: "The webhook-id header, the same on every attempt"}
+                kind: {type: string, description: "The event's kind, or webhook_ping"}
+                status: {type: string, enum: [pending, succeeded, failed]}
+                attempts: {type: integer, minimum: 0}
+                last_response_status: {type: [integer, "null"], description: "The last attempt's HTTP status, if an answer came"}
+                last_error: {type: [string, "null"], description: "Why the last attempt failed"}
+                next_attempt_at: {type: [string, "null"], format: date-time, description: "When the next attempt is due; null unless pending"}
+                created_at: {type: string, format: date-time}
+                updated_at: {type: string, format: date-time}
+            DeliveryList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/Delivery"}}
                 next_cursor: {type: [string, "null"]}
             NewWebhook:
               type: object

@@ -56,12 +56,14 @@ enum ApplicationBuilder {
             comments: CommentService(store: store, now: now, ids: ids),
             activity: ActivityService(store: store), idempotency: IdempotencyService(store: store, now: now),
             events: EventFeedService(store: store, now: now, retentionDays: configuration.eventRetentionDays),
-            webhooks: WebhookService(
-                store: store,
-                targets: WebhookTargetPolicy(
-                    allowsHTTP: configuration.webhookAllowsHTTP, allowsPrivate: configuration.webhookAllowsPrivate,
-                    resolve: SystemHostResolver.addresses(of:)),
-                now: now, ids: ids))
+            webhooks: WebhookService(store: store, targets: webhookTargets(configuration), now: now, ids: ids))
+    }
+
+    /// The URLs webhooks may reach, as configured.
+    static func webhookTargets(_ configuration: TaskdConfiguration) -> WebhookTargetPolicy {
+        WebhookTargetPolicy(
+            allowsHTTP: configuration.webhookAllowsHTTP, allowsPrivate: configuration.webhookAllowsPrivate,
+            resolve: SystemHostResolver.addresses(of:))
     }
 
     /// The HTTP application with every background service, ready for `runService()`, and the event feeds (whose
@@ -83,9 +85,23 @@ enum ApplicationBuilder {
         if let postgres {
             background.append(postgres)
         }
+        let sender = HTTPWebhookSender(targets: webhookTargets(configuration))
+        background.append(
+            WebhookDeliveryService(
+                worker: WebhookDeliveryWorker(
+                    store: store, sender: sender, settings: configuration.webhookDelivery,
+                    attemptsDue: services.webhooks.attemptsDue,
+                    onError: { error in
+                        logger.warning(
+                            "webhook delivery could not reach the store",
+                            metadata: ["error": "\(String(describing: error))"])
+                    }),
+                sender: sender, gate: gate))
         background.append(
             ExpiredRecordsCleaner(
-                sessions: services.sessions, idempotency: services.idempotency, events: services.events, gate: gate,
+                sessions: services.sessions, idempotency: services.idempotency, events: services.events,
+                webhooks: services.webhooks,
+                gate: gate,
                 logger: logger))
         var application = Application(
             router: router,

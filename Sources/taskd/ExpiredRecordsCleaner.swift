@@ -2,13 +2,14 @@ import Logging
 import ServiceLifecycle
 import TaskCore
 
-/// Deletes expired refresh tokens, counted attempts that no limit reads any more, and idempotency records and
-/// events past their retention, every ten minutes until shutdown, starting once start-up work has finished
+/// Deletes expired refresh tokens, counted attempts that no limit reads any more, and idempotency records,
+/// events and webhook deliveries past their retention, every ten minutes until shutdown, starting once start-up work has finished
 /// (`gate`).
 struct ExpiredRecordsCleaner: Service {
     let sessions: SessionService
     let idempotency: IdempotencyService
     let events: EventFeedService
+    let webhooks: WebhookService
     let gate: StartupGate
     let logger: Logger
     var interval: Duration = .seconds(600)
@@ -17,6 +18,7 @@ struct ExpiredRecordsCleaner: Service {
         let sessions = sessions
         let idempotency = idempotency
         let events = events
+        let webhooks = webhooks
         let logger = logger
         let interval = interval
         let gate = gate
@@ -27,6 +29,7 @@ struct ExpiredRecordsCleaner: Service {
                     try await sessions.removeExpiredRecords()
                     try await idempotency.removeExpiredRecords()
                     try await events.removeExpiredEvents()
+                    try await webhooks.removeExpiredDeliveries()
                 } catch {
                     logger.warning(
                         "could not remove expired records", metadata: ["error": "\(String(describing: error))"])

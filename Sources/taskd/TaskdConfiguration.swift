@@ -24,6 +24,7 @@ struct TaskdConfiguration {
     var eventRetentionDays: Int
     var webhookAllowsHTTP: Bool
     var webhookAllowsPrivate: Bool
+    var webhookDelivery: WebhookDeliverySettings
 
     static let environmentHelp = """
         Configuration comes from the environment:
@@ -50,6 +51,10 @@ struct TaskdConfiguration {
           TASKD_EVENT_RETENTION_DAYS  days events are kept for the feeds, 1...3650 (default 30)
           TASKD_WEBHOOK_ALLOW_HTTP    true: webhooks may use http URLs (default false: https only)
           TASKD_WEBHOOK_ALLOW_PRIVATE true: webhooks may target loopback and private addresses (default false)
+          TASKD_WEBHOOK_TIMEOUT       seconds a webhook attempt may take, 1...60 (default 10)
+          TASKD_WEBHOOK_RETRY_SCHEDULE  seconds before each retry, comma separated
+                                      (default 5,30,300,1800,7200,28800,86400; each varies by 20 %)
+          TASKD_WEBHOOK_DISABLE_AFTER seconds a webhook may fail every attempt before it is disabled (default 259200)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -119,6 +124,18 @@ struct TaskdConfiguration {
         }
         webhookAllowsHTTP = try flag("TASKD_WEBHOOK_ALLOW_HTTP")
         webhookAllowsPrivate = try flag("TASKD_WEBHOOK_ALLOW_PRIVATE")
+        webhookDelivery = WebhookDeliverySettings()
+        webhookDelivery.timeout = TimeInterval(try integer("TASKD_WEBHOOK_TIMEOUT", default: 10, in: 1...60))
+        webhookDelivery.disableAfter = TimeInterval(
+            try integer("TASKD_WEBHOOK_DISABLE_AFTER", default: 259_200, in: 60...31_536_000))
+        if let schedule = value("TASKD_WEBHOOK_RETRY_SCHEDULE") {
+            do {
+                webhookDelivery.retrySchedule = try WebhookDeliverySettings.retrySchedule(from: schedule)
+            } catch {
+                throw ConfigurationError(
+                    "TASKD_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated whole seconds, each 1 to 604800")
+            }
+        }
         switch value("TASKD_REQUIRE_IF_MATCH")?.lowercased() ?? "false" {
         case "true", "1", "yes": requireIfMatch = true
         case "false", "0", "no": requireIfMatch = false

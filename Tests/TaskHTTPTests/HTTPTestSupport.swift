@@ -24,6 +24,7 @@ struct APIHarness: Sendable {
     static func make(
         _ kind: StoreKind = .memory, store given: (any DataStore)? = nil,
         configuration: HTTPConfiguration = HTTPConfiguration(allowedOrigins: ["https://app.example.com"]),
+        webhookTargets: WebhookTargetPolicy = WebhookTargetPolicy(resolve: TestHosts.resolve),
         adjusting adjust: (inout TaskdServices) -> Void = { _ in }
     ) async throws -> APIHarness {
         let store: any DataStore
@@ -46,7 +47,7 @@ struct APIHarness: Sendable {
             events: EventFeedService(
                 store: store, now: clock.now, heartbeat: .milliseconds(200), revalidation: .zero),
             webhooks: WebhookService(
-                store: store, targets: WebhookTargetPolicy(resolve: TestHosts.resolve), now: clock.now, ids: ids))
+                store: store, targets: webhookTargets, now: clock.now, ids: ids))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes, clock: clock)

@@ -229,9 +229,20 @@ struct OpenAPIContractTests {
         try await api.call(.get, "/api/v1/workspaces/{id}/webhooks", hooks, token: token)
         let hook = ["id": workspace, "webhook_id": webhook]
         try await api.call(.get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", hook, token: token)
+        let ping = try #require(
+            try await api.call(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/ping", hook, token: token)
+                .string("id"))
+        try await api.call(.get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries", hook, token: token)
+        let delivery = ["id": workspace, "webhook_id": webhook, "delivery_id": ping]
+        try await api.call(
+            .get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}", delivery, token: token)
+        try await api.call(
+            .post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", delivery,
+            token: token)
         try await api.call(
             .patch, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", hook, token: token,
             json: #"{"events":["*"],"project_id":"\#(project)","enabled":false}"#)
+        try await api.call(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/ping", hook, token: token)
         try await api.call(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/rotate-secret", hook, token: token)
         try await api.call(.delete, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", hook, token: token)
 

@@ -25,6 +25,13 @@ public struct WebhookTargetPolicy: Sendable {
     /// Checks `text` and returns the URL.
     /// - Throws: `DomainError.validation` naming `url`.
     public func check(_ text: String) async throws -> URL {
+        try await target(text).url
+    }
+
+    /// Checks `text` and returns where to connect: the URL, its host, and the checked address to reach it at (so
+    /// that a name cannot resolve to a checked address first and to another one at connection time).
+    /// - Throws: `DomainError.validation` naming `url`.
+    public func target(_ text: String) async throws -> WebhookTarget {
         func refuse(_ message: String) -> DomainError { .invalid("url", message) }
         guard FieldLimits.webhookURL.contains(text.utf8.count) else { throw refuse("must be 1 to 2048 characters") }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
@@ -43,11 +50,11 @@ public struct WebhookTargetPolicy: Sendable {
         } catch {
             throw refuse("names a host that does not resolve")
         }
-        guard !addresses.isEmpty else { throw refuse("names a host that does not resolve") }
+        guard let first = addresses.first else { throw refuse("names a host that does not resolve") }
         if !allowsPrivate, addresses.contains(where: Self.isInternal) {
             throw refuse("resolves to a loopback, private, link-local or metadata address")
         }
-        return url
+        return WebhookTarget(url: url, host: bare, address: first)
     }
 
     /// Whether an address is one a webhook may not reach: not a public unicast address.
@@ -82,5 +89,23 @@ public struct WebhookTargetPolicy: Sendable {
         let nat64 = a[0] == 0x00 && a[1] == 0x64 && a[2] == 0xFF && a[3] == 0x9B && a[4..<12].allSatisfy { $0 == 0 }
         if mapped || nat64 { return isInternalIPv4(Array(a[12..<16])) }
         return false
+    }
+}
+
+/// Where a webhook's request goes: its URL, and the checked address its host resolved to.
+public struct WebhookTarget: Sendable, Equatable {
+    /// The URL, as checked.
+    public var url: URL
+    /// The URL's host, without the brackets of an IPv6 literal.
+    public var host: String
+    /// The address to connect to: 4 or 16 bytes.
+    public var address: [UInt8]
+
+    /// The address as text: dotted IPv4, or eight groups of IPv6.
+    public var addressText: String {
+        if address.count == 4 { return address.map(String.init).joined(separator: ".") }
+        return stride(from: 0, to: address.count, by: 2).map { index in
+            String(UInt16(address[index]) << 8 | UInt16(address[index + 1]), radix: 16)
+        }.joined(separator: ":")
     }
 }

@@ -62,6 +62,8 @@ public enum IDKind {
     public enum ActivityEvent {}
     /// Marks identifiers of webhooks.
     public enum Webhook {}
+    /// Marks identifiers of webhook deliveries.
+    public enum Delivery {}
 }
 
 /// Identifies a user.
@@ -78,3 +80,5 @@ public typealias CommentID = Identifier<IDKind.Comment>
 public typealias ActivityID = Identifier<IDKind.ActivityEvent>
 /// Identifies a webhook.
 public typealias WebhookID = Identifier<IDKind.Webhook>
+/// Identifies a webhook delivery.
+public typealias DeliveryID = Identifier<IDKind.Delivery>

@@ -25,6 +25,9 @@ public struct Webhook: Sendable, Equatable {
     public var previousSecret: String?
     /// When the previous secret stops being used.
     public var previousSecretExpiresAt: Date?
+    /// Since when every attempt to deliver to it has failed; `nil` after a success. A webhook failing for
+    /// `WebhookDeliverySettings.disableAfter` is disabled.
+    public var failingSince: Date?
     /// When it was created.
     public var createdAt: Date
     /// When it last changed.
@@ -36,8 +39,8 @@ public struct Webhook: Sendable, Equatable {
     public init(
         id: WebhookID, workspaceID: WorkspaceID, url: String, events: WebhookEvents, projectID: ProjectID? = nil,
         description: String = "", isEnabled: Bool = true, disabledReason: String? = nil, secret: String,
-        previousSecret: String? = nil, previousSecretExpiresAt: Date? = nil, createdAt: Date, updatedAt: Date,
-        version: Int = 1
+        previousSecret: String? = nil, previousSecretExpiresAt: Date? = nil, failingSince: Date? = nil,
+        createdAt: Date, updatedAt: Date, version: Int = 1
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -50,9 +53,29 @@ public struct Webhook: Sendable, Equatable {
         self.secret = secret
         self.previousSecret = previousSecret
         self.previousSecretExpiresAt = previousSecretExpiresAt
+        self.failingSince = failingSince
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.version = version
+    }
+}
+
+extension Webhook {
+    /// The secrets that sign a message sent at `date`: the current one, and the previous one while its overlap
+    /// lasts.
+    public func signingSecrets(at date: Date) -> [String] {
+        guard let previousSecret, let expiry = previousSecretExpiresAt, date < expiry else { return [secret] }
+        return [secret, previousSecret]
+    }
+
+    /// Whether an event is one this webhook receives: of one of its kinds and, when it names a project, in that
+    /// project's feed.
+    public func receives(_ event: ActivityEvent) -> Bool {
+        if let projectID, !event.isInFeed(of: projectID) { return false }
+        switch events {
+        case .all: return true
+        case .kinds(let kinds): return kinds.contains(event.kind)
+        }
     }
 }
 

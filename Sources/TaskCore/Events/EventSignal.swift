@@ -17,6 +17,8 @@ public final class EventSignal: Sendable {
         /// Waiters woken (by their timeout or cancellation) before they had begun to wait.
         var wokenEarly: Set<UInt64> = []
         var nextWaiter: UInt64 = 0
+        /// Signals notified with this one.
+        var relays: [EventSignal] = []
     }
 
     /// Creates a signal.
@@ -28,14 +30,23 @@ public final class EventSignal: Sendable {
     /// How many readers wait now (long polls and streams between two reads).
     public var waiting: Int { state.withLock { $0.waiters.count } }
 
-    /// Wakes every waiter.
+    /// Wakes every waiter, and the waiters of every signal this one relays to.
     public func notify() {
-        let woken = state.withLock { state in
+        let (woken, relays) = state.withLock { state in
             state.generation &+= 1
             defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return (Array(state.waiters.values), state.relays)
         }
         for waiter in woken { waiter.resume() }
+        for relay in relays { relay.notify() }
+    }
+
+    /// Makes every later `notify()` of this signal notify `other` too (without counting as a waiter here).
+    public func relay(to other: EventSignal) {
+        guard other !== self else { return }
+        state.withLock { state in
+            if !state.relays.contains(where: { $0 === other }) { state.relays.append(other) }
+        }
     }
 
     /// Returns once `notify()` was called after `generation` was read, or when `timeout` has passed, or when the

@@ -46,6 +46,7 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
     case task
     case comment
     case webhook
+    case delivery
 
     /// A capitalised human name for problem details ("Task not found").
     public var title: String {
@@ -58,6 +59,7 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
         case .task: "Task"
         case .comment: "Comment"
         case .webhook: "Webhook"
+        case .delivery: "Delivery"
         }
     }
 }
@@ -72,6 +74,8 @@ public enum ConflictReason: String, Sendable, Equatable, CaseIterable {
     case lastOwner = "last_owner"
     /// The project is archived and therefore read-only.
     case projectArchived = "project_archived"
+    /// The webhook is disabled: nothing is sent to it until it is enabled again.
+    case webhookDisabled = "webhook_disabled"
 }
 
 /// One broken rule of one input field.

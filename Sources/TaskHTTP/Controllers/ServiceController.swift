@@ -38,6 +38,20 @@ struct ServiceController: Sendable {
                 metricName: "taskd_event_readers", unitName: "waiting",
                 helpText: "Event streams and long polls waiting for an event now")
         ).set(Double(store.eventSignal.waiting))
+        // Counted in the store, so every process of a fleet shows the whole fleet's figures. Left out when the store
+        // cannot be reached: the scrape still answers.
+        if let counts = try? await store.transaction({ tx in try await tx.deliveryCounts() }) {
+            for (name, help, value) in [
+                ("taskd_webhook_deliveries_queued", "Webhook deliveries waiting for an attempt", counts.pending),
+                (
+                    "taskd_webhook_deliveries_failed", "Webhook deliveries that failed, of the 30 days kept",
+                    counts.failed
+                ),
+                ("taskd_webhooks_disabled", "Webhooks that are disabled", counts.disabledWebhooks),
+            ] {
+                metrics.registry.makeGauge(descriptor: .init(metricName: name, helpText: help)).set(Double(value))
+            }
+        }
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.registry.emitToBuffer())))

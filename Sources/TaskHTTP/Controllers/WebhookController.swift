@@ -13,6 +13,12 @@ struct WebhookController: Sendable {
             .authenticated(.patch, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", update),
             .authenticated(.delete, "/api/v1/workspaces/{id}/webhooks/{webhook_id}", delete),
             .authenticated(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/rotate-secret", rotateSecret),
+            .authenticated(.post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/ping", ping),
+            .authenticated(.get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries", deliveries),
+            .authenticated(
+                .get, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}", delivery),
+            .authenticated(
+                .post, "/api/v1/workspaces/{id}/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver", redeliver),
         ]
     }
 
@@ -59,5 +65,33 @@ struct WebhookController: Sendable {
             context.caller, in: try context.pathID("id", .workspace), id: try context.pathID("webhook_id", .webhook),
             precondition: Preconditions.ifMatch(request))
         return try Responses.tagged(WebhookSecretDTO(webhook))
+    }
+
+    func ping(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let delivery = try await webhooks.ping(
+            context.caller, in: try context.pathID("id", .workspace), id: try context.pathID("webhook_id", .webhook))
+        return try Responses.json(DeliveryDTO(delivery), status: .accepted)
+    }
+
+    func deliveries(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let page = try QueryReader.page(request.uri.query)
+        let list = try await webhooks.deliveries(
+            context.caller, in: try context.pathID("id", .workspace), of: try context.pathID("webhook_id", .webhook),
+            page: page)
+        return try Responses.page(list, DeliveryDTO.init)
+    }
+
+    func delivery(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let delivery = try await webhooks.delivery(
+            context.caller, in: try context.pathID("id", .workspace), of: try context.pathID("webhook_id", .webhook),
+            delivery: try context.pathID("delivery_id", .delivery))
+        return try Responses.json(DeliveryDTO(delivery))
+    }
+
+    func redeliver(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let delivery = try await webhooks.redeliver(
+            context.caller, in: try context.pathID("id", .workspace), of: try context.pathID("webhook_id", .webhook),
+            delivery: try context.pathID("delivery_id", .delivery))
+        return try Responses.json(DeliveryDTO(delivery), status: .accepted)
     }
 }

@@ -67,6 +67,7 @@ extension ConflictReason {
         case .alreadyMember: "The user is already a member"
         case .lastOwner: "A workspace needs at least one owner"
         case .projectArchived: "The project is archived and read-only"
+        case .webhookDisabled: "The webhook is disabled; enable it first"
         }
     }
 }

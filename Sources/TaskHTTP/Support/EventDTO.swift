@@ -5,6 +5,10 @@ import TaskCore
 struct EventDTO: Encodable {
     let event: ActivityEvent
 
+    init(_ event: ActivityEvent) {
+        self.event = event
+    }
+
     private enum CodingKeys: String, CodingKey {
         case id, kind, at, changes
         case actorID = "actor_id"

@@ -39,7 +39,7 @@ enum EventStream {
         let encoder = JSONEncoder()
         var text = ""
         for (event, cursor) in zip(answer.events, answer.cursors) {
-            let json = (try? encoder.encode(EventDTO(event: event))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+            let json = (try? encoder.encode(EventDTO(event))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
             text += "id: \(cursor)\nevent: \(event.kind.rawValue)\ndata: \(json)\n\n"
         }
         return text

@@ -13,6 +13,18 @@ enum MemoryPaging {
         }
         return page.rows
     }
+
+    /// The rows ordered by `(date, id)` descending, strictly before `before`, at most `limit`.
+    static func newestFirst<Row>(
+        _ rows: some Sequence<Row>, before: PagePosition?, limit: Int, key: @escaping (Row) -> PagePosition
+    ) -> [Row] {
+        let sort = TaskSort(field: .createdAt)
+        var page = FirstRows<Row>(limit: limit) { sort.precedes(key($1), key($0)) }
+        for row in rows where before.map({ sort.precedes(key(row), $0) }) ?? true {
+            page.offer(row)
+        }
+        return page.rows
+    }
 }
 
 /// The first `limit` rows in an order, collected one row at a time without sorting the rest: a page of a large

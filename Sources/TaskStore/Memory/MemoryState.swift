@@ -28,6 +28,29 @@ struct MemoryState: Sendable {
     var loginFailures: TreeDictionary<String, [Date]> = [:]
     var idempotencyRecords: TreeDictionary<IdempotencyRecordKey, IdempotencyRecord> = [:]
     var webhooks: TreeDictionary<WebhookID, Webhook> = [:]
+    var deliveries: TreeDictionary<DeliveryID, MemoryDelivery> = [:]
+    /// The pending deliveries, and each one's place in the order first attempts go out in.
+    var pendingDeliveries: TreeDictionary<DeliveryID, Int> = [:]
+    var nextDeliveryOrder = 1
+
+    /// Removes the webhooks `isRemoved` picks, and their deliveries.
+    mutating func removeWebhooks(where isRemoved: (Webhook) -> Bool) {
+        let removed = Set(webhooks.values.filter(isRemoved).map(\.id))
+        guard !removed.isEmpty else { return }
+        webhooks = webhooks.filter { !removed.contains($0.key) }
+        deliveries = deliveries.filter { !removed.contains($0.value.delivery.webhookID) }
+        pendingDeliveries = pendingDeliveries.filter { deliveries[$0.key] != nil }
+    }
+}
+
+/// A delivery as the memory store keeps it: with what it carries and its claim.
+struct MemoryDelivery: Sendable {
+    var delivery: WebhookDelivery
+    var message: DeliveryMessage
+    /// Its place in the order first attempts go out in: the order events were appended.
+    var order: Int
+    var lease: UUID?
+    var leaseUntil: Date?
 }
 
 /// Whose key an idempotency record is.

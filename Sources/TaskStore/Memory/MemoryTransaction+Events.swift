@@ -13,6 +13,7 @@ extension MemoryTransaction {
                 for projectID in Set([event.projectID, event.formerProjectID].compactMap { $0 }) {
                     state.eventsByProject[projectID, default: MemoryEventLog()].append(sequenced)
                 }
+                state.queueDeliveries(of: event)
             }
             state.hasNewEvents = true
         }

@@ -20,7 +20,7 @@ extension MemoryTransaction {
         await write { state in
             state.projects[id] = nil
             state.projectMembers[id] = nil
-            state.webhooks = state.webhooks.filter { $0.value.projectID != id }
+            state.removeWebhooks { $0.projectID == id }
             let taskIDs = state.tasks.removeAll(in: state.tasks.tasks(inProject: id).map(\.id))
             state.comments = state.comments.filter { !taskIDs.contains($0.value.taskID) }
         }

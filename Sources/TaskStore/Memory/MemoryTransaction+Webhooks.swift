@@ -21,7 +21,7 @@ extension MemoryTransaction {
     }
 
     func deleteWebhook(_ id: WebhookID) async throws {
-        await write { $0.webhooks[id] = nil }
+        await write { state in state.removeWebhooks { $0.id == id } }
     }
 
     func webhooks(in workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [Webhook] {

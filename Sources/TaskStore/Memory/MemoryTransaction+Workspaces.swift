@@ -29,7 +29,7 @@ extension MemoryTransaction {
             state.comments = state.comments.filter { $0.value.workspaceID != id }
             state.eventsByTask = state.eventsByTask.filter { $0.value.first?.event.workspaceID != id }
             state.eventsByWorkspace[id] = nil
-            state.webhooks = state.webhooks.filter { $0.value.workspaceID != id }
+            state.removeWebhooks { $0.workspaceID == id }
             for projectID in projectIDs { state.eventsByProject[projectID] = nil }
         }
     }

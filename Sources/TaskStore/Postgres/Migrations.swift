@@ -250,5 +250,38 @@ enum Migrations {
                 """,
                 "CREATE INDEX webhooks_workspace_page ON webhooks (workspace_id, created_at, id)",
             ]),
+        Migration(
+            version: 9, name: "webhook deliveries",
+            statements: [
+                "ALTER TABLE webhooks ADD COLUMN failing_since timestamptz",
+                // One row per event and webhook, queued in the event's transaction. `xid` orders first attempts
+                // like the feeds (and holds them back below the oldest running transaction); `lease_id` and
+                // `lease_until` are the claim of the attempt in flight.
+                """
+                CREATE TABLE webhook_deliveries (
+                    id uuid PRIMARY KEY,
+                    webhook_id uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+                    event_id uuid NOT NULL,
+                    event_sequence bigint,
+                    kind text NOT NULL,
+                    ping_actor_id uuid,
+                    status text NOT NULL,
+                    attempts integer NOT NULL DEFAULT 0,
+                    last_response_status integer,
+                    last_error text,
+                    next_attempt_at timestamptz,
+                    lease_id uuid,
+                    lease_until timestamptz,
+                    created_at timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL,
+                    xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+                    UNIQUE (webhook_id, event_id)
+                )
+                """,
+                "CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (xid, event_sequence) WHERE status = 'pending'",
+                "CREATE INDEX webhook_deliveries_page ON webhook_deliveries (webhook_id, created_at, id)",
+                "CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at)",
+                "CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (created_at) WHERE status = 'failed'",
+            ]),
     ]
 }

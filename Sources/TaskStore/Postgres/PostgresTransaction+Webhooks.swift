@@ -7,11 +7,12 @@ extension PostgresTransaction {
         try await execute(
             """
             INSERT INTO webhooks (id, workspace_id, url, events, project_id, description, enabled, disabled_reason,
-                secret, previous_secret, previous_secret_expires_at, created_at, updated_at, version)
+                secret, previous_secret, previous_secret_expires_at, created_at, updated_at, version, failing_since)
             VALUES (\(webhook.id.uuid), \(webhook.workspaceID.uuid), \(webhook.url), \(webhook.events.names),
                 \(webhook.projectID?.uuid), \(webhook.description), \(webhook.isEnabled), \(webhook.disabledReason),
                 \(webhook.secret), \(webhook.previousSecret), \(webhook.previousSecretExpiresAt?.bound),
-                \(webhook.createdAt.bound), \(webhook.updatedAt.bound), \(Int32(clamping: webhook.version)))
+                \(webhook.createdAt.bound), \(webhook.updatedAt.bound), \(Int32(clamping: webhook.version)),
+                \(webhook.failingSince?.bound))
             """)
     }
 
@@ -41,7 +42,8 @@ extension PostgresTransaction {
                 enabled = \(webhook.isEnabled), disabled_reason = \(webhook.disabledReason), secret = \(webhook.secret),
                 previous_secret = \(webhook.previousSecret),
                 previous_secret_expires_at = \(webhook.previousSecretExpiresAt?.bound),
-                updated_at = \(webhook.updatedAt.bound), version = \(Int32(clamping: webhook.version))
+                updated_at = \(webhook.updatedAt.bound), version = \(Int32(clamping: webhook.version)),
+                failing_since = \(webhook.failingSince?.bound)
             WHERE id = \(webhook.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.webhook) }
@@ -63,7 +65,7 @@ extension PostgresTransaction {
 extension PostgresRows {
     static let webhookColumns = """
         id, workspace_id, url, events, project_id, description, enabled, disabled_reason, secret, previous_secret,
-        previous_secret_expires_at, created_at, updated_at, version
+        previous_secret_expires_at, created_at, updated_at, version, failing_since
         """
 
     static func webhook(_ row: PostgresRow) throws -> Webhook {
@@ -75,6 +77,7 @@ extension PostgresRows {
         let created = try cells[11].decode(Date.self)
         let updated = try cells[12].decode(Date.self)
         let version = try cells[13].decode(Int32.self)
+        let failingSince = try cells[14].decode(Date?.self)
         return Webhook(
             id: WebhookID(id), workspaceID: WorkspaceID(workspaceID), url: url,
             // A kind this version does not know (written by a newer one) is left out, never widened to all.
@@ -82,6 +85,7 @@ extension PostgresRows {
             projectID: projectID.map(ProjectID.init),
             description: description, isEnabled: enabled, disabledReason: disabledReason, secret: secret,
             previousSecret: previousSecret, previousSecretExpiresAt: previousExpiry?.truncatedToMilliseconds,
+            failingSince: failingSince?.truncatedToMilliseconds,
             createdAt: created.truncatedToMilliseconds, updatedAt: updated.truncatedToMilliseconds,
             version: Int(version))
     }

@@ -87,6 +87,15 @@ struct InsertEventsStatement: PostgresPreparedStatement {
             e0.actor_id, e0.kind,
             timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
         ORDER BY e0.n
+        RETURNING id, workspace_id, project_id, former_project_id, kind, at, sequence
+        ), queued AS (
+        INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_sequence, kind, status, next_attempt_at,
+            created_at, updated_at)
+        SELECT gen_random_uuid(), w.id, i.id, i.sequence, i.kind, 'pending', i.at, i.at, i.at
+        FROM inserted i JOIN webhooks w ON w.workspace_id = i.workspace_id AND w.enabled
+            AND (w.project_id IS NULL OR w.project_id = i.project_id OR w.project_id = i.former_project_id)
+            AND (w.events = '{*}' OR i.kind = ANY(w.events))
+        ORDER BY i.sequence
         )
         SELECT pg_notify('\(PostgresEventListener.channel)', $10)
         """

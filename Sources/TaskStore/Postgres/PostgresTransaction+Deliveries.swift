@@ -1,0 +1,177 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+extension PostgresTransaction {
+    func insertPing(_ delivery: WebhookDelivery, _ ping: WebhookPing) async throws {
+        try await execute(
+            """
+            INSERT INTO webhook_deliveries (id, webhook_id, event_id, kind, ping_actor_id, status, next_attempt_at,
+                created_at, updated_at)
+            VALUES (\(delivery.id.uuid), \(delivery.webhookID.uuid), \(delivery.eventID.uuid), \(delivery.kind),
+                \(ping.actorID.uuid), 'pending', \(delivery.nextAttemptAt?.bound), \(delivery.createdAt.bound),
+                \(delivery.updatedAt.bound))
+            """)
+    }
+
+    /// Claims with `FOR UPDATE SKIP LOCKED`, so concurrent claimers split the due rows instead of queueing, in
+    /// `(xid, event_sequence)` order. A first attempt waits, like the feeds, until no older transaction runs, so
+    /// that first attempts go out in feed order; a retry has no order to keep.
+    func claimDeliveries(now: Date, leaseUntil: Date, limit: Int) async throws -> [DeliveryAttempt] {
+        let lease = UUID()
+        let claimed = try await lockedRows(
+            """
+            WITH due AS (
+                SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
+                WHERE d.status = 'pending' AND d.next_attempt_at <= \(now.bound)
+                    AND (d.lease_until IS NULL OR d.lease_until <= \(now.bound))
+                    AND (d.attempts > 0 OR d.xid < pg_snapshot_xmin(pg_current_snapshot()))
+                ORDER BY d.xid, d.event_sequence, d.id
+                LIMIT \(limit)
+                FOR UPDATE OF d SKIP LOCKED
+            )
+            UPDATE webhook_deliveries d SET lease_id = \(lease), lease_until = \(leaseUntil.bound)
+            FROM due WHERE d.id = due.id
+            RETURNING \(unescaped: PostgresRows.deliveryColumns("d")), d.event_sequence, d.ping_actor_id, d.xid::text
+            """
+        ) { row in
+            let cells = row.makeRandomAccess()
+            let count = cells.count
+            return (
+                delivery: try PostgresRows.delivery(row), sequence: try cells[count - 3].decode(Int64?.self),
+                pingActor: try cells[count - 2].decode(UUID?.self),
+                xid: UInt64(try cells[count - 1].decode(String.self)) ?? 0
+            )
+        }
+        guard !claimed.isEmpty else { return [] }
+        let webhookIDs = Array(Set(claimed.map(\.delivery.webhookID.uuid)))
+        let webhooks = try await rows(
+            """
+            SELECT \(unescaped: PostgresRows.webhookColumns) FROM webhooks WHERE id = ANY(\(webhookIDs))
+            """, PostgresRows.webhook)
+        let webhooksByID = Dictionary(webhooks.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let sequences = claimed.compactMap(\.sequence)
+        var eventsBySequence: [Int64: ActivityEvent] = [:]
+        if !sequences.isEmpty {
+            for found in try await rows(
+                """
+                SELECT \(unescaped: PostgresRows.eventColumns) FROM activity_events WHERE sequence = ANY(\(sequences))
+                """, PostgresRows.event)
+            {
+                eventsBySequence[Int64(found.sequence)] = found.event
+            }
+        }
+        return claimed.sorted { ($0.xid, $0.sequence ?? 0) < ($1.xid, $1.sequence ?? 0) }.compactMap { claim in
+            guard let webhook = webhooksByID[claim.delivery.webhookID] else { return nil }
+            let message: DeliveryMessage?
+            if let sequence = claim.sequence {
+                message = eventsBySequence[sequence].map(DeliveryMessage.event)
+            } else if let actor = claim.pingActor {
+                message = .ping(
+                    WebhookPing(
+                        id: claim.delivery.eventID, workspaceID: webhook.workspaceID, actorID: UserID(actor),
+                        at: claim.delivery.createdAt))
+            } else {
+                message = nil
+            }
+            return DeliveryAttempt(delivery: claim.delivery, lease: lease, webhook: webhook, message: message)
+        }
+    }
+
+    func lockDelivery(_ id: DeliveryID, lease: UUID) async throws -> WebhookDelivery? {
+        try await lockedRows(
+            """
+            SELECT \(unescaped: PostgresRows.deliveryColumns()) FROM webhook_deliveries
+            WHERE id = \(id.uuid) AND lease_id = \(lease) FOR UPDATE
+            """, PostgresRows.delivery
+        ).first
+    }
+
+    func lockDelivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery? {
+        try await lockedRows(
+            """
+            SELECT \(unescaped: PostgresRows.deliveryColumns()) FROM webhook_deliveries
+            WHERE id = \(id.uuid) AND webhook_id = \(webhookID.uuid) FOR UPDATE
+            """, PostgresRows.delivery
+        ).first
+    }
+
+    func updateDelivery(_ delivery: WebhookDelivery) async throws {
+        let changed = try await changedRows(
+            """
+            UPDATE webhook_deliveries SET status = \(delivery.status.rawValue),
+                attempts = \(Int32(clamping: delivery.attempts)),
+                last_response_status = \(delivery.lastResponseStatus.map { Int32(clamping: $0) }),
+                last_error = \(delivery.lastError), next_attempt_at = \(delivery.nextAttemptAt?.bound),
+                updated_at = \(delivery.updatedAt.bound), lease_id = NULL, lease_until = NULL
+            WHERE id = \(delivery.id.uuid)
+            """)
+        if changed == 0 { throw DomainError.notFound(.delivery) }
+    }
+
+    func delivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery? {
+        try await rows(
+            """
+            SELECT \(unescaped: PostgresRows.deliveryColumns()) FROM webhook_deliveries
+            WHERE id = \(id.uuid) AND webhook_id = \(webhookID.uuid)
+            """, PostgresRows.delivery
+        ).first
+    }
+
+    func deliveries(of webhookID: WebhookID, before: PagePosition?, limit: Int) async throws -> [WebhookDelivery] {
+        var builder = SQLBuilder("SELECT \(PostgresRows.deliveryColumns()) FROM webhook_deliveries")
+        builder.append(" WHERE webhook_id = \(builder.bind(webhookID.uuid))")
+        if let before, case .date(let date) = before.value {
+            builder.append(" AND (created_at, id) < (\(builder.bind(date.bound)), \(builder.bind(before.id)))")
+        }
+        builder.append(" ORDER BY created_at DESC, id DESC LIMIT \(builder.bind(limit))")
+        return try await rows(builder.query, PostgresRows.delivery)
+    }
+
+    func deleteDeliveries(before: Date, limit: Int) async throws -> Int {
+        try await changedRows(
+            """
+            DELETE FROM webhook_deliveries WHERE id IN (
+                SELECT id FROM webhook_deliveries WHERE created_at < \(before.bound) ORDER BY created_at LIMIT \(limit))
+            """)
+    }
+
+    func deliveryCounts() async throws -> DeliveryCounts {
+        let found = try await rows(
+            """
+            SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'),
+                (SELECT count(*) FROM webhook_deliveries WHERE status = 'failed'),
+                (SELECT count(*) FROM webhooks WHERE NOT enabled)
+            """
+        ) { row in try row.decode((Int64, Int64, Int64).self) }
+        guard let (pending, failed, disabled) = found.first else { throw DomainError.storeUnavailable }
+        return DeliveryCounts(pending: Int(pending), failed: Int(failed), disabledWebhooks: Int(disabled))
+    }
+}
+
+extension PostgresRows {
+    /// The columns `delivery(_:)` reads, of the table or of its alias.
+    static func deliveryColumns(_ alias: String? = nil) -> String {
+        let prefix = alias.map { "\($0)." } ?? ""
+        return [
+            "id", "webhook_id", "event_id", "kind", "status", "attempts", "last_response_status", "last_error",
+            "next_attempt_at", "created_at", "updated_at",
+        ].map { prefix + $0 }.joined(separator: ", ")
+    }
+
+    static func delivery(_ row: PostgresRow) throws -> WebhookDelivery {
+        let (id, webhookID, eventID, kind, status, attempts, lastStatus) = try row.decode(
+            (UUID, UUID, UUID, String, String, Int32, Int32?).self)
+        let cells = row.makeRandomAccess()
+        let lastError = try cells[7].decode(String?.self)
+        let next = try cells[8].decode(Date?.self)
+        let created = try cells[9].decode(Date.self)
+        let updated = try cells[10].decode(Date.self)
+        return WebhookDelivery(
+            id: DeliveryID(id), webhookID: WebhookID(webhookID), eventID: ActivityID(eventID), kind: kind,
+            status: try decodeEnum(DeliveryStatus.self, status), attempts: Int(attempts),
+            lastResponseStatus: lastStatus.map(Int.init), lastError: lastError,
+            nextAttemptAt: next?.truncatedToMilliseconds, createdAt: created.truncatedToMilliseconds,
+            updatedAt: updated.truncatedToMilliseconds)
+    }
+}
