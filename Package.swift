@@ -134,6 +134,7 @@ let package = Package(
             dependencies: [
                 "TaskCore", "TaskStore", "TaskAuth", "TaskHTTP", "TaskTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -11,7 +11,12 @@ final class WebhookReceiver: Sendable {
         let path: String
         let headers: [String: String]
         let body: Data
+        /// The status it was answered with; `nil` for a request held without an answer.
+        let status: Int?
     }
+
+    /// In a script: hold the request for a minute without answering.
+    static let hold = -1
 
     private let state = Mutex<(script: [Int], received: [Received])>(([], []))
     private let port = Mutex<Int?>(nil)
@@ -33,9 +38,16 @@ final class WebhookReceiver: Sendable {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             let status = receiver.state.withLock { state in
+                let status = state.script.isEmpty ? 200 : state.script.removeFirst()
                 state.received.append(
-                    Received(path: request.uri.path, headers: headers, body: Data(bytes.readableBytesView)))
-                return state.script.isEmpty ? 200 : state.script.removeFirst()
+                    Received(
+                        path: request.uri.path, headers: headers, body: Data(bytes.readableBytesView),
+                        status: status == hold ? nil : status))
+                return status
+            }
+            if status == hold {
+                try await Task.sleep(for: .seconds(60))
+                return Response(status: .serviceUnavailable)
             }
             var response = Response(status: .init(code: status))
             if status == 302 { response.headers[.location] = "/elsewhere" }

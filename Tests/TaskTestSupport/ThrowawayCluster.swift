@@ -87,8 +87,10 @@ public struct ThrowawayCluster: Sendable {
         return try await Self.shell(getuid() == 0 ? "cd / && runuser -u postgres -- bash -c '\(escaped)'" : command)
     }
 
+    /// Runs a `bash` command and returns what it printed when `capturingOutput`. A server it starts in the
+    /// background does not hold the call up. - Throws: `ShellFailure` when it exits with another status than 0.
     @discardableResult
-    static func shell(_ command: String, capturingOutput: Bool = false) async throws -> String {
+    public static func shell(_ command: String, capturingOutput: Bool = false) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         // Foundation learns that the command ended when a descriptor it handed down is closed; a server the
@@ -117,7 +119,7 @@ public struct ThrowawayCluster: Sendable {
 
     /// A port nobody listens on, below Linux's range of ephemeral ports (32768 and up), so that no outgoing
     /// connection can take it between the check and the server's start.
-    private static func freePort() async throws -> Int {
+    public static func freePort() async throws -> Int {
         let script =
             "for p in $(shuf -i 26000-29999 -n 200); do (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; break; }; done"
         guard

@@ -20,9 +20,10 @@ public struct WebhookDeliverySettings: Sendable, Equatable {
     /// The defaults of the contract.
     public init() {}
 
-    /// How long a claimed delivery stays with its claimer: the attempt's time, and a margin for recording it. A
-    /// process that dies mid-attempt leaves the delivery to another one after this.
-    public var lease: TimeInterval { timeout + 30 }
+    /// How long a claimed delivery stays with its claimer: the attempt's time, and a margin for recording it
+    /// (longer than a request may wait for the database). A process that dies mid-attempt leaves the delivery to
+    /// another one after this.
+    public var lease: TimeInterval { timeout + 10 }
 
     /// Reads `TASKD_WEBHOOK_RETRY_SCHEDULE`: comma-separated seconds, each 1...604800, at most 20 of them.
     /// - Throws: `DomainError.validation` naming the setting.

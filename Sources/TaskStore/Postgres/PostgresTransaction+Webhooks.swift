@@ -25,11 +25,13 @@ extension PostgresTransaction {
         ).first
     }
 
+    /// `FOR NO KEY UPDATE`: every transaction that queues a delivery holds `FOR KEY SHARE` on the webhook (the
+    /// delivery's foreign key) until it commits; a change of the webhook need not wait for them, nor they for it.
     func lockWebhook(_ id: WebhookID, in workspaceID: WorkspaceID) async throws -> Webhook? {
         try await lockedRows(
             """
             SELECT \(unescaped: PostgresRows.webhookColumns) FROM webhooks
-            WHERE id = \(id.uuid) AND workspace_id = \(workspaceID.uuid) FOR UPDATE
+            WHERE id = \(id.uuid) AND workspace_id = \(workspaceID.uuid) FOR NO KEY UPDATE
             """, PostgresRows.webhook
         ).first
     }
