@@ -85,7 +85,8 @@ enum ApplicationBuilder {
         if let postgres {
             background.append(postgres)
         }
-        let sender = HTTPWebhookSender(targets: webhookTargets(configuration))
+        let sender = HTTPWebhookSender(
+            targets: webhookTargets(configuration), connectTimeout: configuration.webhookDelivery.timeout)
         background.append(
             WebhookDeliveryService(
                 worker: WebhookDeliveryWorker(

@@ -8,11 +8,21 @@ import NIOPosix
 #endif
 
 /// Resolves host names with the system resolver (`getaddrinfo`), on NIO's thread pool so that the blocking call
-/// never holds an event loop or a Swift concurrency thread.
+/// never holds an event loop or a Swift concurrency thread. Address literals are read directly.
 enum SystemHostResolver {
     /// The IPv4 (4 bytes) and IPv6 (16 bytes) addresses `host` names.
     static func addresses(of host: String) async throws -> [[UInt8]] {
-        try await NIOThreadPool.singleton.runIfActive { try lookUp(host) }
+        if let literal = literal(host) { return [literal] }
+        return try await NIOThreadPool.singleton.runIfActive { try lookUp(host) }
+    }
+
+    /// An IPv4 or IPv6 address literal's bytes, read without a lookup (and without a trip to the thread pool).
+    static func literal(_ host: String) -> [UInt8]? {
+        var ipv4 = in_addr()
+        if inet_pton(AF_INET, host, &ipv4) == 1 { return withUnsafeBytes(of: ipv4) { Array($0) } }
+        var ipv6 = in6_addr()
+        if inet_pton(AF_INET6, host, &ipv6) == 1 { return withUnsafeBytes(of: ipv6) { Array($0) } }
+        return nil
     }
 
     /// A name that does not resolve.

@@ -55,6 +55,7 @@ struct TaskdConfiguration {
           TASKD_WEBHOOK_RETRY_SCHEDULE  seconds before each retry, comma separated
                                       (default 5,30,300,1800,7200,28800,86400; each varies by 20 %)
           TASKD_WEBHOOK_DISABLE_AFTER seconds a webhook may fail every attempt before it is disabled (default 259200)
+          TASKD_WEBHOOK_CONCURRENCY   webhook attempts in flight at once per process, 1...256 (default 16)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -126,6 +127,7 @@ struct TaskdConfiguration {
         webhookAllowsPrivate = try flag("TASKD_WEBHOOK_ALLOW_PRIVATE")
         webhookDelivery = WebhookDeliverySettings()
         webhookDelivery.timeout = TimeInterval(try integer("TASKD_WEBHOOK_TIMEOUT", default: 10, in: 1...60))
+        webhookDelivery.concurrency = try integer("TASKD_WEBHOOK_CONCURRENCY", default: 16, in: 1...256)
         webhookDelivery.disableAfter = TimeInterval(
             try integer("TASKD_WEBHOOK_DISABLE_AFTER", default: 259_200, in: 60...31_536_000))
         if let schedule = value("TASKD_WEBHOOK_RETRY_SCHEDULE") {

@@ -14,8 +14,9 @@ public struct WebhookDeliverySettings: Sendable, Equatable {
     /// How long every attempt to a webhook may fail before it is disabled, in seconds
     /// (`TASKD_WEBHOOK_DISABLE_AFTER`).
     public var disableAfter: TimeInterval = 3 * 24 * 60 * 60
-    /// How many attempts run at once in one process.
-    public var concurrency = 32
+    /// How many attempts run at once in one process (`TASKD_WEBHOOK_CONCURRENCY`). More delivers a backlog faster;
+    /// fewer leaves more of a busy machine to the API.
+    public var concurrency = 16
 
     /// The defaults of the contract.
     public init() {}

@@ -45,25 +45,57 @@ public struct WebhookDeliveryWorker: Sendable {
     @discardableResult
     public func deliverDue(limit: Int = 1000) async throws -> Int {
         let claimed = try await claim(limit: limit)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for attempt in claimed { group.addTask { try await self.attempt(attempt) } }
-            try await group.waitForAll()
+        let results = await withTaskGroup(of: (DeliveryAttempt, AttemptOutcome?).self) { group in
+            for attempt in claimed { group.addTask { (attempt, await self.send(attempt)) } }
+            return await group.reduce(into: []) { $0.append($1) }
         }
+        try await record(results.compactMap { attempt, outcome in outcome.map { (attempt, $0) } })
         return claimed.count
     }
 
-    /// Delivers until the task is cancelled, with at most `settings.concurrency` attempts in flight. Attempts in
-    /// flight when it is cancelled end with their task; their deliveries are attempted again when their claim
-    /// runs out.
+    /// Sends one claimed delivery and records how it went.
+    public func attempt(_ attempt: DeliveryAttempt) async throws {
+        guard let outcome = await send(attempt) else { return }
+        try await record([(attempt, outcome)])
+    }
+
+    /// Delivers until the task is cancelled, with at most `settings.concurrency` attempts in flight. Outcomes are
+    /// recorded in batches, one statement for all that leave their webhook alone, and a new claim is made once a
+    /// quarter of the room is free, so that the store sees a few large statements instead of many small ones.
+    /// Attempts in flight when it is cancelled end with their task; their deliveries are attempted again when
+    /// their claim runs out.
     public func run() async {
-        let inFlight = AttemptsInFlight()
+        let state = RunState()
         let concurrency = policy.settings.concurrency
+        let claimAt = max(1, concurrency / 4)
+        let clock = ContinuousClock()
+        var lastRecorded = clock.now
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let generation = attemptsDue.generation
-                let room = concurrency - inFlight.count.withLock { $0 }
+                // Outcomes wait for a batch of a quarter of the room, or for 100 ms, or for the last attempt in
+                // flight: fewer, larger transactions while attempts stream in.
+                let inFlight = state.inFlight.withLock { $0 }
+                let waiting = state.finished.withLock { $0.count }
+                if waiting > 0, waiting < claimAt, inFlight > 0, clock.now - lastRecorded < .milliseconds(100) {
+                    await attemptsDue.wait(after: generation, timeout: .milliseconds(100))
+                    continue
+                }
+                let finished = state.finished.withLock { finished in
+                    defer { finished = [] }
+                    return finished
+                }
+                if !finished.isEmpty {
+                    lastRecorded = clock.now
+                    do {
+                        try await record(finished)
+                    } catch {
+                        onError(error)
+                    }
+                }
+                let room = concurrency - state.inFlight.withLock { $0 }
                 var claimed: [DeliveryAttempt] = []
-                if room > 0 {
+                if room >= claimAt {
                     do {
                         claimed = try await claim(limit: room)
                     } catch {
@@ -71,22 +103,21 @@ public struct WebhookDeliveryWorker: Sendable {
                     }
                 }
                 for attempt in claimed {
-                    inFlight.count.withLock { $0 += 1 }
+                    state.inFlight.withLock { $0 += 1 }
                     group.addTask {
-                        do {
-                            try await self.attempt(attempt)
-                        } catch {
-                            self.onError(error)
-                        }
-                        inFlight.count.withLock { $0 -= 1 }
+                        let outcome = await self.send(attempt)
+                        state.inFlight.withLock { $0 -= 1 }
+                        if let outcome { state.finished.withLock { $0.append((attempt, outcome)) } }
                         self.attemptsDue.notify()
                     }
                 }
                 // A full claim may have left more due: look again at once.
-                if room > 0, claimed.count == room { continue }
+                if room >= claimAt, claimed.count == room { continue }
                 await attemptsDue.wait(after: generation, timeout: pollInterval)
             }
         }
+        // Outcomes that came in as the loop ended: recorded if the store still answers, else attempted again.
+        try? await record(state.finished.withLock { $0 })
     }
 
     private func claim(limit: Int) async throws -> [DeliveryAttempt] {
@@ -97,39 +128,52 @@ public struct WebhookDeliveryWorker: Sendable {
         }
     }
 
-    /// Sends one claimed delivery and records how it went. The webhook row is locked only when the outcome
-    /// changes it (a failure streak starts or ends, or it is disabled), so that the successes of a busy webhook
-    /// do not queue behind one another. An attempt whose claim was taken over meanwhile records nothing.
-    public func attempt(_ attempt: DeliveryAttempt) async throws {
-        let outcome: AttemptOutcome
-        if let message = attempt.message {
-            outcome = await sender.send(message, to: attempt.webhook, at: now(), timeout: policy.settings.timeout)
-            // Cut off by a shutdown: the outcome says nothing of the receiver. The claim runs out and another
-            // attempt is made.
-            if Task.isCancelled { return }
-        } else {
-            outcome = .undeliverable(reason: "the event is no longer retained")
-        }
+    /// One attempt; `nil` when it was cut off by a shutdown, which says nothing of the receiver (the claim runs
+    /// out and another attempt is made).
+    private func send(_ attempt: DeliveryAttempt) async -> AttemptOutcome? {
+        guard let message = attempt.message else { return .undeliverable(reason: "the event is no longer retained") }
+        let outcome = await sender.send(message, to: attempt.webhook, at: now(), timeout: policy.settings.timeout)
+        return Task.isCancelled ? nil : outcome
+    }
+
+    /// Records outcomes. Those that leave their webhook as it was go in one statement; the others (a failure
+    /// streak starts or ends, or the webhook is disabled) each lock the webhook row and apply to it as it is now,
+    /// so the successes of a busy webhook never queue on its row.
+    private func record(_ results: [(DeliveryAttempt, AttemptOutcome)]) async throws {
+        guard !results.isEmpty else { return }
         let at = now()
-        let random = random()
         let policy = policy
-        try await store.transaction { tx in
-            guard let delivery = try await tx.lockDelivery(attempt.delivery.id, lease: attempt.lease) else { return }
-            var (updated, changedWebhook) = policy.apply(
-                outcome, to: delivery, of: attempt.webhook, at: at, random: random)
-            if changedWebhook != nil {
-                let webhook = attempt.webhook
-                if let current = try await tx.lockWebhook(webhook.id, in: webhook.workspaceID) {
-                    (updated, changedWebhook) = policy.apply(outcome, to: delivery, of: current, at: at, random: random)
-                    if let changedWebhook { try await tx.updateWebhook(changedWebhook) }
-                }
+        var plain: [(delivery: WebhookDelivery, lease: UUID)] = []
+        var changing: [(DeliveryAttempt, AttemptOutcome, Double)] = []
+        for (attempt, outcome) in results {
+            let random = random()
+            let (updated, webhook) = policy.apply(
+                outcome, to: attempt.delivery, of: attempt.webhook, at: at, random: random)
+            if webhook == nil {
+                plain.append((updated, attempt.lease))
+            } else {
+                changing.append((attempt, outcome, random))
             }
-            try await tx.updateDelivery(updated)
+        }
+        let updates = plain
+        if !updates.isEmpty { try await store.transaction { tx in try await tx.updateClaimedDeliveries(updates) } }
+        for (attempt, outcome, random) in changing {
+            try await store.transaction { tx in
+                guard let delivery = try await tx.lockDelivery(attempt.delivery.id, lease: attempt.lease) else {
+                    return
+                }
+                let webhook = attempt.webhook
+                let current = try await tx.lockWebhook(webhook.id, in: webhook.workspaceID) ?? webhook
+                let (updated, changed) = policy.apply(outcome, to: delivery, of: current, at: at, random: random)
+                if let changed { try await tx.updateWebhook(changed) }
+                try await tx.updateDelivery(updated)
+            }
         }
     }
 }
 
-/// How many attempts a running worker has in flight.
-private final class AttemptsInFlight: Sendable {
-    let count = Mutex(0)
+/// What a running worker shares with its attempts: how many are in flight, and the outcomes not yet recorded.
+private final class RunState: Sendable {
+    let inFlight = Mutex(0)
+    let finished = Mutex<[(DeliveryAttempt, AttemptOutcome)]>([])
 }

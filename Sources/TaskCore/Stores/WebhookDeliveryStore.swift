@@ -20,6 +20,9 @@ public protocol WebhookDeliveryStore: Sendable {
     func lockDelivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery?
     /// Replaces a delivery and ends its claim. - Throws: `.notFound(.delivery)` when it is gone.
     func updateDelivery(_ delivery: WebhookDelivery) async throws
+    /// Replaces each delivery that is still claimed by its lease and ends its claim; one whose claim was taken
+    /// over since is left alone. One statement for them all.
+    func updateClaimedDeliveries(_ updates: [(delivery: WebhookDelivery, lease: UUID)]) async throws
     /// A webhook's delivery, if it exists.
     func delivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery?
     /// A webhook's deliveries, newest first, strictly before `before` (`created_at`, `id`), at most `limit`.

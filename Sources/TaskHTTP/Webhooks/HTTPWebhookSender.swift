@@ -21,11 +21,16 @@ public final class HTTPWebhookSender: WebhookSender {
     /// At most this much of an answer's body is read (and dropped) before the connection is given up.
     static let readBodyBytes = 64 * 1024
 
-    /// Creates a sender that checks URLs with `targets`.
+    private let connectTimeout: TimeAmount
+
+    /// Creates a sender that checks URLs with `targets`; connecting may take up to `connectTimeout` seconds (each
+    /// attempt's own deadline bounds it too).
     public init(
-        targets: WebhookTargetPolicy, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        targets: WebhookTargetPolicy, connectTimeout: TimeInterval = 10,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.targets = targets
+        self.connectTimeout = .milliseconds(Int64(max(connectTimeout, 0.001) * 1000))
         self.eventLoopGroup = eventLoopGroup
     }
 
@@ -60,7 +65,7 @@ public final class HTTPWebhookSender: WebhookSender {
             value: WebhookSignature.header(
                 id: id, timestamp: timestamp, body: body, secrets: webhook.signingSecrets(at: at)))
         request.body = .bytes(ByteBuffer(bytes: body))
-        let (client, isPooled) = client(for: target, timeout: timeout)
+        let (client, isPooled) = client(for: target)
         defer {
             if !isPooled { Task { try? await client.shutdown() } }
         }
@@ -90,12 +95,12 @@ public final class HTTPWebhookSender: WebhookSender {
     }
 
     /// The pooled client for a host and address, made on first use; a client of its own when the pool is full.
-    private func client(for target: WebhookTarget, timeout: TimeInterval) -> (HTTPClient, isPooled: Bool) {
-        let key = "\(target.host)|\(target.addressText)|\(timeout)"
+    private func client(for target: WebhookTarget) -> (HTTPClient, isPooled: Bool) {
+        let key = target.host + "|" + target.addressText
         if let pooled = clients.withLock({ $0[key] }) { return (pooled, true) }
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .milliseconds(Int64(max(timeout, 0.001) * 1000))))
+            timeout: .init(connect: self.connectTimeout))
         if target.host != target.addressText { configuration.dnsOverride = [target.host: target.addressText] }
         let made = HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
         let (client, isPooled, spare) = clients.withLock { clients -> (HTTPClient, Bool, HTTPClient?) in

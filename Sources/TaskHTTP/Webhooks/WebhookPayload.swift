@@ -7,7 +7,7 @@ public enum WebhookPayload {
     /// The JSON body that carries `message`.
     public static func body(of message: DeliveryMessage) throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         switch message {
         case .event(let event):
             return try encoder.encode(Envelope(type: event.kind.rawValue, at: event.at, data: EventDTO(event)))

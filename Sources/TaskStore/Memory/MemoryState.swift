@@ -29,17 +29,17 @@ struct MemoryState: Sendable {
     var idempotencyRecords: TreeDictionary<IdempotencyRecordKey, IdempotencyRecord> = [:]
     var webhooks: TreeDictionary<WebhookID, Webhook> = [:]
     var deliveries: TreeDictionary<DeliveryID, MemoryDelivery> = [:]
-    /// The pending deliveries, and each one's place in the order first attempts go out in.
-    var pendingDeliveries: TreeDictionary<DeliveryID, Int> = [:]
-    var nextDeliveryOrder = 1
+    var deliveryQueue = MemoryDeliveryQueue()
 
     /// Removes the webhooks `isRemoved` picks, and their deliveries.
     mutating func removeWebhooks(where isRemoved: (Webhook) -> Bool) {
         let removed = Set(webhooks.values.filter(isRemoved).map(\.id))
         guard !removed.isEmpty else { return }
         webhooks = webhooks.filter { !removed.contains($0.key) }
-        deliveries = deliveries.filter { !removed.contains($0.value.delivery.webhookID) }
-        pendingDeliveries = pendingDeliveries.filter { deliveries[$0.key] != nil }
+        for stored in deliveries.values where removed.contains(stored.delivery.webhookID) {
+            deliveries[stored.delivery.id] = nil
+            deliveryQueue.remove(stored.delivery.id, order: stored.order)
+        }
     }
 }
 
@@ -50,7 +50,6 @@ struct MemoryDelivery: Sendable {
     /// Its place in the order first attempts go out in: the order events were appended.
     var order: Int
     var lease: UUID?
-    var leaseUntil: Date?
 }
 
 /// Whose key an idempotency record is.

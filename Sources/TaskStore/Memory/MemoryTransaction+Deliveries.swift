@@ -15,9 +15,8 @@ extension MemoryState {
     }
 
     mutating func queue(_ delivery: WebhookDelivery, carrying message: DeliveryMessage) {
-        deliveries[delivery.id] = MemoryDelivery(delivery: delivery, message: message, order: nextDeliveryOrder)
-        pendingDeliveries[delivery.id] = nextDeliveryOrder
-        nextDeliveryOrder += 1
+        let order = deliveryQueue.append(delivery.id)
+        deliveries[delivery.id] = MemoryDelivery(delivery: delivery, message: message, order: order)
     }
 }
 
@@ -28,19 +27,21 @@ extension MemoryTransaction {
 
     func claimDeliveries(now: Date, leaseUntil: Date, limit: Int) async throws -> [DeliveryAttempt] {
         await write { state in
-            var due = FirstRows<MemoryDelivery>(limit: limit) { $0.order < $1.order }
-            for id in state.pendingDeliveries.keys {
-                guard let stored = state.deliveries[id], let dueAt = stored.delivery.nextAttemptAt, dueAt <= now,
-                    stored.leaseUntil.map({ $0 <= now }) ?? true,
-                    state.webhooks[stored.delivery.webhookID]?.isEnabled == true
-                else { continue }
-                due.offer(stored)
+            let deliveries = state.deliveries
+            let webhooks = state.webhooks
+            let ids = state.deliveryQueue.claim(now: now, until: leaseUntil, limit: limit) { id in
+                guard let webhookID = deliveries[id]?.delivery.webhookID, let webhook = webhooks[webhookID] else {
+                    return nil
+                }
+                return (webhookID, webhook.isEnabled)
             }
             let lease = UUID()
-            return due.rows.compactMap { stored -> DeliveryAttempt? in
-                guard let webhook = state.webhooks[stored.delivery.webhookID] else { return nil }
-                state.deliveries[stored.delivery.id]?.lease = lease
-                state.deliveries[stored.delivery.id]?.leaseUntil = leaseUntil
+            return ids.compactMap { id -> DeliveryAttempt? in
+                guard var stored = state.deliveries[id], let webhook = state.webhooks[stored.delivery.webhookID] else {
+                    return nil
+                }
+                stored.lease = lease
+                state.deliveries[id] = stored
                 return DeliveryAttempt(
                     delivery: stored.delivery, lease: lease, webhook: webhook, message: stored.message)
             }
@@ -60,9 +61,18 @@ extension MemoryTransaction {
             guard var stored = state.deliveries[delivery.id] else { throw DomainError.notFound(.delivery) }
             stored.delivery = delivery
             stored.lease = nil
-            stored.leaseUntil = nil
             state.deliveries[delivery.id] = stored
-            state.pendingDeliveries[delivery.id] = delivery.status == .pending ? stored.order : nil
+            if delivery.status == .pending, let due = delivery.nextAttemptAt {
+                state.deliveryQueue.retry(delivery.id, order: stored.order, due: due)
+            } else {
+                state.deliveryQueue.remove(delivery.id, order: stored.order)
+            }
+        }
+    }
+
+    func updateClaimedDeliveries(_ updates: [(delivery: WebhookDelivery, lease: UUID)]) async throws {
+        for (delivery, lease) in updates where try await lockDelivery(delivery.id, lease: lease) != nil {
+            try await updateDelivery(delivery)
         }
     }
 
@@ -83,10 +93,10 @@ extension MemoryTransaction {
 
     func deleteDeliveries(before: Date, limit: Int) async throws -> Int {
         await write { state in
-            let expired = state.deliveries.values.filter { $0.delivery.createdAt < before }.map(\.delivery.id)
-            for id in expired {
-                state.deliveries[id] = nil
-                state.pendingDeliveries[id] = nil
+            let expired = state.deliveries.values.filter { $0.delivery.createdAt < before }
+            for stored in expired {
+                state.deliveries[stored.delivery.id] = nil
+                state.deliveryQueue.remove(stored.delivery.id, order: stored.order)
             }
             return expired.count
         }
@@ -95,7 +105,7 @@ extension MemoryTransaction {
     func deliveryCounts() async throws -> DeliveryCounts {
         await read { state in
             DeliveryCounts(
-                pending: state.pendingDeliveries.count,
+                pending: state.deliveryQueue.count,
                 failed: state.deliveries.values.count { $0.delivery.status == .failed },
                 disabledWebhooks: state.webhooks.values.count { !$0.isEnabled })
         }

@@ -15,8 +15,9 @@ extension MemoryTransaction {
 
     func updateWebhook(_ webhook: Webhook) async throws {
         try await write { state in
-            guard state.webhooks[webhook.id] != nil else { throw DomainError.notFound(.webhook) }
+            guard let old = state.webhooks[webhook.id] else { throw DomainError.notFound(.webhook) }
             state.webhooks[webhook.id] = webhook
+            if webhook.isEnabled && !old.isEnabled { state.deliveryQueue.unpark(webhook.id, at: webhook.updatedAt) }
         }
     }
 

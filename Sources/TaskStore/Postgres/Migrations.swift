@@ -260,7 +260,7 @@ enum Migrations {
                 """
                 CREATE TABLE webhook_deliveries (
                     id uuid PRIMARY KEY,
-                    webhook_id uuid NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+                    webhook_id uuid NOT NULL,
                     event_id uuid NOT NULL,
                     event_sequence bigint,
                     kind text NOT NULL,
@@ -277,6 +277,22 @@ enum Migrations {
                     xid xid8 NOT NULL DEFAULT pg_current_xact_id(),
                     UNIQUE (webhook_id, event_id)
                 )
+                """,
+                // No foreign key to `webhooks`: every writer that queues a delivery would take a share lock on the
+                // webhook's row, and many writers at once would turn it into a multixact hot spot. A trigger
+                // deletes a webhook's deliveries with it (also when a project or workspace takes it along); a
+                // delivery queued by a writer that raced the deletion is never claimed (claims join `webhooks`)
+                // and goes with the retention.
+                """
+                CREATE FUNCTION delete_webhook_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    DELETE FROM webhook_deliveries WHERE webhook_id IN (SELECT id FROM gone);
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER webhooks_delete_deliveries AFTER DELETE ON webhooks
+                REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION delete_webhook_deliveries()
                 """,
                 "CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (xid, event_sequence) WHERE status = 'pending'",
                 "CREATE INDEX webhook_deliveries_page ON webhook_deliveries (webhook_id, created_at, id)",

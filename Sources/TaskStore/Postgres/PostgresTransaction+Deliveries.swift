@@ -109,6 +109,29 @@ extension PostgresTransaction {
         if changed == 0 { throw DomainError.notFound(.delivery) }
     }
 
+    func updateClaimedDeliveries(_ updates: [(delivery: WebhookDelivery, lease: UUID)]) async throws {
+        guard !updates.isEmpty else { return }
+        let deliveries = updates.map(\.delivery)
+        // Absent values travel as sentinels (0, "", -1): arrays of optionals are not bound here.
+        try await execute(
+            """
+            UPDATE webhook_deliveries d SET status = u.status, attempts = u.attempts,
+                last_response_status = NULLIF(u.last_status, 0), last_error = NULLIF(u.last_error, ''),
+                next_attempt_at = CASE WHEN u.next_micros < 0 THEN NULL
+                    ELSE timestamptz '2000-01-01 00:00:00+00' + u.next_micros * interval '1 microsecond' END,
+                updated_at = timestamptz '2000-01-01 00:00:00+00' + u.updated_micros * interval '1 microsecond',
+                lease_id = NULL, lease_until = NULL
+            FROM unnest(\(deliveries.map(\.id.uuid)), \(updates.map(\.lease)), \(deliveries.map(\.status.rawValue)),
+                \(deliveries.map { Int32(clamping: $0.attempts) }),
+                \(deliveries.map { Int32(clamping: $0.lastResponseStatus ?? 0) }),
+                \(deliveries.map { $0.lastError ?? "" }),
+                \(deliveries.map { $0.nextAttemptAt?.bound.microsecondsSince2000 ?? -1 }),
+                \(deliveries.map(\.updatedAt.bound.microsecondsSince2000)))
+                AS u(id, lease, status, attempts, last_status, last_error, next_micros, updated_micros)
+            WHERE d.id = u.id AND d.lease_id = u.lease
+            """)
+    }
+
     func delivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery? {
         try await rows(
             """
@@ -139,8 +162,10 @@ extension PostgresTransaction {
     func deliveryCounts() async throws -> DeliveryCounts {
         let found = try await rows(
             """
-            SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pending'),
-                (SELECT count(*) FROM webhook_deliveries WHERE status = 'failed'),
+            SELECT (SELECT count(*) FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                    WHERE d.status = 'pending'),
+                (SELECT count(*) FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                    WHERE d.status = 'failed'),
                 (SELECT count(*) FROM webhooks WHERE NOT enabled)
             """
         ) { row in try row.decode((Int64, Int64, Int64).self) }

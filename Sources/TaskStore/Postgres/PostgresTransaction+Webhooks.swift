@@ -25,8 +25,8 @@ extension PostgresTransaction {
         ).first
     }
 
-    /// `FOR NO KEY UPDATE`: every transaction that queues a delivery holds `FOR KEY SHARE` on the webhook (the
-    /// delivery's foreign key) until it commits; a change of the webhook need not wait for them, nor they for it.
+    /// `FOR NO KEY UPDATE`: the key never changes, and a lock that leaves key-share lockers alone is the least a
+    /// change needs.
     func lockWebhook(_ id: WebhookID, in workspaceID: WorkspaceID) async throws -> Webhook? {
         try await lockedRows(
             """
