@@ -11,7 +11,9 @@ public func buildRouter(
 ) -> (router: Router<TaskRequestContext>, routes: RouteTable) {
     let tasks = TaskController(tasks: services.tasks, comments: services.comments, activity: services.activity)
     let routes: [Route] =
-        ServiceController(store: services.store, configuration: configuration, metrics: metrics).routes
+        ServiceController(
+            store: services.store, events: services.events, configuration: configuration, metrics: metrics
+        ).routes
         + AuthController(
             accounts: services.accounts, sessions: services.sessions, trustedProxies: configuration.trustedProxies
         ).routes

@@ -121,7 +121,7 @@ struct EventFollowTests {
             try await events.feed(
                 alice, .workspace(workspace), try FeedQuery(start: .cursor(start.nextCursor), waitSeconds: 30))
         }
-        for _ in 0..<1000 where world.store.eventSignal.waiting < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<1000 where events.waitingReaders < 2 { try await Task.sleep(for: .milliseconds(10)) }
         events.closeStreams()
         try await stream.value
         #expect(try await poll.value.events.isEmpty)
@@ -143,5 +143,49 @@ struct EventFollowTests {
         }
         _ = try await world.workspaces.changeRole(alice, in: workspace, userID: bob.id, to: .member)
         try await follower.value
+    }
+}
+
+/// The process's one watcher of every feed.
+@Suite("Event feeds: one watcher per process")
+struct FeedWatcherTests {
+    @Test(
+        "ten readers waiting on a quiet feed are not woken by another feed's events, and read once when theirs has one",
+        arguments: StoreKind.available)
+    func fanOut(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let watched = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "Watched")).id
+        let other = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "Other")).id
+        // No reader reads without being woken, however long it waits.
+        let events = EventFeedService(
+            store: world.store, now: world.clock.now, pollInterval: .milliseconds(50), fallback: .seconds(3600))
+        // Every event so far readable, so that none of them wakes the readers later (on PostgreSQL an event becomes
+        // readable once older transactions have ended, and other suites run some).
+        try await FeedSettling.settle(world.store)
+        let start = try await events.feed(alice, .project(watched), try FeedQuery(start: .now))
+        let baseline = events.reads
+        let polls = (0..<10).map { _ in
+            Task {
+                try await events.feed(
+                    alice, .project(watched), try FeedQuery(start: .cursor(start.nextCursor), waitSeconds: 30))
+            }
+        }
+        for _ in 0..<1000 where events.waitingReaders < 10 || events.reads < baseline + 10 {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(events.reads == baseline + 10)
+
+        let looks = events.watcher.looks
+        _ = try await world.tasks.create(alice, NewTask(title: "Elsewhere", projectID: other))
+        for _ in 0..<2000 where events.watcher.looks < looks + 2 { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await world.tasks.create(alice, NewTask(title: "Here", projectID: watched))
+        for poll in polls {
+            #expect(try await poll.value.events.map(\.kind) == [.taskCreated])
+        }
+        // Each reader read once more, for its own event: none was woken by the other project's.
+        #expect(events.reads == baseline + 20)
+        #expect(events.waitingReaders == 0)
     }
 }

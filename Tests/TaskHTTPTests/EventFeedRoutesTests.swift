@@ -178,7 +178,7 @@ struct EventStreamRoutesTests {
 
     /// Waits until a reader waits on the store's signal (the stream is open and idle), at most 10 s.
     static func waitForStream(_ harness: APIHarness) async throws {
-        for _ in 0..<1000 where harness.services.store.eventSignal.waiting == 0 {
+        for _ in 0..<1000 where harness.services.events.waitingReaders == 0 {
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -15,6 +15,10 @@ public protocol EventFeedStore: Sendable {
     /// The position of "now": reading after it yields no event committed before this call, and every one
     /// committed after it.
     func currentFeedPosition() async throws -> FeedPosition
+    /// Which feeds have events that became readable after `position`, reading at most `limit` events, and the
+    /// position after the last one read; with no position, none, and the position of the last event readable
+    /// now. One query for every feed: a process's readers wait for it instead of each reading its own feed.
+    func feedActivity(after position: FeedPosition?, limit: Int) async throws -> FeedActivity
     /// Deletes up to `limit` of the events that happened before `before`, oldest first, and returns how many it
     /// deleted (the memory store may delete them all at once); the caller repeats while a batch comes back full.
     func deleteEvents(before: Date, limit: Int) async throws -> Int
@@ -68,5 +72,22 @@ public struct FeedPage: Sendable, Equatable {
         self.events = events
         self.positions = positions
         self.next = next
+    }
+}
+
+/// Which feeds have new readable events, as `EventFeedStore.feedActivity` found them.
+public struct FeedActivity: Sendable, Equatable {
+    /// The feeds with new events: each event's workspace, its project, and the project a task moved out of.
+    public var scopes: Set<FeedScope>
+    /// Where the next look starts.
+    public var next: FeedPosition
+    /// Whether the look stopped at its limit (more may be readable already).
+    public var isPartial: Bool
+
+    /// Creates the figures.
+    public init(scopes: Set<FeedScope>, next: FeedPosition, isPartial: Bool = false) {
+        self.scopes = scopes
+        self.next = next
+        self.isPartial = isPartial
     }
 }

@@ -13,17 +13,22 @@ public struct EventFeedService: Sendable {
     let pollInterval: Duration
     let heartbeat: Duration
     let revalidation: Duration
+    let fallback: Duration
     let closing = ClosingFlag()
+    /// The process's one watcher of every feed, which wakes waiting readers.
+    public let watcher: FeedWatcher
+    private let readCount = ReadCount()
 
-    /// Creates the service. A waiting reader reads its feed again when the store's `eventSignal` says events were
-    /// committed, and at least every `pollInterval` (an event can become readable without a signal: when an older
-    /// transaction elsewhere ends). Events are kept `retentionDays`; a cursor older than that is refused. A stream
+    /// Creates the service. A waiting reader reads its feed again when the watcher says its feed has new events;
+    /// the watcher looks after each commit signal and at least every `pollInterval` (an event can become readable
+    /// without a signal: when an older transaction elsewhere ends). Events are kept `retentionDays`; a cursor older than that is refused. A stream
     /// (`follow`) delivers an empty answer at least every `heartbeat` and asks whether its credential is still
-    /// valid at least every `revalidation`.
+    /// valid at least every `revalidation`. A waiting reader also reads its feed every `fallback` without being
+    /// woken, which bounds what a lost wake-up costs.
     public init(
         store: any DataStore, now: @escaping Now = systemNow, retentionDays: Int = defaultRetentionDays,
         pollInterval: Duration = .milliseconds(500), heartbeat: Duration = .seconds(15),
-        revalidation: Duration = .seconds(30)
+        revalidation: Duration = .seconds(30), fallback: Duration = .seconds(5)
     ) {
         self.store = store
         self.now = now
@@ -31,13 +36,21 @@ public struct EventFeedService: Sendable {
         self.pollInterval = pollInterval
         self.heartbeat = heartbeat
         self.revalidation = revalidation
+        self.fallback = fallback
+        self.watcher = FeedWatcher(store: store, pollInterval: pollInterval)
     }
+
+    /// How many times readers have read their feed (a page of a plain read, or one read of a waiting one).
+    public var reads: Int { readCount.value.withLock { $0 } }
+
+    /// How many long polls and streams wait for an event now.
+    public var waitingReaders: Int { watcher.readers }
 
     /// Ends every stream (`follow`) of this service at once, for a shutdown: each returns at its next wake-up,
     /// which this causes.
     public func closeStreams() {
         closing.set()
-        store.eventSignal.notify()
+        watcher.wakeAll()
     }
 
     /// Follows a feed for a live stream, after `cursor`: `deliver` gets each answer with events as soon as it is
@@ -101,8 +114,12 @@ public struct EventFeedService: Sendable {
         }
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: query.wait)
+        // Only a reader that may wait registers with the watcher.
+        let signal = query.wait > .zero ? await watcher.enter(scope) : nil
+        defer { if signal != nil { watcher.leave(scope) } }
         while true {
-            let generation = store.eventSignal.generation
+            let generation = signal?.generation ?? 0
+            readCount.value.withLock { $0 += 1 }
             let page = try await store.transaction { [position] tx in
                 try await tx.feedEvents(in: scope, after: position, kinds: query.kinds, limit: query.limit)
             }
@@ -115,7 +132,7 @@ public struct EventFeedService: Sendable {
                     cursors: page.positions.map { EventCursor(scope: scope, position: $0, issuedAt: issuedAt).encoded },
                     nextCursor: EventCursor(scope: scope, position: position, issuedAt: issuedAt).encoded)
             }
-            await store.eventSignal.wait(after: generation, timeout: min(remaining, pollInterval))
+            await signal?.wait(after: generation, timeout: min(remaining, fallback))
         }
     }
 
@@ -138,6 +155,11 @@ public struct EventFeedService: Sendable {
             _ = try await tx.visibleProject(id, for: caller)
         }
     }
+}
+
+/// How many times feeds were read.
+final class ReadCount: Sendable {
+    let value = Mutex(0)
 }
 
 /// Set once, when the process shuts down; read by every stream.

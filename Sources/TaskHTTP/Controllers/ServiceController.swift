@@ -5,6 +5,7 @@ import TaskCore
 /// `/`, `/health`, `/health/ready`, `/metrics`, `/openapi.yaml`, `/docs`: open to anyone.
 struct ServiceController: Sendable {
     let store: any DataStore
+    let events: EventFeedService
     let configuration: HTTPConfiguration
     let metrics: HTTPMetrics
 
@@ -37,7 +38,7 @@ struct ServiceController: Sendable {
             descriptor: .init(
                 metricName: "taskd_event_readers", unitName: "waiting",
                 helpText: "Event streams and long polls waiting for an event now")
-        ).set(Double(store.eventSignal.waiting))
+        ).set(Double(events.waitingReaders))
         // Counted in the store, so every process of a fleet shows the whole fleet's figures. Left out when the store
         // cannot be reached: the scrape still answers.
         if let counts = try? await store.transaction({ tx in try await tx.deliveryCounts() }) {

@@ -48,6 +48,9 @@ struct MemoryEventLog: Sendable {
         chunks.reduce(0) { $0 + $1.count { matches($0.event) } }
     }
 
+    /// The sequence of its last event (0 when it holds none).
+    var lastSequence: Int { chunks.last?.last?.sequence ?? 0 }
+
     /// Whether the log holds no event.
     var isEmpty: Bool { chunks.allSatisfy(\.isEmpty) }
 }

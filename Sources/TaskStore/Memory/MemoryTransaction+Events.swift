@@ -50,6 +50,20 @@ extension MemoryTransaction {
         await read { state in FeedPosition(transaction: 0, sequence: Int64(state.nextEventSequence - 1)) }
     }
 
+    /// Every committed event is readable at once; the feeds with one after `position` are those whose last event
+    /// is (a look at each feed's end, not at the events).
+    func feedActivity(after position: FeedPosition?, limit: Int) async throws -> FeedActivity {
+        await read { state in
+            let next = FeedPosition(transaction: 0, sequence: Int64(state.nextEventSequence - 1))
+            guard let position else { return FeedActivity(scopes: [], next: next) }
+            let after = Int(clamping: position.sequence)
+            var scopes = Set<FeedScope>()
+            for (id, log) in state.eventsByWorkspace where log.lastSequence > after { scopes.insert(.workspace(id)) }
+            for (id, log) in state.eventsByProject where log.lastSequence > after { scopes.insert(.project(id)) }
+            return FeedActivity(scopes: scopes, next: next)
+        }
+    }
+
     func deleteEvents(before: Date, limit: Int) async throws -> Int {
         await write { state in
             let isExpired: (ActivityEvent) -> Bool = { $0.at < before }

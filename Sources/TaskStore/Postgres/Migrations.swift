@@ -299,5 +299,11 @@ enum Migrations {
                 "CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at)",
                 "CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (created_at) WHERE status = 'failed'",
             ]),
+        Migration(
+            version: 10, name: "one look at every feed",
+            statements: [
+                // The process-wide watcher of the feeds reads every feed's new events in feed order at once.
+                "CREATE INDEX activity_events_feed ON activity_events (xid, sequence)"
+            ]),
     ]
 }

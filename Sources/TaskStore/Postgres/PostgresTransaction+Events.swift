@@ -93,6 +93,40 @@ extension PostgresTransaction {
         return FeedPosition(transaction: snapshot.xmin, sequence: 0, committedBefore: text)
     }
 
+    /// The events after `position` below the oldest running transaction, in feed order, like `feedEvents` but over
+    /// every feed at once (the index on `(xid, sequence)`).
+    func feedActivity(after position: FeedPosition?, limit: Int) async throws -> FeedActivity {
+        guard let position else {
+            let last = try await rows(
+                """
+                SELECT xid::text, sequence FROM activity_events
+                WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY xid DESC, sequence DESC LIMIT 1
+                """
+            ) { row in try row.decode((String, Int64).self) }
+            guard let (xid, sequence) = last.first else { return FeedActivity(scopes: [], next: .start) }
+            guard let transaction = UInt64(xid) else { throw DomainError.storeUnavailable }
+            return FeedActivity(scopes: [], next: FeedPosition(transaction: transaction, sequence: sequence))
+        }
+        let found = try await rows(
+            """
+            SELECT workspace_id, project_id, former_project_id, xid::text, sequence FROM activity_events
+            WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
+                AND (xid, sequence) > (\(String(position.transaction))::xid8, \(position.sequence))
+            ORDER BY xid, sequence LIMIT \(limit)
+            """
+        ) { row in try row.decode((UUID, UUID?, UUID?, String, Int64).self) }
+        var scopes = Set<FeedScope>()
+        var next = position
+        for (workspace, project, former, xid, sequence) in found {
+            scopes.insert(.workspace(WorkspaceID(workspace)))
+            if let project { scopes.insert(.project(ProjectID(project))) }
+            if let former { scopes.insert(.project(ProjectID(former))) }
+            guard let transaction = UInt64(xid) else { throw DomainError.storeUnavailable }
+            next = FeedPosition(transaction: transaction, sequence: sequence)
+        }
+        return FeedActivity(scopes: scopes, next: next, isPartial: found.count >= limit)
+    }
+
     func deleteEvents(before: Date, limit: Int) async throws -> Int {
         try await changedRows(
             """
