@@ -155,6 +155,24 @@ struct WebhookDeliveryConformanceTests {
     }
 
     @Test(
+        "a redelivery asked for while an attempt is in flight wins: that attempt's outcome is not recorded",
+        arguments: StoreKind.available)
+    func redeliverDuringAttempt(_ kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind, script: [.answered(status: 500, retryAfter: nil)])
+        let webhook = try await fixture.hook()
+        try await fixture.task("t")
+        let inFlight = try #require(try await fixture.claim().first)
+        let redelivered = try await fixture.webhooks.redeliver(
+            fixture.alice, in: fixture.workspace, of: webhook.id, delivery: inFlight.delivery.id)
+        #expect(redelivered.status == .pending)
+        try await fixture.worker.attempt(inFlight)
+        let after = try #require(try await fixture.deliveries(webhook).first)
+        #expect(after.attempts == 0 && after.lastResponseStatus == nil, "the 500 of the overtaken attempt is dropped")
+        #expect(try await fixture.deliverDue() == 1)
+        #expect(try await fixture.deliveries(webhook).first?.status == .succeeded)
+    }
+
+    @Test(
         "a failed attempt is retried on the schedule, a Retry-After only lengthens the wait, a success ends the streak",
         arguments: StoreKind.available)
     func retries(_ kind: StoreKind) async throws {
