@@ -79,6 +79,14 @@ struct EventFeedConformanceTests {
         try await FeedSettling.settle(world.store)
         let (later, _) = try await Self.read(world.store, .workspace(workspace), count: expected, pageSize: 1000)
         #expect(later.map(\.id) == events.map(\.id), "a later reader sees the same order")
+        if events.count != expected || later.map(\.id) != events.map(\.id) {
+            Issue.record(
+                """
+                read: \(events.map { $0.id.description.suffix(4) })
+                the log:
+                \(await EventLogDump.lines(world.store, workspace: workspace))
+                """)
+        }
     }
 
     @Test("after now: nothing committed before, everything committed after", arguments: StoreKind.available)
@@ -168,6 +176,9 @@ struct EventFeedConformanceTests {
                 in: .workspace(workspace), after: .start, kinds: [.commentAdded, .commentDeleted], limit: 100)
         }
         #expect(onlyComments.events.map(\.kind) == [.commentAdded, .commentDeleted])
+        if onlyComments.events.map(\.kind) != [.commentAdded, .commentDeleted] {
+            Issue.record("the log:\n\(await EventLogDump.lines(world.store, workspace: workspace))")
+        }
     }
 
     @Test(
