@@ -248,6 +248,7 @@ struct WebhookDeliveryConformanceTests {
         #expect(disabled.version == webhook.version + 1)
         try await fixture.task("third")
         #expect(try await fixture.deliveries(webhook).map(\.status) == [.pending, .failed])
+        #expect(try await fixture.deliveries(webhook).first?.nextAttemptAt == nil, "parked while disabled")
         #expect(try await fixture.deliverDue() == 0)
         #expect(
             try await fixture.webhooks.deliveryCounts() == DeliveryCounts(pending: 1, failed: 1, disabledWebhooks: 1))
@@ -258,6 +259,7 @@ struct WebhookDeliveryConformanceTests {
         _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: webhook.id, precondition: nil) {
             WebhookPatch(isEnabled: .set(true))
         }
+        #expect(try await fixture.deliveries(webhook).first?.nextAttemptAt != nil)
         #expect(try await fixture.deliverDue() == 1, "the pending delivery goes out once enabled again")
         #expect(fixture.sender.sent.count == 2)
     }

@@ -17,7 +17,14 @@ extension MemoryTransaction {
         try await write { state in
             guard let old = state.webhooks[webhook.id] else { throw DomainError.notFound(.webhook) }
             state.webhooks[webhook.id] = webhook
-            if webhook.isEnabled && !old.isEnabled { state.deliveryQueue.unpark(webhook.id, at: webhook.updatedAt) }
+            guard webhook.isEnabled != old.isEnabled else { return }
+            // Parked while disabled: pending, with no next attempt; due again when enabled.
+            for stored in state.deliveries.values
+            where stored.delivery.webhookID == webhook.id && stored.delivery.status == .pending {
+                state.deliveries[stored.delivery.id]?.delivery.nextAttemptAt =
+                    webhook.isEnabled ? webhook.updatedAt : nil
+            }
+            if webhook.isEnabled { state.deliveryQueue.unpark(webhook.id, at: webhook.updatedAt) }
         }
     }
 

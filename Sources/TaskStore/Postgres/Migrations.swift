@@ -294,7 +294,17 @@ enum Migrations {
                 CREATE TRIGGER webhooks_delete_deliveries AFTER DELETE ON webhooks
                 REFERENCING OLD TABLE AS gone FOR EACH STATEMENT EXECUTE FUNCTION delete_webhook_deliveries()
                 """,
-                "CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (xid, event_sequence) WHERE status = 'pending'",
+                // First attempts in feed order, and retries by when they are due: a claim reads only rows it may
+                // take, however many retries wait. A disabled webhook's pending deliveries have no
+                // `next_attempt_at` (parked) and are in neither.
+                """
+                CREATE INDEX webhook_deliveries_first ON webhook_deliveries (xid, event_sequence)
+                WHERE status = 'pending' AND attempts = 0 AND next_attempt_at IS NOT NULL
+                """,
+                """
+                CREATE INDEX webhook_deliveries_retry ON webhook_deliveries (next_attempt_at)
+                WHERE status = 'pending' AND attempts > 0
+                """,
                 "CREATE INDEX webhook_deliveries_page ON webhook_deliveries (webhook_id, created_at, id)",
                 "CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at)",
                 "CREATE INDEX webhook_deliveries_failed ON webhook_deliveries (created_at) WHERE status = 'failed'",

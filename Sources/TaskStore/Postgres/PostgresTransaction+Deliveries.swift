@@ -14,34 +14,18 @@ extension PostgresTransaction {
             """)
     }
 
-    /// Claims with `FOR UPDATE SKIP LOCKED`, so concurrent claimers split the due rows instead of queueing, in
-    /// `(xid, event_sequence)` order. A first attempt waits, like the feeds, until no older transaction runs, so
-    /// that first attempts go out in feed order; a retry has no order to keep.
+    /// Claims with `FOR UPDATE SKIP LOCKED`, so concurrent claimers split the due rows instead of queueing: first
+    /// the retries that are due (by `next_attempt_at`), then first attempts in `(xid, event_sequence)` order. A
+    /// first attempt waits, like the feeds, until no older transaction runs, so that first attempts go out in feed
+    /// order; a retry has no order to keep. Each part reads its own partial index, so a claim reads only rows it
+    /// may take, however many retries wait for later.
     func claimDeliveries(now: Date, leaseUntil: Date, limit: Int) async throws -> [DeliveryAttempt] {
         let lease = UUID()
-        let claimed = try await lockedRows(
-            """
-            WITH due AS (
-                SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.enabled
-                WHERE d.status = 'pending' AND d.next_attempt_at <= \(now.bound)
-                    AND (d.lease_until IS NULL OR d.lease_until <= \(now.bound))
-                    AND (d.attempts > 0 OR d.xid < pg_snapshot_xmin(pg_current_snapshot()))
-                ORDER BY d.xid, d.event_sequence, d.id
-                LIMIT \(limit)
-                FOR UPDATE OF d SKIP LOCKED
-            )
-            UPDATE webhook_deliveries d SET lease_id = \(lease), lease_until = \(leaseUntil.bound)
-            FROM due WHERE d.id = due.id
-            RETURNING \(unescaped: PostgresRows.deliveryColumns("d")), d.event_sequence, d.ping_actor_id, d.xid::text
-            """
-        ) { row in
-            let cells = row.makeRandomAccess()
-            let count = cells.count
-            return (
-                delivery: try PostgresRows.delivery(row), sequence: try cells[count - 3].decode(Int64?.self),
-                pingActor: try cells[count - 2].decode(UUID?.self),
-                xid: UInt64(try cells[count - 1].decode(String.self)) ?? 0
-            )
+        let retries = try await claim(firstAttempts: false, now: now, lease: lease, until: leaseUntil, limit: limit)
+        var claimed = retries
+        if claimed.count < limit {
+            claimed += try await claim(
+                firstAttempts: true, now: now, lease: lease, until: leaseUntil, limit: limit - claimed.count)
         }
         guard !claimed.isEmpty else { return [] }
         let webhookIDs = Array(Set(claimed.map(\.delivery.webhookID.uuid)))
@@ -61,7 +45,13 @@ extension PostgresTransaction {
                 eventsBySequence[Int64(found.sequence)] = found.event
             }
         }
-        return claimed.sorted { ($0.xid, $0.sequence ?? 0) < ($1.xid, $1.sequence ?? 0) }.compactMap { claim in
+        // Retries first, as claimed; then first attempts in feed order.
+        let ordered =
+            claimed.prefix(retries.count)
+            + claimed.dropFirst(retries.count).sorted {
+                ($0.xid, $0.sequence ?? 0) < ($1.xid, $1.sequence ?? 0)
+            }
+        return ordered.compactMap { claim in
             guard let webhook = webhooksByID[claim.delivery.webhookID] else { return nil }
             let message: DeliveryMessage?
             if let sequence = claim.sequence {
@@ -75,6 +65,53 @@ extension PostgresTransaction {
                 message = nil
             }
             return DeliveryAttempt(delivery: claim.delivery, lease: lease, webhook: webhook, message: message)
+        }
+    }
+
+    /// Claims up to `limit` due rows of enabled webhooks, skipping rows other claimers hold: first attempts in feed
+    /// order below the oldest running transaction, or retries by when they are due.
+    private func claim(firstAttempts: Bool, now: Date, lease: UUID, until: Date, limit: Int) async throws
+        -> [ClaimedRow]
+    {
+        var builder = SQLBuilder("WITH due AS (SELECT d.id FROM webhook_deliveries d ")
+        builder.append("JOIN webhooks w ON w.id = d.webhook_id AND w.enabled WHERE d.status = 'pending' ")
+        let at = builder.bind(now.bound)
+        builder.append("AND d.next_attempt_at <= \(at) AND (d.lease_until IS NULL OR d.lease_until <= \(at)) ")
+        if firstAttempts {
+            builder.append("AND d.attempts = 0 AND d.next_attempt_at IS NOT NULL ")
+            builder.append("AND d.xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY d.xid, d.event_sequence")
+        } else {
+            builder.append("AND d.attempts > 0 ORDER BY d.next_attempt_at")
+        }
+        builder.append(" LIMIT \(builder.bind(limit)) FOR UPDATE OF d SKIP LOCKED) ")
+        builder.append("UPDATE webhook_deliveries d SET lease_id = \(builder.bind(lease)), ")
+        builder.append("lease_until = \(builder.bind(until.bound)) FROM due WHERE d.id = due.id ")
+        builder.append("RETURNING \(PostgresRows.deliveryColumns("d")), d.event_sequence, d.ping_actor_id, d.xid::text")
+        return try await lockedRows(builder.query) { row in
+            let cells = row.makeRandomAccess()
+            let count = cells.count
+            return ClaimedRow(
+                delivery: try PostgresRows.delivery(row), sequence: try cells[count - 3].decode(Int64?.self),
+                pingActor: try cells[count - 2].decode(UUID?.self),
+                xid: UInt64(try cells[count - 1].decode(String.self)) ?? 0)
+        }
+    }
+
+    /// Parks a disabled webhook's pending deliveries (no `next_attempt_at`: no claim reads them), or brings them
+    /// back, due at `at`, when it is enabled again.
+    func parkDeliveries(of webhookID: WebhookID, enabled: Bool, at: Date) async throws {
+        if enabled {
+            try await execute(
+                """
+                UPDATE webhook_deliveries SET next_attempt_at = \(at.bound)
+                WHERE webhook_id = \(webhookID.uuid) AND status = 'pending' AND next_attempt_at IS NULL
+                """)
+        } else {
+            try await execute(
+                """
+                UPDATE webhook_deliveries SET next_attempt_at = NULL
+                WHERE webhook_id = \(webhookID.uuid) AND status = 'pending' AND next_attempt_at IS NOT NULL
+                """)
         }
     }
 
@@ -172,6 +209,14 @@ extension PostgresTransaction {
         guard let (pending, failed, disabled) = found.first else { throw DomainError.storeUnavailable }
         return DeliveryCounts(pending: Int(pending), failed: Int(failed), disabledWebhooks: Int(disabled))
     }
+}
+
+/// A claimed row, with what the claim needs to find its event and order it.
+struct ClaimedRow: Sendable {
+    let delivery: WebhookDelivery
+    let sequence: Int64?
+    let pingActor: UUID?
+    let xid: UInt64
 }
 
 extension PostgresRows {

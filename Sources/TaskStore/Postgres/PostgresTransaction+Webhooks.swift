@@ -36,7 +36,12 @@ extension PostgresTransaction {
         ).first
     }
 
+    /// Parks the webhook's pending deliveries when it is disabled and brings them back when it is enabled again
+    /// (`parkDeliveries`), only when `enabled` changes.
     func updateWebhook(_ webhook: Webhook) async throws {
+        let wasEnabled = try await rows("SELECT enabled FROM webhooks WHERE id = \(webhook.id.uuid)") { row in
+            try row.decode(Bool.self)
+        }.first
         let changed = try await changedRows(
             """
             UPDATE webhooks SET url = \(webhook.url), events = \(webhook.events.names),
@@ -49,6 +54,9 @@ extension PostgresTransaction {
             WHERE id = \(webhook.id.uuid)
             """)
         if changed == 0 { throw DomainError.notFound(.webhook) }
+        if let wasEnabled, wasEnabled != webhook.isEnabled {
+            try await parkDeliveries(of: webhook.id, enabled: webhook.isEnabled, at: webhook.updatedAt)
+        }
     }
 
     func deleteWebhook(_ id: WebhookID) async throws {
