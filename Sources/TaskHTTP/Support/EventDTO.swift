@@ -1,12 +1,38 @@
 import Foundation
 import TaskCore
 
-/// An event as the feeds (and webhooks) show it; `project_id` and `task_id` are written as `null` when absent.
+/// An event as the feeds (and webhooks) show it; `project_id` and `task_id` are written as `null` when absent. A
+/// webhook's ping is shown the same way, as a `webhook_ping` with no project, task or changes.
 struct EventDTO: Encodable {
-    let event: ActivityEvent
+    let id: String
+    let kind: String
+    let at: Date
+    let actorID: UserID
+    let workspaceID: WorkspaceID
+    let projectID: ProjectID?
+    let taskID: TaskID?
+    let changes: ActivityChanges
 
     init(_ event: ActivityEvent) {
-        self.event = event
+        id = event.id.description
+        kind = event.kind.rawValue
+        at = event.at
+        actorID = event.actorID
+        workspaceID = event.workspaceID
+        projectID = event.projectID
+        taskID = event.taskID
+        changes = event.changes
+    }
+
+    init(_ ping: WebhookPing) {
+        id = ping.id.description
+        kind = WebhookDelivery.pingKind
+        at = ping.at
+        actorID = ping.actorID
+        workspaceID = ping.workspaceID
+        projectID = nil
+        taskID = nil
+        changes = .none
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -19,14 +45,14 @@ struct EventDTO: Encodable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(event.id.description, forKey: .id)
-        try container.encode(event.kind.rawValue, forKey: .kind)
-        try container.encode(Timestamp.format(event.at), forKey: .at)
-        try container.encode(event.actorID.description, forKey: .actorID)
-        try container.encode(event.workspaceID.description, forKey: .workspaceID)
-        try container.encode(event.projectID?.description, forKey: .projectID)
-        try container.encode(event.taskID?.description, forKey: .taskID)
-        try container.encode(event.changes, forKey: .changes)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(Timestamp.format(at), forKey: .at)
+        try container.encode(actorID.description, forKey: .actorID)
+        try container.encode(workspaceID.description, forKey: .workspaceID)
+        try container.encode(projectID?.description, forKey: .projectID)
+        try container.encode(taskID?.description, forKey: .taskID)
+        try container.encode(changes, forKey: .changes)
     }
 }
 
