@@ -84,6 +84,39 @@ struct WebhookRoutesTests {
         }
     }
 
+    @Test(
+        "the delivery log, redeliver and ping: an admin or owner may; a member is 403; an outsider 404",
+        arguments: StoreKind.available)
+    func deliveryAccess(_ kind: StoreKind) async throws {
+        try await APIHarness.make(kind).run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let (bob, _) = try await api.signUp("bob")
+            let (cid, _) = try await api.signUp("cid")
+            let workspace = try await api.workspace("W", token: ann)
+            try await api.send(
+                .post, "/api/v1/workspaces/\(workspace)/members", token: ann, json: #"{"email":"bob@example.com"}"#)
+            let hook = try #require(
+                try await api.send(
+                    .post, "/api/v1/workspaces/\(workspace)/webhooks", token: ann,
+                    json: #"{"url":"https://hooks.example.com/in","events":["*"]}"#
+                ).string("id"))
+            let base = "/api/v1/workspaces/\(workspace)/webhooks/\(hook)"
+            let ping = try await api.send(.post, "\(base)/ping", token: ann)
+            #expect(ping.status == .accepted)
+            let delivery = try #require(ping.string("id"))
+            let routes: [(HTTPRequest.Method, String, HTTPResponse.Status)] = [
+                (.post, "\(base)/ping", .accepted), (.get, "\(base)/deliveries", .ok),
+                (.get, "\(base)/deliveries/\(delivery)", .ok),
+                (.post, "\(base)/deliveries/\(delivery)/redeliver", .accepted),
+            ]
+            for (method, path, allowed) in routes {
+                #expect(try await api.send(method, path, token: bob).status == .forbidden, "\(method) \(path)")
+                #expect(try await api.send(method, path, token: cid).status == .notFound, "\(method) \(path)")
+                #expect(try await api.send(method, path, token: ann).status == allowed, "\(method) \(path)")
+            }
+        }
+    }
+
     @Test("bad fields are 422 naming them, and nothing is stored")
     func refusals() async throws {
         try await APIHarness.make().run { api in
