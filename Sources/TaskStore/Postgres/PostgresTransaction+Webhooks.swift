@@ -39,11 +39,11 @@ extension PostgresTransaction {
     /// Parks the webhook's pending deliveries when it is disabled and brings them back when it is enabled again
     /// (`parkDeliveries`), only when `enabled` changes.
     func updateWebhook(_ webhook: Webhook) async throws {
-        let wasEnabled = try await rows("SELECT enabled FROM webhooks WHERE id = \(webhook.id.uuid)") { row in
-            try row.decode(Bool.self)
-        }.first
-        let changed = try await changedRows(
+        // `old` reads the row as it was before this statement: whether `enabled` changes, in the same round trip.
+        try await beginIfNeeded()
+        let wasEnabled = try await rows(
             """
+            WITH old AS (SELECT enabled FROM webhooks WHERE id = \(webhook.id.uuid))
             UPDATE webhooks SET url = \(webhook.url), events = \(webhook.events.names),
                 project_id = \(webhook.projectID?.uuid), description = \(webhook.description),
                 enabled = \(webhook.isEnabled), disabled_reason = \(webhook.disabledReason), secret = \(webhook.secret),
@@ -52,9 +52,11 @@ extension PostgresTransaction {
                 updated_at = \(webhook.updatedAt.bound), version = \(Int32(clamping: webhook.version)),
                 failing_since = \(webhook.failingSince?.bound)
             WHERE id = \(webhook.id.uuid)
-            """)
-        if changed == 0 { throw DomainError.notFound(.webhook) }
-        if let wasEnabled, wasEnabled != webhook.isEnabled {
+            RETURNING (SELECT enabled FROM old)
+            """
+        ) { row in try row.decode(Bool.self) }.first
+        guard let wasEnabled else { throw DomainError.notFound(.webhook) }
+        if wasEnabled != webhook.isEnabled {
             try await parkDeliveries(of: webhook.id, enabled: webhook.isEnabled, at: webhook.updatedAt)
         }
     }
