@@ -143,11 +143,13 @@ extension OpenAPIDocument {
           - name: comments
           - name: events
           - name: webhooks
+          - name: tokens
           - name: compatibility
         paths:
           /:
             get:
               operationId: getService
+              x-token-scope: open
               tags: [service]
               summary: Name and version
               security: []
@@ -165,6 +167,7 @@ extension OpenAPIDocument {
           /health:
             get:
               operationId: getHealth
+              x-token-scope: open
               tags: [service]
               summary: Liveness
               security: []
@@ -177,6 +180,7 @@ extension OpenAPIDocument {
           /health/ready:
             get:
               operationId: getReadiness
+              x-token-scope: open
               tags: [service]
               summary: Readiness (the store answers)
               security: []
@@ -190,6 +194,7 @@ extension OpenAPIDocument {
           /metrics:
             get:
               operationId: getMetrics
+              x-token-scope: open
               tags: [service]
               summary: Prometheus metrics (request counts and latencies by route and status)
               security: []
@@ -201,6 +206,7 @@ extension OpenAPIDocument {
           /openapi.yaml:
             get:
               operationId: getOpenAPIDocument
+              x-token-scope: open
               tags: [service]
               summary: This document
               security: []
@@ -212,6 +218,7 @@ extension OpenAPIDocument {
           /docs:
             get:
               operationId: getDocumentPage
+              x-token-scope: open
               tags: [service]
               summary: A page that shows this document (no external resources)
               security: []
@@ -223,6 +230,7 @@ extension OpenAPIDocument {
           /api/v1/auth/register:
             post:
               operationId: register
+              x-token-scope: open
               tags: [auth]
               summary: Register a user and their personal workspace "Personal"
               security: []
@@ -238,6 +246,7 @@ extension OpenAPIDocument {
           /api/v1/auth/signup:
             post:
               operationId: signup
+              x-token-scope: open
               tags: [auth]
               summary: Register under another name; `username` is accepted for `name`
               security: []
@@ -253,6 +262,7 @@ extension OpenAPIDocument {
           /api/v1/auth/login:
             post:
               operationId: login
+              x-token-scope: open
               tags: [auth]
               summary: Log in (JSON, or an OAuth2 password-flow form with `username`)
               security: []
@@ -283,6 +293,7 @@ extension OpenAPIDocument {
           /api/v1/auth/refresh:
             post:
               operationId: refresh
+              x-token-scope: open
               tags: [auth]
               summary: Spend a refresh token for a new pair (reusing a spent one revokes all of the user's)
               security: []
@@ -295,6 +306,7 @@ extension OpenAPIDocument {
           /api/v1/auth/logout:
             post:
               operationId: logout
+              x-token-scope: none
               tags: [auth]
               summary: Spend the caller's refresh token
               requestBody: {$ref: "#/components/requestBodies/RefreshToken"}
@@ -302,10 +314,12 @@ extension OpenAPIDocument {
                 "204": {description: Logged out}
                 "400": {$ref: "#/components/responses/Malformed"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/users/me:
             get:
               operationId: getMe
+              x-token-scope: read
               tags: [users]
               summary: The caller's account
               parameters:
@@ -314,8 +328,10 @@ extension OpenAPIDocument {
                 "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/User"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
             patch:
               operationId: updateMe
+              x-token-scope: none
               tags: [users]
               summary: Change the caller's name or email
               requestBody:
@@ -333,6 +349,7 @@ extension OpenAPIDocument {
                 "200": {$ref: "#/components/responses/User"}
                 "400": {$ref: "#/components/responses/Malformed"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "409": {$ref: "#/components/responses/Conflict"}
                 "422": {$ref: "#/components/responses/Invalid"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
@@ -340,6 +357,7 @@ extension OpenAPIDocument {
           /api/v1/users/me/password:
             post:
               operationId: changePassword
+              x-token-scope: none
               tags: [users]
               summary: Change the caller's password; tokens issued before it stop working
               requestBody:
@@ -362,6 +380,7 @@ extension OpenAPIDocument {
           /api/v1/users:
             get:
               operationId: listUsers
+              x-token-scope: none
               tags: [users]
               summary: Every user (system administrators only), oldest first
               parameters:
@@ -381,6 +400,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: getUser
+              x-token-scope: none
               tags: [users]
               summary: One user (system administrators only)
               parameters:
@@ -393,6 +413,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: updateUser
+              x-token-scope: none
               tags: [users]
               summary: Change a user's name, administrator flag or disabled flag (system administrators only)
               requestBody:
@@ -419,6 +440,7 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
             delete:
               operationId: deleteUser
+              x-token-scope: none
               tags: [users]
               summary: Delete a user (system administrators only)
               parameters:
@@ -431,9 +453,139 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
                 "412": {$ref: "#/components/responses/VersionMismatch"}
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
+          /api/v1/users/me/tokens:
+            post:
+              operationId: createPersonalToken
+              x-token-scope: none
+              tags: [tokens]
+              summary: Make a personal access token for the caller; the answer holds the token, shown only here
+              description: >-
+                Only a caller who signed in (with an access token) makes tokens; a personal access token gets 403. The token
+                reads `tdp_` + 30 random base62 characters + the CRC32 of those 30 characters in base62 (6 characters, `0`
+                padded), 40 characters in all; the server keeps only its SHA-256 and its first 8 characters (`prefix`).
+                `scopes` is a non-empty list of `read`, `tasks:write`, `projects:write`, `workspaces:write`,
+                `webhooks:write` (a repeat counts once; an unknown one is 422 naming `scopes[i]`). `expires_at` is required,
+                in the future and at most 366 days away. `workspace_ids`, when given, is 1 to 100 workspaces the caller
+                belongs to (another is 422 naming `workspace_ids[i]`, the same for one that does not exist); `null` or
+                absent means every workspace of the user. At most 50 unexpired tokens per user (409 `too_many_tokens`),
+                counted one creation at a time. `Idempotency-Key` is ignored here: the answer holds a secret, never stored.
+              requestBody:
+                required: true
+                content:
+                  application/json:
+                    schema: {$ref: "#/components/schemas/NewPersonalToken"}
+              responses:
+                "201":
+                  description: The token's record, with `token`
+                  headers:
+                    ETag: {$ref: "#/components/headers/ETag"}
+                    Location: {$ref: "#/components/headers/Location"}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/PersonalTokenWithSecret"}
+                "400": {$ref: "#/components/responses/Malformed"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "409": {$ref: "#/components/responses/Conflict"}
+                "422": {$ref: "#/components/responses/Invalid"}
+            get:
+              operationId: listPersonalTokens
+              x-token-scope: none
+              tags: [tokens]
+              summary: The caller's tokens, oldest first, never the tokens themselves
+              description: >-
+                Expired tokens stay listed for 30 days after they expire, then are deleted; a revoked token is gone at once.
+                `last_used_at` is written at most once a minute per token.
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of tokens
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/PersonalTokenList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/users/me/tokens/{id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: getPersonalToken
+              x-token-scope: none
+              tags: [tokens]
+              summary: One of the caller's tokens (404 once revoked)
+              parameters:
+                - {$ref: "#/components/parameters/IfNoneMatch"}
+              responses:
+                "200":
+                  description: The token's record
+                  headers: {ETag: {$ref: "#/components/headers/ETag"}}
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/PersonalToken"}
+                "304": {$ref: "#/components/responses/NotModified"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+            delete:
+              operationId: revokePersonalToken
+              x-token-scope: none
+              tags: [tokens]
+              summary: Revoke one of the caller's tokens; it answers 401 from the next request on
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              responses:
+                "204": {description: Revoked}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
+          /api/v1/users/{id}/tokens:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+            get:
+              operationId: listUserPersonalTokens
+              x-token-scope: none
+              tags: [tokens]
+              summary: A user's tokens, oldest first (system administrator, signed in)
+              parameters:
+                - {$ref: "#/components/parameters/Limit"}
+                - {$ref: "#/components/parameters/Cursor"}
+              responses:
+                "200":
+                  description: A page of tokens
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/PersonalTokenList"}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "422": {$ref: "#/components/responses/Invalid"}
+          /api/v1/users/{id}/tokens/{token_id}:
+            parameters:
+              - {$ref: "#/components/parameters/ID"}
+              - {$ref: "#/components/parameters/TokenID"}
+            delete:
+              operationId: revokeUserPersonalToken
+              x-token-scope: none
+              tags: [tokens]
+              summary: Revoke a user's token (system administrator, signed in)
+              parameters:
+                - {$ref: "#/components/parameters/IfMatch"}
+              responses:
+                "204": {description: Revoked}
+                "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
+                "404": {$ref: "#/components/responses/NotFound"}
+                "412": {$ref: "#/components/responses/VersionMismatch"}
+                "428": {$ref: "#/components/responses/PreconditionRequired"}
           /api/v1/workspaces:
             post:
               operationId: createWorkspace
+              x-token-scope: "workspaces:write"
               tags: [workspaces]
               summary: Create a workspace; the caller becomes its owner
               requestBody: {$ref: "#/components/requestBodies/Name"}
@@ -448,10 +600,12 @@ extension OpenAPIDocument {
                       schema: {$ref: "#/components/schemas/Workspace"}
                 "400": {$ref: "#/components/responses/Malformed"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "422": {$ref: "#/components/responses/Invalid"}
                 "409": {$ref: "#/components/responses/Conflict"}
             get:
               operationId: listWorkspaces
+              x-token-scope: read
               tags: [workspaces]
               summary: The workspaces the caller belongs to, with the caller's role
               parameters:
@@ -464,12 +618,14 @@ extension OpenAPIDocument {
                     application/json:
                       schema: {$ref: "#/components/schemas/WorkspaceList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/workspaces/{id}:
             parameters:
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: getWorkspace
+              x-token-scope: read
               tags: [workspaces]
               summary: One workspace (members)
               parameters:
@@ -478,9 +634,11 @@ extension OpenAPIDocument {
                 "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Workspace"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: renameWorkspace
+              x-token-scope: "workspaces:write"
               tags: [workspaces]
               summary: Rename a workspace (admin or owner)
               requestBody: {$ref: "#/components/requestBodies/Name"}
@@ -499,6 +657,7 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
             delete:
               operationId: deleteWorkspace
+              x-token-scope: "workspaces:write"
               tags: [workspaces]
               summary: Delete a workspace with its projects, tasks and comments (owner)
               parameters:
@@ -515,6 +674,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: listWorkspaceMembers
+              x-token-scope: read
               tags: [workspaces]
               summary: The members (any member but a guest), oldest first
               parameters:
@@ -528,6 +688,7 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
             post:
               operationId: addWorkspaceMember
+              x-token-scope: "workspaces:write"
               tags: [workspaces]
               summary: Add a registered user by email (admin or owner; only an owner adds an owner)
               requestBody:
@@ -556,6 +717,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/UserID"}
             get:
               operationId: getWorkspaceMember
+              x-token-scope: read
               tags: [workspaces]
               summary: One member (any member but a guest)
               parameters:
@@ -568,6 +730,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: changeWorkspaceMember
+              x-token-scope: "workspaces:write"
               tags: [workspaces]
               summary: Change a member's role (admin or owner; only an owner grants owner or changes an owner)
               requestBody:
@@ -594,6 +757,7 @@ extension OpenAPIDocument {
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: removeWorkspaceMember
+              x-token-scope: "workspaces:write"
               tags: [workspaces]
               summary: Remove a member (admin or owner, or the member leaving); their project roles there go too
               parameters:
@@ -611,6 +775,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             post:
               operationId: createWebhook
+              x-token-scope: "webhooks:write"
               tags: [webhooks]
               summary: Subscribe a URL to the workspace's events (workspace admin or owner); the answer holds the secret, shown only here
               description: >-
@@ -643,6 +808,7 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
             get:
               operationId: listWebhooks
+              x-token-scope: read
               tags: [webhooks]
               summary: The workspace's webhooks, oldest first, never with their secrets (workspace admin or owner)
               parameters:
@@ -664,6 +830,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/WebhookID"}
             get:
               operationId: getWebhook
+              x-token-scope: read
               tags: [webhooks]
               summary: One webhook, without its secret
               parameters:
@@ -676,6 +843,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: updateWebhook
+              x-token-scope: "webhooks:write"
               tags: [webhooks]
               summary: Change a webhook's url, events, project_id, description or enabled (enabling clears disabled_reason)
               requestBody:
@@ -698,6 +866,7 @@ extension OpenAPIDocument {
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteWebhook
+              x-token-scope: "webhooks:write"
               tags: [webhooks]
               summary: Delete a webhook
               parameters:
@@ -715,6 +884,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/WebhookID"}
             post:
               operationId: rotateWebhookSecret
+              x-token-scope: "webhooks:write"
               tags: [webhooks]
               summary: Give the webhook a new secret, shown only in this answer; for 24 h deliveries are signed with both
               parameters:
@@ -739,6 +909,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/WebhookID"}
             post:
               operationId: pingWebhook
+              x-token-scope: "webhooks:write"
               tags: [webhooks]
               summary: Queue a `webhook_ping` event (in no feed) to an enabled webhook, attempted at once
               parameters:
@@ -759,6 +930,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/WebhookID"}
             get:
               operationId: listDeliveries
+              x-token-scope: read
               tags: [webhooks]
               summary: The webhook's deliveries of the last 30 days, newest first
               parameters:
@@ -781,6 +953,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/DeliveryID"}
             get:
               operationId: getDelivery
+              x-token-scope: read
               tags: [webhooks]
               summary: One delivery of the webhook
               responses:
@@ -799,6 +972,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/DeliveryID"}
             post:
               operationId: redeliver
+              x-token-scope: "webhooks:write"
               tags: [webhooks]
               summary: >-
                 Make the delivery pending and due at once, whatever its status: one new attempt; if it fails, what is left
@@ -819,6 +993,7 @@ extension OpenAPIDocument {
           /api/v1/projects:
             post:
               operationId: createProject
+              x-token-scope: "projects:write"
               tags: [projects]
               summary: Create a project (workspace member or stronger); the caller becomes its admin
               requestBody:
@@ -849,6 +1024,7 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
             get:
               operationId: listProjects
+              x-token-scope: read
               tags: [projects]
               summary: The projects the caller can see, oldest first
               parameters:
@@ -863,12 +1039,14 @@ extension OpenAPIDocument {
                     application/json:
                       schema: {$ref: "#/components/schemas/ProjectList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/projects/{id}:
             parameters:
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: getProject
+              x-token-scope: read
               tags: [projects]
               summary: One project (viewer or stronger)
               parameters:
@@ -877,9 +1055,11 @@ extension OpenAPIDocument {
                 "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Project"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: updateProject
+              x-token-scope: "projects:write"
               tags: [projects]
               summary: Change a project (project admin); an archived project takes only `archived false`
               requestBody:
@@ -907,6 +1087,7 @@ extension OpenAPIDocument {
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteProject
+              x-token-scope: "projects:write"
               tags: [projects]
               summary: Delete a project with its tasks and their comments (project admin)
               parameters:
@@ -923,6 +1104,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: listProjectMembers
+              x-token-scope: read
               tags: [projects]
               summary: The project's explicit members (viewer or stronger)
               parameters:
@@ -931,10 +1113,12 @@ extension OpenAPIDocument {
               responses:
                 "200": {$ref: "#/components/responses/MemberList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
             post:
               operationId: addProjectMember
+              x-token-scope: "projects:write"
               tags: [projects]
               summary: Give a workspace member a role in the project (project admin); `editor` by default
               requestBody:
@@ -963,6 +1147,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/UserID"}
             get:
               operationId: getProjectMember
+              x-token-scope: read
               tags: [projects]
               summary: One explicit member (viewer or stronger)
               parameters:
@@ -971,9 +1156,11 @@ extension OpenAPIDocument {
                 "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Member"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: changeProjectMember
+              x-token-scope: "projects:write"
               tags: [projects]
               summary: Change a member's project role (project admin)
               requestBody:
@@ -1000,6 +1187,7 @@ extension OpenAPIDocument {
                 "409": {$ref: "#/components/responses/Conflict"}
             delete:
               operationId: removeProjectMember
+              x-token-scope: "projects:write"
               tags: [projects]
               summary: Remove a member's project role (project admin)
               parameters:
@@ -1014,6 +1202,7 @@ extension OpenAPIDocument {
           /api/v1/tasks:
             post:
               operationId: createTask
+              x-token-scope: "tasks:write"
               tags: [tasks]
               summary: Create a task (project editor; without a project, workspace member)
               requestBody: {$ref: "#/components/requestBodies/NewTask"}
@@ -1030,18 +1219,21 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
             get:
               operationId: listTasks
+              x-token-scope: read
               tags: [tasks]
               summary: The tasks the caller can see, filtered and sorted
               parameters: *taskListParameters
               responses:
                 "200": {$ref: "#/components/responses/TaskList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/tasks/{id}:
             parameters:
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: getTask
+              x-token-scope: read
               tags: [tasks]
               summary: One task
               parameters:
@@ -1050,9 +1242,11 @@ extension OpenAPIDocument {
                 "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Task"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: updateTask
+              x-token-scope: "tasks:write"
               tags: [tasks]
               summary: Partial update; `null` clears; a new `project_id` moves the task with its subtasks
               parameters:
@@ -1062,6 +1256,7 @@ extension OpenAPIDocument {
               responses: *taskChangeResponses
             put:
               operationId: replaceTask
+              x-token-scope: "tasks:write"
               tags: [tasks]
               summary: Replace the editable fields (`title` required; the others reset to defaults when omitted)
               parameters:
@@ -1070,6 +1265,7 @@ extension OpenAPIDocument {
               responses: *taskChangeResponses
             delete:
               operationId: deleteTask
+              x-token-scope: "tasks:write"
               tags: [tasks]
               summary: Delete a task with its subtasks and comments
               parameters:
@@ -1087,6 +1283,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             patch:
               operationId: completeTask
+              x-token-scope: "tasks:write"
               tags: [tasks]
               summary: Complete (default) or reopen a task
               parameters:
@@ -1099,6 +1296,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: listSubtasks
+              x-token-scope: read
               tags: [tasks]
               summary: The subtasks of a task, oldest first
               parameters:
@@ -1107,6 +1305,7 @@ extension OpenAPIDocument {
               responses:
                 "200": {$ref: "#/components/responses/TaskList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/tasks/{id}/comments:
@@ -1114,6 +1313,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: listComments
+              x-token-scope: read
               tags: [comments]
               summary: A task's comments, oldest first
               parameters:
@@ -1126,10 +1326,12 @@ extension OpenAPIDocument {
                     application/json:
                       schema: {$ref: "#/components/schemas/CommentList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
             post:
               operationId: addComment
+              x-token-scope: "tasks:write"
               tags: [comments]
               summary: Comment on a task (project commenter, or anyone who sees a task without a project)
               requestBody: {$ref: "#/components/requestBodies/CommentBody"}
@@ -1153,6 +1355,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: listActivity
+              x-token-scope: read
               tags: [tasks]
               summary: A task's activity, oldest first (404 once the task is deleted)
               parameters:
@@ -1165,6 +1368,7 @@ extension OpenAPIDocument {
                     application/json:
                       schema: {$ref: "#/components/schemas/ActivityList"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
                 "422": {$ref: "#/components/responses/Invalid"}
           /api/v1/workspaces/{id}/events:
@@ -1172,6 +1376,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: workspaceEvents
+              x-token-scope: read
               tags: [events]
               summary: Every event of the workspace after a cursor, oldest first (workspace admin+, system admins)
               description: >-
@@ -1211,6 +1416,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: projectEvents
+              x-token-scope: read
               tags: [events]
               summary: The events of the project after a cursor, oldest first (project viewer+)
               description: >-
@@ -1246,6 +1452,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: getComment
+              x-token-scope: read
               tags: [comments]
               summary: One comment
               parameters:
@@ -1254,9 +1461,11 @@ extension OpenAPIDocument {
                 "304": {$ref: "#/components/responses/NotModified"}
                 "200": {$ref: "#/components/responses/Comment"}
                 "401": {$ref: "#/components/responses/Unauthorized"}
+                "403": {$ref: "#/components/responses/Forbidden"}
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: editComment
+              x-token-scope: "tasks:write"
               tags: [comments]
               summary: Edit a comment (its author); the same body changes nothing
               requestBody: {$ref: "#/components/requestBodies/CommentBody"}
@@ -1275,6 +1484,7 @@ extension OpenAPIDocument {
                 "428": {$ref: "#/components/responses/PreconditionRequired"}
             delete:
               operationId: deleteComment
+              x-token-scope: "tasks:write"
               tags: [comments]
               summary: Delete a comment (its author, or a project admin)
               parameters:
@@ -1292,6 +1502,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/UserID"}
             get:
               operationId: listOwnTasksCompat
+              x-token-scope: read
               tags: [compatibility]
               summary: "`GET /api/v1/tasks` for the caller's own tasks; 403 when `user_id` is not the caller"
               parameters: *taskListParameters
@@ -1303,6 +1514,7 @@ extension OpenAPIDocument {
                 "422": {$ref: "#/components/responses/Invalid"}
             post:
               operationId: createOwnTaskCompat
+              x-token-scope: "tasks:write"
               tags: [compatibility]
               summary: "`POST /api/v1/tasks`; 403 when `user_id` is not the caller"
               requestBody: {$ref: "#/components/requestBodies/NewTask"}
@@ -1320,6 +1532,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             get:
               operationId: getOwnTaskCompat
+              x-token-scope: read
               tags: [compatibility]
               summary: "`GET /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
               parameters:
@@ -1332,6 +1545,7 @@ extension OpenAPIDocument {
                 "404": {$ref: "#/components/responses/NotFound"}
             patch:
               operationId: updateOwnTaskCompat
+              x-token-scope: "tasks:write"
               tags: [compatibility]
               summary: "`PATCH /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
               parameters:
@@ -1340,6 +1554,7 @@ extension OpenAPIDocument {
               responses: *taskChangeResponses
             put:
               operationId: replaceOwnTaskCompat
+              x-token-scope: "tasks:write"
               tags: [compatibility]
               summary: "`PUT /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
               parameters:
@@ -1348,6 +1563,7 @@ extension OpenAPIDocument {
               responses: *taskChangeResponses
             delete:
               operationId: deleteOwnTaskCompat
+              x-token-scope: "tasks:write"
               tags: [compatibility]
               summary: "`DELETE /api/v1/tasks/{id}`; 403 when `user_id` is not the caller"
               parameters:
@@ -1366,6 +1582,7 @@ extension OpenAPIDocument {
               - {$ref: "#/components/parameters/ID"}
             patch:
               operationId: completeOwnTaskCompat
+              x-token-scope: "tasks:write"
               tags: [compatibility]
               summary: "`PATCH /api/v1/tasks/{id}/complete`; 403 when `user_id` is not the caller"
               parameters:
@@ -1377,7 +1594,20 @@ extension OpenAPIDocument {
             bearer:
               type: http
               scheme: bearer
-              bearerFormat: JWT
+              description: >-
+                `Authorization: Bearer <token>` takes two kinds of token, told apart by the prefix alone. A token starting
+                with `tdp_` is a personal access token (`POST /api/v1/users/me/tokens`): one with a wrong checksum, unknown,
+                expired, revoked, made before its user's last password change (or disabling), or whose user is disabled or
+                deleted is 401. It acts for its user within its scopes (each operation's `x-token-scope`: `read` for every
+                `GET`, `tasks:write`, `projects:write`, `workspaces:write`, `webhooks:write`; `none` where no token is
+                accepted: tokens, password, email, sessions, administration; `open` where no credential is needed). A
+                token without the scope an operation needs is answered 403 `insufficient_scope` with `WWW-Authenticate:
+                Bearer error="insufficient_scope", scope="<needed>"`, decided from the operation alone before anything is
+                read, so the answer is the same whether or not the resource exists; where `x-token-scope` is `none` a token
+                gets 403 `forbidden`. A token narrowed by `workspace_ids` acts as if its user belonged to those workspaces
+                only (other workspaces' resources are 404, lists leave them out, ids of them in a body are 422), and may not
+                create workspaces (403). Any other token is an access token: a JWT (HS256) with `sub`, `iat` and `exp`,
+                valid 30 minutes.
           headers:
             Location:
               description: Where the created resource is read back
@@ -1393,6 +1623,8 @@ extension OpenAPIDocument {
               {name: id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             WebhookID:
               {name: webhook_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
+            TokenID:
+              {name: token_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             DeliveryID:
               {name: delivery_id, in: path, required: true, description: "A UUID; anything else is 404", schema: {type: string, format: uuid}}
             UserID:
@@ -1642,14 +1874,18 @@ extension OpenAPIDocument {
               headers: {WWW-Authenticate: {schema: {type: string, const: Bearer}}}
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             Forbidden:
-              description: The caller can see the resource but may not do this (`forbidden`)
+              description: >-
+                The caller can see the resource but may not do this (`forbidden`); or the personal access token lacks the
+                scope the operation needs (`insufficient_scope`, with `WWW-Authenticate: Bearer error="insufficient_scope",
+                scope="<needed>"`), or no personal access token may use the operation (`forbidden`)
+              headers: {WWW-Authenticate: {schema: {type: string}, description: "On insufficient_scope only"}}
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             NotFound:
               description: No such resource, or one the caller may not see
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
             Conflict:
               description: >-
-                `email_taken`, `already_member`, `last_owner` or `project_archived`; or `idempotency_key_in_use` (with
+                `email_taken`, `already_member`, `last_owner`, `project_archived`, `webhook_disabled` or `too_many_tokens`; or `idempotency_key_in_use` (with
                 `Retry-After`) while a request with the same `Idempotency-Key` still runs
               headers: {Retry-After: {schema: {type: integer}}}
               content: {application/problem+json: {schema: {$ref: "#/components/schemas/Problem"}}}
@@ -1942,5 +2178,43 @@ extension OpenAPIDocument {
               properties:
                 data: {type: array, items: {$ref: "#/components/schemas/ActivityEvent"}}
                 next_cursor: {type: [string, "null"]}
+            PersonalToken:
+              type: object
+              description: A personal access token's record; never the token itself, except at its creation
+              required: [id, name, prefix, scopes, workspace_ids, created_at, expires_at, last_used_at, version]
+              properties:
+                id: {type: string, format: uuid}
+                name: {type: string, minLength: 1, maxLength: 200}
+                prefix: {type: string, minLength: 8, maxLength: 8, description: "The token's first 8 characters (`tdp_` and 4 more)"}
+                scopes:
+                  type: array
+                  minItems: 1
+                  items: {type: string, enum: [read, "tasks:write", "projects:write", "workspaces:write", "webhooks:write"]}
+                workspace_ids: {type: [array, "null"], items: {type: string, format: uuid}, description: "null: every workspace of the user"}
+                created_at: {type: string, format: date-time}
+                expires_at: {type: string, format: date-time}
+                last_used_at: {type: [string, "null"], format: date-time, description: "Written at most once a minute"}
+                version: {type: integer, minimum: 1, description: "A token never changes: always 1"}
+            PersonalTokenWithSecret:
+              allOf:
+                - {$ref: "#/components/schemas/PersonalToken"}
+                - type: object
+                  required: [token]
+                  properties:
+                    token: {type: string, minLength: 40, maxLength: 40, description: "tdp_ + 30 base62 characters + 6-character CRC32 checksum; shown only in this answer"}
+            PersonalTokenList:
+              type: object
+              required: [data, next_cursor]
+              properties:
+                data: {type: array, items: {$ref: "#/components/schemas/PersonalToken"}}
+                next_cursor: {type: [string, "null"]}
+            NewPersonalToken:
+              type: object
+              required: [name, scopes, expires_at]
+              properties:
+                name: {type: string, minLength: 1, maxLength: 200}
+                scopes: {type: array, minItems: 1, items: {type: string, enum: [read, "tasks:write", "projects:write", "workspaces:write", "webhooks:write"]}}
+                expires_at: {type: string, format: date-time, description: "In the future, at most 366 days away"}
+                workspace_ids: {type: [array, "null"], minItems: 1, maxItems: 100, items: {type: string, format: uuid}}
         """##
 }

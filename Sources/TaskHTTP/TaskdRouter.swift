@@ -9,6 +9,8 @@ public func buildRouter(
     services: TaskdServices, configuration: HTTPConfiguration = HTTPConfiguration(),
     metrics: HTTPMetrics = HTTPMetrics()
 ) -> (router: Router<TaskRequestContext>, routes: RouteTable) {
+    let authenticator = Authenticator(
+        tokens: services.accessTokens, sessions: services.sessions, personalTokens: services.personalTokens)
     let tasks = TaskController(tasks: services.tasks, comments: services.comments, activity: services.activity)
     let routes: [Route] =
         ServiceController(
@@ -22,8 +24,9 @@ public func buildRouter(
         + ProjectController(projects: services.projects, members: services.projectMembers).routes
         + tasks.routes
         + CommentController(comments: services.comments).routes
-        + EventController(events: services.events, sessions: services.sessions).routes
+        + EventController(events: services.events, authenticator: authenticator).routes
         + WebhookController(webhooks: services.webhooks).routes
+        + PersonalTokenController(personalTokens: services.personalTokens).routes
         + CompatibilityController(tasks: tasks).routes
     let table = RouteTable(entries: routes.map { RouteTable.Entry(method: $0.method, path: $0.path) })
 
@@ -32,7 +35,6 @@ public func buildRouter(
     router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
     router.add(middleware: CacheHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
-    let authenticator = Authenticator(tokens: services.accessTokens, sessions: services.sessions)
     let retries = IdempotentRetries(service: services.idempotency)
     for route in routes {
         switch route.handler {
@@ -45,10 +47,14 @@ public func buildRouter(
             let handler =
                 IdempotentRetries.applies(to: route.method, path: route.path)
                 ? retries.wrap(plainHandler) : plainHandler
+            // What a personal access token needs here is decided from the route alone, before any resource is read.
+            let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
             router.on(route.routerPath, method: route.method) { request, context in
-                let (caller, token) = try await authenticator.caller(of: request)
+                let (caller, credential) = try await authenticator.caller(of: request)
+                try caller.grant?.authorize(tokenRule)
                 if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
-                return try await handler(request, AuthenticatedContext(request: context, caller: caller, token: token))
+                return try await handler(
+                    request, AuthenticatedContext(request: context, caller: caller, credential: credential))
             }
         }
     }

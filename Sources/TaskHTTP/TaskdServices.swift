@@ -31,13 +31,16 @@ public struct TaskdServices: Sendable {
     public var events: EventFeedService
     /// Webhooks.
     public var webhooks: WebhookService
+    /// Personal access tokens.
+    public var personalTokens: PersonalTokenService
 
     /// Collects the use cases.
     public init(
         store: any DataStore, accounts: AccountService, admin: UserAdministration, sessions: SessionService,
         accessTokens: any AccessTokenVerifier, workspaces: WorkspaceService, projects: ProjectService,
         projectMembers: ProjectMemberService, tasks: TaskService, comments: CommentService, activity: ActivityService,
-        idempotency: IdempotencyService, events: EventFeedService, webhooks: WebhookService
+        idempotency: IdempotencyService, events: EventFeedService, webhooks: WebhookService,
+        personalTokens: PersonalTokenService
     ) {
         self.store = store
         self.accounts = accounts
@@ -53,5 +56,6 @@ public struct TaskdServices: Sendable {
         self.idempotency = idempotency
         self.events = events
         self.webhooks = webhooks
+        self.personalTokens = personalTokens
     }
 }

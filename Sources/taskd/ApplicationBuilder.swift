@@ -56,7 +56,8 @@ enum ApplicationBuilder {
             comments: CommentService(store: store, now: now, ids: ids),
             activity: ActivityService(store: store), idempotency: IdempotencyService(store: store, now: now),
             events: EventFeedService(store: store, now: now, retentionDays: configuration.eventRetentionDays),
-            webhooks: WebhookService(store: store, targets: webhookTargets(configuration), now: now, ids: ids))
+            webhooks: WebhookService(store: store, targets: webhookTargets(configuration), now: now, ids: ids),
+            personalTokens: PersonalTokenService(store: store, minter: RandomPersonalTokens(), now: now, ids: ids))
     }
 
     /// The URLs webhooks may reach, as configured.
@@ -101,7 +102,7 @@ enum ApplicationBuilder {
         background.append(
             ExpiredRecordsCleaner(
                 sessions: services.sessions, idempotency: services.idempotency, events: services.events,
-                webhooks: services.webhooks,
+                webhooks: services.webhooks, personalTokens: services.personalTokens,
                 gate: gate,
                 logger: logger))
         var application = Application(

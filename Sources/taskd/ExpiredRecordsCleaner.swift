@@ -3,13 +3,14 @@ import ServiceLifecycle
 import TaskCore
 
 /// Deletes expired refresh tokens, counted attempts that no limit reads any more, and idempotency records,
-/// events and webhook deliveries past their retention, every ten minutes until shutdown, starting once start-up work has finished
-/// (`gate`).
+/// events, webhook deliveries and expired personal access tokens past their retention, every ten minutes until
+/// shutdown, starting once start-up work has finished (`gate`).
 struct ExpiredRecordsCleaner: Service {
     let sessions: SessionService
     let idempotency: IdempotencyService
     let events: EventFeedService
     let webhooks: WebhookService
+    let personalTokens: PersonalTokenService
     let gate: StartupGate
     let logger: Logger
     var interval: Duration = .seconds(600)
@@ -19,6 +20,7 @@ struct ExpiredRecordsCleaner: Service {
         let idempotency = idempotency
         let events = events
         let webhooks = webhooks
+        let personalTokens = personalTokens
         let logger = logger
         let interval = interval
         let gate = gate
@@ -30,6 +32,7 @@ struct ExpiredRecordsCleaner: Service {
                     try await idempotency.removeExpiredRecords()
                     try await events.removeExpiredEvents()
                     try await webhooks.removeExpiredDeliveries()
+                    try await personalTokens.removeExpiredTokens()
                 } catch {
                     logger.warning(
                         "could not remove expired records", metadata: ["error": "\(String(describing: error))"])

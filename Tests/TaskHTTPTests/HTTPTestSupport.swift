@@ -47,7 +47,9 @@ struct APIHarness: Sendable {
             events: EventFeedService(
                 store: store, now: clock.now, heartbeat: .milliseconds(200), revalidation: .zero),
             webhooks: WebhookService(
-                store: store, targets: webhookTargets, now: clock.now, ids: ids))
+                store: store, targets: webhookTargets, now: clock.now, ids: ids),
+            personalTokens: PersonalTokenService(
+                store: store, minter: RandomPersonalTokens(), now: clock.now, ids: ids))
         adjust(&services)
         let (router, routes) = buildRouter(services: services, configuration: configuration)
         return APIHarness(services: services, application: Application(router: router), routes: routes, clock: clock)

@@ -20,6 +20,29 @@ struct OpenAPIContractTests {
         #expect(served.count > 50)
     }
 
+    @Test(
+        "every operation names the scope a personal access token needs (x-token-scope), as TokenRouteRules decides, and the table lists no other route"
+    )
+    func tokenScopes() throws {
+        let operations = try OpenAPIContract.load().operations
+        for (operation, object) in operations {
+            let rule = TokenRouteRules.rule(method: operation.method, path: operation.path)
+            let documented = object["x-token-scope"] as? String
+            let expected =
+                switch rule {
+                case .open: "open"
+                case .sessionOnly: "none"
+                case .needs(let scope): scope.rawValue
+                }
+            #expect(documented == expected, "\(operation): documented \(documented ?? "nothing"), decided \(expected)")
+            #expect(
+                TokenRouteRules.table["\(operation.method) \(operation.path)"] != nil,
+                "\(operation) is missing from TokenRouteRules")
+            if operation.method == "GET", case .needs(let scope) = rule { #expect(scope == .read, "\(operation)") }
+        }
+        #expect(Set(TokenRouteRules.table.keys) == Set(operations.keys.map(\.description)))
+    }
+
     @Test("every operation has an operationId, and no two share one")
     func operationIDs() throws {
         let operations = try OpenAPIContract.load().operations
@@ -130,6 +153,28 @@ struct OpenAPIContractTests {
         try await api.call(.get, "/api/v1/users/{id}", ["id": bobID], token: token)
         try await api.call(.get, "/api/v1/users/{id}", ["id": UUID().uuidString], token: token)
         try await api.call(.patch, "/api/v1/users/{id}", ["id": bobID], token: token, json: #"{"name":"Robert"}"#)
+
+        let newToken = #"{"name":"CI","scopes":["read"],"expires_at":"2027-01-01T00:00:00Z"}"#
+        let pat = try await api.call(.post, "/api/v1/users/me/tokens", token: token, json: newToken)
+        let patID = try #require(pat.string("id"))
+        let patText = try #require(pat.string("token"))
+        try await api.call(.post, "/api/v1/users/me/tokens", token: token, json: #"{"name":"CI","scopes":["all"]}"#)
+        try await api.call(.post, "/api/v1/users/me/tokens", token: patText, json: newToken)
+        try await api.call(.get, "/api/v1/users/me/tokens", token: token)
+        try await api.call(.get, "/api/v1/users/me/tokens/{id}", ["id": patID], token: token)
+        try await api.call(.get, "/api/v1/users/{id}/tokens", ["id": bobID], token: token)
+        try await api.call(.get, "/api/v1/users/{id}/tokens", ["id": bobID], token: bob)
+        try await api.call(.get, "/api/v1/users/me", token: patText)
+        try await api.call(.post, "/api/v1/workspaces", token: patText, json: #"{"name":"Nope"}"#)
+        try await api.call(.delete, "/api/v1/users/me/tokens/{id}", ["id": patID], token: token)
+        try await api.call(.get, "/api/v1/users/me/tokens/{id}", ["id": patID], token: token)
+        try await api.call(.get, "/api/v1/users/me", token: patText)
+        let bobPAT = try #require(
+            try await api.call(.post, "/api/v1/users/me/tokens", token: bob, json: newToken).string("id"))
+        try await api.call(
+            .delete, "/api/v1/users/{id}/tokens/{token_id}", ["id": bobID, "token_id": bobPAT], token: bob)
+        try await api.call(
+            .delete, "/api/v1/users/{id}/tokens/{token_id}", ["id": bobID, "token_id": bobPAT], token: token)
 
         let workspace = try #require(
             try await api.call(.post, "/api/v1/workspaces", token: token, json: #"{"name":"Acme"}"#).string("id"))

@@ -2,7 +2,7 @@ import Foundation
 import TaskCore
 
 /// Fuzzes the header readers: `If-Match` and `If-None-Match`, `Idempotency-Key`, `Authorization: Bearer`, and the JWS header of the
-/// token inside.
+/// token inside, or the shape and checksum of a personal access token.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzHeaders(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
@@ -22,6 +22,11 @@ public func fuzzHeaders(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     }
     if let token = BearerCredential.token(in: text) {
         _ = JWSHeader.algorithm(of: token)
+        if PersonalTokenText.isWellFormed(token) {
+            // A well-formed token is the marker, its random part and that part's checksum, and nothing else.
+            let random = String(token.dropFirst(PersonalTokenText.marker.count).prefix(PersonalTokenText.randomLength))
+            precondition(PersonalTokenText.token(random: random) == token)
+        }
     }
     _ = JWSHeader.algorithm(of: text)
     return 0

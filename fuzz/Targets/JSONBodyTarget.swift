@@ -26,5 +26,8 @@ public func fuzzJSONBody(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = try? WorkspaceRequests.newProjectMember(body)
     _ = try? WorkspaceRequests.role(body, as: ProjectRole.self)
     _ = try? CommentRequests.body(body)
+    _ = try? WebhookRequests.newWebhook(body)
+    _ = try? WebhookRequests.patch(body)
+    _ = try? PersonalTokenRequests.newToken(body)
     return 0
 }

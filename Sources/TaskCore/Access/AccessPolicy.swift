@@ -138,8 +138,8 @@ public enum AccessPolicy {
 
     // MARK: Users
 
-    /// The user administration routes: system administrators only.
-    public static func canAdministerUsers(_ caller: Caller) -> Bool { caller.isSystemAdmin }
+    /// The user administration routes: system administrators only, signed in (never with a personal access token).
+    public static func canAdministerUsers(_ caller: Caller) -> Bool { caller.isSystemAdmin && caller.hasSession }
 
     /// Whether the caller may use the compatibility routes (`/api/{user_id}/tasks...`) of `userID`: only their own,
     /// whoever they are (a system administrator included).

@@ -15,13 +15,21 @@ public struct VisibilityScope: Sendable, Equatable {
     /// project that the caller owns or is assigned.
     public var anyRoleWorkspaces: Set<WorkspaceID>
 
-    /// Derives the scope from the caller's workspace memberships.
+    /// Derives the scope from the caller's workspace memberships. A caller whose token reaches some workspaces only
+    /// sees as if they belonged to those only (a system administrator: as if owner of those only).
     public init(caller: Caller, memberships: [WorkspaceMember]) {
+        let reached = memberships.filter { caller.reaches($0.workspaceID) }
         userID = caller.id
         isUnrestricted = caller.isSystemAdmin
-        adminWorkspaces = Set(memberships.filter { $0.role.isAdminOrOwner }.map(\.workspaceID))
-        memberWorkspaces = Set(memberships.filter { $0.role >= .member }.map(\.workspaceID))
-        anyRoleWorkspaces = Set(memberships.map(\.workspaceID))
+        adminWorkspaces = Set(reached.filter { $0.role.isAdminOrOwner }.map(\.workspaceID))
+        memberWorkspaces = Set(reached.filter { $0.role >= .member }.map(\.workspaceID))
+        anyRoleWorkspaces = Set(reached.map(\.workspaceID))
+        if caller.isSystemAdmin, let limit = caller.grant?.workspaceIDs {
+            isUnrestricted = false
+            adminWorkspaces = limit
+            memberWorkspaces = limit
+            anyRoleWorkspaces = limit
+        }
     }
 
     /// A scope that admits everything, for internal listings such as a visible task's subtasks.

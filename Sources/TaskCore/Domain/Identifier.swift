@@ -64,6 +64,8 @@ public enum IDKind {
     public enum Webhook {}
     /// Marks identifiers of webhook deliveries.
     public enum Delivery {}
+    /// Marks identifiers of personal access tokens.
+    public enum PersonalToken {}
 }
 
 /// Identifies a user.
@@ -82,3 +84,5 @@ public typealias ActivityID = Identifier<IDKind.ActivityEvent>
 public typealias WebhookID = Identifier<IDKind.Webhook>
 /// Identifies a webhook delivery.
 public typealias DeliveryID = Identifier<IDKind.Delivery>
+/// Identifies a personal access token.
+public typealias PersonalTokenID = Identifier<IDKind.PersonalToken>

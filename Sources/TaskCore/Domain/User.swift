@@ -70,15 +70,18 @@ public struct Caller: Sendable, Equatable {
     public var id: UserID
     /// Whether the user is a system administrator, who acts as an owner of every workspace.
     public var isSystemAdmin: Bool
+    /// What the caller's personal access token allows, or `nil` when the caller signed in with an access token.
+    public var grant: TokenGrant?
 
     /// Creates a caller.
-    public init(id: UserID, isSystemAdmin: Bool = false) {
+    public init(id: UserID, isSystemAdmin: Bool = false, grant: TokenGrant? = nil) {
         self.id = id
         self.isSystemAdmin = isSystemAdmin
+        self.grant = grant
     }
 
-    /// The caller acting as `user`.
-    public init(_ user: User) {
-        self.init(id: user.id, isSystemAdmin: user.isAdmin)
+    /// The caller acting as `user`, with `grant` when a personal access token authenticated the request.
+    public init(_ user: User, grant: TokenGrant? = nil) {
+        self.init(id: user.id, isSystemAdmin: user.isAdmin, grant: grant)
     }
 }

@@ -29,5 +29,5 @@ public protocol DataStore: Sendable {
 /// `DomainError.notFound` naming what is gone, and a `delete…` of a row that is gone does nothing.
 public protocol StoreTransaction:
     UserStore, WorkspaceStore, ProjectStore, TaskItemStore, CommentStore, ActivityStore, SessionStore, AccessFactStore,
-    IdempotencyStore, EventFeedStore, WebhookStore, WebhookDeliveryStore
+    IdempotencyStore, EventFeedStore, WebhookStore, WebhookDeliveryStore, PersonalTokenStore
 {}

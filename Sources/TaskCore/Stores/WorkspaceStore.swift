@@ -18,8 +18,11 @@ public protocol WorkspaceStore: Sendable {
     func lockWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws -> WorkspaceMember?
     /// Every workspace membership of a user.
     func workspaceMemberships(of userID: UserID) async throws -> [WorkspaceMember]
-    /// The workspaces a user belongs to with the user's role, ordered by the workspace's `(createdAt, id)`.
-    func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership]
+    /// The workspaces a user belongs to with the user's role, ordered by the workspace's `(createdAt, id)`; only
+    /// those in `within` when it is given.
+    func workspaces(
+        of userID: UserID, within: Set<WorkspaceID>?, after: PagePosition?, limit: Int
+    ) async throws -> [WorkspaceMembership]
     /// A workspace's members with email and name, ordered by `(joinedAt, userID)`.
     func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
     /// Stores a new membership. - Throws: `.conflict(.alreadyMember)` when the user already belongs.

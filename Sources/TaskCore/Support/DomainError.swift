@@ -15,6 +15,8 @@ public enum DomainError: Error, Sendable, Equatable {
     case preconditionRequired
     /// The current password given to change a password is wrong.
     case wrongPassword
+    /// The caller's personal access token lacks the scope the route needs.
+    case insufficientScope(TokenScope)
     /// The caller is not authenticated: no user, a disabled user, or an unacceptable credential.
     case unauthenticated
     /// An email and password pair does not match a usable account.
@@ -47,6 +49,7 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
     case comment
     case webhook
     case delivery
+    case token
 
     /// A capitalised human name for problem details ("Task not found").
     public var title: String {
@@ -60,6 +63,7 @@ public enum ResourceKind: String, Sendable, Equatable, CaseIterable {
         case .comment: "Comment"
         case .webhook: "Webhook"
         case .delivery: "Delivery"
+        case .token: "Token"
         }
     }
 }
@@ -76,6 +80,8 @@ public enum ConflictReason: String, Sendable, Equatable, CaseIterable {
     case projectArchived = "project_archived"
     /// The webhook is disabled: nothing is sent to it until it is enabled again.
     case webhookDisabled = "webhook_disabled"
+    /// The user already has as many unexpired personal access tokens as allowed.
+    case tooManyTokens = "too_many_tokens"
 }
 
 /// One broken rule of one input field.

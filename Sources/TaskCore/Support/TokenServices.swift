@@ -58,3 +58,12 @@ public struct TokenPair: Sendable, Equatable {
         self.refreshToken = refreshToken
     }
 }
+
+/// Makes personal access tokens and their digests; implemented by TaskAuth. The token's shape (marker, random
+/// part, checksum) is `PersonalTokenText`'s.
+public protocol PersonalTokenMinter: Sendable {
+    /// A new token (`tdp_…`, shown once) and the digest to store.
+    func mint() -> (token: String, digest: String)
+    /// The digest of a token a client presents.
+    func digest(of token: String) -> String
+}

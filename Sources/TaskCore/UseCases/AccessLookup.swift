@@ -1,7 +1,9 @@
 /// The role look-ups use cases make before asking `AccessPolicy`, and the "visible or not found" rule.
 extension StoreTransaction {
-    /// The caller's effective role in a workspace (`owner` for a system administrator), or `nil`.
+    /// The caller's effective role in a workspace (`owner` for a system administrator), or `nil`; `nil` too for a
+    /// workspace out of the caller's token's reach.
     func workspaceRole(of caller: Caller, in workspaceID: WorkspaceID) async throws -> WorkspaceRole? {
+        guard caller.reaches(workspaceID) else { return nil }
         let membership = try await workspaceMember(workspaceID, caller.id)
         return AccessPolicy.effectiveWorkspaceRole(membership: membership?.role, isSystemAdmin: caller.isSystemAdmin)
     }
@@ -33,7 +35,7 @@ extension StoreTransaction {
             if let lock { try await projectAccess(id, for: caller.id, locking: lock) } else {
                 try await projectAccess(id, for: caller.id)
             }
-        guard let facts = found else { return nil }
+        guard let facts = found, caller.reaches(facts.project.workspaceID) else { return nil }
         let (_, projectRole) = Self.effectiveRoles(
             of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
             in: facts.project)
@@ -48,7 +50,7 @@ extension StoreTransaction {
             if let lock { try await taskAccess(id, for: caller.id, locking: lock) } else {
                 try await taskAccess(id, for: caller.id)
             }
-        guard let facts = found else { throw DomainError.notFound(.task) }
+        guard let facts = found, caller.reaches(facts.task.workspaceID) else { throw DomainError.notFound(.task) }
         let (workspaceRole, projectRole) = Self.effectiveRoles(
             of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
             in: facts.project)

@@ -132,6 +132,7 @@ public struct AccountService: Sendable {
         _ caller: Caller, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> (name: String?, email: String?)
     ) async throws -> User {
+        guard caller.hasSession else { throw DomainError.forbidden }
         let at = now()
         return try await store.transaction { tx in
             guard var user = try await tx.lockUser(caller.id) else { throw DomainError.notFound(.user) }
@@ -165,6 +166,7 @@ public struct AccountService: Sendable {
     /// - Throws: `.validation` for a bad new password; `.wrongPassword` when `current` does not match;
     ///   `.tooManyAttempts`.
     public func changePassword(_ caller: Caller, current: String, new: String) async throws {
+        guard caller.hasSession else { throw DomainError.forbidden }
         var errors = FieldErrors()
         PasswordRules.check(new, field: "new_password", into: &errors)
         try errors.throwIfAny()

@@ -14,7 +14,9 @@ public struct WorkspaceService: Sendable {
     }
 
     /// Creates a workspace owned by the caller.
+    /// - Throws: `.forbidden` for a token narrowed to some workspaces (the new one would be out of its reach).
     public func create(_ caller: Caller, name: String) async throws -> WorkspaceMembership {
+        guard caller.grant?.workspaceIDs == nil else { throw DomainError.forbidden }
         let name = try TextRules.trimmed(name, field: "name", length: FieldLimits.name)
         let at = now()
         let workspace = Workspace(id: ids.make(), name: name, createdAt: at, updatedAt: at)
@@ -34,7 +36,8 @@ public struct WorkspaceService: Sendable {
     public func workspaces(_ caller: Caller, page: PageRequest) async throws -> Page<WorkspaceMembership> {
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
         let rows = try await store.transaction { tx in
-            try await tx.workspaces(of: caller.id, after: after, limit: page.limit + 1)
+            try await tx.workspaces(
+                of: caller.id, within: caller.grant?.workspaceIDs, after: after, limit: page.limit + 1)
         }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
             PagePosition(value: .date($0.workspace.createdAt), id: $0.workspace.id.uuid)

@@ -6,7 +6,7 @@ import TaskCore
 /// (`Accept: text/event-stream`).
 struct EventController: Sendable {
     let events: EventFeedService
-    let sessions: SessionService
+    let authenticator: Authenticator
 
     var routes: [Route] {
         [
@@ -34,7 +34,7 @@ struct EventController: Sendable {
         query.wait = .zero
         let first = try await events.feed(context.caller, scope, query)
         return EventStream.response(
-            first: first, scope: scope, kinds: query.kinds, caller: context.caller, token: context.token,
-            events: events, sessions: sessions)
+            first: first, scope: scope, kinds: query.kinds, caller: context.caller,
+            credential: context.credential, events: events, authenticator: authenticator)
     }
 }

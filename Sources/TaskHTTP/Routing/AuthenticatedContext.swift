@@ -9,7 +9,7 @@ struct AuthenticatedContext: Sendable {
     /// The authenticated caller.
     let caller: Caller
     /// The token the caller sent; a long-lived answer (an event stream) ends when it stops being valid.
-    let token: VerifiedAccessToken
+    let credential: Credential
 
     /// The path parameter `name` as an id. - Throws: `.notFound(kind)` when it is not a UUID.
     func pathID<Kind>(_ name: String, _ kind: ResourceKind, as _: Kind.Type = Kind.self) throws -> Identifier<Kind> {

@@ -24,6 +24,11 @@ extension DomainError {
                 detail: "Send If-Match with the ETag you read; this server refuses unconditional changes")
         case .wrongPassword:
             Problem(status: .forbidden, code: "wrong_password", detail: "The current password is wrong")
+        case .insufficientScope(let scope):
+            Problem(
+                status: .forbidden, code: "insufficient_scope",
+                detail: "This token lacks the \(scope.rawValue) scope that the route needs",
+                headers: [.wwwAuthenticate: "Bearer error=\"insufficient_scope\", scope=\"\(scope.rawValue)\""])
         case .unauthenticated:
             Problem(
                 status: .unauthorized, code: "unauthenticated", detail: "A valid bearer token is required",
@@ -68,6 +73,7 @@ extension ConflictReason {
         case .lastOwner: "A workspace needs at least one owner"
         case .projectArchived: "The project is archived and read-only"
         case .webhookDisabled: "The webhook is disabled; enable it first"
+        case .tooManyTokens: "You have as many unexpired tokens as allowed; revoke one first"
         }
     }
 }

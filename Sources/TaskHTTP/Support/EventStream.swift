@@ -16,15 +16,15 @@ enum EventStream {
     /// The streaming answer, starting with `first` (already read, so that a refusal was a problem document).
     static func response(
         first: FeedAnswer, scope: FeedScope, kinds: Set<ActivityEventKind>?, caller: Caller,
-        token: VerifiedAccessToken, events: EventFeedService, sessions: SessionService
+        credential: Credential, events: EventFeedService, authenticator: Authenticator
     ) -> Response {
         let body = ResponseBody { writer in
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n" + frames(of: first)))
             // `follow` returns at the token's expiry, when it is no longer valid, and when taskd shuts down
             // (`EventFeedService.closeStreams`).
             try await events.follow(
-                caller, scope, after: first.nextCursor, kinds: kinds, expiresAt: token.expiresAt,
-                stillValid: { (try? await sessions.caller(for: token)) != nil }, shouldStop: { false }
+                caller, scope, after: first.nextCursor, kinds: kinds, expiresAt: credential.expiresAt,
+                stillValid: { await authenticator.isStillValid(credential) }, shouldStop: { false }
             ) { answer in
                 try await writer.write(ByteBuffer(string: answer.events.isEmpty ? ": idle\n\n" : frames(of: answer)))
             }

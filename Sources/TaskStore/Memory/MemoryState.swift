@@ -30,6 +30,9 @@ struct MemoryState: Sendable {
     var webhooks: TreeDictionary<WebhookID, Webhook> = [:]
     var deliveries: TreeDictionary<DeliveryID, MemoryDelivery> = [:]
     var deliveryQueue = MemoryDeliveryQueue()
+    var personalTokens: TreeDictionary<PersonalTokenID, PersonalAccessToken> = [:]
+    /// The unique index of tokens by digest.
+    var personalTokenIDsByDigest: TreeDictionary<String, PersonalTokenID> = [:]
 
     /// Removes the webhooks `isRemoved` picks, and their deliveries.
     mutating func removeWebhooks(where isRemoved: (Webhook) -> Bool) {

@@ -42,10 +42,14 @@ extension MemoryTransaction {
         await read { state in state.workspaceMembers.values.compactMap { $0[userID] } }
     }
 
-    func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership] {
+    func workspaces(
+        of userID: UserID, within: Set<WorkspaceID>?, after: PagePosition?, limit: Int
+    ) async throws -> [WorkspaceMembership] {
         await read { state in
             let memberships = state.workspaceMembers.values.compactMap { members -> WorkspaceMembership? in
-                guard let member = members[userID], let workspace = state.workspaces[member.workspaceID] else {
+                guard let member = members[userID], within?.contains(member.workspaceID) ?? true,
+                    let workspace = state.workspaces[member.workspaceID]
+                else {
                     return nil
                 }
                 return WorkspaceMembership(workspace: workspace, role: member.role)

@@ -51,6 +51,7 @@ extension MemoryTransaction {
             for workspaceID in state.workspaceMembers.keys { state.workspaceMembers[workspaceID]?[id] = nil }
             for projectID in state.projectMembers.keys { state.projectMembers[projectID]?[id] = nil }
             state.refreshTokens = state.refreshTokens.filter { $0.value.userID != id }
+            state.removePersonalTokens { $0.userID == id }
         }
     }
 

@@ -315,5 +315,27 @@ enum Migrations {
                 // The process-wide watcher of the feeds reads every feed's new events in feed order at once.
                 "CREATE INDEX activity_events_feed ON activity_events (xid, sequence)"
             ]),
+        Migration(
+            version: 11, name: "personal access tokens",
+            statements: [
+                // Only the token's SHA-256 is kept, found through the unique index; `prefix` is for display.
+                """
+                CREATE TABLE personal_access_tokens (
+                    id uuid PRIMARY KEY,
+                    user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                    name text NOT NULL,
+                    prefix text NOT NULL,
+                    digest text NOT NULL UNIQUE,
+                    scopes text[] NOT NULL,
+                    workspace_ids uuid[],
+                    created_at timestamptz NOT NULL,
+                    expires_at timestamptz NOT NULL,
+                    last_used_at timestamptz,
+                    version integer NOT NULL DEFAULT 1
+                )
+                """,
+                "CREATE INDEX personal_access_tokens_page ON personal_access_tokens (user_id, created_at, id)",
+                "CREATE INDEX personal_access_tokens_expiry ON personal_access_tokens (expires_at)",
+            ]),
     ]
 }

@@ -64,13 +64,16 @@ extension PostgresTransaction {
             PostgresRows.workspaceMember)
     }
 
-    func workspaces(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [WorkspaceMembership] {
+    func workspaces(
+        of userID: UserID, within: Set<WorkspaceID>?, after: PagePosition?, limit: Int
+    ) async throws -> [WorkspaceMembership] {
         var builder = SQLBuilder(
             """
             SELECT \(PostgresRows.workspaceColumns), m.role FROM workspaces w
             JOIN workspace_members m ON m.workspace_id = w.id
             """)
         builder.append(" WHERE m.user_id = \(builder.bind(userID.uuid))")
+        if let within { builder.append(" AND w.id = ANY(\(builder.bind(within.map(\.uuid))))") }
         builder.appendAfter(after, dateColumn: "w.created_at", idColumn: "w.id")
         builder.append(" ORDER BY w.created_at, w.id LIMIT \(builder.bind(limit))")
         return try await rows(builder.query) { row in

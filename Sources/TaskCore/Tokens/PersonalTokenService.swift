@@ -1,0 +1,206 @@
+import Foundation
+
+/// Personal access tokens: a user makes, lists and revokes their own; a system administrator lists and revokes
+/// anyone's; and a token a client presents becomes a caller with the token's grant.
+///
+/// Only a caller who signed in (with an access token) manages tokens: a token never makes or revokes tokens.
+public struct PersonalTokenService: Sendable {
+    /// At most this many unexpired tokens per user.
+    public static let maximumUnexpired = 50
+    /// The longest lifetime a token may be given: 366 days.
+    public static let longestLifetime: TimeInterval = 366 * 24 * 3600
+    /// At most this many workspaces in `workspace_ids`.
+    public static let maximumWorkspaces = 100
+    /// `last_used_at` is written at most once in this many seconds per token.
+    public static let lastUsedResolution: TimeInterval = 60
+    /// Expired tokens stay listed (as expired) this long, then are deleted.
+    public static let expiredRetention: TimeInterval = 30 * 24 * 3600
+
+    let store: any DataStore
+    let minter: any PersonalTokenMinter
+    let now: Now
+    let ids: any IDGenerator
+
+    /// Creates the service.
+    public init(
+        store: any DataStore, minter: any PersonalTokenMinter, now: @escaping Now = systemNow,
+        ids: any IDGenerator = RandomIDGenerator()
+    ) {
+        self.store = store
+        self.minter = minter
+        self.now = now
+        self.ids = ids
+    }
+
+    /// Makes a token for the caller; the answer holds the token, which is never shown again.
+    /// - Throws: `.forbidden` for a caller authenticated with a token; `.validation` naming `name`, `scopes`,
+    ///   `expires_at` or `workspace_ids` (a workspace the caller does not belong to reads as missing);
+    ///   `.conflict(.tooManyTokens)` when the caller has 50 unexpired tokens.
+    public func create(_ caller: Caller, _ input: NewPersonalToken) async throws -> IssuedPersonalToken {
+        guard caller.hasSession else { throw DomainError.forbidden }
+        let at = now()
+        var errors = FieldErrors()
+        let name = TextRules.trimmed(input.name, field: "name", length: FieldLimits.name, into: &errors)
+        let scopes = Self.scopes(input.scopes, into: &errors)
+        let expiresAt = Self.expiry(input.expiresAt, at: at, into: &errors)
+        let workspaceIDs = input.workspaceIDs.flatMap { Self.workspaceIDs($0, into: &errors) }
+        try errors.throwIfAny()
+        guard let name, let scopes, let expiresAt else { throw DomainError.validation(errors.all) }
+
+        let (token, digest) = minter.mint()
+        let record = PersonalAccessToken(
+            id: ids.make(), userID: caller.id, name: name, prefix: PersonalTokenText.displayPrefix(of: token),
+            digest: digest, scopes: scopes, workspaceIDs: workspaceIDs.map { Set($0) }, createdAt: at,
+            expiresAt: expiresAt)
+        try await store.transaction { tx in
+            // The user's row is the lock that counts their tokens one creation at a time.
+            guard try await tx.lockUser(caller.id) != nil else { throw DomainError.unauthenticated }
+            for (index, id) in (workspaceIDs ?? []).enumerated() {
+                guard try await tx.workspace(id) != nil, try await tx.workspaceRole(of: caller, in: id) != nil else {
+                    throw DomainError.invalid("workspace_ids[\(index)]", "is not a workspace you belong to")
+                }
+            }
+            guard try await tx.unexpiredPersonalTokenCount(of: caller.id, at: at) < Self.maximumUnexpired else {
+                throw DomainError.conflict(.tooManyTokens)
+            }
+            try await tx.insertPersonalToken(record)
+        }
+        return IssuedPersonalToken(record: record, token: token)
+    }
+
+    /// The caller's tokens, oldest first (expired ones included, until they are deleted).
+    public func tokens(_ caller: Caller, page: PageRequest) async throws -> Page<PersonalAccessToken> {
+        guard caller.hasSession else { throw DomainError.forbidden }
+        return try await listPage(of: caller.id, page)
+    }
+
+    /// One of the caller's tokens. - Throws: `.forbidden` for a token caller; `.notFound(.token)`.
+    public func token(_ caller: Caller, id: PersonalTokenID) async throws -> PersonalAccessToken {
+        guard caller.hasSession else { throw DomainError.forbidden }
+        let token = try await store.transaction { tx in try await tx.personalToken(id, of: caller.id) }
+        guard let token else { throw DomainError.notFound(.token) }
+        return token
+    }
+
+    /// Revokes one of the caller's tokens at once. - Throws: `.forbidden`, `.notFound(.token)`, `.versionMismatch`.
+    public func revoke(_ caller: Caller, id: PersonalTokenID, precondition: VersionPrecondition? = nil) async throws {
+        guard caller.hasSession else { throw DomainError.forbidden }
+        try await revoke(id, of: caller.id, precondition: precondition)
+    }
+
+    /// A user's tokens, for a system administrator. - Throws: `.forbidden`, `.notFound(.user)`.
+    public func tokens(of userID: UserID, by caller: Caller, page: PageRequest) async throws -> Page<
+        PersonalAccessToken
+    > {
+        guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
+        guard try await store.transaction({ tx in try await tx.user(userID) }) != nil else {
+            throw DomainError.notFound(.user)
+        }
+        return try await listPage(of: userID, page)
+    }
+
+    /// Revokes a user's token, for a system administrator.
+    /// - Throws: `.forbidden`, `.notFound(.token)`, `.versionMismatch`.
+    public func revoke(
+        _ id: PersonalTokenID, of userID: UserID, by caller: Caller, precondition: VersionPrecondition? = nil
+    ) async throws {
+        guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
+        try await revoke(id, of: userID, precondition: precondition)
+    }
+
+    /// The caller a presented token authenticates, in one store round trip.
+    /// - Throws: `.unauthenticated` for a malformed (wrong checksum), unknown, expired or revoked token, one made
+    ///   before its user's last password change (or disabling), and one whose user is disabled or deleted.
+    public func caller(presenting text: String) async throws -> TokenCaller {
+        guard PersonalTokenText.isWellFormed(text) else { throw DomainError.unauthenticated }
+        let digest = minter.digest(of: text)
+        let at = now()
+        let touchingBefore = at.addingTimeInterval(-Self.lastUsedResolution)
+        let found = try await store.transaction { tx in
+            try await tx.personalTokenCredential(digest: digest, at: at, touchingBefore: touchingBefore)
+        }
+        guard let (token, user) = found, ConstantTime.isEqual(token.digest, digest), token.expiresAt > at,
+            !user.isDisabled, user.accepts(tokenIssuedAt: token.createdAt)
+        else { throw DomainError.unauthenticated }
+        return TokenCaller(caller: Caller(user, grant: token.grant), expiresAt: token.expiresAt)
+    }
+
+    /// Deletes tokens that expired more than `expiredRetention` ago.
+    public func removeExpiredTokens() async throws {
+        let before = now().addingTimeInterval(-Self.expiredRetention)
+        try await store.transaction { tx in try await tx.deletePersonalTokens(expiredBefore: before) }
+    }
+
+    private func listPage(of userID: UserID, _ page: PageRequest) async throws -> Page<PersonalAccessToken> {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx in
+            try await tx.personalTokens(of: userID, after: after, limit: page.limit + 1)
+        }
+        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+            PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
+        }
+    }
+
+    private func revoke(_ id: PersonalTokenID, of userID: UserID, precondition: VersionPrecondition?) async throws {
+        try await store.transaction { tx in
+            guard let token = try await tx.lockPersonalToken(id, of: userID) else { throw DomainError.notFound(.token) }
+            try VersionPrecondition.check(precondition, currentTag: "\(token.version)")
+            try await tx.deletePersonalToken(id)
+        }
+    }
+
+    private static let ordering = "personal_tokens"
+
+    private static func scopes(_ names: [String], into errors: inout FieldErrors) -> Set<TokenScope>? {
+        guard !names.isEmpty else {
+            errors.add("scopes", "must name at least one scope")
+            return nil
+        }
+        var scopes: Set<TokenScope> = []
+        let known = TokenScope.allCases.map(\.rawValue).joined(separator: ", ")
+        for (index, name) in names.enumerated() {
+            guard let scope = TokenScope(rawValue: name) else {
+                errors.add("scopes[\(index)]", "must be one of \(known)")
+                continue
+            }
+            scopes.insert(scope)
+        }
+        return scopes
+    }
+
+    private static func expiry(_ expiresAt: Date?, at: Date, into errors: inout FieldErrors) -> Date? {
+        guard let expiresAt else {
+            errors.add("expires_at", "is required")
+            return nil
+        }
+        guard expiresAt > at else {
+            errors.add("expires_at", "must be in the future")
+            return nil
+        }
+        guard expiresAt.timeIntervalSince(at) <= longestLifetime else {
+            errors.add("expires_at", "must be at most 366 days away")
+            return nil
+        }
+        return expiresAt.truncatedToMilliseconds
+    }
+
+    private static func workspaceIDs(_ texts: [String], into errors: inout FieldErrors) -> [WorkspaceID]? {
+        guard !texts.isEmpty else {
+            errors.add("workspace_ids", "must name at least one workspace, or be left out")
+            return nil
+        }
+        guard texts.count <= maximumWorkspaces else {
+            errors.add("workspace_ids", "must name at most \(maximumWorkspaces) workspaces")
+            return nil
+        }
+        var ids: [WorkspaceID] = []
+        for (index, text) in texts.enumerated() {
+            guard let id = WorkspaceID(text) else {
+                errors.add("workspace_ids[\(index)]", "must be a workspace id")
+                continue
+            }
+            if !ids.contains(id) { ids.append(id) }
+        }
+        return ids
+    }
+}

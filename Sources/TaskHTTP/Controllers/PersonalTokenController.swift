@@ -1,0 +1,60 @@
+import Hummingbird
+import TaskCore
+
+/// `/api/v1/users/me/tokens/*`: the caller's personal access tokens; and `/api/v1/users/{id}/tokens/*`: anyone's,
+/// for a system administrator. No personal access token reaches these routes (`TokenRouteRules`).
+struct PersonalTokenController: Sendable {
+    let personalTokens: PersonalTokenService
+
+    var routes: [Route] {
+        [
+            .authenticated(.post, "/api/v1/users/me/tokens", create),
+            .authenticated(.get, "/api/v1/users/me/tokens", list),
+            .authenticated(.get, "/api/v1/users/me/tokens/{id}", read),
+            .authenticated(.delete, "/api/v1/users/me/tokens/{id}", revoke),
+            .authenticated(.get, "/api/v1/users/{id}/tokens", listOfUser),
+            .authenticated(.delete, "/api/v1/users/{id}/tokens/{token_id}", revokeOfUser),
+        ]
+    }
+
+    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let input = try PersonalTokenRequests.newToken(try await JSONBody.read(request, context: context.request))
+        let issued = try await personalTokens.create(context.caller, input)
+        return try Responses.tagged(
+            PersonalTokenSecretDTO(issued), status: .created, location: "/api/v1/users/me/tokens/\(issued.record.id)")
+    }
+
+    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let page = try QueryReader.page(request.uri.query)
+        return try Responses.page(try await personalTokens.tokens(context.caller, page: page), PersonalTokenDTO.init)
+    }
+
+    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let token = try await personalTokens.token(context.caller, id: try context.pathID("id", .token))
+        return try Responses.read(PersonalTokenDTO(token), for: request)
+    }
+
+    func revoke(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await personalTokens.revoke(
+            context.caller, id: try context.pathID("id", .token), precondition: Preconditions.ifMatch(request))
+        return Responses.noContent()
+    }
+
+    // The administrator check comes before the path is read: everyone else gets 403 whatever the ids.
+
+    func listOfUser(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        guard AccessPolicy.canAdministerUsers(context.caller) else { throw DomainError.forbidden }
+        let page = try QueryReader.page(request.uri.query)
+        let tokens = try await personalTokens.tokens(
+            of: try context.pathID("id", .user), by: context.caller, page: page)
+        return try Responses.page(tokens, PersonalTokenDTO.init)
+    }
+
+    func revokeOfUser(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        guard AccessPolicy.canAdministerUsers(context.caller) else { throw DomainError.forbidden }
+        try await personalTokens.revoke(
+            try context.pathID("token_id", .token), of: try context.pathID("id", .user), by: context.caller,
+            precondition: Preconditions.ifMatch(request))
+        return Responses.noContent()
+    }
+}
