@@ -8,7 +8,12 @@ enum BatchedDeletion {
 
     /// Runs `deleteBatch` (which deletes at most `batchSize` rows and says how many it deleted) until a batch
     /// comes back short.
-    static func run(_ deleteBatch: () async throws -> Int) async throws {
-        for _ in 0..<maximumBatches where try await deleteBatch() >= batchSize {}
+    /// - Returns: how many batches ran.
+    @discardableResult
+    static func run(_ deleteBatch: () async throws -> Int) async throws -> Int {
+        for batch in 1...maximumBatches {
+            guard try await deleteBatch() >= batchSize else { return batch }
+        }
+        return maximumBatches
     }
 }
