@@ -132,7 +132,7 @@ extension OpenAPIDocument {
         servers:
           - url: http://127.0.0.1:8080
         security:
-          - bearer: []
+          - bearerAuth: []
         tags:
           - name: service
           - name: auth
@@ -1591,7 +1591,7 @@ extension OpenAPIDocument {
               responses: *taskChangeResponses
         components:
           securitySchemes:
-            bearer:
+            bearerAuth:
               type: http
               scheme: bearer
               description: >-

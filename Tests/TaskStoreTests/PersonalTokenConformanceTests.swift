@@ -111,6 +111,46 @@ struct PersonalTokenConformanceTests {
     }
 
     @Test(
+        "twenty parallel requests with one token all authenticate, and last_used_at is written",
+        arguments: StoreKind.available)
+    func parallelUse(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let tokens = service(world)
+        let issued = try await tokens.create(alice, newToken())
+        let callers = try await withThrowingTaskGroup(of: UserID.self) { group in
+            for _ in 0..<20 { group.addTask { try await tokens.caller(presenting: issued.token).caller.id } }
+            return try await group.reduce(into: [UserID]()) { $0.append($1) }
+        }
+        #expect(callers == Array(repeating: alice.id, count: 20))
+        #expect(try await tokens.token(alice, id: issued.record.id).lastUsedAt != nil)
+    }
+
+    @Test(
+        "two parallel revocations of one token: one revokes it, the other finds it gone", arguments: StoreKind.available
+    )
+    func parallelRevocation(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let tokens = service(world)
+        let issued = try await tokens.create(alice, newToken())
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    do {
+                        try await tokens.revoke(alice, id: issued.record.id, precondition: .version(1))
+                        return "revoked"
+                    } catch {
+                        return String(describing: error)
+                    }
+                }
+            }
+            return await group.reduce(into: [String]()) { $0.append($1) }.sorted()
+        }
+        #expect(outcomes == [String(describing: DomainError.notFound(.token)), "revoked"].sorted())
+    }
+
+    @Test(
         "a token stops on expiry, on a password change, when its user is disabled and when the user is deleted",
         arguments: StoreKind.available)
     func stops(_ kind: StoreKind) async throws {
