@@ -2,11 +2,12 @@
 """Seeds a running taskd through its API and prints the ids the benchmark needs, as shell assignments.
 
 Usage: seed.py BASE_URL TASKS_IN_DEEP_PROJECT
-Creates a user, a workspace, a small project (1,000 tasks) and a deep project (N tasks), and finds the cursor of
-a page near the end of the deep project."""
+Creates a user, a workspace, a small project (1,000 tasks) and a deep project (N tasks), finds the cursor of
+a page near the end of the deep project, and makes a personal access token (scope read) for the same user."""
 import json
 import sys
 import threading
+from datetime import datetime, timedelta, timezone
 import http.client
 from urllib.parse import urlparse, quote
 
@@ -57,7 +58,11 @@ pages = max(1, (deep_count * 9 // 10) // 100)
 for _ in range(pages):
     path = f"/api/v1/tasks?project_id={deep}&limit=100" + (f"&cursor={quote(cursor)}" if cursor else "")
     cursor = call("GET", path, token=token)["next_cursor"]
+expiry = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+personal = call("POST", "/api/v1/users/me/tokens", {"name": "bench", "scopes": ["read"], "expires_at": expiry},
+                token)["token"]
 print(f"TASKD_TOKEN={token}")
+print(f"PERSONAL_TOKEN={personal}")
 print(f"BENCH_EMAIL={email}")
 print(f"SMALL_PROJECT={small}")
 print(f"DEEP_PROJECT={deep}")

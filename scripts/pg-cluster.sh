@@ -27,7 +27,7 @@ pg_cluster_start() {
   (cd / && "${PG_AS[@]}" "$PGBIN/initdb" -D "$PGTMP/data" -U postgres -A trust -N -E UTF8 --locale=C.UTF-8 \
       >"$PGTMP/initdb.log" 2>&1) || { cat "$PGTMP/initdb.log" >&2; exit 1; }
   (cd / && "${PG_AS[@]}" "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/pg.log" -w -t 60 start \
-      -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=$max_connections" \
+      -o "-p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=$max_connections ${PG_EXTRA_OPTIONS:-}" \
       >/dev/null) || { cat "$PGTMP/pg.log" >&2; exit 1; }
 }
 

@@ -17,6 +17,6 @@ public struct RandomRefreshTokens: RefreshTokenMinter {
 
     /// The hex SHA-256 of `token`.
     public func digest(of token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256Hex.digest(of: token)
     }
 }
