@@ -14,7 +14,9 @@ enum ApplicationBuilder {
     /// The store the configuration names, and the service that runs its pool (PostgreSQL only).
     static func makeStore(_ configuration: TaskdConfiguration, logger: Logger) -> (any DataStore, PostgresStore?) {
         guard let url = configuration.databaseURL else { return (MemoryStore(), nil) }
-        let store = PostgresStore(url: url, pool: configuration.databasePool, logger: logger)
+        let store = PostgresStore(
+            url: url, pool: configuration.databasePool, directURL: configuration.directDatabaseURL,
+            usesPreparedStatements: configuration.usesPreparedStatements, logger: logger)
         return (store, store)
     }
 

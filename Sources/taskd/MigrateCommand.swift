@@ -11,7 +11,9 @@ struct MigrateCommand: AsyncParsableCommand {
         let configuration = try TaskdConfiguration()
         let logger = Logging.makeLogger(level: configuration.logLevel)
         guard let url = configuration.databaseURL else { throw ConfigurationError("taskd migrate needs DATABASE_URL") }
-        let store = PostgresStore(url: url, pool: PoolSettings(size: 2), logger: logger)
+        let store = PostgresStore(
+            url: url, pool: PoolSettings(size: 2), directURL: configuration.directDatabaseURL,
+            usesPreparedStatements: configuration.usesPreparedStatements, logger: logger)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await store.run() }
             defer { group.cancelAll() }

@@ -6,6 +6,11 @@ import TaskStore
 /// Settings read from the environment, checked once at start-up.
 struct TaskdConfiguration {
     var databaseURL: DatabaseURL?
+    /// `TASKD_DB_DIRECT_URL`: PostgreSQL itself, for the migration lock and `LISTEN`, when `DATABASE_URL` goes
+    /// through a pooler in transaction mode.
+    var directDatabaseURL: DatabaseURL?
+    /// `TASKD_DB_PREPARED_STATEMENTS`: whether frequent statements are prepared once per connection.
+    var usesPreparedStatements: Bool
     var jwtSecret: String?
     var allowedOrigins: [String]
     var trustedProxies: Set<String>
@@ -29,7 +34,12 @@ struct TaskdConfiguration {
     static let environmentHelp = """
         Configuration comes from the environment:
           DATABASE_URL                postgres://user:password@host:port/db?sslmode=disable|require|verify-full
-                                      (unset: in-memory store, data is lost on restart)
+                                      (unset: in-memory store, data is lost on restart); several hosts
+                                      (h1:p1,h2:p2) are tried in order, and with target_session_attrs=read-write
+                                      only one whose sessions can write is used (found again after a failover)
+          TASKD_DB_DIRECT_URL         PostgreSQL itself, for migrations and LISTEN, when DATABASE_URL goes
+                                      through a pooler in transaction mode (PgBouncer)
+          TASKD_DB_PREPARED_STATEMENTS  false behind a pooler in transaction mode (default true)
           TASKD_JWT_SECRET            HS256 secret, at least 32 bytes (required with DATABASE_URL)
           TASKD_ALLOWED_ORIGINS       CORS origins, comma separated (* for any; default none)
           TASKD_TRUSTED_PROXIES       proxy addresses whose X-Forwarded-For is believed, comma separated
@@ -84,6 +94,13 @@ struct TaskdConfiguration {
                 throw ConfigurationError("DATABASE_URL: \(error.description)")
             }
         }
+        if let url = value("TASKD_DB_DIRECT_URL") {
+            do {
+                directDatabaseURL = try DatabaseURL(url)
+            } catch let error as DatabaseURLError {
+                throw ConfigurationError("TASKD_DB_DIRECT_URL: \(error.description)")
+            }
+        }
         jwtSecret = value("TASKD_JWT_SECRET")
         if let secret = jwtSecret, secret.utf8.count < 32 {
             throw ConfigurationError("TASKD_JWT_SECRET must be at least 32 bytes")
@@ -122,6 +139,11 @@ struct TaskdConfiguration {
             case "false", "0", "no": return false
             default: throw ConfigurationError("\(name) must be true or false")
             }
+        }
+        switch value("TASKD_DB_PREPARED_STATEMENTS")?.lowercased() ?? "true" {
+        case "true", "1", "yes": usesPreparedStatements = true
+        case "false", "0", "no": usesPreparedStatements = false
+        default: throw ConfigurationError("TASKD_DB_PREPARED_STATEMENTS must be true or false")
         }
         webhookAllowsHTTP = try flag("TASKD_WEBHOOK_ALLOW_HTTP")
         webhookAllowsPrivate = try flag("TASKD_WEBHOOK_ALLOW_PRIVATE")

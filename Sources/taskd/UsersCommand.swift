@@ -23,7 +23,9 @@ struct UsersCommand: AsyncParsableCommand {
                 throw ConfigurationError(
                     "taskd users promote needs DATABASE_URL (the in-memory store lives only inside a running taskd)")
             }
-            let store = PostgresStore(url: url, pool: PoolSettings(size: 2), logger: logger)
+            let store = PostgresStore(
+                url: url, pool: PoolSettings(size: 2), directURL: configuration.directDatabaseURL,
+                usesPreparedStatements: configuration.usesPreparedStatements, logger: logger)
             let email = email
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await store.run() }

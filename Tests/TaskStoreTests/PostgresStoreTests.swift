@@ -165,10 +165,28 @@ struct DatabaseURLTests {
         _ = try DatabaseURL("postgres://app@localhost/taskd?sslmode=verify-full")
     }
 
+    @Test("several hosts parse in order, each with its port or the default; the password stays hidden")
+    func severalHosts() throws {
+        let url = try DatabaseURL(
+            "postgres://app:s3cr%40t@db1.example.com:6543,db2.example.com,[::1]:5433/taskd?target_session_attrs=read-write"
+        )
+        #expect(url.configurations.map(\.host) == ["db1.example.com", "db2.example.com", "::1"])
+        #expect(url.configurations.map(\.port) == [6543, 5432, 5433])
+        #expect(url.configurations.allSatisfy { $0.database == "taskd" && $0.username == "app" })
+        #expect(url.targetSession == .readWrite)
+        #expect(!url.description.contains("s3cr") && url.description.contains("db1.example.com:6543,db2.example.com"))
+        #expect(try DatabaseURL("postgres://app@h1,h2/taskd?port=6000").configurations.map(\.port) == [6000, 6000])
+        #expect(try DatabaseURL("postgres://app@h1/taskd").targetSession == .any)
+        #expect(try DatabaseURL("postgres://app@h1/taskd?target_session_attrs=primary").targetSession == .primary)
+    }
+
     @Test(
-        "other schemes and unknown sslmodes are refused",
+        "other schemes, unknown sslmodes, empty hosts, bad ports and read-only session kinds are refused",
         arguments: [
             "mysql://app@localhost/taskd", "not a url", "postgres://app@localhost/taskd?sslmode=sometimes",
+            "postgres://app@h1,,h2/taskd", "postgres://app@h1:99999,h2/taskd", "postgres://app@h1:x,h2/taskd",
+            "postgres://app@h1,h2/taskd?target_session_attrs=read-only",
+            "postgres://app@h1/taskd?target_session_attrs=standby", "postgres://app@[::1,h2/taskd",
         ])
     func refuses(text: String) {
         #expect(throws: DatabaseURLError.self) { try DatabaseURL(text) }

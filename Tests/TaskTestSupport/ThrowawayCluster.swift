@@ -75,6 +75,15 @@ public struct ThrowawayCluster: Sendable {
             """)
     }
 
+    /// Runs `statement` with `psql` over the socket, as the `postgres` user, and returns what it printed.
+    @discardableResult
+    public func sql(_ statement: String) async throws -> String {
+        try await asPostgres(
+            "\(bin)/psql -h \(folder) -p \(port) -U postgres -d postgres -qAt -c \"\(statement)\" </dev/null",
+            capturingOutput: true
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// Freezes (`STOP`) or thaws (`CONT`) every process of the server: a server that stops answering without
     /// closing its connections.
     public func signal(_ name: String) async throws {
@@ -82,9 +91,11 @@ public struct ThrowawayCluster: Sendable {
     }
 
     @discardableResult
-    private func asPostgres(_ command: String) async throws -> String {
+    private func asPostgres(_ command: String, capturingOutput: Bool = false) async throws -> String {
         let escaped = command.replacingOccurrences(of: "'", with: "'\\''")
-        return try await Self.shell(getuid() == 0 ? "cd / && runuser -u postgres -- bash -c '\(escaped)'" : command)
+        return try await Self.shell(
+            getuid() == 0 ? "cd / && runuser -u postgres -- bash -c '\(escaped)'" : command,
+            capturingOutput: capturingOutput)
     }
 
     /// Runs a `bash` command and returns what it printed when `capturingOutput`. A server it starts in the

@@ -29,9 +29,11 @@ enum PostgresErrors {
                 default: return error
                 }
             }
-            // Lost connections, a server shutting down or full, and a statement cancelled by `statement_timeout`
-            // (57014) or a lock wait that timed out (55P03): the store is too slow or away, and a retry may work.
-            if state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300", "57014", "55P03"].contains(state) {
+            // Lost connections, a server shutting down or full, a statement cancelled by `statement_timeout`
+            // (57014) or a lock wait that timed out (55P03), and a write sent to a host that has become a standby
+            // (25006, after a failover): the store is too slow or away, and a retry may work.
+            if state.hasPrefix("08") || ["57P01", "57P02", "57P03", "53300", "57014", "55P03", "25006"].contains(state)
+            {
                 return DomainError.storeUnavailable
             }
             return error

@@ -11,21 +11,27 @@ struct PostgresEventListener {
     /// The notification channel.
     static let channel = "taskd_events"
 
-    let client: PostgresClient
+    let locator: PrimaryLocator
     let storeID: String
     let signal: EventSignal
     let logger: Logger
 
+    /// Listens on the host in use; when the store moves to another host (a failover), listens there instead, since
+    /// notifications are only sent to the sessions of the server they were raised on.
     func run() async {
         while !Task.isCancelled {
             do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: Self.channel) { notifications in
-                        signal.notify()
-                        for try await notification in notifications where notification.payload != storeID {
-                            signal.notify()
+                let (client, host) = try await locator.client()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await listen(on: client) }
+                    group.addTask {
+                        while !Task.isCancelled, locator.currentIndex == host {
+                            try await Task.sleep(for: .seconds(1))
                         }
                     }
+                    // Whichever ends first (the connection, or the host in use changing) ends both.
+                    try await group.next()
+                    group.cancelAll()
                 }
             } catch {
                 if Task.isCancelled { return }
@@ -33,6 +39,17 @@ struct PostgresEventListener {
                     "listening for event notifications failed; trying again", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func listen(on client: PostgresClient) async throws {
+        try await client.withConnection { connection in
+            try await connection.listen(on: Self.channel) { notifications in
+                signal.notify()
+                for try await notification in notifications where notification.payload != storeID {
+                    signal.notify()
+                }
+            }
         }
     }
 }

@@ -7,7 +7,9 @@ import ServiceLifecycle
 import Synchronization
 import TaskCore
 
-/// The production store: PostgreSQL through postgres-nio's connection pool.
+/// The production store: PostgreSQL through postgres-nio's connection pool, one pool per host of the URL; the
+/// transactions go to the host `PrimaryLocator` picks (the first that answers with a session that can write, when
+/// the URL says `target_session_attrs=read-write`), and find the new one by themselves after a failover.
 ///
 /// The pool runs as a `Service` (`run()`); until it runs, no transaction gets a connection. Each transaction
 /// leases one connection, sends `BEGIN` before its first write or lock and `COMMIT` at the end (see
@@ -20,7 +22,12 @@ import TaskCore
 /// session left idle inside a transaction. The pool keeps trying to connect, so taskd recovers by itself when the
 /// database is back.
 public final class PostgresStore: DataStore, Service {
-    let client: PostgresClient
+    let locator: PrimaryLocator
+    /// The hosts of the direct URL, for session-level work a pooler in transaction mode cannot carry (the migration
+    /// lock, `LISTEN`); `locator` when there is no direct URL.
+    let directLocator: PrimaryLocator
+    /// Whether statements taskd runs often are prepared once per connection (off behind a transaction pooler).
+    let usesPreparedStatements: Bool
     let logger: Logger
     /// The logger handed to postgres-nio with each statement. postgres-nio only logs statements at debug level but
     /// sets logger metadata on every one, which costs a formatting pass per statement, so below debug it gets a
@@ -41,35 +48,83 @@ public final class PostgresStore: DataStore, Service {
     ///   - searchPath: the schemas to use (tests give each store a schema of its own); `nil` for the default.
     ///   - listensForEvents: whether `run()` also listens for other processes' event notifications, on a connection
     ///     of its own (off for tests that open many stores and need no cross-store wake-ups).
+    ///   - directURL: a URL that reaches PostgreSQL itself when `url` goes through a pooler in transaction mode: the
+    ///     migration lock and `LISTEN` hold a session, which such a pooler cannot give them.
+    ///   - usesPreparedStatements: whether frequent statements are prepared once per connection; `false` behind a
+    ///     pooler in transaction mode (PgBouncer 1.18 does not carry named prepared statements there).
     public init(
         url: DatabaseURL, pool: PoolSettings = PoolSettings(), searchPath: String? = nil, listensForEvents: Bool = true,
-        logger: Logger
+        directURL: DatabaseURL? = nil, usesPreparedStatements: Bool = true, logger: Logger
     ) {
         self.listensForEvents = listensForEvents
-        var configuration = url.configuration
-        pool.apply(to: &configuration.options)
-        // The listener holds one connection for good: it comes on top of the pool's size.
-        if listensForEvents { configuration.options.maximumConnections += 1 }
-        if let searchPath { configuration.options.additionalStartupParameters.append(("search_path", searchPath)) }
-        client = PostgresClient(
-            configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
+        self.usesPreparedStatements = usesPreparedStatements
+        let clients = Self.clients(
+            url, pool: pool, searchPath: searchPath, listener: listensForEvents && directURL == nil, logger: logger)
+        locator = PrimaryLocator(
+            clients: clients, hosts: url.tcpHosts, target: url.targetSession,
+            probeTimeout: pool.connectTimeout + .seconds(1),
+            timerLoop: timerLoop, logger: logger)
+        if let directURL {
+            var direct = pool
+            direct.size = 1
+            directLocator = PrimaryLocator(
+                clients: Self.clients(
+                    directURL, pool: direct, searchPath: searchPath, listener: listensForEvents, logger: logger),
+                hosts: directURL.tcpHosts, target: directURL.targetSession,
+                probeTimeout: pool.connectTimeout + .seconds(1),
+                timerLoop: timerLoop, logger: logger)
+        } else {
+            directLocator = locator
+        }
         self.logger = logger
         statementLogger =
             logger.logLevel <= .debug ? logger : Logger(label: logger.label) { _ in SwiftLogNoOpLogHandler() }
         timeout = pool.timeout
     }
 
-    /// Runs the connection pool, and the listener for other processes' event notifications, until the task is
-    /// cancelled or a graceful shutdown begins.
+    /// One pool per host of `url`; one connection more when the listener holds one of them for good.
+    private static func clients(
+        _ url: DatabaseURL, pool: PoolSettings, searchPath: String?, listener: Bool, logger: Logger
+    ) -> [PostgresClient] {
+        url.configurations.map { host in
+            var configuration = host
+            pool.apply(to: &configuration.options)
+            // The listener holds one connection for good: it comes on top of the pool's size.
+            if listener { configuration.options.maximumConnections += 1 }
+            if let searchPath {
+                configuration.options.additionalStartupParameters.append(("search_path", searchPath))
+            }
+            return PostgresClient(
+                configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
+        }
+    }
+
+    /// How often the host in use is checked again when the URL names several hosts or a session kind.
+    static let hostRecheckInterval: Duration = .seconds(2)
+
+    /// Runs the connection pools, the listener for other processes' event notifications and, with several hosts,
+    /// the periodic check of the host in use, until the task is cancelled or a graceful shutdown begins.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.client.run() }
+                for client in self.locator.clients { group.addTask { await client.run() } }
+                if self.directLocator !== self.locator {
+                    for client in self.directLocator.clients { group.addTask { await client.run() } }
+                }
                 if self.listensForEvents {
                     group.addTask {
                         await PostgresEventListener(
-                            client: self.client, storeID: self.id, signal: self.eventSignal, logger: self.logger
+                            locator: self.directLocator, storeID: self.id, signal: self.eventSignal, logger: self.logger
                         ).run()
+                    }
+                }
+                if self.locator.checksHosts || self.directLocator.checksHosts {
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await LoopTimer.sleep(for: Self.hostRecheckInterval, on: self.timerLoop)
+                            await self.locator.recheck()
+                            if self.directLocator !== self.locator { await self.directLocator.recheck() }
+                        }
                     }
                 }
                 await group.next()
@@ -82,7 +137,7 @@ public final class PostgresStore: DataStore, Service {
     @discardableResult
     public func migrate() async throws -> [Int] {
         do {
-            return try await withLeasedConnection { connection in
+            return try await withLeasedConnection(through: directLocator) { connection in
                 try await Migrator(connection: connection, logger: self.logger).migrate()
             }
         } catch {
@@ -93,7 +148,7 @@ public final class PostgresStore: DataStore, Service {
     /// The schema versions recorded as applied.
     public func appliedMigrations() async throws -> [Int] {
         do {
-            return try await withLeasedConnection { connection in
+            return try await withLeasedConnection(through: directLocator) { connection in
                 try await Migrator(connection: connection, logger: self.logger).appliedVersions()
             }
         } catch {
@@ -114,6 +169,7 @@ public final class PostgresStore: DataStore, Service {
             do {
                 return try await withLeasedConnection(until: deadline) { connection in
                     var transaction = PostgresTransaction(connection: connection, logger: self.statementLogger)
+                    transaction.usesPreparedStatements = self.usesPreparedStatements
                     transaction.storeID = self.id
                     do {
                         let result = try await JoinedTransactions.$postgres.withValue(
@@ -170,23 +226,26 @@ public final class PostgresStore: DataStore, Service {
     /// answering; the pool replaces the connection. Without a deadline (migrations), the lease waits `timeout` and
     /// `body` is never cut short.
     private func withLeasedConnection<Result: Sendable>(
-        until deadline: NIODeadline? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+        through locator: PrimaryLocator? = nil, until deadline: NIODeadline? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        let locator = locator ?? self.locator
         let leased = TransactionFlag()
         let leaseDeadline = deadline ?? NIODeadline.now() + TimeAmount(timeout)
         let logger = logger
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
-                try await self.client.withConnection { connection in
-                    leased.set()
-                    guard let deadline else { return try await body(connection) }
-                    return try await DeadlineRace.run(
-                        until: deadline, on: self.timerLoop,
-                        expire: {
-                            logger.warning("closing a database connection whose transaction ran past its deadline")
-                            _ = connection.close() as EventLoopFuture<Void>
-                        },
-                        { try await body(connection) })
+                let (client, host) = try await locator.client()
+                do {
+                    return try await Self.lease(client, leased, deadline, self.timerLoop, logger, body)
+                } catch {
+                    // A host lost, or one that became a standby: the next transaction looks for the host again.
+                    if PostgresErrors.translate(error) as? DomainError == .storeUnavailable
+                        || PostgresErrors.sqlState(of: error) == "25006"
+                    {
+                        locator.forget(host)
+                    }
+                    throw error
                 }
             }
             group.addTask {
@@ -201,6 +260,24 @@ public final class PostgresStore: DataStore, Service {
                 }
             }
             throw DomainError.storeUnavailable
+        }
+    }
+
+    /// Runs `body` on a connection of `client`, cut off at `deadline` (none: never).
+    private static func lease<Result: Sendable>(
+        _ client: PostgresClient, _ leased: TransactionFlag, _ deadline: NIODeadline?, _ timerLoop: any EventLoop,
+        _ logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await client.withConnection { connection in
+            leased.set()
+            guard let deadline else { return try await body(connection) }
+            return try await DeadlineRace.run(
+                until: deadline, on: timerLoop,
+                expire: {
+                    logger.warning("closing a database connection whose transaction ran past its deadline")
+                    _ = connection.close() as EventLoopFuture<Void>
+                },
+                { try await body(connection) })
         }
     }
 }

@@ -19,6 +19,9 @@ struct PostgresTransaction: StoreTransaction {
     let opened = TransactionFlag()
     /// Set when the transaction recorded events: readers waiting for some are woken after it commits.
     let recordedEvents = TransactionFlag()
+    /// Whether `PostgresPreparedStatement`s are prepared (named, parsed once per connection). Off behind a pooler in
+    /// transaction mode, which hands each transaction any server connection: they are then sent as plain statements.
+    var usesPreparedStatements = true
 
     /// Whether `BEGIN` was sent.
     var hasBegun: Bool { opened.isSet }
@@ -77,6 +80,10 @@ extension PostgresTransaction {
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws where Statement.Row == () {
         try await beginIfNeeded()
         try requireOpenConnection()
+        guard usesPreparedStatements else {
+            for try await _ in try await connection.query(try Self.plain(statement), logger: logger) {}
+            return
+        }
         _ = try await connection.execute(statement, logger: logger)
     }
 
@@ -96,8 +103,19 @@ extension PostgresTransaction {
     func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
         try requireOpenConnection()
         var result: [Statement.Row] = []
+        guard usesPreparedStatements else {
+            for try await row in try await connection.query(try Self.plain(statement), logger: logger) {
+                result.append(try statement.decodeRow(row))
+            }
+            return result
+        }
         for try await row in try await connection.execute(statement, logger: logger) { result.append(row) }
         return result
+    }
+
+    /// The statement as a plain (unnamed) one: parsed each time, but by whichever server connection runs it.
+    static func plain<Statement: PostgresPreparedStatement>(_ statement: Statement) throws -> PostgresQuery {
+        PostgresQuery(unsafeSQL: Statement.sql, binds: try statement.makeBindings())
     }
 }
 
