@@ -1,7 +1,10 @@
 import Foundation
+import Logging
 import TaskCore
 import TaskTestSupport
 import Testing
+
+@testable import TaskStore
 
 /// What only PostgreSQL can show about the feeds: transactions that commit in another order than they wrote.
 @Suite(
@@ -54,6 +57,60 @@ struct PostgresEventFeedTests {
             try await tx.feedEvents(in: .workspace(workspace), after: next, kinds: nil, limit: 100)
         }
         #expect(after.events.isEmpty)
+    }
+
+    @Test(
+        "events whose transaction ids cross a power of ten (999 to 1000) are read in transaction order, all of them, in every feed"
+    )
+    func transactionIDsOfMoreDigits() async throws {
+        // A fresh cluster's transaction ids start below 1000, so its feed crosses from three digits to four.
+        let cluster = try await ThrowawayCluster()
+        try await cluster.start()
+        var logger = Logger(label: "taskd.test.xid")
+        logger.logLevel = .critical
+        let store = PostgresStore(
+            url: try DatabaseURL(cluster.url()), pool: PoolSettings(size: 2, timeout: .seconds(20)),
+            listensForEvents: false, logger: logger)
+        let runner = Task.detached { _ = try? await store.run() }
+        try await store.migrate()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "P"))
+        func currentTransactionID() async throws -> UInt64 {
+            try await store.transaction { tx in
+                try await (tx as? PostgresTransaction)?.lockedRows("SELECT pg_current_xact_id()::text") { row in
+                    UInt64(try row.decode(String.self)) ?? 0
+                }.first ?? 0
+            }
+        }
+        #expect(try await currentTransactionID() < 990, "a fresh cluster starts below 1000")
+        while try await currentTransactionID() < 990 {}
+        var created: [TaskID] = []
+        for index in 0..<20 {
+            created.append(try await world.tasks.create(alice, NewTask(title: "T\(index)", projectID: project.id)).id)
+        }
+        #expect(try await currentTransactionID() > 1000, "the tasks' transactions crossed 1000")
+        try await FeedSettling.settle(store)
+
+        let stored = try await cluster.sql(
+            "SELECT string_agg(kind, ',' ORDER BY xid, sequence) FROM activity_events"
+        ).split(separator: ",")
+        let projectCount =
+            Int(
+                try await cluster.sql("SELECT count(*) FROM activity_events WHERE project_id = '\(project.id)'")) ?? 0
+        for (scope, count) in [(FeedScope.workspace(workspace), stored.count), (.project(project.id), projectCount)] {
+            let (events, _) = try await EventFeedConformanceTests.read(store, scope, count: count, pageSize: 3)
+            let tasks = events.filter { $0.kind == .taskCreated }.compactMap(\.taskID)
+            #expect(tasks.count == 20 && Set(tasks).count == 20, "\(scope): \(tasks.count) task_created")
+            // One after the other, each in a transaction of its own: their transaction ids grow with them.
+            #expect(tasks == created, "\(scope): in the order of their transactions")
+        }
+        let (all, _) = try await EventFeedConformanceTests.read(
+            store, .workspace(workspace), count: stored.count, pageSize: 3)
+        #expect(all.map(\.kind.rawValue) == stored.map(String.init))
+        runner.cancel()
+        await cluster.remove()
     }
 
     @Test("a commit through one store wakes the readers waiting on another store of the same database")

@@ -32,7 +32,10 @@ extension PostgresTransaction {
     {
         let snapshot = try position.committedBefore.map(FeedSnapshot.init(checking:))
         var builder = SQLBuilder("")
-        let columns = "\(PostgresRows.eventColumns), xid::text"
+        // The transaction id goes out as text under a name of its own: under the name `xid`, the output column would
+        // be what `ORDER BY xid` sorts by (PostgreSQL resolves a bare name in ORDER BY to an output column first),
+        // ordering `1000` before `999`, and no index could serve the order.
+        let columns = "\(PostgresRows.eventColumns), xid::text AS feed_xid"
         /// One ordered, limited scan of an index whose first column is `column`; `merged` adds the sort column that
         /// the merge of two scans orders by.
         func scan(_ column: String, _ id: UUID, merged: Bool = false) {
@@ -57,7 +60,7 @@ extension PostgresTransaction {
         case .project(let id):
             // Two ordered index scans merged, instead of one scan with OR, which would sort every row after the
             // position: a project's own events, and the moves out of it.
-            builder.append("SELECT \(columns) FROM ((")
+            builder.append("SELECT \(PostgresRows.eventColumns), feed_xid FROM ((")
             scan("project_id", id.uuid, merged: true)
             builder.append(") UNION ALL (")
             scan("former_project_id", id.uuid, merged: true)
@@ -99,7 +102,7 @@ extension PostgresTransaction {
         guard let position else {
             let last = try await rows(
                 """
-                SELECT xid::text, sequence FROM activity_events
+                SELECT xid::text AS feed_xid, sequence FROM activity_events
                 WHERE xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY xid DESC, sequence DESC LIMIT 1
                 """
             ) { row in try row.decode((String, Int64).self) }
@@ -109,7 +112,7 @@ extension PostgresTransaction {
         }
         let found = try await rows(
             """
-            SELECT workspace_id, project_id, former_project_id, xid::text, sequence FROM activity_events
+            SELECT workspace_id, project_id, former_project_id, xid::text AS feed_xid, sequence FROM activity_events
             WHERE xid < pg_snapshot_xmin(pg_current_snapshot())
                 AND (xid, sequence) > (\(String(position.transaction))::xid8, \(position.sequence))
             ORDER BY xid, sequence LIMIT \(limit)
