@@ -21,7 +21,7 @@ struct PostgresEventListener {
     func run() async {
         while !Task.isCancelled {
             do {
-                let (client, host) = try await locator.client()
+                let (client, host) = try await locator.client(until: .now() + .seconds(10))
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await listen(on: client) }
                     group.addTask {

@@ -235,7 +235,7 @@ public final class PostgresStore: DataStore, Service {
         let logger = logger
         return try await withThrowingTaskGroup(of: Result?.self) { group in
             group.addTask {
-                let (client, host) = try await locator.client()
+                let (client, host) = try await locator.client(until: leaseDeadline)
                 do {
                     return try await Self.lease(client, leased, deadline, self.timerLoop, logger, body)
                 } catch {

@@ -46,18 +46,22 @@ final class PrimaryLocator: Sendable {
         return index >= 0 ? index : nil
     }
 
-    /// The host to use, and its index, looking for one when none is known.
-    /// - Throws: `DomainError.storeUnavailable` when no host fits.
-    func client() async throws -> (PostgresClient, Int) {
+    /// The host to use, and its index, looking for one when none is known. A caller waits for a look at most until
+    /// `deadline` (its transaction's); the look goes on for the next one.
+    /// - Throws: `DomainError.storeUnavailable` when no host fits, or none was found by `deadline`.
+    func client(until deadline: NIODeadline) async throws -> (PostgresClient, Int) {
         if let index = currentIndex { return (clients[index], index) }
         let task = look.withLock { look -> Task<Int?, Never> in
             if let running = look { return running }
-            let started = Task { await self.probeAll() }
+            let started = Task {
+                let found = await self.probeAll()
+                self.look.withLock { $0 = nil }
+                return found
+            }
             look = started
             return started
         }
-        let found = await task.value
-        look.withLock { look in if look == task { look = nil } }
+        let found = try await DeadlineRace.run(until: deadline, on: timerLoop, expire: {}) { await task.value }
         guard let found else { throw DomainError.storeUnavailable }
         return (clients[found], found)
     }
@@ -115,40 +119,36 @@ final class PrimaryLocator: Sendable {
         let target = target
         let logger = logger
         let deadline = NIODeadline.now() + TimeAmount(probeTimeout)
-        return await withTaskGroup(of: Bool?.self) { group in
-            group.addTask {
-                do {
-                    return try await client.withConnection { connection in
-                        switch target {
-                        case .any:
-                            return true
-                        case .readWrite:
-                            for try await value in try await connection.query(
-                                "SHOW transaction_read_only", logger: logger)
-                            {
-                                return try value.decode(String.self) == "off"
-                            }
-                            return false
-                        case .primary:
-                            for try await value in try await connection.query(
-                                "SELECT pg_is_in_recovery()", logger: logger)
-                            {
-                                return try value.decode(Bool.self) == false
-                            }
-                            return false
+        // A pooler in front of a dead server holds the query (PgBouncer: up to `query_wait_timeout`), so the probe
+        // does not wait for its check past the deadline: it closes the connection and answers no.
+        let probing = Mutex<PostgresConnection?>(nil)
+        do {
+            return try await DeadlineRace.run(
+                until: deadline, on: timerLoop,
+                expire: { _ = probing.withLock { $0 }?.close() as EventLoopFuture<Void>? }
+            ) {
+                try await client.withConnection { connection in
+                    probing.withLock { $0 = connection }
+                    switch target {
+                    case .any:
+                        return true
+                    case .readWrite:
+                        for try await value in try await connection.query("SHOW transaction_read_only", logger: logger)
+                        {
+                            return try value.decode(String.self) == "off"
                         }
+                        return false
+                    case .primary:
+                        for try await value in try await connection.query("SELECT pg_is_in_recovery()", logger: logger)
+                        {
+                            return try value.decode(Bool.self) == false
+                        }
+                        return false
                     }
-                } catch {
-                    return false
                 }
             }
-            group.addTask {
-                try? await LoopTimer.sleep(until: deadline, on: self.timerLoop)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? false
+        } catch {
+            return false
         }
     }
 
