@@ -7,9 +7,28 @@ enum PostgresRows {
     static let userColumns =
         "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at, version"
 
+    /// The values of `userColumns`, in their order.
+    typealias UserValues = (UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date, Date?, Int32)
+
     static func user(_ row: PostgresRow) throws -> User {
-        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated, revoked, version) =
-            try row.decode((UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date, Date?, Int32).self)
+        user(try row.decode(UserValues.self))
+    }
+
+    /// The user in the cells of `userColumns` starting at `offset`, in a row that holds other columns too.
+    static func user(_ cells: PostgresRandomAccessRow, from offset: Int) throws -> User {
+        user(
+            (
+                try cells[offset].decode(UUID.self), try cells[offset + 1].decode(String.self),
+                try cells[offset + 2].decode(String.self), try cells[offset + 3].decode(String.self),
+                try cells[offset + 4].decode(Bool.self), try cells[offset + 5].decode(Bool.self),
+                try cells[offset + 6].decode(UUID?.self), try cells[offset + 7].decode(Date.self),
+                try cells[offset + 8].decode(Date.self), try cells[offset + 9].decode(Date.self),
+                try cells[offset + 10].decode(Date?.self), try cells[offset + 11].decode(Int32.self)
+            ))
+    }
+
+    private static func user(_ values: UserValues) -> User {
+        let (id, email, name, hash, isAdmin, isDisabled, personal, changed, created, updated, revoked, version) = values
         return User(
             id: UserID(id), email: EmailAddress(normalized: email), name: name, passwordHash: hash, isAdmin: isAdmin,
             isDisabled: isDisabled, personalWorkspaceID: personal.map(WorkspaceID.init),

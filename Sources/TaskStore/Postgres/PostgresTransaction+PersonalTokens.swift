@@ -102,19 +102,7 @@ struct PersonalTokenCredentialStatement: PostgresPreparedStatement {
     func decodeRow(_ row: PostgresRow) throws -> (PersonalAccessToken, User) {
         let cells = row.makeRandomAccess()
         let token = try PostgresRows.personalToken(cells)
-        let offset = PostgresRows.personalTokenColumnCount
-        let user = User(
-            id: UserID(try cells[offset].decode(UUID.self)),
-            email: EmailAddress(normalized: try cells[offset + 1].decode(String.self)),
-            name: try cells[offset + 2].decode(String.self), passwordHash: try cells[offset + 3].decode(String.self),
-            isAdmin: try cells[offset + 4].decode(Bool.self), isDisabled: try cells[offset + 5].decode(Bool.self),
-            personalWorkspaceID: try cells[offset + 6].decode(UUID?.self).map(WorkspaceID.init),
-            passwordChangedAt: try cells[offset + 7].decode(Date.self).truncatedToMilliseconds,
-            sessionsRevokedAt: try cells[offset + 10].decode(Date?.self)?.truncatedToMilliseconds,
-            createdAt: try cells[offset + 8].decode(Date.self).truncatedToMilliseconds,
-            updatedAt: try cells[offset + 9].decode(Date.self).truncatedToMilliseconds,
-            version: Int(try cells[offset + 11].decode(Int32.self)))
-        return (token, user)
+        return (token, try PostgresRows.user(cells, from: PostgresRows.personalTokenColumnCount))
     }
 }
 
