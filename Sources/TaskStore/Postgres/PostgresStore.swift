@@ -58,21 +58,15 @@ public final class PostgresStore: DataStore, Service {
     ) {
         self.listensForEvents = listensForEvents
         self.usesPreparedStatements = usesPreparedStatements
-        let clients = Self.clients(
-            url, pool: pool, searchPath: searchPath, listener: listensForEvents && directURL == nil, logger: logger)
-        locator = PrimaryLocator(
-            clients: clients, hosts: url.tcpHosts, target: url.targetSession,
-            probeTimeout: pool.connectTimeout + .seconds(1),
+        locator = Self.locator(
+            url, pool: pool, searchPath: searchPath, listener: listensForEvents && directURL == nil,
             timerLoop: timerLoop, logger: logger)
         if let directURL {
             var direct = pool
             direct.size = 1
-            directLocator = PrimaryLocator(
-                clients: Self.clients(
-                    directURL, pool: direct, searchPath: searchPath, listener: listensForEvents, logger: logger),
-                hosts: directURL.tcpHosts, target: directURL.targetSession,
-                probeTimeout: pool.connectTimeout + .seconds(1),
-                timerLoop: timerLoop, logger: logger)
+            directLocator = Self.locator(
+                directURL, pool: direct, searchPath: searchPath, listener: listensForEvents, timerLoop: timerLoop,
+                logger: logger)
         } else {
             directLocator = locator
         }
@@ -82,11 +76,12 @@ public final class PostgresStore: DataStore, Service {
         timeout = pool.timeout
     }
 
-    /// One pool per host of `url`; one connection more when the listener holds one of them for good.
-    private static func clients(
-        _ url: DatabaseURL, pool: PoolSettings, searchPath: String?, listener: Bool, logger: Logger
-    ) -> [PostgresClient] {
-        url.configurations.map { host in
+    /// The hosts of `url`, a pool for each; one connection more when the listener holds one of them for good.
+    private static func locator(
+        _ url: DatabaseURL, pool: PoolSettings, searchPath: String?, listener: Bool, timerLoop: any EventLoop,
+        logger: Logger
+    ) -> PrimaryLocator {
+        let clients = url.configurations.map { host in
             var configuration = host
             pool.apply(to: &configuration.options)
             // The listener holds one connection for good: it comes on top of the pool's size.
@@ -97,6 +92,9 @@ public final class PostgresStore: DataStore, Service {
             return PostgresClient(
                 configuration: configuration, eventLoopGroup: SpreadingEventLoopGroup(), backgroundLogger: logger)
         }
+        return PrimaryLocator(
+            clients: clients, hosts: url.tcpHosts, target: url.targetSession,
+            probeTimeout: pool.connectTimeout + .seconds(1), timerLoop: timerLoop, logger: logger)
     }
 
     /// How often the host in use is checked again when the URL names several hosts or a session kind.
