@@ -133,18 +133,14 @@ struct TaskdConfiguration {
         shutdownTimeout = .seconds(try integer("TASKD_SHUTDOWN_TIMEOUT", default: 10, in: 1...3600))
         eventRetentionDays = try integer(
             "TASKD_EVENT_RETENTION_DAYS", default: EventFeedService.defaultRetentionDays, in: 1...3650)
-        func flag(_ name: String) throws -> Bool {
-            switch value(name)?.lowercased() ?? "false" {
+        func flag(_ name: String, default fallback: Bool = false) throws -> Bool {
+            switch value(name)?.lowercased() ?? "\(fallback)" {
             case "true", "1", "yes": return true
             case "false", "0", "no": return false
             default: throw ConfigurationError("\(name) must be true or false")
             }
         }
-        switch value("TASKD_DB_PREPARED_STATEMENTS")?.lowercased() ?? "true" {
-        case "true", "1", "yes": usesPreparedStatements = true
-        case "false", "0", "no": usesPreparedStatements = false
-        default: throw ConfigurationError("TASKD_DB_PREPARED_STATEMENTS must be true or false")
-        }
+        usesPreparedStatements = try flag("TASKD_DB_PREPARED_STATEMENTS", default: true)
         webhookAllowsHTTP = try flag("TASKD_WEBHOOK_ALLOW_HTTP")
         webhookAllowsPrivate = try flag("TASKD_WEBHOOK_ALLOW_PRIVATE")
         webhookDelivery = WebhookDeliverySettings()
@@ -160,16 +156,8 @@ struct TaskdConfiguration {
                     "TASKD_WEBHOOK_RETRY_SCHEDULE must be 1 to 20 comma-separated whole seconds, each 1 to 604800")
             }
         }
-        switch value("TASKD_REQUIRE_IF_MATCH")?.lowercased() ?? "false" {
-        case "true", "1", "yes": requireIfMatch = true
-        case "false", "0", "no": requireIfMatch = false
-        default: throw ConfigurationError("TASKD_REQUIRE_IF_MATCH must be true or false")
-        }
-        switch value("TASKD_MIGRATE_ON_START")?.lowercased() ?? "true" {
-        case "true", "1", "yes": migrateOnStart = true
-        case "false", "0", "no": migrateOnStart = false
-        default: throw ConfigurationError("TASKD_MIGRATE_ON_START must be true or false")
-        }
+        requireIfMatch = try flag("TASKD_REQUIRE_IF_MATCH")
+        migrateOnStart = try flag("TASKD_MIGRATE_ON_START", default: true)
     }
 }
 
