@@ -56,7 +56,9 @@ public struct PersonalTokenService: Sendable {
             // The user's row is the lock that counts their tokens one creation at a time.
             guard try await tx.lockUser(caller.id) != nil else { throw DomainError.unauthenticated }
             for (index, id) in (workspaceIDs ?? []).enumerated() {
-                guard try await tx.workspace(id) != nil, try await tx.workspaceRole(of: caller, in: id) != nil else {
+                do {
+                    _ = try await tx.visibleWorkspace(id, for: caller)
+                } catch DomainError.notFound {
                     throw DomainError.invalid("workspace_ids[\(index)]", "is not a workspace you belong to")
                 }
             }
