@@ -18,7 +18,10 @@ extension MemoryTransaction {
     }
 
     func deletePersonalToken(_ id: PersonalTokenID) async throws {
-        await write { state in state.removePersonalTokens { $0.id == id } }
+        await write { state in
+            guard let token = state.personalTokens.removeValue(forKey: id) else { return }
+            state.personalTokenIDsByDigest[token.digest] = nil
+        }
     }
 
     func personalTokens(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [PersonalAccessToken] {
