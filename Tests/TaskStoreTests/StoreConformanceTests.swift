@@ -86,6 +86,71 @@ struct StoreConformanceTests {
         #expect(names.sorted() == ["alice", "bob"])
     }
 
+    @Test(
+        "a read waits for no changing transaction and sees only committed rows",
+        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func readsDoNotWaitForWriters(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let alice = Fixtures.user("alice", ids: ids, at: 1)
+        let bob = Fixtures.user("bob", ids: ids, at: 2)
+        try await store.transaction { tx in try await tx.insertUser(alice) }
+        let (wrote, wroteSignal) = AsyncStream<Void>.makeStream()
+        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+        let writer = Task {
+            try await store.transaction { tx in
+                var renamed = alice
+                renamed.name = "alice, renamed"
+                try await tx.updateUser(renamed)
+                try await tx.insertUser(bob)
+                wroteSignal.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in wrote { break }
+        // Would wait forever for the writer, which holds its change open until released, if reads waited for it.
+        let seen = try await store.transaction { tx in
+            (try await tx.user(alice.id)?.name, try await tx.user(bob.id), try await tx.users(after: nil, limit: 10))
+        }
+        #expect(seen.0 == "alice", "the uncommitted rename is not seen")
+        #expect(seen.1 == nil, "the uncommitted insert is not seen")
+        #expect(seen.2.map(\.name) == ["alice"])
+        releaseSignal.yield()
+        try await writer.value
+        let after = try await store.transaction { tx in try await tx.users(after: nil, limit: 10) }.map(\.name)
+        #expect(after.sorted() == ["alice, renamed", "bob"])
+    }
+
+    @Test(
+        "a locking read waits for the transaction that changed the row and returns its change",
+        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func lockingReadsWaitForWriters(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let ids = CountingIDGenerator()
+        let alice = Fixtures.user("alice", ids: ids, at: 1)
+        try await store.transaction { tx in try await tx.insertUser(alice) }
+        let (wrote, wroteSignal) = AsyncStream<Void>.makeStream()
+        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+        let writer = Task {
+            try await store.transaction { tx in
+                var renamed = try #require(try await tx.lockUser(alice.id))
+                renamed.name = "alice, renamed"
+                try await tx.updateUser(renamed)
+                wroteSignal.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in wrote { break }
+        let locker = Task {
+            try await store.transaction { tx in try await tx.lockUser(alice.id)?.name }
+        }
+        for _ in 0..<100 { await Task.yield() }
+        releaseSignal.yield()
+        try await writer.value
+        // Had the locking read not waited, it would have returned the name from before the writer's commit.
+        #expect(try await locker.value == "alice, renamed")
+    }
+
     @Test("users round-trip; emails are unique", arguments: StoreKind.available)
     func users(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()

@@ -82,12 +82,14 @@ extension StoreTransaction {
             projectMemberRole: projectMember?.role)
     }
 
-    /// Gathers the facts with one read per record; a store whose transactions run one at a time needs no lock.
+    /// Gathers the facts with one read per record; for a store whose transactions
+    /// run one at a time, which needs no lock.
     public func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
         try await taskAccess(id, for: userID)
     }
 
-    /// Gathers the facts with one read per record; a store whose transactions run one at a time needs no lock.
+    /// Gathers the facts with one read per record; for a store whose transactions
+    /// run one at a time, which needs no lock.
     public func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws
         -> ProjectAccessFacts?
     {

@@ -3,11 +3,13 @@ import TaskCore
 
 /// The embedded store: every row in memory, lost when the process ends.
 ///
-/// Transactions run one at a time (a waiting transaction suspends, it does not block a thread) and roll back by
-/// restoring the state they started from, so multi-step changes are atomic however many tasks run at once. A
-/// transaction takes its turn at its first read or write, not when it opens: work that touches no row before its
-/// first one (decoding a request, say) does not hold up other transactions. A transaction started inside another
-/// one's work joins it (see `DataStore.transaction`).
+/// Transactions that change rows run one at a time (a waiting transaction suspends, it does not block a thread)
+/// and roll back by restoring the state they started from, so multi-step changes are atomic however many tasks run
+/// at once. A transaction takes its turn at its first write or locking read (`lockUser`, a `RowLock`, ...), as a
+/// PostgreSQL transaction takes its first row lock; until then each of its reads sees the state the last commit
+/// left, as under READ COMMITTED, without waiting for the transaction that holds the turn. So a long list holds up
+/// no other request, and a request that only reads never waits for one that writes. A transaction started inside
+/// another one's work joins it (see `DataStore.transaction`).
 ///
 /// The state sits behind a mutex rather than in an actor: a transaction's reads and writes run on the task that
 /// runs the transaction, without hopping to another executor and back for each one.
@@ -21,7 +23,7 @@ public final class MemoryStore: DataStore {
         var state = MemoryState()
         /// The transaction that may read and write `state` now, if any.
         var holder: TransactionNumber?
-        /// The state `holder` started from, restored when it fails.
+        /// The state `holder` started from: restored when it fails, and what other transactions read meanwhile.
         var snapshot: MemoryState?
         /// The transactions waiting for their turn, first come first served.
         var waiting: [(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)] = []
@@ -69,6 +71,18 @@ public final class MemoryStore: DataStore {
 
     /// Always ready: the store is in memory.
     public func isReady() async -> Bool { true }
+
+    /// Runs `body` on the state transaction `number` reads: the state it changes when it holds the turn, else the
+    /// state the last commit left (a persistent value, read without holding the mutex or waiting for the turn).
+    func withReadableState<Result: Sendable>(
+        _ number: TransactionNumber, _ body: @Sendable (MemoryState) throws -> Result
+    ) rethrows -> Result {
+        let committed: MemoryState? = guarded.withLock { guarded in
+            guarded.holder == number ? nil : guarded.snapshot ?? guarded.state
+        }
+        if let committed { return try body(committed) }
+        return try guarded.withLock { guarded in try body(guarded.state) }
+    }
 
     /// Runs `body` on the state for transaction `number`, first waiting for its turn if it has not begun.
     func withState<Result: Sendable>(

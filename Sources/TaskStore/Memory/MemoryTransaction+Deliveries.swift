@@ -48,14 +48,6 @@ extension MemoryTransaction {
         }
     }
 
-    func lockDelivery(_ id: DeliveryID, lease: UUID) async throws -> WebhookDelivery? {
-        await read { state in state.deliveries[id].flatMap { $0.lease == lease ? $0.delivery : nil } }
-    }
-
-    func lockDelivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery? {
-        try await delivery(id, of: webhookID)
-    }
-
     func updateDelivery(_ delivery: WebhookDelivery) async throws {
         try await write { state in
             guard var stored = state.deliveries[delivery.id] else { throw DomainError.notFound(.delivery) }

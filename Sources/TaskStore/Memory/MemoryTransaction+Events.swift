@@ -27,7 +27,8 @@ extension MemoryTransaction {
         }
     }
 
-    /// Transactions run one at a time, so the append order is the commit order: a position is a sequence number.
+    /// Changing transactions run one at a time and readers see committed events only, so the append order is the
+    /// commit order: a position is a sequence number.
     func feedEvents(in scope: FeedScope, after position: FeedPosition, kinds: Set<ActivityEventKind>?, limit: Int)
         async throws -> FeedPage
     {

@@ -2,7 +2,7 @@ import Foundation
 import TaskCore
 
 extension MemoryTransaction {
-    /// Never waits: transactions run one at a time, so a record found is always a committed one.
+    /// Never waits: changing transactions run one at a time, so a record found here is a committed one.
     func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws
         -> Bool
     {

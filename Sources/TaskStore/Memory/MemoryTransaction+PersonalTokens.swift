@@ -13,10 +13,6 @@ extension MemoryTransaction {
         await read { state in state.personalTokens[id].flatMap { $0.userID == userID ? $0 : nil } }
     }
 
-    func lockPersonalToken(_ id: PersonalTokenID, of userID: UserID) async throws -> PersonalAccessToken? {
-        try await personalToken(id, of: userID)
-    }
-
     func deletePersonalToken(_ id: PersonalTokenID) async throws {
         await write { state in
             guard let token = state.personalTokens.removeValue(forKey: id) else { return }

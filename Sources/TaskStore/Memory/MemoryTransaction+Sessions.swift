@@ -54,9 +54,6 @@ extension MemoryTransaction {
 }
 
 extension MemoryTransaction {
-    /// Nothing to hold: transactions run one at a time.
-    func lockAttempts(key: String) async throws {}
-
     func deleteLoginFailure(key: String, at: Date) async throws {
         await write { state in
             guard var instants = state.loginFailures[key], let index = instants.firstIndex(of: at) else { return }

@@ -28,7 +28,8 @@ extension MemoryTransaction {
     }
 
     func descendants(of id: TaskID, locking: Bool) async throws -> [TaskItem] {
-        await read { state in
+        if locking { await takeTurn() }
+        return await read { state in
             var result: [TaskItem] = []
             var frontier = [id]
             while !frontier.isEmpty {
@@ -79,8 +80,10 @@ extension MemoryTransaction {
         }
     }
 
+    /// Locks them, as PostgreSQL's `FOR UPDATE` does: the caller changes them next.
     func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem] {
-        await read { state in
+        await takeTurn()
+        return await read { state in
             state.tasks.tasks(inWorkspace: workspaceID).filter { $0.assigneeID == userID }.sorted { $0.id < $1.id }
         }
     }

@@ -9,10 +9,6 @@ extension MemoryTransaction {
         await read { state in state.webhooks[id].flatMap { $0.workspaceID == workspaceID ? $0 : nil } }
     }
 
-    func lockWebhook(_ id: WebhookID, in workspaceID: WorkspaceID) async throws -> Webhook? {
-        try await webhook(id, in: workspaceID)
-    }
-
     func updateWebhook(_ webhook: Webhook) async throws {
         try await write { state in
             guard let old = state.webhooks[webhook.id] else { throw DomainError.notFound(.webhook) }

@@ -94,10 +94,4 @@ extension MemoryTransaction {
     func deleteWorkspaceMember(_ workspaceID: WorkspaceID, _ userID: UserID) async throws {
         await write { $0.workspaceMembers[workspaceID]?[userID] = nil }
     }
-
-    func lockOwners(of workspaceID: WorkspaceID) async throws -> [UserID] {
-        await read { state in
-            (state.workspaceMembers[workspaceID] ?? [:]).values.filter { $0.role == .owner }.map(\.userID).sorted()
-        }
-    }
 }

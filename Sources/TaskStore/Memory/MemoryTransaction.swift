@@ -1,13 +1,20 @@
 import TaskCore
 
-/// A transaction of `MemoryStore`: reads and writes its state while the store runs no other transaction.
+/// A transaction of `MemoryStore`: reads the last committed state until its first write or locking read, then
+/// reads and writes the state while the store runs no other changing transaction.
 struct MemoryTransaction: StoreTransaction {
     let store: MemoryStore
     /// Which of the store's transactions this is.
     let number: TransactionNumber
 
     func read<Result: Sendable>(_ body: @Sendable (MemoryState) throws -> Result) async rethrows -> Result {
-        try await store.withState(number) { state in try body(state) }
+        try store.withReadableState(number, body)
+    }
+
+    /// Waits for the transaction's turn, if it does not hold it yet: what a locking read does before it reads, so
+    /// that the rows it returns cannot change until the transaction ends.
+    func takeTurn() async {
+        await store.withState(number) { _ in }
     }
 
     func write<Result: Sendable>(_ body: @Sendable (inout MemoryState) throws -> Result) async rethrows -> Result {
