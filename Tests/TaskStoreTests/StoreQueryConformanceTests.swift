@@ -154,6 +154,84 @@ struct StoreQueryConformanceTests {
         }
     }
 
+    @Test(
+        "pages in creation order stay whole after tasks move between projects and parents, change and go away",
+        arguments: StoreKind.available)
+    func pagesAfterChanges(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let owner = try await world.register("owner")
+        let workspace = try await world.workspace(owner: owner)
+        let first = try await world.projects.create(owner, NewProject(workspaceID: workspace, name: "First"))
+        let second = try await world.projects.create(owner, NewProject(workspaceID: workspace, name: "Second"))
+        let ids = CountingIDGenerator()
+        // 400 tasks created in 100 milliseconds (four to a millisecond, so that ids break the ties), inserted out of
+        // order; every tenth is a subtask of the first task.
+        var tasks = (0..<400).map { index in
+            Fixtures.task("T\(index)", in: workspace, project: first.id, owner: owner.id, ids: ids, at: index / 4)
+        }
+        var random = SplitMix64(seed: 42)
+        tasks.shuffle(using: &random)
+        let parent = tasks[0]
+        for index in tasks.indices where index > 0 && index % 10 == 0 { tasks[index].parentID = parent.id }
+        try await store.transaction { [tasks] tx in for task in tasks { try await tx.insertTask(task) } }
+        // Every third moves to the second project (with its subtasks' parent kept), every seventh goes away, every
+        // fifth gets a new title and priority.
+        var kept: [TaskID: TaskItem] = Dictionary(uniqueKeysWithValues: tasks.map { ($0.id, $0) })
+        for (index, task) in tasks.enumerated() where index > 0 {
+            if index % 7 == 0 {
+                try await store.transaction { tx in try await tx.deleteTasks([task.id]) }
+                kept[task.id] = nil
+                continue
+            }
+            var changed = task
+            if index % 3 == 0 { changed.projectID = second.id }
+            if index % 5 == 0 {
+                changed.title = "Changed \(index)"
+                changed.priority = .high
+            }
+            guard changed != task else { continue }
+            changed.version += 1
+            try await store.transaction { [changed] tx in
+                try await tx.updateTask(changed, expectedVersion: task.version)
+            }
+            kept[task.id] = changed
+        }
+        let ownership = WorkspaceMember(
+            workspaceID: workspace, userID: owner.id, role: .owner, joinedAt: Date(timeIntervalSince1970: 0))
+        let scope = VisibilityScope(caller: owner, memberships: [ownership])
+        let lists: [(String, TaskQuery, (TaskItem) -> Bool)] = [
+            ("first project", TaskQuery(projectID: first.id, scope: scope, limit: 9), { $0.projectID == first.id }),
+            ("second project", TaskQuery(projectID: second.id, scope: scope, limit: 9), { $0.projectID == second.id }),
+            ("subtasks", TaskQuery(parentID: parent.id, scope: scope, limit: 9), { $0.parentID == parent.id }),
+            ("workspace", TaskQuery(workspaceID: workspace, scope: scope, limit: 9), { _ in true }),
+            (
+                "high priority", TaskQuery(workspaceID: workspace, priority: .high, scope: scope, limit: 9),
+                {
+                    $0.priority == .high
+                }
+            ),
+        ]
+        for (name, base, belongs) in lists {
+            for sort in [TaskSort.default, TaskSort(field: .createdAt, isDescending: true)] {
+                var query = base
+                query.sort = sort
+                var paged: [TaskItem] = []
+                while true {
+                    let page = try await store.transaction { [query] tx in try await tx.tasks(matching: query) }
+                    paged += page
+                    guard page.count == query.limit, let last = page.last else { break }
+                    query.after = sort.position(of: last)
+                }
+                let expected = kept.values.filter(belongs).sorted {
+                    sort.precedes(sort.position(of: $0), sort.position(of: $1))
+                }
+                #expect(paged.map(\.id) == expected.map(\.id), "\(name), \(sort.name)")
+                #expect(paged.map(\.title) == expected.map(\.title), "\(name), \(sort.name): the stored versions")
+            }
+        }
+    }
+
     @Test("project lists agree with the reference for every role", arguments: StoreKind.available)
     func projectsAgree(_ kind: StoreKind) async throws {
         let data = try await Self.dataset(kind)

@@ -41,40 +41,31 @@ extension MemoryTransaction {
         }
     }
 
+    /// A page in the default order (or its reverse) reads the narrowest ordered index from the cursor on and
+    /// stops when the page is full; a page in another order makes one pass over that index.
     func tasks(matching query: TaskQuery) async throws -> [TaskItem] {
         await read { state in
+            let index: MemoryTaskTable.Index =
+                if let projectID = query.projectID { .project(projectID) } else if let parentID = query.parentID {
+                    .parent(parentID)
+                } else if let workspaceID = query.workspaceID { .workspace(workspaceID) } else { .all }
+            var visible = VisibleTasks(query: query, state: state)
             let sort = query.sort
-            let candidates: [TaskItem]
-            if let projectID = query.projectID {
-                candidates = state.tasks.tasks(inProject: projectID)
-            } else if let parentID = query.parentID {
-                candidates = state.tasks.tasks(withParent: parentID)
-            } else if let workspaceID = query.workspaceID {
-                candidates = state.tasks.tasks(inWorkspace: workspaceID)
-            } else {
-                candidates = Array(state.tasks.values)
+            let start = query.after.flatMap(TaskOrderKey.init)
+            if sort.field == .createdAt, query.after == nil || start != nil {
+                var page: [TaskItem] = []
+                var tasks = state.tasks.tasks(in: index, from: start, descending: sort.isDescending)
+                while page.count < query.limit, let task = tasks.next() {
+                    if visible.admits(task) { page.append(task) }
+                }
+                return page
             }
-            var projectAdmitted: [ProjectID: Bool] = [:]
             var page = FirstRows<TaskItem>(limit: query.limit) {
                 sort.precedes(sort.position(of: $0), sort.position(of: $1))
             }
-            for task in candidates {
-                guard query.matchesFilters(task) else { continue }
+            for task in state.tasks.tasks(in: index, from: nil, descending: false) {
                 if let after = query.after, !sort.precedes(after, sort.position(of: task)) { continue }
-                guard let projectID = task.projectID else {
-                    if query.scope.admitsProjectless(task) { page.offer(task) }
-                    continue
-                }
-                let admitted: Bool
-                if let known = projectAdmitted[projectID] {
-                    admitted = known
-                } else {
-                    let hasRole = state.projectMembers[projectID]?[query.scope.userID] != nil
-                    admitted =
-                        state.projects[projectID].map { query.scope.admits($0, hasProjectRole: hasRole) } ?? false
-                    projectAdmitted[projectID] = admitted
-                }
-                if admitted { page.offer(task) }
+                if visible.admits(task) { page.offer(task) }
             }
             return page.rows
         }
@@ -86,5 +77,27 @@ extension MemoryTransaction {
         return await read { state in
             state.tasks.tasks(inWorkspace: workspaceID).filter { $0.assigneeID == userID }.sorted { $0.id < $1.id }
         }
+    }
+}
+
+/// Whether a task passes a query's filters and the caller may see it, with each project's answer asked once.
+private struct VisibleTasks {
+    let query: TaskQuery
+    let state: MemoryState
+    private var projectAdmitted: [ProjectID: Bool] = [:]
+
+    init(query: TaskQuery, state: MemoryState) {
+        self.query = query
+        self.state = state
+    }
+
+    mutating func admits(_ task: TaskItem) -> Bool {
+        guard query.matchesFilters(task) else { return false }
+        guard let projectID = task.projectID else { return query.scope.admitsProjectless(task) }
+        if let known = projectAdmitted[projectID] { return known }
+        let hasRole = state.projectMembers[projectID]?[query.scope.userID] != nil
+        let admitted = state.projects[projectID].map { query.scope.admits($0, hasProjectRole: hasRole) } ?? false
+        projectAdmitted[projectID] = admitted
+        return admitted
     }
 }
