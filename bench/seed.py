@@ -61,7 +61,9 @@ for _ in range(pages):
 expiry = (datetime.now(timezone.utc) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
 personal = call("POST", "/api/v1/users/me/tokens", {"name": "bench", "scopes": ["read"], "expires_at": expiry},
                 token)["token"]
+user = call("GET", "/api/v1/users/me", token=token)["id"]
 print(f"TASKD_TOKEN={token}")
+print(f"USER_ID={user}")
 print(f"PERSONAL_TOKEN={personal}")
 print(f"BENCH_EMAIL={email}")
 print(f"SMALL_PROJECT={small}")

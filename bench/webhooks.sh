@@ -28,7 +28,7 @@ webhook_scenario() {
   enable false
   a2=$(measure -s bench/wrk/request.lua)
   python3 - "$STORE" "$a1" "$a2" "$b1" "$b2" "$during" "$elapsed" "$backlog" "$drain" "$total" <<'PY'
-import sys
+import os, sys
 store = sys.argv[1]
 def parse(run):
     rps, p50, p99, errors = run.split()
@@ -36,6 +36,8 @@ def parse(run):
 def row(name, runs):
     rps = sum(r[0] for r in runs) / len(runs)
     print(f"{store:<8} {name:<34} {rps:10.2f} {runs[1][1]:>9} {runs[1][2]:>9} {sum(r[3] for r in runs):7d}")
+    with open(os.environ["RATES"], "a") as rates:
+        rates.write(f"{store}|{name}|{rps:.2f} {runs[1][1]} {runs[1][2]} {sum(r[3] for r in runs)}\n")
     return rps
 a = [parse(x) for x in sys.argv[2:4]]
 b = [parse(x) for x in sys.argv[4:6]]
