@@ -56,6 +56,17 @@ public func buildRouter(
                 return try await handler(
                     request, AuthenticatedContext(request: context, caller: caller, credential: credential))
             }
+        case .claimed(let handler):
+            let requiresIfMatch =
+                configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
+            let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
+            router.on(route.routerPath, method: route.method) { request, context in
+                let identity = try await authenticator.identity(of: request)
+                if case .caller(let caller) = identity { try caller.grant?.authorize(tokenRule) }
+                if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
+                return try await handler(
+                    request, ClaimedContext(request: context, identity: identity, authenticator: authenticator))
+            }
         }
     }
     return (router, table)

@@ -6,6 +6,45 @@ import Testing
 @Suite("HTTP: workspaces, projects, tasks, comments, activity")
 struct TaskRoutesTests {
     @Test(
+        "reading a task checks the access token's user in the same read: 401 for a disabled, deleted or signed-out user, before any 404",
+        arguments: StoreKind.available)
+    func readingChecksTheTokensUser(_ kind: StoreKind) async throws {
+        let harness = try await APIHarness.make(kind)
+        try await harness.run { api in
+            let (annToken, _) = try await api.signUp("ann")
+            let (bobToken, bobID) = try await api.signUp("bob")
+            let (carlToken, _) = try await api.signUp("carl")
+            let (danToken, danID) = try await api.signUp("dan")
+            let created = try await api.send(.post, "/api/v1/tasks", token: annToken, json: #"{"title":"Ann's"}"#)
+            let id = try #require(created.string("id"))
+            let missing = "/api/v1/tasks/00000000-0000-4000-8000-000000000000"
+            #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: annToken).status == .ok)
+            #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: bobToken).status == .notFound)
+            #expect(try await api.send(.get, missing, token: annToken).status == .notFound)
+            #expect(try await api.send(.get, "/api/v1/tasks/not-a-uuid", token: annToken).status == .notFound)
+
+            _ = try await harness.services.admin.promote(email: "ann@example.com")
+            let disabled = try await api.send(
+                .patch, "/api/v1/users/\(bobID)", token: annToken, json: #"{"disabled":true}"#)
+            #expect(disabled.status == .ok)
+            #expect(try await api.send(.delete, "/api/v1/users/\(danID)", token: annToken).status == .noContent)
+            let changed = try await api.send(
+                .post, "/api/v1/users/me/password", token: carlToken,
+                json: #"{"current_password":"password-carl","new_password":"password-new"}"#)
+            #expect(changed.status == .noContent)
+            for (who, token) in [("disabled", bobToken), ("signed out", carlToken), ("deleted", danToken)] {
+                for path in ["/api/v1/tasks/\(id)", missing, "/api/v1/tasks/not-a-uuid"] {
+                    let answer = try await api.send(.get, path, token: token)
+                    #expect(answer.status == .unauthorized, "\(who): \(path)")
+                    #expect(answer.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true, "\(who): \(path)")
+                }
+            }
+            #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: "not.a.token").status == .unauthorized)
+            #expect(try await api.send(.get, "/api/v1/tasks/\(id)").status == .unauthorized)
+        }
+    }
+
+    @Test(
         "a task's life: create, read with ETag, stale If-Match 412, patch, put, complete, subtasks, comments, activity, delete",
         arguments: StoreKind.available)
     func taskLifecycle(_ kind: StoreKind) async throws {

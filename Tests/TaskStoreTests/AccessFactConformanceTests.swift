@@ -55,6 +55,31 @@ struct AccessFactConformanceTests {
         }
     }
 
+    @Test(
+        "a task's facts read with the user a token names: the same facts, the user's row, nothing for an unknown user",
+        arguments: StoreKind.available)
+    func claimedTaskFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let unknownTask = TaskID(UUID())
+        for caller in [scene.alice, scene.bob, scene.carol, scene.dave] {
+            for taskID in [scene.projectTask.id, scene.looseTask.id, unknownTask] {
+                let (claimed, separate, user) = try await scene.store.transaction { [scene] tx in
+                    (
+                        try await tx.taskAccess(taskID, claimedBy: caller.id),
+                        try await tx.taskAccess(taskID, for: caller.id), try await tx.user(caller.id)
+                    )
+                }
+                #expect(claimed.user == user && claimed.user?.id == caller.id)
+                #expect(claimed.facts == separate, "\(caller.id) on \(taskID)")
+            }
+        }
+        let nobody = UserID(UUID())
+        let found = try await scene.store.transaction { [scene] tx in
+            try await tx.taskAccess(scene.projectTask.id, claimedBy: nobody)
+        }
+        #expect(found == ClaimedTaskAccess(user: nil, facts: nil))
+    }
+
     @Test("a task outside projects has no project facts; an unknown task has none", arguments: StoreKind.available)
     func looseAndUnknownTasks(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)

@@ -14,6 +14,23 @@ public protocol AccessFactStore: Sendable {
     func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts?
     /// `projectAccess`, with the project row locked until the transaction ends (see `RowLock`).
     func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts?
+    /// The user `userID` and, when that user exists, `taskAccess(id, for: userID)`: what a request that names a
+    /// task needs when its credential names the user but the user's row has not been read yet.
+    func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess
+}
+
+/// A user's row and the facts about one task for that user, read together.
+public struct ClaimedTaskAccess: Sendable, Equatable {
+    /// The user; `nil` when there is no such user (then `facts` is `nil` too).
+    public var user: User?
+    /// The task's facts for the user; `nil` when there is no such task or no such user.
+    public var facts: TaskAccessFacts?
+
+    /// Creates the pair.
+    public init(user: User?, facts: TaskAccessFacts?) {
+        self.user = user
+        self.facts = facts
+    }
 }
 
 /// How a read locks the row it returns until its transaction ends. Under READ COMMITTED a locking read also
@@ -94,6 +111,12 @@ extension StoreTransaction {
         -> ProjectAccessFacts?
     {
         try await projectAccess(id, for: userID)
+    }
+
+    /// Reads the user, then the task's facts.
+    public func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
+        guard let user = try await user(userID) else { return ClaimedTaskAccess(user: nil, facts: nil) }
+        return ClaimedTaskAccess(user: user, facts: try await taskAccess(id, for: userID))
     }
 
     /// Gathers the facts with one read per record.

@@ -67,3 +67,16 @@ public protocol PersonalTokenMinter: Sendable {
     /// The digest of a token a client presents.
     func digest(of token: String) -> String
 }
+
+extension VerifiedAccessToken {
+    /// The caller this token stands for, given its user's row as read now: the one rule behind every check of an
+    /// access token against its user, whether the row was read on its own or with the resource.
+    /// - Throws: `.unauthenticated` when the user is gone or disabled, or the token was issued before the user's
+    ///   last password change.
+    public func caller(from user: User?) throws -> Caller {
+        guard let user, !user.isDisabled, user.accepts(tokenIssuedAt: issuedAt) else {
+            throw DomainError.unauthenticated
+        }
+        return Caller(user)
+    }
+}

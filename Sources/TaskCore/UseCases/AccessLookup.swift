@@ -36,8 +36,8 @@ extension StoreTransaction {
                 try await projectAccess(id, for: caller.id)
             }
         guard let facts = found, caller.reaches(facts.project.workspaceID) else { return nil }
-        let (_, projectRole) = Self.effectiveRoles(
-            of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
+        let (_, projectRole) = caller.effectiveRoles(
+            workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
             in: facts.project)
         guard let role = projectRole, AccessPolicy.canViewProject(role) else { return nil }
         return (facts.project, role)
@@ -50,28 +50,7 @@ extension StoreTransaction {
             if let lock { try await taskAccess(id, for: caller.id, locking: lock) } else {
                 try await taskAccess(id, for: caller.id)
             }
-        guard let facts = found, caller.reaches(facts.task.workspaceID) else { throw DomainError.notFound(.task) }
-        let (workspaceRole, projectRole) = Self.effectiveRoles(
-            of: caller, workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
-            in: facts.project)
-        let permissions = AccessPolicy.taskPermissions(
-            for: facts.task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)
-        guard permissions.canView else { throw DomainError.notFound(.task) }
-        return VisibleTask(task: facts.task, project: facts.project, permissions: permissions)
-    }
-
-    /// The caller's effective workspace role and, when there is a project, effective project role, from the stored
-    /// memberships.
-    private static func effectiveRoles(
-        of caller: Caller, workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?, in project: Project?
-    ) -> (workspace: WorkspaceRole?, project: ProjectRole?) {
-        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
-            membership: workspaceMemberRole, isSystemAdmin: caller.isSystemAdmin)
-        let projectRole = project.flatMap { project in
-            AccessPolicy.effectiveProjectRole(
-                workspaceRole: workspaceRole, projectMemberRole: projectMemberRole, visibility: project.visibility)
-        }
-        return (workspaceRole, projectRole)
+        return try VisibleTask(found, for: caller)
     }
 
     /// What the caller can see, for list queries.
@@ -86,6 +65,20 @@ struct VisibleTask: Sendable {
     var project: Project?
     var permissions: TaskPermissions
 
+    /// The task of `found`, with what `caller` may do with it. - Throws: `.notFound(.task)` unless visible.
+    init(_ found: TaskAccessFacts?, for caller: Caller) throws {
+        guard let facts = found, caller.reaches(facts.task.workspaceID) else { throw DomainError.notFound(.task) }
+        let (workspaceRole, projectRole) = caller.effectiveRoles(
+            workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
+            in: facts.project)
+        let permissions = AccessPolicy.taskPermissions(
+            for: facts.task, caller: caller.id, workspaceRole: workspaceRole, projectRole: projectRole)
+        guard permissions.canView else { throw DomainError.notFound(.task) }
+        task = facts.task
+        project = facts.project
+        self.permissions = permissions
+    }
+
     /// Throws `.forbidden` unless the caller may change the task, then `.conflict(.projectArchived)` when its
     /// project is archived.
     func requireEditable() throws {
@@ -98,5 +91,21 @@ extension Project {
     /// Throws `.conflict(.projectArchived)` when the project is archived.
     func requireWritable() throws {
         if isArchived { throw DomainError.conflict(.projectArchived) }
+    }
+}
+
+extension Caller {
+    /// The caller's effective workspace role and, when there is a project, effective project role, from the stored
+    /// memberships.
+    func effectiveRoles(workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?, in project: Project?)
+        -> (workspace: WorkspaceRole?, project: ProjectRole?)
+    {
+        let workspaceRole = AccessPolicy.effectiveWorkspaceRole(
+            membership: workspaceMemberRole, isSystemAdmin: isSystemAdmin)
+        let projectRole = project.flatMap { project in
+            AccessPolicy.effectiveProjectRole(
+                workspaceRole: workspaceRole, projectMemberRole: projectMemberRole, visibility: project.visibility)
+        }
+        return (workspaceRole, projectRole)
     }
 }

@@ -108,9 +108,7 @@ public struct SessionService: Sendable {
     /// - Throws: `.unauthenticated` when the user is gone or disabled, or the token was issued before the
     ///   user's last password change.
     public func caller(for token: VerifiedAccessToken) async throws -> Caller {
-        let user = try await accounts.activeUser(token.userID)
-        guard user.accepts(tokenIssuedAt: token.issuedAt) else { throw DomainError.unauthenticated }
-        return Caller(user)
+        try token.caller(from: try await store.transaction { tx in try await tx.user(token.userID) })
     }
 
     /// Deletes expired refresh tokens and counted attempts that no window reads any more.

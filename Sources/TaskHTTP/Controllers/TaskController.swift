@@ -12,7 +12,7 @@ struct TaskController: Sendable {
         [
             .authenticated(.post, "/api/v1/tasks", create),
             .authenticated(.get, "/api/v1/tasks", list),
-            .authenticated(.get, "/api/v1/tasks/{id}", read),
+            .claimed(.get, "/api/v1/tasks/{id}", read),
             .authenticated(.patch, "/api/v1/tasks/{id}", change),
             .authenticated(.put, "/api/v1/tasks/{id}", replace),
             .authenticated(.patch, "/api/v1/tasks/{id}/complete", complete),
@@ -42,6 +42,21 @@ struct TaskController: Sendable {
         }
     }
 
+    /// With an access token, the token's user is checked in the same read as the task.
+    func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        guard let id: TaskID = try? context.request.pathID("id", .task) else {
+            _ = try await context.caller()
+            throw DomainError.notFound(.task)
+        }
+        let task =
+            switch context.identity {
+            case .accessToken(let token): try await tasks.task(token, id: id)
+            case .caller(let caller): try await tasks.task(caller, id: id)
+            }
+        return Responses.readTask(task, for: request)
+    }
+
+    /// `read` for a caller already authenticated (the compatibility routes, which check the caller first).
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         Responses.readTask(try await tasks.task(context.caller, id: try context.pathID("id", .task)), for: request)
     }

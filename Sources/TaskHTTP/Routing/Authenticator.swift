@@ -25,6 +25,20 @@ struct Authenticator: Sendable {
         return (try await sessions.caller(for: token), .accessToken(token))
     }
 
+    /// Who the credential of `request` says the caller is: an access token verified without reading its user, or
+    /// the caller of a personal access token (whose look-up reads the user anyway).
+    /// - Throws: `DomainError.unauthenticated` as `caller(of:)` does, except for an access token whose user may no
+    ///   longer use it, which the use case finds when it reads the user.
+    func identity(of request: Request) async throws -> ClaimedContext.Identity {
+        guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
+            throw DomainError.unauthenticated
+        }
+        if PersonalTokenText.isPersonalToken(bearer) {
+            return .caller(try await personalTokens.caller(presenting: bearer).caller)
+        }
+        return .accessToken(try await tokens.verify(bearer))
+    }
+
     /// Whether `credential` would still authenticate a request now.
     func isStillValid(_ credential: Credential) async -> Bool {
         switch credential {

@@ -7,6 +7,11 @@ enum PostgresRows {
     static let userColumns =
         "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at, version"
 
+    /// `userColumns` of the table aliased `alias`.
+    static func userColumns(as alias: String) -> String {
+        userColumns.split(separator: ", ").map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
     /// The values of `userColumns`, in their order.
     typealias UserValues = (UUID, String, String, String, Bool, Bool, UUID?, Date, Date, Date, Date?, Int32)
 

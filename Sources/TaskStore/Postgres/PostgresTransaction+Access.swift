@@ -7,6 +7,11 @@ extension PostgresTransaction {
         try await rows(TaskAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 
+    func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
+        try await rows(ClaimedTaskAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
+            ?? ClaimedTaskAccess(user: nil, facts: nil)
+    }
+
     func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
         try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
@@ -100,13 +105,44 @@ struct TaskAccessStatement: RecordAndUserStatement {
     var recordID: UUID
     var userID: UUID
 
-    func decodeRow(_ row: PostgresRow) throws -> TaskAccessFacts {
+    func decodeRow(_ row: PostgresRow) throws -> TaskAccessFacts { try Self.facts(row) }
+
+    /// The facts in a row that starts with this statement's columns.
+    static func facts(_ row: PostgresRow) throws -> TaskAccessFacts {
         let task = try PostgresRows.task(row)
         let rest = Array(row.dropFirst(PostgresRows.taskColumnCount))
         return TaskAccessFacts(
             task: task, project: try PostgresRows.optionalProject(rest.dropFirst(2)),
             workspaceMemberRole: try PostgresRows.optionalEnum(WorkspaceRole.self, rest[0]),
             projectMemberRole: try PostgresRows.optionalEnum(ProjectRole.self, rest[1]))
+    }
+
+    /// How many columns the facts take.
+    static var columnCount: Int { PostgresRows.taskColumnCount + 2 + PostgresRows.projectColumnCount }
+}
+
+/// A user's row and what `TaskAccessStatement` reads about one task for that user, in one prepared query: a
+/// request with an access token checks the token's user and reads the task in one round trip. The user drives the
+/// query, so no user means no row; no task means a row whose task columns are null.
+struct ClaimedTaskAccessStatement: RecordAndUserStatement {
+    static let sql = """
+        SELECT \(PostgresRows.taskColumns), wm.role, pm.role, \(PostgresRows.projectColumns),
+            \(PostgresRows.userColumns(as: "u"))
+        FROM users u
+        LEFT JOIN tasks t ON t.id = $1
+        LEFT JOIN projects p ON p.id = t.project_id
+        LEFT JOIN workspace_members wm ON wm.workspace_id = t.workspace_id AND wm.user_id = u.id
+        LEFT JOIN project_members pm ON pm.project_id = t.project_id AND pm.user_id = u.id
+        WHERE u.id = $2
+        """
+
+    var recordID: UUID
+    var userID: UUID
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedTaskAccess {
+        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: TaskAccessStatement.columnCount)
+        guard try row.first?.decode(UUID?.self) != nil else { return ClaimedTaskAccess(user: user, facts: nil) }
+        return ClaimedTaskAccess(user: user, facts: try TaskAccessStatement.facts(row))
     }
 }
 
