@@ -1,7 +1,7 @@
 -- What POST /api/v1/tasks writes, for pgbench (bench/run passes -M prepared and the seeded ids with -D): the task
 -- row and its task_created event, with the event statement's webhook-delivery queueing and notification, in one
 -- transaction, as taskd sends them (BEGIN, two prepared INSERTs, COMMIT). taskd's reads before the writes (the
--- caller's user row, the project with its memberships) are not part of it.
+-- caller's user row, the project with its memberships) are not part of it. A new task's event has no changes ({}).
 BEGIN;
 INSERT INTO tasks (id, workspace_id, owner_id, created_at, project_id, parent_id, title, description, status,
                    completed_at, priority, assignee_id, due_date, start_date, tags, updated_at, version)
@@ -11,7 +11,7 @@ RETURNING id AS task_id \gset
 WITH inserted AS (
     INSERT INTO activity_events (id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes)
     VALUES (gen_random_uuid(), :task_id, :workspace, :project, NULL, :user, 'task_created', now(),
-            '{"title":{"from":null,"to":"Bench"},"project_id":{"from":null,"to":"p"},"status":{"from":null,"to":"todo"}}')
+            '{}')
     RETURNING id, workspace_id, project_id, former_project_id, kind, at, sequence
 ), queued AS (
     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_sequence, kind, status, next_attempt_at,
