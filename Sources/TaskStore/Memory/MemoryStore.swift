@@ -23,17 +23,25 @@ public final class MemoryStore: DataStore {
         var state = MemoryState()
         /// The transaction that may read and write `state` now, if any.
         var holder: TransactionNumber?
-        /// The state `holder` started from: restored when it fails, and what other transactions read meanwhile.
-        var snapshot: MemoryState?
+        /// The state the last commit left: restored when `holder` fails, and what other transactions read
+        /// meanwhile.
+        var committed = CommittedState(MemoryState())
         /// The transactions waiting for their turn, first come first served.
         var waiting: [(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)] = []
         var lastNumber: TransactionNumber = 0
 
-        /// Gives the turn to `number`, keeping the state it starts from.
+        /// Gives the turn to `number`.
         mutating func hand(to number: TransactionNumber) {
             holder = number
-            snapshot = state
         }
+    }
+
+    /// A committed state, boxed: a read takes one reference to it under the mutex instead of copying a reference
+    /// to every table.
+    private final class CommittedState: Sendable {
+        let state: MemoryState
+
+        init(_ state: MemoryState) { self.state = state }
     }
 
     /// Creates an empty store.
@@ -77,10 +85,10 @@ public final class MemoryStore: DataStore {
     func withReadableState<Result: Sendable>(
         _ number: TransactionNumber, _ body: @Sendable (MemoryState) throws -> Result
     ) rethrows -> Result {
-        let committed: MemoryState? = guarded.withLock { guarded in
-            guarded.holder == number ? nil : guarded.snapshot ?? guarded.state
+        let committed: CommittedState? = guarded.withLock { guarded in
+            guarded.holder == number ? nil : guarded.committed
         }
-        if let committed { return try body(committed) }
+        if let committed { return try body(committed.state) }
         return try guarded.withLock { guarded in try body(guarded.state) }
     }
 
@@ -119,10 +127,13 @@ public final class MemoryStore: DataStore {
         let (next, recordedEvents) = guarded.withLock {
             guarded -> (CheckedContinuation<Void, Never>?, Bool) in
             guard guarded.holder == number else { return (nil, false) }
-            if rollingBack, let snapshot = guarded.snapshot { guarded.state = snapshot }
-            let recordedEvents = guarded.state.hasNewEvents
-            guarded.state.hasNewEvents = false
-            guarded.snapshot = nil
+            let recordedEvents = !rollingBack && guarded.state.hasNewEvents
+            if rollingBack {
+                guarded.state = guarded.committed.state
+            } else {
+                guarded.state.hasNewEvents = false
+                guarded.committed = CommittedState(guarded.state)
+            }
             guard !guarded.waiting.isEmpty else {
                 guarded.holder = nil
                 return (nil, recordedEvents)
