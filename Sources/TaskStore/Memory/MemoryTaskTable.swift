@@ -1,17 +1,15 @@
 import HashTreeCollections
 import TaskCore
 
-/// The memory store's tasks with indexes by project, parent and workspace, and of every task, kept in step on
-/// every write.
+/// The memory store's tasks with indexes by project, parent and workspace, kept in step on every write.
 ///
 /// Each index keeps its tasks in the default order (`TaskSort.default`: created to the millisecond, then id) in a
 /// `SortedChunks`, so a page in that order, or its reverse, starts with two binary searches and reads on until it
-/// is full: it costs the same in a project of 1,000 tasks as in one of 100,000. Other orders make one pass over
-/// the narrowest index. Persistent like the rest of `MemoryState`: a transaction that keeps the old table to roll
-/// back shares almost all of it.
+/// is full: it costs the same in a project of 1,000 tasks as in one of 100,000. Other orders, and lists that name
+/// none of the three, make one pass over the narrowest index or every task. Persistent like the rest of
+/// `MemoryState`: a transaction that keeps the old table to roll back shares almost all of it.
 struct MemoryTaskTable: Sendable {
     private(set) var byID: TreeDictionary<TaskID, TaskItem> = [:]
-    private var all = SortedChunks<TaskOrderKey>()
     private var byProject: TreeDictionary<ProjectID, SortedChunks<TaskOrderKey>> = [:]
     private var byParent: TreeDictionary<TaskID, SortedChunks<TaskOrderKey>> = [:]
     private var byWorkspace: TreeDictionary<WorkspaceID, SortedChunks<TaskOrderKey>> = [:]
@@ -89,7 +87,6 @@ struct MemoryTaskTable: Sendable {
 
     /// Which of the table's ordered indexes to read.
     enum Index {
-        case all
         case project(ProjectID)
         case parent(TaskID)
         case workspace(WorkspaceID)
@@ -97,7 +94,6 @@ struct MemoryTaskTable: Sendable {
 
     private func keys(of index: Index) -> SortedChunks<TaskOrderKey> {
         switch index {
-        case .all: all
         case .project(let id): byProject[id] ?? SortedChunks()
         case .parent(let id): byParent[id] ?? SortedChunks()
         case .workspace(let id): byWorkspace[id] ?? SortedChunks()
@@ -106,7 +102,6 @@ struct MemoryTaskTable: Sendable {
 
     private mutating func index(_ task: TaskItem) {
         let key = TaskOrderKey(task)
-        all.insert(key)
         if let projectID = task.projectID { byProject[projectID, default: SortedChunks()].insert(key) }
         if let parentID = task.parentID { byParent[parentID, default: SortedChunks()].insert(key) }
         byWorkspace[task.workspaceID, default: SortedChunks()].insert(key)
@@ -114,7 +109,6 @@ struct MemoryTaskTable: Sendable {
 
     private mutating func unindex(_ task: TaskItem) {
         let key = TaskOrderKey(task)
-        all.remove(key)
         if let projectID = task.projectID { Self.remove(key, from: &byProject, at: projectID) }
         if let parentID = task.parentID { Self.remove(key, from: &byParent, at: parentID) }
         Self.remove(key, from: &byWorkspace, at: task.workspaceID)

@@ -42,17 +42,15 @@ extension MemoryTransaction {
     }
 
     /// A page in the default order (or its reverse) reads the narrowest ordered index from the cursor on and
-    /// stops when the page is full; a page in another order makes one pass over that index.
+    /// stops when the page is full; a page in another order makes one pass over that index, and a list that names
+    /// no project, parent or workspace one pass over every task.
     func tasks(matching query: TaskQuery) async throws -> [TaskItem] {
         await read { state in
-            let index: MemoryTaskTable.Index =
-                if let projectID = query.projectID { .project(projectID) } else if let parentID = query.parentID {
-                    .parent(parentID)
-                } else if let workspaceID = query.workspaceID { .workspace(workspaceID) } else { .all }
             var visible = VisibleTasks(query: query, state: state)
             let sort = query.sort
+            let index = Self.narrowestIndex(for: query)
             let start = query.after.flatMap(TaskOrderKey.init)
-            if sort.field == .createdAt, query.after == nil || start != nil {
+            if let index, sort.field == .createdAt, query.after == nil || start != nil {
                 var page: [TaskItem] = []
                 var tasks = state.tasks.tasks(in: index, from: start, descending: sort.isDescending)
                 while page.count < query.limit, let task = tasks.next() {
@@ -63,12 +61,22 @@ extension MemoryTransaction {
             var page = FirstRows<TaskItem>(limit: query.limit) {
                 sort.precedes(sort.position(of: $0), sort.position(of: $1))
             }
-            for task in state.tasks.tasks(in: index, from: nil, descending: false) {
+            let candidates: any Sequence<TaskItem> =
+                if let index { state.tasks.tasks(in: index, from: nil, descending: false) } else { state.tasks.values }
+            for task in candidates {
                 if let after = query.after, !sort.precedes(after, sort.position(of: task)) { continue }
                 if visible.admits(task) { page.offer(task) }
             }
             return page.rows
         }
+    }
+
+    /// The index of the query's project, else its parent, else its workspace; `nil` when it names none.
+    private static func narrowestIndex(for query: TaskQuery) -> MemoryTaskTable.Index? {
+        if let projectID = query.projectID { return .project(projectID) }
+        if let parentID = query.parentID { return .parent(parentID) }
+        if let workspaceID = query.workspaceID { return .workspace(workspaceID) }
+        return nil
     }
 
     /// Locks them, as PostgreSQL's `FOR UPDATE` does: the caller changes them next.
