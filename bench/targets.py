@@ -53,6 +53,6 @@ for store in ("memory", "postgres"):
     post = rows.get((store, "POST /tasks"))
     if store == "memory" and post and len(post) >= 3:
         report("memory: POST /tasks p99 / p50", seconds(post[2]) / seconds(post[1]), 3, at_least=False)
-    peak = rate(store, "taskd peak RSS")
-    if peak and rows.get((store, "SSE delivery (50 streams)")) is not None:
+    peak = rate(store, "taskd peak RSS with 50 streams")
+    if peak:
         report(f"{store}: peak resident memory with 50 event streams, MB", peak, 150, at_least=False)
