@@ -99,14 +99,14 @@ extension StoreTransaction {
             projectMemberRole: projectMember?.role)
     }
 
-    /// Gathers the facts with one read per record; for a store whose transactions
-    /// run one at a time, which needs no lock.
+    /// Gathers the facts with one read per record and takes no lock: enough for a store whose transactions run
+    /// one at a time from their first read.
     public func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
         try await taskAccess(id, for: userID)
     }
 
-    /// Gathers the facts with one read per record; for a store whose transactions
-    /// run one at a time, which needs no lock.
+    /// Gathers the facts with one read per record and takes no lock: enough for a store whose transactions run
+    /// one at a time from their first read.
     public func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws
         -> ProjectAccessFacts?
     {
