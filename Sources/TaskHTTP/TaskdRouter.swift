@@ -36,7 +36,9 @@ public func buildRouter(
     router.add(middleware: CacheHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))
     let retries = IdempotentRetries(service: services.idempotency)
+    let lease = SharedLease(store: services.store)
     for route in routes {
+        let sharesLease = SharedLease.applies(to: route.method, path: route.path)
         switch route.handler {
         case .open(let handler):
             router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context)
@@ -49,23 +51,31 @@ public func buildRouter(
                 ? retries.wrap(plainHandler) : plainHandler
             // What a personal access token needs here is decided from the route alone, before any resource is read.
             let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
-            router.on(route.routerPath, method: route.method) { request, context in
+            let authenticated: @Sendable (Request, TaskRequestContext) async throws -> Response = { request, context in
                 let (caller, credential) = try await authenticator.caller(of: request)
                 try caller.grant?.authorize(tokenRule)
                 if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
                 return try await handler(
                     request, AuthenticatedContext(request: context, caller: caller, credential: credential))
             }
+            router.on(route.routerPath, method: route.method) { request, context in
+                guard sharesLease else { return try await authenticated(request, context) }
+                return try await lease.run { try await authenticated(request, context) }
+            }
         case .claimed(let handler):
             let requiresIfMatch =
                 configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
             let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
-            router.on(route.routerPath, method: route.method) { request, context in
+            let claimed: @Sendable (Request, TaskRequestContext) async throws -> Response = { request, context in
                 let identity = try await authenticator.identity(of: request)
                 if case .caller(let caller) = identity { try caller.grant?.authorize(tokenRule) }
                 if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
                 return try await handler(
                     request, ClaimedContext(request: context, identity: identity, authenticator: authenticator))
+            }
+            router.on(route.routerPath, method: route.method) { request, context in
+                guard sharesLease else { return try await claimed(request, context) }
+                return try await lease.run { try await claimed(request, context) }
             }
         }
     }
