@@ -51,31 +51,32 @@ public func buildRouter(
                 ? retries.wrap(plainHandler) : plainHandler
             // What a personal access token needs here is decided from the route alone, before any resource is read.
             let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
-            let authenticated: @Sendable (Request, TaskRequestContext) async throws -> Response = { request, context in
-                let (caller, credential) = try await authenticator.caller(of: request)
-                try caller.grant?.authorize(tokenRule)
-                if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
-                return try await handler(
-                    request, AuthenticatedContext(request: context, caller: caller, credential: credential))
-            }
             router.on(route.routerPath, method: route.method) { request, context in
-                guard sharesLease else { return try await authenticated(request, context) }
-                return try await lease.run { try await authenticated(request, context) }
+                // The credential is checked as far as it can be before a store connection is taken.
+                let presented = try await authenticator.presented(in: request)
+                let authenticated: @Sendable () async throws -> Response = {
+                    let (caller, credential) = try await authenticator.caller(for: presented)
+                    try caller.grant?.authorize(tokenRule)
+                    if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
+                    return try await handler(
+                        request, AuthenticatedContext(request: context, caller: caller, credential: credential))
+                }
+                return try await sharesLease ? lease.run(authenticated) : authenticated()
             }
         case .claimed(let handler):
             let requiresIfMatch =
                 configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
             let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
-            let claimed: @Sendable (Request, TaskRequestContext) async throws -> Response = { request, context in
-                let identity = try await authenticator.identity(of: request)
-                if case .caller(let caller) = identity { try caller.grant?.authorize(tokenRule) }
-                if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
-                return try await handler(
-                    request, ClaimedContext(request: context, identity: identity, authenticator: authenticator))
-            }
             router.on(route.routerPath, method: route.method) { request, context in
-                guard sharesLease else { return try await claimed(request, context) }
-                return try await lease.run { try await claimed(request, context) }
+                let presented = try await authenticator.presented(in: request)
+                let claimed: @Sendable () async throws -> Response = {
+                    let identity = try await authenticator.identity(for: presented)
+                    if case .caller(let caller) = identity { try caller.grant?.authorize(tokenRule) }
+                    if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
+                    return try await handler(
+                        request, ClaimedContext(request: context, identity: identity, authenticator: authenticator))
+                }
+                return try await sharesLease ? lease.run(claimed) : claimed()
             }
         }
     }

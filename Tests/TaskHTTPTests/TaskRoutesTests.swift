@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import TaskStore
 import TaskTestSupport
 import Testing
 
@@ -41,6 +42,33 @@ struct TaskRoutesTests {
             }
             #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: "not.a.token").status == .unauthorized)
             #expect(try await api.send(.get, "/api/v1/tasks/\(id)").status == .unauthorized)
+        }
+    }
+
+    @Test("a read whose credential fails without the store takes no store transaction; a good one takes one")
+    func badCredentialsTakeNoStoreConnection() async throws {
+        let store = TransactionCountingStore(MemoryStore())
+        try await APIHarness.make(store: store).run { api in
+            let (token, _) = try await api.signUp("ann")
+            let id = try #require(
+                try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
+            let malformedPersonalToken = "tdp_" + String(repeating: "A", count: 36)
+            for bad in ["not.a.token", malformedPersonalToken] {
+                let before = store.count
+                let answer = try await api.send(.get, "/api/v1/tasks/\(id)", token: bad)
+                #expect(answer.status == .unauthorized)
+                #expect(store.count == before, "\(bad): no transaction for a credential refused without the store")
+            }
+            let before = store.count
+            #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: token).status == .ok)
+            #expect(try await api.send(.get, "/api/v1/tasks?limit=5", token: token).status == .ok)
+            #expect(store.count - before == 2, "one transaction per read, the caller's look-up joined to it")
+            // An event feed may wait, so it is not held in one transaction: the caller's look-up and the feed's
+            // read take one each.
+            let workspace = try await api.workspace("W", token: token)
+            let feedBefore = store.count
+            #expect(try await api.send(.get, "/api/v1/workspaces/\(workspace)/events", token: token).status == .ok)
+            #expect(store.count - feedBefore >= 2)
         }
     }
 

@@ -10,33 +10,47 @@ struct Authenticator: Sendable {
     let sessions: SessionService
     let personalTokens: PersonalTokenService
 
-    /// The caller of `request` and the credential that authenticated it.
+    /// The bearer credential of `request`, checked as far as it can be without the store: an access token
+    /// verified (signature, algorithm, issuer, times), a personal access token's shape and checksum.
     /// - Throws: `DomainError.unauthenticated` (401 with `WWW-Authenticate: Bearer`) for a missing, malformed or
-    ///   unacceptable token, or a user who may no longer use it.
-    func caller(of request: Request) async throws -> (Caller, Credential) {
+    ///   unacceptable token.
+    func presented(in request: Request) async throws -> PresentedCredential {
         guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
             throw DomainError.unauthenticated
         }
         if PersonalTokenText.isPersonalToken(bearer) {
-            let found = try await personalTokens.caller(presenting: bearer)
-            return (found.caller, .personalToken(bearer, expiresAt: found.expiresAt))
-        }
-        let token = try await tokens.verify(bearer)
-        return (try await sessions.caller(for: token), .accessToken(token))
-    }
-
-    /// Who the credential of `request` says the caller is: an access token verified without reading its user, or
-    /// the caller of a personal access token (whose look-up reads the user anyway).
-    /// - Throws: `DomainError.unauthenticated` as `caller(of:)` does, except for an access token whose user may no
-    ///   longer use it, which the use case finds when it reads the user.
-    func identity(of request: Request) async throws -> ClaimedContext.Identity {
-        guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
-            throw DomainError.unauthenticated
-        }
-        if PersonalTokenText.isPersonalToken(bearer) {
-            return .caller(try await personalTokens.caller(presenting: bearer).caller)
+            guard PersonalTokenText.isWellFormed(bearer) else { throw DomainError.unauthenticated }
+            return .personalToken(bearer)
         }
         return .accessToken(try await tokens.verify(bearer))
+    }
+
+    /// The caller `presented` stands for and the credential that authenticated it.
+    /// - Throws: `DomainError.unauthenticated` for a token that is unknown, expired or revoked, or a user who may
+    ///   no longer use it.
+    func caller(for presented: PresentedCredential) async throws -> (Caller, Credential) {
+        switch presented {
+        case .personalToken(let text):
+            let found = try await personalTokens.caller(presenting: text)
+            return (found.caller, .personalToken(text, expiresAt: found.expiresAt))
+        case .accessToken(let token):
+            return (try await sessions.caller(for: token), .accessToken(token))
+        }
+    }
+
+    /// The caller of `request` and the credential that authenticated it (`presented(in:)`, then
+    /// `caller(for:)`).
+    func caller(of request: Request) async throws -> (Caller, Credential) {
+        try await caller(for: try await presented(in: request))
+    }
+
+    /// Who `presented` says the caller is: an access token as it is, its user not read yet, or the caller of a
+    /// personal access token (whose look-up reads the user anyway).
+    func identity(for presented: PresentedCredential) async throws -> ClaimedContext.Identity {
+        switch presented {
+        case .personalToken(let text): .caller(try await personalTokens.caller(presenting: text).caller)
+        case .accessToken(let token): .accessToken(token)
+        }
     }
 
     /// Whether `credential` would still authenticate a request now.
@@ -46,6 +60,14 @@ struct Authenticator: Sendable {
         case .personalToken(let text, _): (try? await personalTokens.caller(presenting: text)) != nil
         }
     }
+}
+
+/// A bearer credential checked as far as it can be without the store.
+enum PresentedCredential: Sendable {
+    /// A verified access token (JWT), its user not read yet.
+    case accessToken(VerifiedAccessToken)
+    /// A well-formed personal access token, not looked up yet.
+    case personalToken(String)
 }
 
 /// The bearer token that authenticated a request; a long-lived answer (an event stream) ends when it expires or
