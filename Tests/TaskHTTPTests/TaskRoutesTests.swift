@@ -7,7 +7,7 @@ import Testing
 @Suite("HTTP: workspaces, projects, tasks, comments, activity")
 struct TaskRoutesTests {
     @Test(
-        "reading a task checks the access token's user in the same read: 401 for a disabled, deleted or signed-out user, before any 404",
+        "reading or listing tasks checks the access token's user in the same read: 401 for a disabled, deleted or signed-out user, before any 404 or 422",
         arguments: StoreKind.available)
     func readingChecksTheTokensUser(_ kind: StoreKind) async throws {
         let harness = try await APIHarness.make(kind)
@@ -19,6 +19,28 @@ struct TaskRoutesTests {
             let created = try await api.send(.post, "/api/v1/tasks", token: annToken, json: #"{"title":"Ann's"}"#)
             let id = try #require(created.string("id"))
             let missing = "/api/v1/tasks/00000000-0000-4000-8000-000000000000"
+            let workspace = try await api.workspace("W", token: annToken)
+            let project = try #require(
+                try await api.send(
+                    .post, "/api/v1/projects", token: annToken, json: #"{"workspace_id":"\#(workspace)","name":"P"}"#
+                ).string("id"))
+            _ = try await api.send(
+                .post, "/api/v1/tasks", token: annToken, json: #"{"title":"In P","project_id":"\#(project)"}"#)
+            let lists = [
+                "/api/v1/tasks?project_id=\(project)", "/api/v1/tasks",
+                "/api/v1/tasks?project_id=\(project)&sort=bogus",
+                "/api/v1/tasks?project_id=\(project)&cursor=zzz", "/api/v1/tasks?limit=abc",
+                "/api/v1/tasks?project_id=00000000-0000-4000-8000-000000000000",
+            ]
+            var annLists: [APIResponse] = []
+            for path in lists { annLists.append(try await api.send(.get, path, token: annToken)) }
+            #expect(
+                annLists.map(\.status) == [
+                    .ok, .ok, .unprocessableContent, .unprocessableContent, .unprocessableContent, .ok,
+                ])
+            #expect(annLists[0].items.count == 1 && annLists[5].items.isEmpty)
+            let bobList = try await api.send(.get, lists[0], token: bobToken)
+            #expect(bobList.status == .ok && bobList.items.isEmpty, "a project Bob cannot see lists nothing")
             #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: annToken).status == .ok)
             #expect(try await api.send(.get, "/api/v1/tasks/\(id)", token: bobToken).status == .notFound)
             #expect(try await api.send(.get, missing, token: annToken).status == .notFound)
@@ -34,7 +56,7 @@ struct TaskRoutesTests {
                 json: #"{"current_password":"password-carl","new_password":"password-new"}"#)
             #expect(changed.status == .noContent)
             for (who, token) in [("disabled", bobToken), ("signed out", carlToken), ("deleted", danToken)] {
-                for path in ["/api/v1/tasks/\(id)", missing, "/api/v1/tasks/not-a-uuid"] {
+                for path in ["/api/v1/tasks/\(id)", missing, "/api/v1/tasks/not-a-uuid"] + lists {
                     let answer = try await api.send(.get, path, token: token)
                     #expect(answer.status == .unauthorized, "\(who): \(path)")
                     #expect(answer.headers[.wwwAuthenticate]?.hasPrefix("Bearer") == true, "\(who): \(path)")

@@ -80,6 +80,29 @@ struct AccessFactConformanceTests {
         #expect(found == ClaimedTaskAccess(user: nil, facts: nil))
     }
 
+    @Test(
+        "a project's facts read with the user a token names: the same facts, the user's row, nothing for an unknown user",
+        arguments: StoreKind.available)
+    func claimedProjectFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        for caller in [scene.alice, scene.bob, scene.carol, scene.dave] {
+            for projectID in [scene.project.id, ProjectID(UUID())] {
+                let (claimed, separate, user) = try await scene.store.transaction { [scene] tx in
+                    (
+                        try await tx.projectAccess(projectID, claimedBy: caller.id),
+                        try await tx.projectAccess(projectID, for: caller.id), try await tx.user(caller.id)
+                    )
+                }
+                #expect(claimed.user == user && claimed.user?.id == caller.id)
+                #expect(claimed.facts == separate, "\(caller.id) on \(projectID)")
+            }
+        }
+        let found = try await scene.store.transaction { [scene] tx in
+            try await tx.projectAccess(scene.project.id, claimedBy: UserID(UUID()))
+        }
+        #expect(found == ClaimedProjectAccess(user: nil, facts: nil))
+    }
+
     @Test("a task outside projects has no project facts; an unknown task has none", arguments: StoreKind.available)
     func looseAndUnknownTasks(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)

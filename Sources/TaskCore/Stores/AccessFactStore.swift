@@ -17,6 +17,22 @@ public protocol AccessFactStore: Sendable {
     /// The user `userID` and, when that user exists, `taskAccess(id, for: userID)`: what a request that names a
     /// task needs when its credential names the user but the user's row has not been read yet.
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess
+    /// The user `userID` and, when that user exists, `projectAccess(id, for: userID)`.
+    func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess
+}
+
+/// A user's row and the facts about one project for that user, read together.
+public struct ClaimedProjectAccess: Sendable, Equatable {
+    /// The user; `nil` when there is no such user (then `facts` is `nil` too).
+    public var user: User?
+    /// The project's facts for the user; `nil` when there is no such project or no such user.
+    public var facts: ProjectAccessFacts?
+
+    /// Creates the pair.
+    public init(user: User?, facts: ProjectAccessFacts?) {
+        self.user = user
+        self.facts = facts
+    }
 }
 
 /// A user's row and the facts about one task for that user, read together.
@@ -117,6 +133,12 @@ extension StoreTransaction {
     public func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
         guard let user = try await user(userID) else { return ClaimedTaskAccess(user: nil, facts: nil) }
         return ClaimedTaskAccess(user: user, facts: try await taskAccess(id, for: userID))
+    }
+
+    /// Reads the user, then the project's facts.
+    public func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
+        guard let user = try await user(userID) else { return ClaimedProjectAccess(user: nil, facts: nil) }
+        return ClaimedProjectAccess(user: user, facts: try await projectAccess(id, for: userID))
     }
 
     /// Gathers the facts with one read per record.

@@ -35,12 +35,7 @@ extension StoreTransaction {
             if let lock { try await projectAccess(id, for: caller.id, locking: lock) } else {
                 try await projectAccess(id, for: caller.id)
             }
-        guard let facts = found, caller.reaches(facts.project.workspaceID) else { return nil }
-        let (_, projectRole) = caller.effectiveRoles(
-            workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
-            in: facts.project)
-        guard let role = projectRole, AccessPolicy.canViewProject(role) else { return nil }
-        return (facts.project, role)
+        return caller.visibleProject(found)
     }
 
     /// The task, its project and what the caller may do with it, the task row locked as `lock` says (none by
@@ -95,6 +90,17 @@ extension Project {
 }
 
 extension Caller {
+    /// The project of `found` and the caller's role in it, or `nil` when there is no such project or the caller
+    /// cannot see it.
+    func visibleProject(_ found: ProjectAccessFacts?) -> (Project, ProjectRole)? {
+        guard let facts = found, reaches(facts.project.workspaceID) else { return nil }
+        let (_, projectRole) = effectiveRoles(
+            workspaceMemberRole: facts.workspaceMemberRole, projectMemberRole: facts.projectMemberRole,
+            in: facts.project)
+        guard let role = projectRole, AccessPolicy.canViewProject(role) else { return nil }
+        return (facts.project, role)
+    }
+
     /// The caller's effective workspace role and, when there is a project, effective project role, from the stored
     /// memberships.
     func effectiveRoles(workspaceMemberRole: WorkspaceRole?, projectMemberRole: ProjectRole?, in project: Project?)

@@ -73,6 +73,33 @@ public struct TaskService: Sendable {
     public func tasks(
         _ caller: Caller, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
     ) async throws -> Page<TaskItem> {
+        try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: nil)
+    }
+
+    /// `tasks(_:matching:sort:page:)` for the caller an access token names, with the token checked against its
+    /// user in the same read as the filter's project (one statement on PostgreSQL instead of two).
+    /// - Throws: `.unauthenticated` as `SessionService.caller(for:)` does, before any error about the filter.
+    public func tasks(
+        _ token: VerifiedAccessToken, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
+    ) async throws -> Page<TaskItem> {
+        try await store.transaction { tx in
+            guard let projectID = filter.projectID else {
+                let caller = try token.caller(from: try await tx.user(token.userID))
+                return try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: nil)
+            }
+            let found = try await tx.projectAccess(projectID, claimedBy: token.userID)
+            let caller = try token.caller(from: found.user)
+            return try await tasks(
+                caller, matching: filter, sort: sort, page: page,
+                knownProject: caller.visibleProject(found.facts) != nil)
+        }
+    }
+
+    /// The list, with `knownProject` telling whether the caller sees the filter's project when that was read
+    /// already (`nil`: read it).
+    private func tasks(
+        _ caller: Caller, matching filter: TaskFilter, sort: TaskSort, page: PageRequest, knownProject: Bool?
+    ) async throws -> Page<TaskItem> {
         if let text = filter.text, text.unicodeScalars.count > 500 || text.unicodeScalars.contains("\u{0}") {
             throw DomainError.invalid("text", "must be at most 500 characters without NUL")
         }
@@ -89,7 +116,13 @@ public struct TaskService: Sendable {
             if let projectID = filter.projectID {
                 // A task in a project is visible exactly when its project is (AccessPolicy.taskPermissions), so
                 // one check of the project spares the store a per-row visibility test.
-                guard try await tx.projectIfVisible(projectID, for: caller) != nil else { return [TaskItem]() }
+                let isVisible: Bool
+                if let knownProject {
+                    isVisible = knownProject
+                } else {
+                    isVisible = try await tx.projectIfVisible(projectID, for: caller) != nil
+                }
+                guard isVisible else { return [TaskItem]() }
                 scope = .unrestricted(for: caller.id)
             } else {
                 scope = try await tx.visibilityScope(of: caller)

@@ -11,7 +11,7 @@ struct TaskController: Sendable {
     var routes: [Route] {
         [
             .authenticated(.post, "/api/v1/tasks", create),
-            .authenticated(.get, "/api/v1/tasks", list),
+            .claimed(.get, "/api/v1/tasks", list),
             .claimed(.get, "/api/v1/tasks/{id}", read),
             .authenticated(.patch, "/api/v1/tasks/{id}", change),
             .authenticated(.put, "/api/v1/tasks/{id}", replace),
@@ -30,10 +30,39 @@ struct TaskController: Sendable {
         return Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
     }
 
-    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        let (filter, sort, page) = try TaskRequests.listQuery(request.uri.query)
+    /// With an access token, the token's user is checked in the same read as the filter's project; a refused
+    /// token is 401 before anything about the query.
+    func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let query: (TaskFilter, TaskSort, PageRequest)
         do {
-            return Responses.taskPage(try await tasks.tasks(context.caller, matching: filter, sort: sort, page: page))
+            query = try TaskRequests.listQuery(request.uri.query)
+        } catch {
+            _ = try await context.caller()
+            throw error
+        }
+        switch context.identity {
+        case .accessToken(let token):
+            return try await list(query) { try await tasks.tasks(token, matching: $0, sort: $1, page: $2) }
+        case .caller(let caller):
+            return try await list(query) { try await tasks.tasks(caller, matching: $0, sort: $1, page: $2) }
+        }
+    }
+
+    /// `list` for a caller already authenticated (the compatibility routes, which check the caller first).
+    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        try await list(try TaskRequests.listQuery(request.uri.query)) {
+            try await tasks.tasks(context.caller, matching: $0, sort: $1, page: $2)
+        }
+    }
+
+    /// The page `listing` gives for the parsed query, with its validation errors named as query parameters.
+    private func list(
+        _ query: (TaskFilter, TaskSort, PageRequest),
+        _ listing: (TaskFilter, TaskSort, PageRequest) async throws -> Page<TaskItem>
+    ) async throws -> Response {
+        let (filter, sort, page) = query
+        do {
+            return Responses.taskPage(try await listing(filter, sort, page))
         } catch DomainError.validation(let errors) {
             let named = errors.map {
                 FieldError(field: TaskRequests.queryParameter(forFilterField: $0.field), message: $0.message)

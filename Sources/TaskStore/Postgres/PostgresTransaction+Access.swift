@@ -12,6 +12,11 @@ extension PostgresTransaction {
             ?? ClaimedTaskAccess(user: nil, facts: nil)
     }
 
+    func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
+        try await rows(ClaimedProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
+            ?? ClaimedProjectAccess(user: nil, facts: nil)
+    }
+
     func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
         try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
@@ -165,6 +170,37 @@ struct ProjectAccessStatement: RecordAndUserStatement {
         return ProjectAccessFacts(
             project: project, workspaceMemberRole: try PostgresRows.optionalEnum(WorkspaceRole.self, rest[0]),
             projectMemberRole: try PostgresRows.optionalEnum(ProjectRole.self, rest[1]))
+    }
+}
+
+/// A user's row and what `ProjectAccessStatement` reads about one project for that user, in one prepared query
+/// (see `ClaimedTaskAccessStatement`).
+struct ClaimedProjectAccessStatement: RecordAndUserStatement {
+    static let sql = """
+        SELECT \(PostgresRows.projectColumns), wm.role, pm.role, \(PostgresRows.userColumns(as: "u"))
+        FROM users u
+        LEFT JOIN projects p ON p.id = $1
+        LEFT JOIN workspace_members wm ON wm.workspace_id = p.workspace_id AND wm.user_id = u.id
+        LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = u.id
+        WHERE u.id = $2
+        """
+
+    var recordID: UUID
+    var userID: UUID
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedProjectAccess {
+        let cells = Array(row)
+        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: PostgresRows.projectColumnCount + 2)
+        guard let project = try PostgresRows.optionalProject(cells[...]) else {
+            return ClaimedProjectAccess(user: user, facts: nil)
+        }
+        let roles = cells.dropFirst(PostgresRows.projectColumnCount)
+        return ClaimedProjectAccess(
+            user: user,
+            facts: ProjectAccessFacts(
+                project: project,
+                workspaceMemberRole: try PostgresRows.optionalEnum(WorkspaceRole.self, roles[roles.startIndex]),
+                projectMemberRole: try PostgresRows.optionalEnum(ProjectRole.self, roles[roles.startIndex + 1])))
     }
 }
 
