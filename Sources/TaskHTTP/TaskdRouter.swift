@@ -76,7 +76,9 @@ public func buildRouter(
                     return try await handler(
                         request, ClaimedContext(request: context, identity: identity, authenticator: authenticator))
                 }
-                return try await sharesLease ? lease.run(claimed) : claimed()
+                // With an access token the handler's one transaction is the whole store work: nothing to share.
+                guard sharesLease, case .personalToken = presented else { return try await claimed() }
+                return try await lease.run(claimed)
             }
         }
     }
