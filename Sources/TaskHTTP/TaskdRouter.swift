@@ -39,18 +39,17 @@ public func buildRouter(
     let lease = SharedLease(store: services.store)
     for route in routes {
         let sharesLease = SharedLease.applies(to: route.method, path: route.path)
+        let requiresIfMatch = configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
+        // What a personal access token needs here is decided from the route alone, before any resource is read.
+        let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
         switch route.handler {
         case .open(let handler):
             router.on(route.routerPath, method: route.method) { request, context in try await handler(request, context)
             }
         case .authenticated(let plainHandler):
-            let requiresIfMatch =
-                configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
             let handler =
                 IdempotentRetries.applies(to: route.method, path: route.path)
                 ? retries.wrap(plainHandler) : plainHandler
-            // What a personal access token needs here is decided from the route alone, before any resource is read.
-            let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
             router.on(route.routerPath, method: route.method) { request, context in
                 // The credential is checked as far as it can be before a store connection is taken.
                 let presented = try await authenticator.presented(in: request)
@@ -64,9 +63,6 @@ public func buildRouter(
                 return try await sharesLease ? lease.run(authenticated) : authenticated()
             }
         case .claimed(let handler):
-            let requiresIfMatch =
-                configuration.requiresIfMatch && Preconditions.conditionalMethods.contains(route.method)
-            let tokenRule = TokenRouteRules.rule(method: route.method.rawValue, path: route.path)
             router.on(route.routerPath, method: route.method) { request, context in
                 let presented = try await authenticator.presented(in: request)
                 let claimed: @Sendable () async throws -> Response = {

@@ -39,7 +39,7 @@ struct ClaimedContext: Sendable {
     /// resource (a malformed id), which must still be `401` for a credential whose user may not use it.
     func caller() async throws -> Caller {
         switch identity {
-        case .accessToken(let token): try await authenticator.sessions.caller(for: token)
+        case .accessToken(let token): try await authenticator.caller(for: .accessToken(token)).0
         case .caller(let caller): caller
         }
     }

@@ -47,10 +47,8 @@ struct Authenticator: Sendable {
     /// Who `presented` says the caller is: an access token as it is, its user not read yet, or the caller of a
     /// personal access token (whose look-up reads the user anyway).
     func identity(for presented: PresentedCredential) async throws -> ClaimedContext.Identity {
-        switch presented {
-        case .personalToken(let text): .caller(try await personalTokens.caller(presenting: text).caller)
-        case .accessToken(let token): .accessToken(token)
-        }
+        if case .accessToken(let token) = presented { return .accessToken(token) }
+        return .caller(try await caller(for: presented).0)
     }
 
     /// Whether `credential` would still authenticate a request now.
