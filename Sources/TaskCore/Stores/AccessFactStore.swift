@@ -21,33 +21,25 @@ public protocol AccessFactStore: Sendable {
     func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess
 }
 
-/// A user's row and the facts about one project for that user, read together.
-public struct ClaimedProjectAccess: Sendable, Equatable {
+/// A user's row and the facts about one record (a task, a project) for that user, read together.
+public struct ClaimedAccess<Facts: Sendable & Equatable>: Sendable, Equatable {
     /// The user; `nil` when there is no such user (then `facts` is `nil` too).
     public var user: User?
-    /// The project's facts for the user; `nil` when there is no such project or no such user.
-    public var facts: ProjectAccessFacts?
+    /// The record's facts for the user; `nil` when there is no such record or no such user.
+    public var facts: Facts?
 
     /// Creates the pair.
-    public init(user: User?, facts: ProjectAccessFacts?) {
+    public init(user: User?, facts: Facts?) {
         self.user = user
         self.facts = facts
     }
 }
 
-/// A user's row and the facts about one task for that user, read together.
-public struct ClaimedTaskAccess: Sendable, Equatable {
-    /// The user; `nil` when there is no such user (then `facts` is `nil` too).
-    public var user: User?
-    /// The task's facts for the user; `nil` when there is no such task or no such user.
-    public var facts: TaskAccessFacts?
+/// A user's row and the facts about one task for that user.
+public typealias ClaimedTaskAccess = ClaimedAccess<TaskAccessFacts>
 
-    /// Creates the pair.
-    public init(user: User?, facts: TaskAccessFacts?) {
-        self.user = user
-        self.facts = facts
-    }
-}
+/// A user's row and the facts about one project for that user.
+public typealias ClaimedProjectAccess = ClaimedAccess<ProjectAccessFacts>
 
 /// How a read locks the row it returns until its transaction ends. Under READ COMMITTED a locking read also
 /// returns the row as the last committed change left it, never an older one, so a change computed from it loses
@@ -131,14 +123,20 @@ extension StoreTransaction {
 
     /// Reads the user, then the task's facts.
     public func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
-        guard let user = try await user(userID) else { return ClaimedTaskAccess(user: nil, facts: nil) }
-        return ClaimedTaskAccess(user: user, facts: try await taskAccess(id, for: userID))
+        try await access(claimedBy: userID) { try await taskAccess(id, for: userID) }
     }
 
     /// Reads the user, then the project's facts.
     public func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
-        guard let user = try await user(userID) else { return ClaimedProjectAccess(user: nil, facts: nil) }
-        return ClaimedProjectAccess(user: user, facts: try await projectAccess(id, for: userID))
+        try await access(claimedBy: userID) { try await projectAccess(id, for: userID) }
+    }
+
+    /// The user `userID` and, when that user exists, what `facts` reads.
+    private func access<Facts>(claimedBy userID: UserID, _ facts: () async throws -> Facts?) async throws
+        -> ClaimedAccess<Facts>
+    {
+        guard let user = try await user(userID) else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: user, facts: try await facts())
     }
 
     /// Gathers the facts with one read per record.

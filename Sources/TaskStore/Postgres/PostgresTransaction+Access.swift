@@ -9,12 +9,12 @@ extension PostgresTransaction {
 
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
         try await rows(ClaimedTaskAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
-            ?? ClaimedTaskAccess(user: nil, facts: nil)
+            ?? ClaimedAccess(user: nil, facts: nil)
     }
 
     func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
         try await rows(ClaimedProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
-            ?? ClaimedProjectAccess(user: nil, facts: nil)
+            ?? ClaimedAccess(user: nil, facts: nil)
     }
 
     func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
@@ -145,9 +145,7 @@ struct ClaimedTaskAccessStatement: RecordAndUserStatement {
     var userID: UUID
 
     func decodeRow(_ row: PostgresRow) throws -> ClaimedTaskAccess {
-        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: TaskAccessStatement.columnCount)
-        guard try row.first?.decode(UUID?.self) != nil else { return ClaimedTaskAccess(user: user, facts: nil) }
-        return ClaimedTaskAccess(user: user, facts: try TaskAccessStatement.facts(row))
+        try ClaimedAccess(row, factsColumns: TaskAccessStatement.columnCount, TaskAccessStatement.facts)
     }
 }
 
@@ -164,13 +162,19 @@ struct ProjectAccessStatement: RecordAndUserStatement {
     var recordID: UUID
     var userID: UUID
 
-    func decodeRow(_ row: PostgresRow) throws -> ProjectAccessFacts {
+    func decodeRow(_ row: PostgresRow) throws -> ProjectAccessFacts { try Self.facts(row) }
+
+    /// The facts in a row that starts with this statement's columns.
+    static func facts(_ row: PostgresRow) throws -> ProjectAccessFacts {
         let project = try PostgresRows.project(row)
         let rest = Array(row.dropFirst(PostgresRows.projectColumnCount))
         return ProjectAccessFacts(
             project: project, workspaceMemberRole: try PostgresRows.optionalEnum(WorkspaceRole.self, rest[0]),
             projectMemberRole: try PostgresRows.optionalEnum(ProjectRole.self, rest[1]))
     }
+
+    /// How many columns the facts take.
+    static var columnCount: Int { PostgresRows.projectColumnCount + 2 }
 }
 
 /// A user's row and what `ProjectAccessStatement` reads about one project for that user, in one prepared query
@@ -189,18 +193,17 @@ struct ClaimedProjectAccessStatement: RecordAndUserStatement {
     var userID: UUID
 
     func decodeRow(_ row: PostgresRow) throws -> ClaimedProjectAccess {
-        let cells = Array(row)
-        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: PostgresRows.projectColumnCount + 2)
-        guard let project = try PostgresRows.optionalProject(cells[...]) else {
-            return ClaimedProjectAccess(user: user, facts: nil)
-        }
-        let roles = cells.dropFirst(PostgresRows.projectColumnCount)
-        return ClaimedProjectAccess(
-            user: user,
-            facts: ProjectAccessFacts(
-                project: project,
-                workspaceMemberRole: try PostgresRows.optionalEnum(WorkspaceRole.self, roles[roles.startIndex]),
-                projectMemberRole: try PostgresRows.optionalEnum(ProjectRole.self, roles[roles.startIndex + 1])))
+        try ClaimedAccess(row, factsColumns: ProjectAccessStatement.columnCount, ProjectAccessStatement.facts)
+    }
+}
+
+extension ClaimedAccess {
+    /// The claimed read in `row`: a record's facts in its first `factsColumns` columns (all null when the outer
+    /// join found no record, read by `facts` otherwise), then the user's `userColumns`.
+    fileprivate init(_ row: PostgresRow, factsColumns: Int, _ facts: (PostgresRow) throws -> Facts) throws {
+        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: factsColumns)
+        let found = try row.first?.decode(UUID?.self) != nil
+        self.init(user: user, facts: found ? try facts(row) : nil)
     }
 }
 
