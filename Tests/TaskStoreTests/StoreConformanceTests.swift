@@ -95,19 +95,12 @@ struct StoreConformanceTests {
         let alice = Fixtures.user("alice", ids: ids, at: 1)
         let bob = Fixtures.user("bob", ids: ids, at: 2)
         try await store.transaction { tx in try await tx.insertUser(alice) }
-        let (wrote, wroteSignal) = AsyncStream<Void>.makeStream()
-        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
-        let writer = Task {
-            try await store.transaction { tx in
-                var renamed = alice
-                renamed.name = "alice, renamed"
-                try await tx.updateUser(renamed)
-                try await tx.insertUser(bob)
-                wroteSignal.yield()
-                for await _ in release { break }
-            }
+        let writer = await Self.holdOpen(store) { tx in
+            var renamed = alice
+            renamed.name = "alice, renamed"
+            try await tx.updateUser(renamed)
+            try await tx.insertUser(bob)
         }
-        for await _ in wrote { break }
         // Would wait forever for the writer, which holds its change open until released, if reads waited for it.
         let seen = try await store.transaction { tx in
             (try await tx.user(alice.id)?.name, try await tx.user(bob.id), try await tx.users(after: nil, limit: 10))
@@ -115,8 +108,8 @@ struct StoreConformanceTests {
         #expect(seen.0 == "alice", "the uncommitted rename is not seen")
         #expect(seen.1 == nil, "the uncommitted insert is not seen")
         #expect(seen.2.map(\.name) == ["alice"])
-        releaseSignal.yield()
-        try await writer.value
+        writer.release()
+        try await writer.committed.value
         let after = try await store.transaction { tx in try await tx.users(after: nil, limit: 10) }.map(\.name)
         #expect(after.sorted() == ["alice, renamed", "bob"])
     }
@@ -129,26 +122,38 @@ struct StoreConformanceTests {
         let ids = CountingIDGenerator()
         let alice = Fixtures.user("alice", ids: ids, at: 1)
         try await store.transaction { tx in try await tx.insertUser(alice) }
-        let (wrote, wroteSignal) = AsyncStream<Void>.makeStream()
-        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
-        let writer = Task {
-            try await store.transaction { tx in
-                var renamed = try #require(try await tx.lockUser(alice.id))
-                renamed.name = "alice, renamed"
-                try await tx.updateUser(renamed)
-                wroteSignal.yield()
-                for await _ in release { break }
-            }
+        let writer = await Self.holdOpen(store) { tx in
+            var renamed = try #require(try await tx.lockUser(alice.id))
+            renamed.name = "alice, renamed"
+            try await tx.updateUser(renamed)
         }
-        for await _ in wrote { break }
         let locker = Task {
             try await store.transaction { tx in try await tx.lockUser(alice.id)?.name }
         }
         for _ in 0..<100 { await Task.yield() }
-        releaseSignal.yield()
-        try await writer.value
+        writer.release()
+        try await writer.committed.value
         // Had the locking read not waited, it would have returned the name from before the writer's commit.
         #expect(try await locker.value == "alice, renamed")
+    }
+
+    /// Runs `change` in a transaction of its own that stays open, once `change` has run, until `release` is
+    /// called; returns when `change` has run (or failed).
+    static func holdOpen(
+        _ store: any DataStore, _ change: @escaping @Sendable (any StoreTransaction) async throws -> Void
+    ) async -> (release: @Sendable () -> Void, committed: Task<Void, any Error>) {
+        let (changed, changedSignal) = AsyncStream<Void>.makeStream()
+        let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+        let committed = Task {
+            defer { changedSignal.finish() }
+            try await store.transaction { tx in
+                try await change(tx)
+                changedSignal.yield()
+                for await _ in release { break }
+            }
+        }
+        for await _ in changed { break }
+        return ({ releaseSignal.yield() }, committed)
     }
 
     @Test("users round-trip; emails are unique", arguments: StoreKind.available)
