@@ -134,4 +134,72 @@ struct AccessFactConformanceTests {
         #expect(dave == ProjectAccessFacts(project: scene.project, workspaceMemberRole: nil, projectMemberRole: nil))
         #expect(unknown == nil)
     }
+
+    @Test(
+        "a locking read of a task's facts waits for a move to another project and returns the new project",
+        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let world = TestWorld(store: scene.store)
+        let other = try await world.projects.create(
+            scene.alice, NewProject(workspaceID: scene.project.workspaceID, name: "Open", visibility: .workspace))
+        let writer = await StoreConformanceTests.holdOpen(scene.store) { [scene] tx in
+            var moved = try #require(
+                try await tx.taskAccess(scene.projectTask.id, for: scene.alice.id, locking: .update)
+            )
+            .task
+            moved.projectID = other.id
+            moved.version += 1
+            try await tx.updateTask(moved, expectedVersion: scene.projectTask.version)
+        }
+        let locker = Task { [scene] in
+            try await scene.store.transaction { tx in
+                try await tx.taskAccess(scene.projectTask.id, for: scene.bob.id, locking: .share)
+            }
+        }
+        for _ in 0..<100 { await Task.yield() }
+        writer.release()
+        try await writer.committed.value
+        // Had the facts come from before the move, they would name the private project and Bob's viewer role in it.
+        let found = try #require(try await locker.value)
+        #expect(found.task.projectID == other.id && found.project == other)
+        #expect(found.projectMemberRole == nil && found.workspaceMemberRole == .member)
+    }
+
+    @Test(
+        "a locking read of facts: the same facts as a plain read; nothing once a waited-for writer deleted the record",
+        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+    func lockedFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let (task, project, unknown) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.taskAccess(scene.projectTask.id, for: scene.bob.id, locking: .update),
+                try await tx.projectAccess(scene.project.id, for: scene.bob.id, locking: .share),
+                try await tx.taskAccess(TaskID(UUID()), for: scene.bob.id, locking: .share)
+            )
+        }
+        #expect(
+            task
+                == TaskAccessFacts(
+                    task: scene.projectTask, project: scene.project, workspaceMemberRole: .member,
+                    projectMemberRole: .viewer))
+        #expect(
+            project
+                == ProjectAccessFacts(project: scene.project, workspaceMemberRole: .member, projectMemberRole: .viewer))
+        #expect(unknown == nil)
+
+        let writer = await StoreConformanceTests.holdOpen(scene.store) { [scene] tx in
+            _ = try await tx.taskAccess(scene.looseTask.id, for: scene.alice.id, locking: .update)
+            try await tx.deleteTasks([scene.looseTask.id])
+        }
+        let locker = Task { [scene] in
+            try await scene.store.transaction { tx in
+                try await tx.taskAccess(scene.looseTask.id, for: scene.bob.id, locking: .update)
+            }
+        }
+        for _ in 0..<100 { await Task.yield() }
+        writer.release()
+        try await writer.committed.value
+        #expect(try await locker.value == nil, "the deleted task is gone, not read from before its deletion")
+    }
 }

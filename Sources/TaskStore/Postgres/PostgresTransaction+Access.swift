@@ -21,61 +21,35 @@ extension PostgresTransaction {
         try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 
-    /// Locks the task row first, then reads the facts in a statement of their own. One locking statement with the
-    /// joins would not do: when it waits for a concurrent change of the row, PostgreSQL re-checks the join with the
-    /// row's new version but the other tables' old rows, and a task that moved to another project would seem gone.
+    /// Locks the task row and reads its facts in one statement (`LockedAccessStatement`); when the lock had to
+    /// wait for a change that committed after the statement began, the facts are read again in a statement of
+    /// their own, which sees that change.
     func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
         let found =
             switch lock {
-            case .share: try await lockedRows(LockRowStatement<TaskRow, ForShare>(id: id.uuid))
-            case .update: try await lockedRows(LockRowStatement<TaskRow, ForUpdate>(id: id.uuid))
+            case .share:
+                try await lockedRows(LockedAccessStatement<TaskAccessStatement, ForShare>(id.uuid, userID.uuid)).first
+            case .update:
+                try await lockedRows(LockedAccessStatement<TaskAccessStatement, ForUpdate>(id.uuid, userID.uuid)).first
             }
-        guard !found.isEmpty else { return nil }
-        return try await taskAccess(id, for: userID)
+        guard let found else { return nil }
+        return found.isCurrent ? found.facts : try await taskAccess(id, for: userID)
     }
 
-    /// Locks the project row first, then reads the facts (see `taskAccess(_:for:locking:)`).
+    /// Locks the project row and reads its facts in one statement (see `taskAccess(_:for:locking:)`).
     func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts? {
         let found =
             switch lock {
-            case .share: try await lockedRows(LockRowStatement<ProjectRow, ForShare>(id: id.uuid))
-            case .update: try await lockedRows(LockRowStatement<ProjectRow, ForUpdate>(id: id.uuid))
+            case .share:
+                try await lockedRows(LockedAccessStatement<ProjectAccessStatement, ForShare>(id.uuid, userID.uuid))
+                    .first
+            case .update:
+                try await lockedRows(LockedAccessStatement<ProjectAccessStatement, ForUpdate>(id.uuid, userID.uuid))
+                    .first
             }
-        guard !found.isEmpty else { return nil }
-        return try await projectAccess(id, for: userID)
+        guard let found else { return nil }
+        return found.isCurrent ? found.facts : try await projectAccess(id, for: userID)
     }
-}
-
-/// A table whose rows `LockRowStatement` locks by id.
-protocol LockableTable: Sendable {
-    /// The table's name.
-    static var name: String { get }
-}
-
-/// `tasks`.
-enum TaskRow: LockableTable {
-    static var name: String { "tasks" }
-}
-
-/// `projects`.
-enum ProjectRow: LockableTable {
-    static var name: String { "projects" }
-}
-
-/// Locks one row by id (`FOR SHARE` or `FOR UPDATE`); one row back when it exists.
-struct LockRowStatement<Table: LockableTable, Lock: LockClause>: PostgresPreparedStatement {
-    static var sql: String { "SELECT 1 FROM \(Table.name) r WHERE r.id = $1" + Lock.clause(locking: "r") }
-    static var bindingDataTypes: [PostgresDataType] { [.uuid] }
-
-    var id: UUID
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 1)
-        bindings.append(id)
-        return bindings
-    }
-
-    func decodeRow(_ row: PostgresRow) throws -> Bool { true }
 }
 
 /// The locking clause a prepared read ends with, `FOR SHARE` or `FOR UPDATE` of one row. Each is its own type so
@@ -97,14 +71,14 @@ enum ForUpdate: LockClause {
 
 /// A task, its project and one user's memberships around it, in one prepared query: the read behind every
 /// request that names a task.
-struct TaskAccessStatement: RecordAndUserStatement {
-    static let sql = """
-        SELECT \(PostgresRows.taskColumns), wm.role, pm.role, \(PostgresRows.projectColumns)
-        FROM tasks t
+struct TaskAccessStatement: AccessFactsStatement {
+    static let table = "tasks"
+    static let alias = "t"
+    static let columns = "\(PostgresRows.taskColumns), wm.role, pm.role, \(PostgresRows.projectColumns)"
+    static let joins = """
         LEFT JOIN projects p ON p.id = t.project_id
         LEFT JOIN workspace_members wm ON wm.workspace_id = t.workspace_id AND wm.user_id = $2
         LEFT JOIN project_members pm ON pm.project_id = t.project_id AND pm.user_id = $2
-        WHERE t.id = $1
         """
 
     var recordID: UUID
@@ -150,13 +124,13 @@ struct ClaimedTaskAccessStatement: RecordAndUserStatement {
 }
 
 /// A project and one user's memberships around it, in one prepared query.
-struct ProjectAccessStatement: RecordAndUserStatement {
-    static let sql = """
-        SELECT \(PostgresRows.projectColumns), wm.role, pm.role
-        FROM projects p
+struct ProjectAccessStatement: AccessFactsStatement {
+    static let table = "projects"
+    static let alias = "p"
+    static let columns = "\(PostgresRows.projectColumns), wm.role, pm.role"
+    static let joins = """
         LEFT JOIN workspace_members wm ON wm.workspace_id = p.workspace_id AND wm.user_id = $2
         LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = $2
-        WHERE p.id = $1
         """
 
     var recordID: UUID
