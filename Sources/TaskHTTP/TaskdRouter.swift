@@ -62,15 +62,29 @@ public func buildRouter(
                 }
                 return try await sharesLease ? lease.run(authenticated) : authenticated()
             }
-        case .claimed(let handler):
+        case .claimed(let plainHandler):
+            let handler =
+                IdempotentRetries.applies(to: route.method, path: route.path)
+                ? retries.wrap(plainHandler) : plainHandler
             router.on(route.routerPath, method: route.method) { request, context in
                 let presented = try await authenticator.presented(in: request)
                 let claimed: @Sendable () async throws -> Response = {
-                    let identity = try await authenticator.identity(for: presented)
-                    if case .caller(let caller) = identity { try caller.grant?.authorize(tokenRule) }
-                    if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
-                    return try await handler(
-                        request, ClaimedContext(request: context, identity: identity, authenticator: authenticator))
+                    let claim = try await authenticator.claim(for: presented)
+                    if let caller = claim.checkedCaller { try caller.grant?.authorize(tokenRule) }
+                    let claimedContext = ClaimedContext(
+                        request: context, claim: claim, presented: presented, authenticator: authenticator)
+                    do {
+                        if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
+                        return try await handler(request, claimedContext)
+                    } catch {
+                        // The handler may have failed before its use case read the token's user: a credential
+                        // whose user may not use it is 401 before any other client error.
+                        guard claim.checkedCaller == nil, let status = Problem(answering: error)?.status.code,
+                            (400..<500).contains(status), status != 401
+                        else { throw error }
+                        _ = try await claimedContext.caller()
+                        throw error
+                    }
                 }
                 // With an access token the handler's one transaction is the whole store work: nothing to share.
                 guard sharesLease, case .personalToken = presented else { return try await claimed() }

@@ -19,6 +19,11 @@ public protocol AccessFactStore: Sendable {
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess
     /// The user `userID` and, when that user exists, `projectAccess(id, for: userID)`.
     func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess
+    /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
+    func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws -> ClaimedTaskAccess
+    /// `projectAccess(_:claimedBy:)`, with the project row locked until the transaction ends.
+    func projectAccess(_ id: ProjectID, claimedBy userID: UserID, locking lock: RowLock) async throws
+        -> ClaimedProjectAccess
 }
 
 /// A user's row and the facts about one record (a task, a project) for that user, read together.
@@ -129,6 +134,20 @@ extension StoreTransaction {
     /// Reads the user, then the project's facts.
     public func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
         try await access(claimedBy: userID) { try await projectAccess(id, for: userID) }
+    }
+
+    /// Reads the user, then the task's facts with the task row locked.
+    public func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws
+        -> ClaimedTaskAccess
+    {
+        try await access(claimedBy: userID) { try await taskAccess(id, for: userID, locking: lock) }
+    }
+
+    /// Reads the user, then the project's facts with the project row locked.
+    public func projectAccess(_ id: ProjectID, claimedBy userID: UserID, locking lock: RowLock) async throws
+        -> ClaimedProjectAccess
+    {
+        try await access(claimedBy: userID) { try await projectAccess(id, for: userID, locking: lock) }
     }
 
     /// The user `userID` and, when that user exists, what `facts` reads.

@@ -48,6 +48,54 @@ extension StoreTransaction {
         return try VisibleTask(found, for: caller)
     }
 
+    /// The caller `claim` stands for; its user's row read on its own when the claim needs it.
+    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    func caller(for claim: some CallerClaim) async throws -> Caller {
+        if let caller = claim.checkedCaller { return caller }
+        return try claim.caller(from: try await user(claim.claimedUserID))
+    }
+
+    /// `visibleTask(_:for:locking:)` for a claim: the claimed user's row is read with the task's facts, and the
+    /// caller it stands for comes back with the task.
+    /// - Throws: `.unauthenticated` before anything about the task; `.notFound(.task)` unless visible.
+    func claimedTask(_ id: TaskID, by claim: some CallerClaim, locking lock: RowLock? = nil) async throws -> (
+        VisibleTask, Caller
+    ) {
+        if let caller = claim.checkedCaller { return (try await visibleTask(id, for: caller, locking: lock), caller) }
+        let found =
+            if let lock { try await taskAccess(id, claimedBy: claim.claimedUserID, locking: lock) } else {
+                try await taskAccess(id, claimedBy: claim.claimedUserID)
+            }
+        let caller = try claim.caller(from: found.user)
+        return (try VisibleTask(found.facts, for: caller), caller)
+    }
+
+    /// `projectIfVisible(_:for:locking:)` for a claim: the claimed user's row is read with the project's facts.
+    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    func claimedProjectIfVisible(_ id: ProjectID, by claim: some CallerClaim, locking lock: RowLock? = nil)
+        async throws -> (visible: (Project, ProjectRole)?, caller: Caller)
+    {
+        if let caller = claim.checkedCaller {
+            return (try await projectIfVisible(id, for: caller, locking: lock), caller)
+        }
+        let found =
+            if let lock { try await projectAccess(id, claimedBy: claim.claimedUserID, locking: lock) } else {
+                try await projectAccess(id, claimedBy: claim.claimedUserID)
+            }
+        let caller = try claim.caller(from: found.user)
+        return (caller.visibleProject(found.facts), caller)
+    }
+
+    /// `visibleProject(_:for:locking:)` for a claim (see `claimedProjectIfVisible`).
+    /// - Throws: `.unauthenticated` before anything about the project; `.notFound(.project)` unless visible.
+    func claimedProject(_ id: ProjectID, by claim: some CallerClaim, locking lock: RowLock? = nil) async throws -> (
+        Project, ProjectRole, Caller
+    ) {
+        let (visible, caller) = try await claimedProjectIfVisible(id, by: claim, locking: lock)
+        guard let (project, role) = visible else { throw DomainError.notFound(.project) }
+        return (project, role, caller)
+    }
+
     /// What the caller can see, for list queries.
     func visibilityScope(of caller: Caller) async throws -> VisibilityScope {
         VisibilityScope(caller: caller, memberships: try await workspaceMemberships(of: caller.id))

@@ -14,10 +14,11 @@ public struct CommentService: Sendable {
     }
 
     /// A task's comments, oldest first (whoever can see the task). - Throws: `.notFound(.task)`.
-    public func comments(_ caller: Caller, of taskID: TaskID, page: PageRequest) async throws -> Page<Comment> {
+    public func comments(_ claim: some CallerClaim, of taskID: TaskID, page: PageRequest) async throws -> Page<Comment>
+    {
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
         let rows = try await store.transaction { tx in
-            _ = try await tx.visibleTask(taskID, for: caller)
+            _ = try await tx.claimedTask(taskID, by: claim)
             return try await tx.comments(of: taskID, after: after, limit: page.limit + 1)
         }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
@@ -27,11 +28,11 @@ public struct CommentService: Sendable {
 
     /// Adds a comment (project `commenter`+, or anyone who can see a task without a project) and records
     /// `comment_added`. - Throws: `.notFound(.task)`, `.forbidden`, `.conflict(.projectArchived)`, `.validation`.
-    public func add(_ caller: Caller, to taskID: TaskID, body: String) async throws -> Comment {
+    public func add(_ claim: some CallerClaim, to taskID: TaskID, body: String) async throws -> Comment {
         let body = try TextRules.trimmed(body, field: "body", length: FieldLimits.commentBody)
         let at = now()
         return try await store.transaction { tx in
-            let visible = try await tx.visibleTask(taskID, for: caller, locking: .share)
+            let (visible, caller) = try await tx.claimedTask(taskID, by: claim, locking: .share)
             guard visible.permissions.canComment else { throw DomainError.forbidden }
             try visible.project?.requireWritable()
             let comment = Comment(
@@ -44,8 +45,8 @@ public struct CommentService: Sendable {
     }
 
     /// One comment of a task the caller can see. - Throws: `.notFound(.comment)`.
-    public func comment(_ caller: Caller, id: CommentID) async throws -> Comment {
-        try await store.transaction { tx in try await tx.visibleComment(id, for: caller).comment }
+    public func comment(_ claim: some CallerClaim, id: CommentID) async throws -> Comment {
+        try await store.transaction { tx in try await tx.visibleComment(id, by: claim).comment }
     }
 
     /// Changes a comment's body (its author only) and records `comment_edited`; the same body changes nothing.
@@ -57,12 +58,12 @@ public struct CommentService: Sendable {
     /// `edit`, checking the client's `If-Match` after visibility (404) and permission (403) and before reading the
     /// new body (`input`, 422).
     public func edit(
-        _ caller: Caller, id: CommentID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, id: CommentID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> String
     ) async throws -> Comment {
         let at = now()
         return try await store.transaction { tx in
-            let (comment, task) = try await tx.visibleComment(id, for: caller, locking: true)
+            let (comment, task, caller) = try await tx.visibleComment(id, by: claim, locking: true)
             guard AccessPolicy.canEditComment(comment, caller: caller.id) else { throw DomainError.forbidden }
             try VersionPrecondition.check(precondition, currentTag: "\(comment.version)")
             let body = try TextRules.trimmed(try input(), field: "body", length: FieldLimits.commentBody)
@@ -81,10 +82,11 @@ public struct CommentService: Sendable {
 
     /// Deletes a comment (its author, or a project `admin`) and records `comment_deleted`.
     /// - Throws: `.notFound(.comment)`, `.forbidden`, `.conflict(.projectArchived)`.
-    public func delete(_ caller: Caller, id: CommentID, precondition: VersionPrecondition? = nil) async throws {
+    public func delete(_ claim: some CallerClaim, id: CommentID, precondition: VersionPrecondition? = nil) async throws
+    {
         let at = now()
         try await store.transaction { tx in
-            let (comment, task) = try await tx.visibleComment(id, for: caller, locking: true)
+            let (comment, task, caller) = try await tx.visibleComment(id, by: claim, locking: true)
             guard AccessPolicy.canDeleteComment(comment, caller: caller.id, on: task.permissions) else {
                 throw DomainError.forbidden
             }
@@ -107,17 +109,19 @@ public struct CommentService: Sendable {
 }
 
 extension StoreTransaction {
-    /// The comment and its task; with `locking`, the comment is locked for a change until the transaction ends.
-    /// - Throws: `.notFound(.comment)` unless the caller can see the task.
-    func visibleComment(_ id: CommentID, for caller: Caller, locking: Bool = false) async throws -> (
-        comment: Comment, task: VisibleTask
+    /// The comment, its task and the caller `claim` stands for, whose user is read with the task; with `locking`,
+    /// the comment is locked for a change until the transaction ends.
+    /// - Throws: `.notFound(.comment)` unless the caller can see the task; `.unauthenticated` when the claim's
+    ///   user may not use the credential (when there is a comment to read its task).
+    func visibleComment(_ id: CommentID, by claim: some CallerClaim, locking: Bool = false) async throws -> (
+        comment: Comment, task: VisibleTask, caller: Caller
     ) {
         let found = locking ? try await lockComment(id) : try await comment(id)
         guard let comment = found,
-            let task = try await notFoundAsNil({ try await visibleTask(comment.taskID, for: caller) })
+            let (task, caller) = try await notFoundAsNil({ try await claimedTask(comment.taskID, by: claim) })
         else {
             throw DomainError.notFound(.comment)
         }
-        return (comment, task)
+        return (comment, task, caller)
     }
 }

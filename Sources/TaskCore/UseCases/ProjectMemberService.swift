@@ -14,19 +14,21 @@ public struct ProjectMemberService: Sendable {
     }
 
     /// The project's explicit members (`viewer`+), oldest first.
-    public func members(_ caller: Caller, of id: ProjectID, page: PageRequest) async throws -> Page<MemberProfile> {
+    public func members(_ claim: some CallerClaim, of id: ProjectID, page: PageRequest) async throws
+        -> Page<MemberProfile>
+    {
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
         let rows = try await store.transaction { tx in
-            _ = try await tx.visibleProject(id, for: caller)
+            _ = try await tx.claimedProject(id, by: claim)
             return try await tx.projectMembers(of: id, after: after, limit: page.limit + 1)
         }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering, position: \.position)
     }
 
     /// One explicit member (`viewer`+). - Throws: `.notFound(.projectMember)` when the user has no role there.
-    public func member(_ caller: Caller, of id: ProjectID, userID: UserID) async throws -> MemberProfile {
+    public func member(_ claim: some CallerClaim, of id: ProjectID, userID: UserID) async throws -> MemberProfile {
         try await store.transaction { tx in
-            _ = try await tx.visibleProject(id, for: caller)
+            _ = try await tx.claimedProject(id, by: claim)
             return try await tx.projectMemberProfile(id, userID)
         }
     }

@@ -62,8 +62,8 @@ public struct ProjectService: Sendable {
     }
 
     /// One project (`viewer`+). - Throws: `.notFound(.project)` unless the caller sees it.
-    public func project(_ caller: Caller, id: ProjectID) async throws -> Project {
-        try await store.transaction { tx in try await tx.visibleProject(id, for: caller).0 }
+    public func project(_ claim: some CallerClaim, id: ProjectID) async throws -> Project {
+        try await store.transaction { tx in try await tx.claimedProject(id, by: claim).0 }
     }
 
     /// Changes a project (project `admin`). An archived project takes no change but one that restores it.

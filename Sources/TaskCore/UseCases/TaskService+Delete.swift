@@ -2,10 +2,10 @@ extension TaskService {
     /// Deletes a task with its subtasks and their comments, recording `task_deleted` for each task deleted.
     /// Same rules as `update`.
     /// - Parameter precondition: the client's `If-Match`; when given, a stale one fails and deletes nothing.
-    public func delete(_ caller: Caller, id: TaskID, precondition: VersionPrecondition? = nil) async throws {
+    public func delete(_ claim: some CallerClaim, id: TaskID, precondition: VersionPrecondition? = nil) async throws {
         let at = now()
         try await store.transaction { tx in
-            let visible = try await tx.visibleTask(id, for: caller, locking: .update)
+            let (visible, caller) = try await tx.claimedTask(id, by: claim, locking: .update)
             guard visible.permissions.canEdit else { throw DomainError.forbidden }
             try VersionPrecondition.check(precondition, currentTag: "\(visible.task.version)")
             try visible.project?.requireWritable()

@@ -17,13 +17,13 @@ extension TaskService {
     ///   - input: reads the change; it runs once the checks above have passed.
     /// - Throws: `.notFound(.task)`, `.forbidden`, `.versionMismatch`, `.validation`, `.conflict(.projectArchived)`.
     public func update(
-        _ caller: Caller, id: TaskID, precondition: VersionPrecondition? = nil,
+        _ claim: some CallerClaim, id: TaskID, precondition: VersionPrecondition? = nil,
         _ input: @escaping @Sendable () throws -> TaskPatch
     ) async throws -> TaskItem {
         let at = now()
         return try await retryingLostRaces(when: precondition == nil) {
             try await store.transaction { tx in
-                let visible = try await tx.visibleTask(id, for: caller, locking: .update)
+                let (visible, caller) = try await tx.claimedTask(id, by: claim, locking: .update)
                 guard visible.permissions.canEdit else { throw DomainError.forbidden }
                 let current = visible.task
                 try VersionPrecondition.check(precondition, currentTag: "\(current.version)")
@@ -66,10 +66,10 @@ extension TaskService {
 
     /// Completes (`true`) or reopens (`false`) a task; same rules and order of checks as `update`.
     public func complete(
-        _ caller: Caller, id: TaskID, precondition: VersionPrecondition? = nil,
+        _ claim: some CallerClaim, id: TaskID, precondition: VersionPrecondition? = nil,
         completed: @escaping @Sendable () throws -> Bool
     ) async throws -> TaskItem {
-        try await update(caller, id: id, precondition: precondition) { TaskPatch(isCompleted: .set(try completed())) }
+        try await update(claim, id: id, precondition: precondition) { TaskPatch(isCompleted: .set(try completed())) }
     }
 
     /// Completes (`true`) or reopens (`false`) a task.

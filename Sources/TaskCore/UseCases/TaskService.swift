@@ -20,7 +20,7 @@ public struct TaskService: Sendable {
     /// workspace, the task goes to the caller's personal workspace. A subtask goes to its parent's project.
     /// - Throws: `.validation` for bad fields and for ids that do not exist or that the caller cannot see;
     ///   `.forbidden`; `.conflict(.projectArchived)`.
-    public func create(_ caller: Caller, _ input: NewTask) async throws -> TaskItem {
+    public func create(_ claim: some CallerClaim, _ input: NewTask) async throws -> TaskItem {
         var errors = FieldErrors()
         let title = TaskTextRules.title(input.title, into: &errors)
         let description = TaskTextRules.description(input.description, into: &errors)
@@ -28,7 +28,7 @@ public struct TaskService: Sendable {
         try errors.throwIfAny()
         let at = now()
         return try await store.transaction { tx in
-            let placement = try await placement(of: input, for: caller, in: tx)
+            let (placement, caller) = try await placement(of: input, for: claim, in: tx)
             var task = TaskItem(
                 id: ids.make(), workspaceID: placement.workspaceID, projectID: placement.project?.id,
                 parentID: input.parentID, title: title ?? "", description: description ?? "",
@@ -49,49 +49,31 @@ public struct TaskService: Sendable {
         }
     }
 
-    /// One task the caller can see. - Throws: `.notFound(.task)`.
-    public func task(_ caller: Caller, id: TaskID) async throws -> TaskItem {
-        try await store.transaction { tx in try await tx.visibleTask(id, for: caller).task }
-    }
-
-    /// One task, for the caller an access token names, with the token checked against its user in the same read
-    /// as the task (one statement on PostgreSQL instead of two).
-    /// - Throws: `.unauthenticated` as `SessionService.caller(for:)` does, before anything about the task;
+    /// One task the caller can see; with an access token, its user is read with the task (one statement on
+    /// PostgreSQL instead of two).
+    /// - Throws: `.unauthenticated` when the token's user may not use it, before anything about the task;
     ///   `.notFound(.task)`.
-    public func task(_ token: VerifiedAccessToken, id: TaskID) async throws -> TaskItem {
-        try await store.transaction { tx in
-            let found = try await tx.taskAccess(id, claimedBy: token.userID)
-            return try VisibleTask(found.facts, for: token.caller(from: found.user)).task
-        }
+    public func task(_ claim: some CallerClaim, id: TaskID) async throws -> TaskItem {
+        try await store.transaction { tx in try await tx.claimedTask(id, by: claim).0.task }
     }
 
-    /// The tasks the caller can see that match `filter`, in `sort` order.
+    /// The tasks the caller can see that match `filter`, in `sort` order; with an access token, its user is read
+    /// with the filter's project.
     ///
     /// With neither a workspace nor a project filter, only tasks the caller owns or is assigned are listed.
-    /// - Throws: `.validation` naming the filter's own fields (`text`, `tag`) or the page's (`cursor`): a cursor of
-    ///   another ordering, a search text that is too long or has too many words.
+    /// - Throws: `.unauthenticated` when the token's user may not use it, before any error about the filter;
+    ///   `.validation` naming the filter's own fields (`text`, `tag`) or the page's (`cursor`): a cursor of another
+    ///   ordering, a search text that is too long or has too many words.
     public func tasks(
-        _ caller: Caller, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
-    ) async throws -> Page<TaskItem> {
-        try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: nil)
-    }
-
-    /// `tasks(_:matching:sort:page:)` for the caller an access token names, with the token checked against its
-    /// user in the same read as the filter's project (one statement on PostgreSQL instead of two).
-    /// - Throws: `.unauthenticated` as `SessionService.caller(for:)` does, before any error about the filter.
-    public func tasks(
-        _ token: VerifiedAccessToken, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
+        _ claim: some CallerClaim, matching filter: TaskFilter, sort: TaskSort = .default, page: PageRequest
     ) async throws -> Page<TaskItem> {
         try await store.transaction { tx in
             guard let projectID = filter.projectID else {
-                let caller = try token.caller(from: try await tx.user(token.userID))
+                let caller = try await tx.caller(for: claim)
                 return try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: nil)
             }
-            let found = try await tx.projectAccess(projectID, claimedBy: token.userID)
-            let caller = try token.caller(from: found.user)
-            return try await tasks(
-                caller, matching: filter, sort: sort, page: page,
-                knownProject: caller.visibleProject(found.facts) != nil)
+            let (visible, caller) = try await tx.claimedProjectIfVisible(projectID, by: claim)
+            return try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: visible != nil)
         }
     }
 
@@ -145,11 +127,11 @@ public struct TaskService: Sendable {
     }
 
     /// The subtasks of a task the caller can see, oldest first. - Throws: `.notFound(.task)`.
-    public func subtasks(_ caller: Caller, of id: TaskID, page: PageRequest) async throws -> Page<TaskItem> {
+    public func subtasks(_ claim: some CallerClaim, of id: TaskID, page: PageRequest) async throws -> Page<TaskItem> {
         let sort = TaskSort.default
         let after = try PageCursor.position(from: page.cursor, ordering: sort.name, values: sort.cursorValues)
         let rows = try await store.transaction { tx in
-            _ = try await tx.visibleTask(id, for: caller)
+            let (_, caller) = try await tx.claimedTask(id, by: claim)
             let query = TaskQuery(
                 parentID: id, scope: try await tx.visibilityScope(of: caller), sort: sort, after: after,
                 limit: page.limit + 1)
@@ -159,15 +141,16 @@ public struct TaskService: Sendable {
     }
 
     /// Where a new task goes: its workspace and project, checked against what the caller may do.
+    /// The claim's user is read with the parent or the project, whichever the input names first.
     private func placement(
-        of input: NewTask, for caller: Caller, in tx: any StoreTransaction
-    ) async throws -> (workspaceID: WorkspaceID, project: Project?) {
+        of input: NewTask, for claim: some CallerClaim, in tx: any StoreTransaction
+    ) async throws -> (placement: (workspaceID: WorkspaceID, project: Project?), caller: Caller) {
         if let parentID = input.parentID {
             // The parent stays where it is until this transaction ends: a subtask never lands in the project its
             // parent is moving away from, nor under a parent being deleted.
             guard
-                let parent = try await notFoundAsNil({
-                    try await tx.visibleTask(parentID, for: caller, locking: .share)
+                let (parent, caller) = try await notFoundAsNil({
+                    try await tx.claimedTask(parentID, by: claim, locking: .share)
                 })
             else {
                 throw DomainError.invalid("parent_id", "does not name a task you can see")
@@ -179,14 +162,11 @@ public struct TaskService: Sendable {
                 throw DomainError.invalid("workspace_id", "must be the parent task's workspace")
             }
             try parent.requireEditable()
-            return (parent.task.workspaceID, parent.project)
+            return ((parent.task.workspaceID, parent.project), caller)
         }
         if let projectID = input.projectID {
-            guard
-                let (project, role) = try await notFoundAsNil({
-                    try await tx.visibleProject(projectID, for: caller, locking: .share)
-                })
-            else {
+            let (visible, caller) = try await tx.claimedProjectIfVisible(projectID, by: claim, locking: .share)
+            guard let (project, role) = visible else {
                 throw DomainError.invalid("project_id", "does not name a project you can see")
             }
             if let workspaceID = input.workspaceID, workspaceID != project.workspaceID {
@@ -194,8 +174,9 @@ public struct TaskService: Sendable {
             }
             guard AccessPolicy.canEditTasks(role) else { throw DomainError.forbidden }
             try project.requireWritable()
-            return (project.workspaceID, project)
+            return ((project.workspaceID, project), caller)
         }
+        let caller = try await tx.caller(for: claim)
         let workspaceID: WorkspaceID
         if let given = input.workspaceID {
             workspaceID = given
@@ -209,7 +190,7 @@ public struct TaskService: Sendable {
             let role = try await tx.workspaceRole(of: caller, in: workspaceID)
         else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
         guard AccessPolicy.canCreateProjectlessTask(role) else { throw DomainError.forbidden }
-        return (workspaceID, nil)
+        return ((workspaceID, nil), caller)
     }
 
     /// Checks that `assigneeID` belongs to the workspace and can see the project.

@@ -7,30 +7,30 @@ struct CommentController: Sendable {
 
     var routes: [Route] {
         [
-            .authenticated(.get, "/api/v1/comments/{id}", read),
-            .authenticated(.patch, "/api/v1/comments/{id}", edit),
-            .authenticated(.delete, "/api/v1/comments/{id}", delete),
+            .claimed(.get, "/api/v1/comments/{id}", read),
+            .claimed(.patch, "/api/v1/comments/{id}", edit),
+            .claimed(.delete, "/api/v1/comments/{id}", delete),
         ]
     }
 
-    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try Responses.read(
-            CommentDTO(try await comments.comment(context.caller, id: try context.pathID("id", .comment))), for: request
+            CommentDTO(try await comments.comment(context.claim, id: try context.pathID("id", .comment))), for: request
         )
     }
 
-    func edit(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func edit(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: CommentID = try context.pathID("id", .comment)
         let body = try await JSONBody.read(request, context: context.request)
-        let comment = try await comments.edit(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+        let comment = try await comments.edit(context.claim, id: id, precondition: Preconditions.ifMatch(request)) {
             try CommentRequests.body(body)
         }
         return try Responses.tagged(CommentDTO(comment))
     }
 
-    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func delete(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try await comments.delete(
-            context.caller, id: try context.pathID("id", .comment), precondition: Preconditions.ifMatch(request))
+            context.claim, id: try context.pathID("id", .comment), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 }

@@ -18,14 +18,14 @@ struct CompatibilityController: Sendable {
         ]
     }
 
-    /// `handler`, behind the check that `{user_id}` is the caller.
-    func ownOnly(_ handler: @escaping Route.CallerHandler) -> Route.CallerHandler {
+    /// `handler`, behind the check that `{user_id}` is the caller, who is checked before it runs.
+    func ownOnly(_ handler: @escaping Route.ClaimHandler) -> Route.CallerHandler {
         { request, context in
             let userID: UserID = try context.pathID("user_id", .user)
             guard AccessPolicy.canUseCompatibilityRoutes(of: userID, caller: context.caller) else {
                 throw DomainError.forbidden
             }
-            return try await handler(request, context)
+            return try await handler(request, ClaimedContext(context))
         }
     }
 }

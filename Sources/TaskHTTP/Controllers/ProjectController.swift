@@ -10,12 +10,12 @@ struct ProjectController: Sendable {
         [
             .authenticated(.post, "/api/v1/projects", create),
             .authenticated(.get, "/api/v1/projects", list),
-            .authenticated(.get, "/api/v1/projects/{id}", read),
+            .claimed(.get, "/api/v1/projects/{id}", read),
             .authenticated(.patch, "/api/v1/projects/{id}", change),
             .authenticated(.delete, "/api/v1/projects/{id}", delete),
-            .authenticated(.get, "/api/v1/projects/{id}/members", listMembers),
+            .claimed(.get, "/api/v1/projects/{id}/members", listMembers),
             .authenticated(.post, "/api/v1/projects/{id}/members", addMember),
-            .authenticated(.get, "/api/v1/projects/{id}/members/{user_id}", member),
+            .claimed(.get, "/api/v1/projects/{id}/members/{user_id}", member),
             .authenticated(.patch, "/api/v1/projects/{id}/members/{user_id}", changeMember),
             .authenticated(.delete, "/api/v1/projects/{id}/members/{user_id}", removeMember),
         ]
@@ -38,9 +38,9 @@ struct ProjectController: Sendable {
         return try Responses.page(list, ProjectDTO.init)
     }
 
-    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try Responses.read(
-            ProjectDTO(try await projects.project(context.caller, id: try context.pathID("id", .project))), for: request
+            ProjectDTO(try await projects.project(context.claim, id: try context.pathID("id", .project))), for: request
         )
     }
 
@@ -59,9 +59,9 @@ struct ProjectController: Sendable {
         return Responses.noContent()
     }
 
-    func listMembers(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func listMembers(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
-        let list = try await members.members(context.caller, of: id, page: try QueryReader.page(request.uri.query))
+        let list = try await members.members(context.claim, of: id, page: try QueryReader.page(request.uri.query))
         return try Responses.page(list, MemberDTO.init)
     }
 
@@ -73,9 +73,9 @@ struct ProjectController: Sendable {
             MemberDTO(member), status: .created, location: "/api/v1/projects/\(id)/members/\(member.userID)")
     }
 
-    func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func member(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let member = try await members.member(
-            context.caller, of: try context.pathID("id", .project),
+            context.claim, of: try context.pathID("id", .project),
             userID: try context.pathID("user_id", .projectMember))
         return try Responses.read(MemberDTO(member), for: request)
     }

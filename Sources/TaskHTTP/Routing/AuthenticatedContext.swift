@@ -17,31 +17,51 @@ struct AuthenticatedContext: Sendable {
     }
 }
 
-/// The context of a read whose caller is checked together with the resource: the credential is verified, but for
-/// an access token its user's row is read by the use case, in the same statement as the resource
-/// (`TaskService.task(_:id:)` with a `VerifiedAccessToken`).
+/// The context of a route whose use case checks the caller together with the first record it reads: the
+/// credential is verified, but an access token's user is read by the use case, in the same statement as the
+/// record (see `CallerClaim`). The router still answers `401` before anything else for a credential whose user may
+/// not use it: when the handler fails, it checks the caller on its own first.
 struct ClaimedContext: Sendable {
-    /// Who the credential says the caller is.
-    enum Identity: Sendable {
-        /// A verified access token whose user has not been read yet.
-        case accessToken(VerifiedAccessToken)
-        /// A caller already resolved: a personal access token's look-up reads its user anyway.
-        case caller(Caller)
-    }
-
     /// The request's context: path parameters, request id, peer address.
     let request: TaskRequestContext
-    /// Who the credential says the caller is.
-    let identity: Identity
-    let authenticator: Authenticator
+    /// Who the credential says the caller is: a verified access token whose user has not been read yet, or the
+    /// caller of a personal access token (whose look-up reads the user anyway).
+    let claim: any CallerClaim
+    /// The credential, to check the caller on its own (`caller()`).
+    let presented: PresentedCredential?
+    let authenticator: Authenticator?
 
-    /// The caller, with an access token's user read on its own: for the answers given before any read of the
-    /// resource (a malformed id), which must still be `401` for a credential whose user may not use it.
+    /// The context of a route whose caller was checked already.
+    init(_ authenticated: AuthenticatedContext) {
+        request = authenticated.request
+        claim = authenticated.caller
+        presented = nil
+        authenticator = nil
+    }
+
+    /// The context of a request with the credential `presented`, which `claim` stands for.
+    init(
+        request: TaskRequestContext, claim: any CallerClaim, presented: PresentedCredential,
+        authenticator: Authenticator
+    ) {
+        self.request = request
+        self.claim = claim
+        self.presented = presented
+        self.authenticator = authenticator
+    }
+
+    /// The caller, with an access token's user read on its own: for answers given without the use case's read
+    /// (a replayed answer, a failure before the read), which must still be `401` for a credential whose user may
+    /// not use it.
     func caller() async throws -> Caller {
-        switch identity {
-        case .accessToken(let token): try await authenticator.caller(for: .accessToken(token)).0
-        case .caller(let caller): caller
-        }
+        if let caller = claim.checkedCaller { return caller }
+        guard let presented, let authenticator else { throw DomainError.unauthenticated }
+        return try await authenticator.caller(for: presented).0
+    }
+
+    /// The path parameter `name` as an id. - Throws: `.notFound(kind)` when it is not a UUID.
+    func pathID<Kind>(_ name: String, _ kind: ResourceKind, as _: Kind.Type = Kind.self) throws -> Identifier<Kind> {
+        try request.pathID(name, kind)
     }
 }
 

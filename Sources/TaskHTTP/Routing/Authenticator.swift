@@ -46,9 +46,9 @@ struct Authenticator: Sendable {
 
     /// Who `presented` says the caller is: an access token as it is, its user not read yet, or the caller of a
     /// personal access token (whose look-up reads the user anyway).
-    func identity(for presented: PresentedCredential) async throws -> ClaimedContext.Identity {
-        if case .accessToken(let token) = presented { return .accessToken(token) }
-        return .caller(try await caller(for: presented).0)
+    func claim(for presented: PresentedCredential) async throws -> any CallerClaim {
+        if case .accessToken(let token) = presented { return token }
+        return try await caller(for: presented).0
     }
 
     /// Whether `credential` would still authenticate a request now.

@@ -23,23 +23,45 @@ struct IdempotentRetries: Sendable {
     func wrap(_ handler: @escaping Route.CallerHandler) -> Route.CallerHandler {
         let service = service
         return { request, context in
-            guard let key = try IdempotencyKeyHeader.key(in: request.headers) else {
-                return try await handler(request, context)
-            }
-            var request = request
-            let body = try await request.collectBody(upTo: context.request.maxUploadSize)
-            let fingerprinted = IdempotentRequest(
-                userID: context.caller.id, key: key, fingerprint: Self.fingerprint(of: request, body: body))
-            let replayable = request
-            let outcome = try await service.perform(fingerprinted, record: { $0.recording }) {
-                try await CollectedResponse(answering: { try await handler(replayable, context) })
-            }
-            switch outcome {
-            case .performed(let answer):
-                return answer.response
-            case .replayed(let answer):
-                return Self.replay(answer)
-            }
+            try await Self.perform(
+                request, userID: context.caller.id, maxUploadSize: context.request.maxUploadSize, service: service,
+                checkBeforeReplay: {}, handler: { try await handler($0, context) })
+        }
+    }
+
+    /// `handler`, run at most once per key, for the user the claim names. A replayed answer is given only once the
+    /// claim is checked against its user (a first run checks it in its use case).
+    func wrap(_ handler: @escaping Route.ClaimHandler) -> Route.ClaimHandler {
+        let service = service
+        return { request, context in
+            try await Self.perform(
+                request, userID: context.claim.claimedUserID, maxUploadSize: context.request.maxUploadSize,
+                service: service, checkBeforeReplay: { _ = try await context.caller() },
+                handler: { try await handler($0, context) })
+        }
+    }
+
+    /// Runs `handler` for `request`, or replays the answer recorded for its key.
+    private static func perform(
+        _ request: Request, userID: UserID, maxUploadSize: Int, service: IdempotencyService,
+        checkBeforeReplay: () async throws -> Void,
+        handler: @escaping @Sendable (Request) async throws -> Response
+    ) async throws -> Response {
+        guard let key = try IdempotencyKeyHeader.key(in: request.headers) else { return try await handler(request) }
+        var request = request
+        let body = try await request.collectBody(upTo: maxUploadSize)
+        let fingerprinted = IdempotentRequest(
+            userID: userID, key: key, fingerprint: Self.fingerprint(of: request, body: body))
+        let replayable = request
+        let outcome = try await service.perform(fingerprinted, record: { $0.recording }) {
+            try await CollectedResponse(answering: { try await handler(replayable) })
+        }
+        switch outcome {
+        case .performed(let answer):
+            return answer.response
+        case .replayed(let answer):
+            try await checkBeforeReplay()
+            return Self.replay(answer)
         }
     }
 
@@ -78,13 +100,16 @@ struct CollectedResponse: Sendable {
     let body: ByteBuffer
 
     /// The answer of `handler`; an error that has a problem document becomes that document's answer, any other
-    /// error (a fault) is thrown on.
+    /// error (a fault) is thrown on, and so is `unauthenticated`: a credential that is refused gets `401` and
+    /// neither records an answer nor hears one recorded for the key.
     init(answering handler: () async throws -> Response) async throws {
         let response: Response
         do {
             response = try await handler()
         } catch {
-            guard let problem = Problem(answering: error) else { throw error }
+            guard error as? DomainError != .unauthenticated, let problem = Problem(answering: error) else {
+                throw error
+            }
             response = problem.response()
         }
         let sink = BodySink()

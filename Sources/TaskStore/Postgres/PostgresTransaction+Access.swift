@@ -7,48 +7,78 @@ extension PostgresTransaction {
         try await rows(TaskAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 
+    func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
+        try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
+    }
+
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
-        try await rows(ClaimedTaskAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
-            ?? ClaimedAccess(user: nil, facts: nil)
+        try await claimed(TaskAccessStatement.self, id.uuid, userID.uuid)
     }
 
     func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
-        try await rows(ClaimedProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
-            ?? ClaimedAccess(user: nil, facts: nil)
-    }
-
-    func projectAccess(_ id: ProjectID, for userID: UserID) async throws -> ProjectAccessFacts? {
-        try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
+        try await claimed(ProjectAccessStatement.self, id.uuid, userID.uuid)
     }
 
     /// Locks the task row and reads its facts in one statement (`LockedAccessStatement`); when the lock had to
     /// wait for a change that committed after the statement began, the facts are read again in a statement of
     /// their own, which sees that change.
     func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts? {
-        let found =
-            switch lock {
-            case .share:
-                try await lockedRows(LockedAccessStatement<TaskAccessStatement, ForShare>(id.uuid, userID.uuid)).first
-            case .update:
-                try await lockedRows(LockedAccessStatement<TaskAccessStatement, ForUpdate>(id.uuid, userID.uuid)).first
-            }
-        guard let found else { return nil }
+        guard let found = try await locked(TaskAccessStatement.self, id.uuid, userID.uuid, lock) else { return nil }
         return found.isCurrent ? found.facts : try await taskAccess(id, for: userID)
     }
 
     /// Locks the project row and reads its facts in one statement (see `taskAccess(_:for:locking:)`).
     func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts? {
+        guard let found = try await locked(ProjectAccessStatement.self, id.uuid, userID.uuid, lock) else { return nil }
+        return found.isCurrent ? found.facts : try await projectAccess(id, for: userID)
+    }
+
+    /// Reads the user with the locked task's facts in one statement (see `taskAccess(_:for:locking:)`).
+    func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws -> ClaimedTaskAccess {
+        let found = try await claimedLocked(TaskAccessStatement.self, id.uuid, userID.uuid, lock)
+        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
+        return ClaimedAccess(user: user, facts: try await taskAccess(id, for: userID))
+    }
+
+    /// Reads the user with the locked project's facts in one statement (see `taskAccess(_:for:locking:)`).
+    func projectAccess(_ id: ProjectID, claimedBy userID: UserID, locking lock: RowLock) async throws
+        -> ClaimedProjectAccess
+    {
+        let found = try await claimedLocked(ProjectAccessStatement.self, id.uuid, userID.uuid, lock)
+        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
+        return ClaimedAccess(user: user, facts: try await projectAccess(id, for: userID))
+    }
+
+    /// `ClaimedAccessStatement<Read>`'s one row, or nothing found when there is no such user.
+    private func claimed<Read: AccessFactsStatement>(_ read: Read.Type, _ id: UUID, _ userID: UUID) async throws
+        -> ClaimedAccess<Read.Facts>
+    {
+        try await rows(ClaimedAccessStatement<Read>(recordID: id, userID: userID)).first
+            ?? ClaimedAccess(user: nil, facts: nil)
+    }
+
+    /// `LockedAccessStatement<Read, …>` with the lock `lock` names.
+    private func locked<Read: AccessFactsStatement>(_ read: Read.Type, _ id: UUID, _ userID: UUID, _ lock: RowLock)
+        async throws -> LockedFacts<Read.Facts>?
+    {
+        switch lock {
+        case .share: try await lockedRows(LockedAccessStatement<Read, ForShare>(recordID: id, userID: userID)).first
+        case .update: try await lockedRows(LockedAccessStatement<Read, ForUpdate>(recordID: id, userID: userID)).first
+        }
+    }
+
+    /// `ClaimedLockedAccessStatement<Read, …>` with the lock `lock` names; nothing found when there is no such user.
+    private func claimedLocked<Read: AccessFactsStatement>(
+        _ read: Read.Type, _ id: UUID, _ userID: UUID, _ lock: RowLock
+    ) async throws -> ClaimedLockedFacts<Read.Facts> {
         let found =
             switch lock {
             case .share:
-                try await lockedRows(LockedAccessStatement<ProjectAccessStatement, ForShare>(id.uuid, userID.uuid))
-                    .first
+                try await lockedRows(ClaimedLockedAccessStatement<Read, ForShare>(recordID: id, userID: userID)).first
             case .update:
-                try await lockedRows(LockedAccessStatement<ProjectAccessStatement, ForUpdate>(id.uuid, userID.uuid))
-                    .first
+                try await lockedRows(ClaimedLockedAccessStatement<Read, ForUpdate>(recordID: id, userID: userID)).first
             }
-        guard let found else { return nil }
-        return found.isCurrent ? found.facts : try await projectAccess(id, for: userID)
+        return found ?? ClaimedLockedFacts(access: ClaimedAccess(user: nil, facts: nil), isCurrent: true)
     }
 }
 
@@ -100,29 +130,6 @@ struct TaskAccessStatement: AccessFactsStatement {
     static var columnCount: Int { PostgresRows.taskColumnCount + 2 + PostgresRows.projectColumnCount }
 }
 
-/// A user's row and what `TaskAccessStatement` reads about one task for that user, in one prepared query: a
-/// request with an access token checks the token's user and reads the task in one round trip. The user drives the
-/// query, so no user means no row; no task means a row whose task columns are null.
-struct ClaimedTaskAccessStatement: RecordAndUserStatement {
-    static let sql = """
-        SELECT \(PostgresRows.taskColumns), wm.role, pm.role, \(PostgresRows.projectColumns),
-            \(PostgresRows.userColumns(as: "u"))
-        FROM users u
-        LEFT JOIN tasks t ON t.id = $1
-        LEFT JOIN projects p ON p.id = t.project_id
-        LEFT JOIN workspace_members wm ON wm.workspace_id = t.workspace_id AND wm.user_id = u.id
-        LEFT JOIN project_members pm ON pm.project_id = t.project_id AND pm.user_id = u.id
-        WHERE u.id = $2
-        """
-
-    var recordID: UUID
-    var userID: UUID
-
-    func decodeRow(_ row: PostgresRow) throws -> ClaimedTaskAccess {
-        try ClaimedAccess(row, factsColumns: TaskAccessStatement.columnCount, TaskAccessStatement.facts)
-    }
-}
-
 /// A project and one user's memberships around it, in one prepared query.
 struct ProjectAccessStatement: AccessFactsStatement {
     static let table = "projects"
@@ -149,51 +156,4 @@ struct ProjectAccessStatement: AccessFactsStatement {
 
     /// How many columns the facts take.
     static var columnCount: Int { PostgresRows.projectColumnCount + 2 }
-}
-
-/// A user's row and what `ProjectAccessStatement` reads about one project for that user, in one prepared query
-/// (see `ClaimedTaskAccessStatement`).
-struct ClaimedProjectAccessStatement: RecordAndUserStatement {
-    static let sql = """
-        SELECT \(PostgresRows.projectColumns), wm.role, pm.role, \(PostgresRows.userColumns(as: "u"))
-        FROM users u
-        LEFT JOIN projects p ON p.id = $1
-        LEFT JOIN workspace_members wm ON wm.workspace_id = p.workspace_id AND wm.user_id = u.id
-        LEFT JOIN project_members pm ON pm.project_id = p.id AND pm.user_id = u.id
-        WHERE u.id = $2
-        """
-
-    var recordID: UUID
-    var userID: UUID
-
-    func decodeRow(_ row: PostgresRow) throws -> ClaimedProjectAccess {
-        try ClaimedAccess(row, factsColumns: ProjectAccessStatement.columnCount, ProjectAccessStatement.facts)
-    }
-}
-
-extension ClaimedAccess {
-    /// The claimed read in `row`: a record's facts in its first `factsColumns` columns (all null when the outer
-    /// join found no record, read by `facts` otherwise), then the user's `userColumns`.
-    fileprivate init(_ row: PostgresRow, factsColumns: Int, _ facts: (PostgresRow) throws -> Facts) throws {
-        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: factsColumns)
-        let found = try row.first?.decode(UUID?.self) != nil
-        self.init(user: user, facts: found ? try facts(row) : nil)
-    }
-}
-
-/// A prepared statement about one record (`$1`) as one user (`$2`) sees it.
-protocol RecordAndUserStatement: PostgresPreparedStatement {
-    var recordID: UUID { get }
-    var userID: UUID { get }
-}
-
-extension RecordAndUserStatement {
-    static var bindingDataTypes: [PostgresDataType] { [.uuid, .uuid] }
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 2)
-        bindings.append(recordID)
-        bindings.append(userID)
-        return bindings
-    }
 }

@@ -1,0 +1,161 @@
+import Foundation
+import PostgresNIO
+import TaskCore
+
+/// A prepared statement about one record (`$1`) as one user (`$2`) sees it.
+protocol RecordAndUserStatement: PostgresPreparedStatement {
+    var recordID: UUID { get }
+    var userID: UUID { get }
+}
+
+extension RecordAndUserStatement {
+    static var bindingDataTypes: [PostgresDataType] { [.uuid, .uuid] }
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 2)
+        bindings.append(recordID)
+        bindings.append(userID)
+        return bindings
+    }
+}
+
+/// A read of one record's access facts (`TaskAccessStatement`, `ProjectAccessStatement`), written as its parts so
+/// that the plain read, the claimed one and the locking ones are built from the same SQL.
+protocol AccessFactsStatement: RecordAndUserStatement {
+    /// The facts the statement reads.
+    associatedtype Facts: Sendable & Equatable
+    /// The record's table.
+    static var table: String { get }
+    /// The record's alias in `columns` and `joins`.
+    static var alias: String { get }
+    /// The select list.
+    static var columns: String { get }
+    /// The joins after the record's table, with `$2` for the user.
+    static var joins: String { get }
+    /// How many columns `columns` has.
+    static var columnCount: Int { get }
+    /// The facts in a row that starts with `columns`.
+    static func facts(_ row: PostgresRow) throws -> Facts
+}
+
+extension AccessFactsStatement {
+    static var sql: String { "SELECT \(columns) FROM \(table) \(alias) \(joins) WHERE \(alias).id = $1" }
+}
+
+/// A user's row and what `Read` reads about one record for that user, in one prepared query: a request with an
+/// access token checks the token's user and reads the record in one round trip. The user drives the query, so no
+/// user means no row; no record means a row whose record columns are null.
+struct ClaimedAccessStatement<Read: AccessFactsStatement>: RecordAndUserStatement {
+    /// A short name of its own (see `LockedAccessStatement.name`).
+    static var name: String { "claimed-\(Read.table)" }
+
+    static var sql: String {
+        """
+        SELECT \(Read.columns), \(PostgresRows.userColumns(as: "u"))
+        FROM users u
+        LEFT JOIN \(Read.table) \(Read.alias) ON \(Read.alias).id = $1
+        \(Read.joins)
+        WHERE u.id = $2
+        """
+    }
+
+    var recordID: UUID
+    var userID: UUID
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedAccess<Read.Facts> {
+        try ClaimedAccess(row, userOffset: Read.columnCount, Read.facts)
+    }
+}
+
+/// A record's access facts read by the statement that locks the record's row: one round trip instead of a lock
+/// and then a read.
+///
+/// Under READ COMMITTED a statement reads one snapshot, taken when it starts. When the lock has to wait for a
+/// transaction that changes the row, the lock returns the row as that change left it, but the joins still read
+/// the snapshot: the facts may be older than the row now locked (a task that moved to another project). The row
+/// version the lock returned (`xmin`) is compared with the one the joins read; when they differ the facts are
+/// marked stale, and the caller reads them again in a statement of its own, which sees the change. Without a
+/// concurrent change, the usual case, the one statement is all.
+struct LockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause>: RecordAndUserStatement {
+    /// A name of its own for each variant: the default (the type's full name) is longer than PostgreSQL's 63-byte
+    /// identifiers, and the variants would share its truncated prefix.
+    static var name: String { "locked-\(Read.table)-\(Lock.self)" }
+
+    static var sql: String {
+        """
+        WITH locked AS MATERIALIZED (\(lockedRow))
+        SELECT \(Read.columns), \(Read.alias).xmin = locked.seen
+        FROM locked CROSS JOIN \(Read.table) \(Read.alias)
+        \(Read.joins)
+        WHERE \(Read.alias).id = $1
+        """
+    }
+
+    /// The CTE that locks the row and returns the version it locked.
+    static var lockedRow: String {
+        "SELECT r.xmin AS seen FROM \(Read.table) r WHERE r.id = $1" + Lock.clause(locking: "r")
+    }
+
+    var recordID: UUID
+    var userID: UUID
+
+    func decodeRow(_ row: PostgresRow) throws -> LockedFacts<Read.Facts> {
+        let isCurrent = try PostgresRandomAccessRow(row)[Read.columnCount].decode(Bool.self)
+        return LockedFacts(facts: try Read.facts(row), isCurrent: isCurrent)
+    }
+}
+
+/// `ClaimedAccessStatement` and `LockedAccessStatement` in one: the user's row with the facts of a record whose row
+/// the statement locks. A write with an access token checks the token's user, locks the record and reads its facts
+/// in one round trip.
+struct ClaimedLockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause>: RecordAndUserStatement {
+    /// A short name of its own (see `LockedAccessStatement.name`).
+    static var name: String { "claimed-locked-\(Read.table)-\(Lock.self)" }
+
+    static var sql: String {
+        """
+        WITH locked AS MATERIALIZED (\(LockedAccessStatement<Read, Lock>.lockedRow))
+        SELECT \(Read.columns), \(Read.alias).xmin = locked.seen, \(PostgresRows.userColumns(as: "u"))
+        FROM users u
+        LEFT JOIN (locked CROSS JOIN \(Read.table) \(Read.alias)) ON \(Read.alias).id = $1
+        \(Read.joins)
+        WHERE u.id = $2
+        """
+    }
+
+    var recordID: UUID
+    var userID: UUID
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedLockedFacts<Read.Facts> {
+        let access = try ClaimedAccess(row, userOffset: Read.columnCount + 1, Read.facts)
+        let isCurrent = try PostgresRandomAccessRow(row)[Read.columnCount].decode(Bool?.self) ?? true
+        return ClaimedLockedFacts(access: access, isCurrent: isCurrent)
+    }
+}
+
+/// What `LockedAccessStatement` read: the facts, and whether they are those of the row version now locked.
+struct LockedFacts<Facts: Sendable>: Sendable {
+    /// The facts as the statement's snapshot saw them.
+    var facts: Facts
+    /// Whether the snapshot's row is the row the lock returned; when not, `facts` may be out of date.
+    var isCurrent: Bool
+}
+
+/// What `ClaimedLockedAccessStatement` read: the user and the facts, and whether the facts are those of the row
+/// version now locked (`true` when there is no record).
+struct ClaimedLockedFacts<Facts: Sendable & Equatable>: Sendable {
+    /// The user and the facts as the statement's snapshot saw them.
+    var access: ClaimedAccess<Facts>
+    /// Whether the snapshot's row is the row the lock returned.
+    var isCurrent: Bool
+}
+
+extension ClaimedAccess {
+    /// The claimed read in `row`: a record's facts in its first columns (all null when the outer join found no
+    /// record, read by `facts` otherwise), and the user's `userColumns` from `userOffset` on.
+    init(_ row: PostgresRow, userOffset: Int, _ facts: (PostgresRow) throws -> Facts) throws {
+        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: userOffset)
+        let found = try row.first?.decode(UUID?.self) != nil
+        self.init(user: user, facts: found ? try facts(row) : nil)
+    }
+}
