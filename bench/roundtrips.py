@@ -1,20 +1,48 @@
 #!/usr/bin/env python3
 """Counts the database statements one request costs, with PostgreSQL's pg_stat_statements.
 
-Usage: roundtrips.py BASE_URL PATH PSQL... -- NAME=TOKEN...
-For each NAME=TOKEN, resets the statistics, sends PATH 200 times with that bearer token on one connection, and
-prints NAME and the statements per request (each statement is one round trip: taskd sends no BEGIN for reads)."""
+Usage: roundtrips.py [--method METHOD] [--body JSON]... BASE_URL PATH PSQL... -- NAME=TOKEN...
+For each NAME=TOKEN, resets the statistics, sends PATH 200 times with that bearer token on one connection (a GET by
+default; with several bodies, each request sends the next one, so that a PATCH changes something each time), and
+prints NAME and the statements per request (with ROUNDTRIPS_SHOW=1, each statement too, on stderr). Each statement is one round trip; a write's BEGIN and COMMIT count as
+statements (taskd sends no BEGIN for reads)."""
 import http.client
+import os
 import subprocess
 import sys
 from urllib.parse import urlparse
 
-base = urlparse(sys.argv[1])
-path = sys.argv[2]
-split = sys.argv.index("--")
-psql = sys.argv[3:split]
-tokens = [arg.split("=", 1) for arg in sys.argv[split + 1:]]
+args = sys.argv[1:]
+method, bodies = "GET", []
+while args[0].startswith("--"):
+    option, value, args = args[0], args[1], args[2:]
+    if option == "--method":
+        method = value
+    elif option == "--body":
+        bodies.append(value)
+    else:
+        raise SystemExit(f"unknown option {option}")
+base = urlparse(args[0])
+path = args[1]
+split = args.index("--")
+psql = args[2:split]
+tokens = [arg.split("=", 1) for arg in args[split + 1:]]
 COUNT = 200
+sent = 0
+
+
+def send(token):
+    global sent
+    headers = {"Authorization": "Bearer " + token}
+    body = None
+    if bodies:
+        body = bodies[sent % len(bodies)].encode()
+        headers["Content-Type"] = "application/json"
+    sent += 1
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    return response.status
 
 
 def sql(text):
@@ -23,15 +51,15 @@ def sql(text):
 
 connection = http.client.HTTPConnection(base.hostname, base.port, timeout=30)
 for name, token in tokens:
-    connection.request("GET", path, headers={"Authorization": "Bearer " + token})
-    connection.getresponse().read()  # a first request, so that both kinds start warm
+    send(token)  # a first request, so that both kinds start warm
     sql("SELECT pg_stat_statements_reset()")
     for _ in range(COUNT):
-        connection.request("GET", path, headers={"Authorization": "Bearer " + token})
-        response = connection.getresponse()
-        response.read()
-        if response.status != 200:
-            raise SystemExit(f"{name}: {response.status}")
+        status = send(token)
+        if not 200 <= status < 300:
+            raise SystemExit(f"{name}: {status}")
     calls = sql("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements "
                 "WHERE query NOT LIKE '%pg_stat_statements%' AND dbid = (SELECT oid FROM pg_database WHERE datname = current_database())")
     print(f"{name} {int(calls) / COUNT:.2f}")
+    if os.environ.get("ROUNDTRIPS_SHOW"):  # each statement and its calls, to stderr
+        print(sql("SELECT calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 150) FROM pg_stat_statements "
+                  "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC"), file=sys.stderr)

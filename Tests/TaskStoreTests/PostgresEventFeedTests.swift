@@ -132,6 +132,47 @@ struct PostgresEventFeedTests {
         #expect(writer.eventSignal.generation > 0, "the writing store woke its own readers itself")
     }
 
+    @Test(
+        "only a commit that queued webhook deliveries rings the delivery signal, in the writing store and in another store of the same database"
+    )
+    func deliverySignalAcrossStores() async throws {
+        let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let writer = try await StoreKind.makePostgresStore(schema: schema)
+        let listener = try await StoreKind.makePostgresStore(schema: schema, listensForEvents: true)
+        for _ in 0..<1000 where listener.eventSignal.generation == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        let world = TestWorld(store: writer)
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let (writerBefore, listenerBefore) = (writer.deliverySignal.generation, listener.deliverySignal.generation)
+        let eventsBefore = listener.eventSignal.generation
+        _ = try await world.tasks.create(alice, NewTask(title: "No webhook yet", workspaceID: workspace))
+        for _ in 0..<1000 where listener.eventSignal.generation == eventsBefore {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(listener.eventSignal.generation > eventsBefore, "the event's notification arrived")
+        #expect(writer.deliverySignal.generation == writerBefore, "no webhook, no delivery: the worker sleeps on")
+        #expect(listener.deliverySignal.generation == listenerBefore)
+
+        let webhooks = WebhookService(
+            store: writer, targets: WebhookTargetPolicy(resolve: TestHosts.resolve), now: world.clock.now)
+        _ = try await webhooks.create(
+            alice, in: workspace, NewWebhook(url: "https://hooks.example.com/a", events: ["task_created"]))
+        _ = try await world.tasks.create(alice, NewTask(title: "Delivered", workspaceID: workspace))
+        #expect(writer.deliverySignal.generation > writerBefore, "the commit that queued a delivery rang")
+        for _ in 0..<1000 where listener.deliverySignal.generation == listenerBefore {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(listener.deliverySignal.generation > listenerBefore, "and so did its notification, in the other store")
+    }
+
+    @Test("a notification's payload names its writer and whether deliveries were queued")
+    func notificationPayload() {
+        let plain = EventNotification(payload: "store-1")
+        #expect(plain.writer == "store-1" && !plain.queuedDeliveries)
+        let queued = EventNotification(payload: "store-1" + EventNotification.deliveriesMarker)
+        #expect(queued.writer == "store-1" && queued.queuedDeliveries)
+    }
+
     @Test("a cursor whose snapshot is forged is refused as a bad after, not a store error")
     func forgedSnapshot() async throws {
         let store = try await StoreKind.makePostgresStore()

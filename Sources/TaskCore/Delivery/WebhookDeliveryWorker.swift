@@ -13,7 +13,7 @@ public struct WebhookDeliveryWorker: Sendable {
     let policy: DeliveryPolicy
     let now: Now
     let random: @Sendable () -> Double
-    /// Rung when an attempt may be due: by the store when events commit, by the webhook service for pings and
+    /// Rung when an attempt may be due: by the store when a commit queued deliveries, by the webhook service for pings and
     /// redeliveries, and by the worker itself when an attempt ends and makes room.
     let attemptsDue: EventSignal
     /// How long `run()` waits between two looks when nothing rings: the bound on how late a retry, or a ping
@@ -22,7 +22,7 @@ public struct WebhookDeliveryWorker: Sendable {
     /// Told of every error the loop survives (a store outage), so that the process can log it.
     let onError: @Sendable (any Error) -> Void
 
-    /// Creates a worker. `attemptsDue` is the webhook service's; the store's event signal is relayed to it.
+    /// Creates a worker. `attemptsDue` is the webhook service's; the store's delivery signal is relayed to it.
     public init(
         store: any DataStore, sender: any WebhookSender, settings: WebhookDeliverySettings = .init(),
         now: @escaping Now = systemNow, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
@@ -37,7 +37,7 @@ public struct WebhookDeliveryWorker: Sendable {
         self.attemptsDue = attemptsDue
         self.pollInterval = pollInterval
         self.onError = onError
-        store.eventSignal.relay(to: attemptsDue)
+        store.deliverySignal.relay(to: attemptsDue)
     }
 
     /// Claims every delivery due now (up to `limit`), attempts them at once and records their outcomes; returns

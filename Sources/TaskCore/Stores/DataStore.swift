@@ -21,6 +21,16 @@ public protocol DataStore: Sendable {
     /// Notified after each commit of a transaction that recorded events (and, for a store shared by several
     /// processes, when it learns that another process committed some); readers of the feeds wait on it.
     var eventSignal: EventSignal { get }
+
+    /// Notified after each commit of a transaction that queued webhook deliveries (and, for a store shared by
+    /// several processes, when it learns that another process committed some); the delivery worker waits on it.
+    /// A store that cannot tell which commits queued deliveries answers `eventSignal`.
+    var deliverySignal: EventSignal { get }
+}
+
+extension DataStore {
+    /// `eventSignal`: every commit of events may have queued deliveries.
+    public var deliverySignal: EventSignal { eventSignal }
 }
 
 /// Every read and write a use case can make inside one transaction.

@@ -38,6 +38,8 @@ public final class PostgresStore: DataStore, Service {
     /// Notified after each commit of a transaction that recorded events, and when another store on the database
     /// says it committed some (`PostgresEventListener`).
     public let eventSignal = EventSignal()
+    /// Rung when this store committed deliveries, or learnt that another process did.
+    public let deliverySignal = EventSignal()
     /// Tells this store's event notifications from other stores'.
     let id = UUID().uuidString
     let listensForEvents: Bool
@@ -112,7 +114,8 @@ public final class PostgresStore: DataStore, Service {
                 if self.listensForEvents {
                     group.addTask {
                         await PostgresEventListener(
-                            locator: self.directLocator, storeID: self.id, signal: self.eventSignal, logger: self.logger
+                            locator: self.directLocator, storeID: self.id, signal: self.eventSignal,
+                            deliverySignal: self.deliverySignal, logger: self.logger
                         ).run()
                     }
                 }
@@ -180,6 +183,7 @@ public final class PostgresStore: DataStore, Service {
                             try await connection.query("COMMIT", logger: self.statementLogger)
                         }
                         if transaction.recordedEvents.isSet { self.eventSignal.notify() }
+                        if transaction.queuedDeliveries.isSet { self.deliverySignal.notify() }
                         return result
                     } catch {
                         if transaction.hasBegun, !connection.isClosed {

@@ -8,8 +8,9 @@ extension PostgresTransaction {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
-        try await execute(InsertEventsStatement(events: events, changes: changes, writer: storeID))
+        let queued = try await lockedRows(InsertEventsStatement(events: events, changes: changes, writer: storeID))
         recordedEvents.set()
+        if queued.contains(true) { queuedDeliveries.set() }
     }
 
     func events(of taskID: TaskID, after: PagePosition?, limit: Int) async throws -> [SequencedEvent] {

@@ -19,6 +19,8 @@ struct PostgresTransaction: StoreTransaction {
     let opened = TransactionFlag()
     /// Set when the transaction recorded events: readers waiting for some are woken after it commits.
     let recordedEvents = TransactionFlag()
+    /// Set when the transaction queued webhook deliveries.
+    let queuedDeliveries = TransactionFlag()
     /// Whether `PostgresPreparedStatement`s are prepared (named, parsed once per connection). Off behind a pooler in
     /// transaction mode, which hands each transaction any server connection: they are then sent as plain statements.
     var usesPreparedStatements = true

@@ -66,11 +66,11 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
     }
 }
 
-/// Appends events in the given order (one statement for any number of events), and tells the other taskd
-/// processes on the database, once the transaction commits, that there are new events (`NOTIFY taskd_events` with
-/// the writing store's id, so that it can ignore its own).
+/// Appends events in the given order (one statement for any number of events), queues a delivery for each webhook
+/// an event matches, and tells the other taskd processes on the database, once the transaction commits, that there
+/// are new events (`NOTIFY taskd_events`, see `EventNotification`). Its one row says whether it queued deliveries.
 struct InsertEventsStatement: PostgresPreparedStatement {
-    typealias Row = ()
+    typealias Row = Bool
 
     static let sql = """
         WITH inserted AS (
@@ -96,8 +96,11 @@ struct InsertEventsStatement: PostgresPreparedStatement {
             AND (w.project_id IS NULL OR w.project_id = i.project_id OR w.project_id = i.former_project_id)
             AND (w.events = '{*}' OR i.kind = ANY(w.events))
         ORDER BY i.sequence
-        )
-        SELECT pg_notify('\(PostgresEventListener.channel)', $10)
+        RETURNING 1
+        ), anyQueued AS (SELECT EXISTS (SELECT 1 FROM queued) AS value)
+        SELECT pg_notify('\(PostgresEventListener.channel)',
+            $10 || CASE WHEN anyQueued.value THEN '\(EventNotification.deliveriesMarker)' ELSE '' END), anyQueued.value
+        FROM anyQueued
         """
     static let bindingDataTypes: [PostgresDataType] = [
         .uuidArray, .textArray, .uuidArray, .textArray, .textArray, .uuidArray, .textArray, .int8Array, .textArray,
@@ -125,7 +128,9 @@ struct InsertEventsStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws {}
+    func decodeRow(_ row: PostgresRow) throws -> Bool {
+        try PostgresRandomAccessRow(row)[1].decode(Bool.self)
+    }
 }
 
 extension PostgresBindings {
