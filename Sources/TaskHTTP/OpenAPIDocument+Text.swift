@@ -94,7 +94,7 @@ extension OpenAPIDocument {
               after that). The answer is recorded in the transaction of the change when it is 2xx, 403, 404, 409, 412 or
               422; any other answer (400, 401, 413, 415, 428, 429, 5xx) is not, its change is rolled back, and the key
               stays free for a retry. The key is read after authentication (401) and the `If-Match` requirement (428),
-              before everything else. The comparison is of the method, the path and query as sent and the body bytes,
+              before everything else: a credential that is refused gets 401, never an answer recorded for its key. The comparison is of the method, the path and query as sent and the body bytes,
               never of headers (a retry without `If-Match` replays a recorded 412). A replay records no activity. On
               `GET`, `PUT` and `DELETE` the header is ignored.
             - Unknown route: 404 `route_not_found`; known path with another method: 405 with `Allow`.

@@ -8,7 +8,7 @@ import Testing
 @testable import TaskHTTP
 
 /// The routes whose use case reads the access token's user together with the record (tasks, comments, a project
-/// and its members): a credential whose user may no longer use it is still `401`, before any other answer, and
+/// or a workspace and its members): a credential whose user may no longer use it is still `401`, before any other answer, and
 /// never hears an answer recorded for an idempotency key.
 @Suite("HTTP: routes that check the token's user with the record")
 struct ClaimedRoutesTests {
@@ -63,6 +63,9 @@ struct ClaimedRoutesTests {
                 (.get, "/api/v1/projects/\(missingTask)", nil, .notFound),
                 (.get, "/api/v1/projects/\(project)/members?limit=x", nil, .unprocessableContent),
                 (.get, "/api/v1/projects/\(project)/members/\(bobID)", nil, .notFound),
+                (.get, "/api/v1/workspaces/\(missingTask)", nil, .notFound),
+                (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
+                (.get, "/api/v1/workspaces/\(workspace)/members/\(missingTask)", nil, .notFound),
             ]
             for (method, path, json, expected) in requests {
                 let answer = try await api.send(method, path, token: annToken, json: json)

@@ -136,6 +136,30 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
+        "a workspace's facts carry each user's stored role, alone or with the user a token names; none for an unknown workspace or user",
+        arguments: StoreKind.available)
+    func workspaceFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let workspaceID = scene.project.workspaceID
+        let workspace = try #require(try await scene.store.transaction { tx in try await tx.workspace(workspaceID) })
+        let (bob, dave, unknown, claimed, unknownUser) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.workspaceAccess(workspaceID, for: scene.bob.id),
+                try await tx.workspaceAccess(workspaceID, for: scene.dave.id),
+                try await tx.workspaceAccess(WorkspaceID(UUID()), for: scene.bob.id),
+                try await tx.workspaceAccess(workspaceID, claimedBy: scene.carol.id),
+                try await tx.workspaceAccess(workspaceID, claimedBy: UserID(UUID()))
+            )
+        }
+        #expect(bob == WorkspaceAccessFacts(workspace: workspace, memberRole: .member))
+        #expect(dave == WorkspaceAccessFacts(workspace: workspace, memberRole: nil))
+        #expect(unknown == nil)
+        #expect(claimed.user?.id == scene.carol.id)
+        #expect(claimed.facts == WorkspaceAccessFacts(workspace: workspace, memberRole: .guest))
+        #expect(unknownUser == ClaimedWorkspaceAccess(user: nil, facts: nil))
+    }
+
+    @Test(
         "a locking read of a task's facts waits for a move to another project and returns the new project",
         .timeLimit(.minutes(1)), arguments: StoreKind.available)
     func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {

@@ -19,6 +19,10 @@ public protocol AccessFactStore: Sendable {
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess
     /// The user `userID` and, when that user exists, `projectAccess(id, for: userID)`.
     func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess
+    /// The workspace with `id` and `userID`'s membership in it; `nil` when there is no such workspace.
+    func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts?
+    /// The user `userID` and, when that user exists, `workspaceAccess(id, for: userID)`.
+    func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws -> ClaimedTaskAccess
     /// `projectAccess(_:claimedBy:)`, with the project row locked until the transaction ends.
@@ -45,6 +49,9 @@ public typealias ClaimedTaskAccess = ClaimedAccess<TaskAccessFacts>
 
 /// A user's row and the facts about one project for that user.
 public typealias ClaimedProjectAccess = ClaimedAccess<ProjectAccessFacts>
+
+/// A user's row and the facts about one workspace for that user.
+public typealias ClaimedWorkspaceAccess = ClaimedAccess<WorkspaceAccessFacts>
 
 /// How a read locks the row it returns until its transaction ends. Under READ COMMITTED a locking read also
 /// returns the row as the last committed change left it, never an older one, so a change computed from it loses
@@ -96,7 +103,32 @@ public struct ProjectAccessFacts: Sendable, Equatable {
     }
 }
 
+/// A workspace and one user's stored membership in it.
+public struct WorkspaceAccessFacts: Sendable, Equatable {
+    /// The workspace.
+    public var workspace: Workspace
+    /// The user's stored role in the workspace, or `nil` when the user does not belong.
+    public var memberRole: WorkspaceRole?
+
+    /// Creates the facts.
+    public init(workspace: Workspace, memberRole: WorkspaceRole?) {
+        self.workspace = workspace
+        self.memberRole = memberRole
+    }
+}
+
 extension StoreTransaction {
+    /// Reads the workspace, then the user's membership.
+    public func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts? {
+        guard let workspace = try await workspace(id) else { return nil }
+        return WorkspaceAccessFacts(workspace: workspace, memberRole: try await workspaceMember(id, userID)?.role)
+    }
+
+    /// Reads the user, then the workspace's facts.
+    public func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess {
+        try await access(claimedBy: userID) { try await workspaceAccess(id, for: userID) }
+    }
+
     /// Gathers the facts with one read per record.
     public func taskAccess(_ id: TaskID, for userID: UserID) async throws -> TaskAccessFacts? {
         guard let task = try await task(id) else { return nil }

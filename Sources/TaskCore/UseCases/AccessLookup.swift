@@ -10,10 +10,27 @@ extension StoreTransaction {
 
     /// The workspace and the caller's role in it. - Throws: `.notFound(.workspace)` unless the caller belongs.
     func visibleWorkspace(_ id: WorkspaceID, for caller: Caller) async throws -> (Workspace, WorkspaceRole) {
-        guard let workspace = try await workspace(id),
-            let role = try await workspaceRole(of: caller, in: id), AccessPolicy.canViewWorkspace(role)
+        guard caller.reaches(id), let visible = caller.visibleWorkspace(try await workspaceAccess(id, for: caller.id))
         else { throw DomainError.notFound(.workspace) }
-        return (workspace, role)
+        return visible
+    }
+
+    /// `visibleWorkspace(_:for:)` for a claim: the claimed user's row is read with the workspace's facts.
+    /// - Throws: `.unauthenticated` before anything about the workspace; `.notFound(.workspace)` unless the caller
+    ///   belongs.
+    func claimedWorkspace(_ id: WorkspaceID, by claim: some CallerClaim) async throws -> (
+        Workspace, WorkspaceRole, Caller
+    ) {
+        if let caller = claim.checkedCaller {
+            let (workspace, role) = try await visibleWorkspace(id, for: caller)
+            return (workspace, role, caller)
+        }
+        let found = try await workspaceAccess(id, claimedBy: claim.claimedUserID)
+        let caller = try claim.caller(from: found.user)
+        guard let (workspace, role) = caller.visibleWorkspace(found.facts) else {
+            throw DomainError.notFound(.workspace)
+        }
+        return (workspace, role, caller)
     }
 
     /// The project and the caller's role in it, the project row locked as `lock` says (none by default).
@@ -138,6 +155,16 @@ extension Project {
 }
 
 extension Caller {
+    /// The workspace of `found` and the caller's effective role in it, or `nil` when there is no such workspace or
+    /// the caller does not belong (or the caller's token does not reach it).
+    func visibleWorkspace(_ found: WorkspaceAccessFacts?) -> (Workspace, WorkspaceRole)? {
+        guard let facts = found, reaches(facts.workspace.id),
+            let role = AccessPolicy.effectiveWorkspaceRole(membership: facts.memberRole, isSystemAdmin: isSystemAdmin),
+            AccessPolicy.canViewWorkspace(role)
+        else { return nil }
+        return (facts.workspace, role)
+    }
+
     /// The project of `found` and the caller's role in it, or `nil` when there is no such project or the caller
     /// cannot see it.
     func visibleProject(_ found: ProjectAccessFacts?) -> (Project, ProjectRole)? {

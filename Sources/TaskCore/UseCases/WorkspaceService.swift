@@ -45,9 +45,9 @@ public struct WorkspaceService: Sendable {
     }
 
     /// One workspace with the caller's role. - Throws: `.notFound(.workspace)` unless the caller belongs.
-    public func workspace(_ caller: Caller, id: WorkspaceID) async throws -> WorkspaceMembership {
+    public func workspace(_ claim: some CallerClaim, id: WorkspaceID) async throws -> WorkspaceMembership {
         try await store.transaction { tx in
-            let (workspace, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (workspace, role, _) = try await tx.claimedWorkspace(id, by: claim)
             return WorkspaceMembership(workspace: workspace, role: role)
         }
     }
@@ -95,11 +95,13 @@ public struct WorkspaceService: Sendable {
     }
 
     /// The workspace's members, oldest membership first (any member but a `guest`).
-    public func members(_ caller: Caller, of id: WorkspaceID, page: PageRequest) async throws -> Page<MemberProfile> {
+    public func members(_ claim: some CallerClaim, of id: WorkspaceID, page: PageRequest) async throws
+        -> Page<MemberProfile>
+    {
         let ordering = Self.memberOrdering
         let after = try PageCursor.position(from: page.cursor, ordering: ordering)
         let rows = try await store.transaction { tx in
-            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, role, _) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canListWorkspaceMembers(role) else { throw DomainError.forbidden }
             return try await tx.workspaceMembers(of: id, after: after, limit: page.limit + 1)
         }
@@ -107,9 +109,9 @@ public struct WorkspaceService: Sendable {
     }
 
     /// One member (any member but a `guest`). - Throws: `.notFound(.member)` when the user does not belong.
-    public func member(_ caller: Caller, of id: WorkspaceID, userID: UserID) async throws -> MemberProfile {
+    public func member(_ claim: some CallerClaim, of id: WorkspaceID, userID: UserID) async throws -> MemberProfile {
         try await store.transaction { tx in
-            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, role, _) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canListWorkspaceMembers(role) else { throw DomainError.forbidden }
             return try await tx.memberProfile(workspaceID: id, userID: userID)
         }

@@ -30,20 +30,11 @@ struct TaskController: Sendable {
         return Responses.task(task, status: .created, location: "/api/v1/tasks/\(task.id)")
     }
 
+    /// The page of tasks the query asks for, with its validation errors named as query parameters.
     func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
-        try await list(try TaskRequests.listQuery(request.uri.query)) {
-            try await tasks.tasks(context.claim, matching: $0, sort: $1, page: $2)
-        }
-    }
-
-    /// The page `listing` gives for the parsed query, with its validation errors named as query parameters.
-    private func list(
-        _ query: (TaskFilter, TaskSort, PageRequest),
-        _ listing: (TaskFilter, TaskSort, PageRequest) async throws -> Page<TaskItem>
-    ) async throws -> Response {
-        let (filter, sort, page) = query
+        let (filter, sort, page) = try TaskRequests.listQuery(request.uri.query)
         do {
-            return Responses.taskPage(try await listing(filter, sort, page))
+            return Responses.taskPage(try await tasks.tasks(context.claim, matching: filter, sort: sort, page: page))
         } catch DomainError.validation(let errors) {
             let named = errors.map {
                 FieldError(field: TaskRequests.queryParameter(forFilterField: $0.field), message: $0.message)

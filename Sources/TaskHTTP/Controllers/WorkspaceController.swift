@@ -9,12 +9,12 @@ struct WorkspaceController: Sendable {
         [
             .authenticated(.post, "/api/v1/workspaces", create),
             .authenticated(.get, "/api/v1/workspaces", list),
-            .authenticated(.get, "/api/v1/workspaces/{id}", read),
+            .claimed(.get, "/api/v1/workspaces/{id}", read),
             .authenticated(.patch, "/api/v1/workspaces/{id}", rename),
             .authenticated(.delete, "/api/v1/workspaces/{id}", delete),
-            .authenticated(.get, "/api/v1/workspaces/{id}/members", members),
+            .claimed(.get, "/api/v1/workspaces/{id}/members", members),
             .authenticated(.post, "/api/v1/workspaces/{id}/members", addMember),
-            .authenticated(.get, "/api/v1/workspaces/{id}/members/{user_id}", member),
+            .claimed(.get, "/api/v1/workspaces/{id}/members/{user_id}", member),
             .authenticated(.patch, "/api/v1/workspaces/{id}/members/{user_id}", changeMember),
             .authenticated(.delete, "/api/v1/workspaces/{id}/members/{user_id}", removeMember),
         ]
@@ -32,9 +32,9 @@ struct WorkspaceController: Sendable {
         return try Responses.page(list, WorkspaceDTO.init)
     }
 
-    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try Responses.read(
-            WorkspaceDTO(try await workspaces.workspace(context.caller, id: try context.pathID("id", .workspace))),
+            WorkspaceDTO(try await workspaces.workspace(context.claim, id: try context.pathID("id", .workspace))),
             for: request)
     }
 
@@ -55,10 +55,10 @@ struct WorkspaceController: Sendable {
         return Responses.noContent()
     }
 
-    func members(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func members(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let members = try await workspaces.members(
-            context.caller, of: id, page: try QueryReader.page(request.uri.query))
+            context.claim, of: id, page: try QueryReader.page(request.uri.query))
         return try Responses.page(members, MemberDTO.init)
     }
 
@@ -70,9 +70,9 @@ struct WorkspaceController: Sendable {
             MemberDTO(member), status: .created, location: "/api/v1/workspaces/\(id)/members/\(member.userID)")
     }
 
-    func member(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func member(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let member = try await workspaces.member(
-            context.caller, of: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member))
+            context.claim, of: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member))
         return try Responses.read(MemberDTO(member), for: request)
     }
 

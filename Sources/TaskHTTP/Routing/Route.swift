@@ -15,8 +15,8 @@ struct Route: Sendable {
     typealias OpenHandler = @Sendable (Request, TaskRequestContext) async throws -> Response
     /// A handler that runs only once the caller is authenticated.
     typealias CallerHandler = @Sendable (Request, AuthenticatedContext) async throws -> Response
-    /// A read that runs once the credential is verified, and checks an access token's user in the same store read
-    /// as the resource (see `ClaimedContext`).
+    /// A handler that runs once the credential is verified, whose use case checks an access token's user in the
+    /// same store read as the record it names (see `ClaimedContext`).
     typealias ClaimHandler = @Sendable (Request, ClaimedContext) async throws -> Response
 
     /// Who may reach the handler.
@@ -44,8 +44,8 @@ struct Route: Sendable {
         Route(method: method, path: path, handler: .authenticated(handler))
     }
 
-    /// A read that needs `Authorization: Bearer` as `authenticated` does, whose handler checks an access token's
-    /// user together with the resource it reads: one store round trip instead of two.
+    /// A route that needs `Authorization: Bearer` as `authenticated` does, whose use case checks an access token's
+    /// user together with the record it names: one store round trip instead of two.
     static func claimed(_ method: HTTPRequest.Method, _ path: String, _ handler: @escaping ClaimHandler) -> Route {
         Route(method: method, path: path, handler: .claimed(handler))
     }

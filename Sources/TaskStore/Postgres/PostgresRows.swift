@@ -43,6 +43,7 @@ enum PostgresRows {
     }
 
     static let workspaceColumns = "w.id, w.name, w.created_at, w.updated_at, w.version"
+    static let workspaceColumnCount = 5
 
     static func workspace(_ row: PostgresRow) throws -> Workspace {
         let (id, name, created, updated, version) = try row.decode((UUID, String, Date, Date, Int32).self)

@@ -11,6 +11,14 @@ extension PostgresTransaction {
         try await rows(ProjectAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 
+    func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts? {
+        try await rows(WorkspaceAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
+    }
+
+    func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess {
+        try await claimed(WorkspaceAccessStatement.self, id.uuid, userID.uuid)
+    }
+
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
         try await claimed(TaskAccessStatement.self, id.uuid, userID.uuid)
     }
@@ -156,4 +164,29 @@ struct ProjectAccessStatement: AccessFactsStatement {
 
     /// How many columns the facts take.
     static var columnCount: Int { PostgresRows.projectColumnCount + 2 }
+}
+
+/// A workspace and one user's membership in it, in one prepared query: the read behind every request that names a
+/// workspace.
+struct WorkspaceAccessStatement: AccessFactsStatement {
+    static let table = "workspaces"
+    static let alias = "w"
+    static let columns = "\(PostgresRows.workspaceColumns), wm.role"
+    static let joins = "LEFT JOIN workspace_members wm ON wm.workspace_id = w.id AND wm.user_id = $2"
+
+    var recordID: UUID
+    var userID: UUID
+
+    func decodeRow(_ row: PostgresRow) throws -> WorkspaceAccessFacts { try Self.facts(row) }
+
+    /// The facts in a row that starts with this statement's columns.
+    static func facts(_ row: PostgresRow) throws -> WorkspaceAccessFacts {
+        WorkspaceAccessFacts(
+            workspace: try PostgresRows.workspace(row),
+            memberRole: try PostgresRows.optionalEnum(
+                WorkspaceRole.self, PostgresRandomAccessRow(row)[PostgresRows.workspaceColumnCount]))
+    }
+
+    /// How many columns the facts take.
+    static var columnCount: Int { PostgresRows.workspaceColumnCount + 1 }
 }
