@@ -326,6 +326,41 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(
+        "a task inserted with the events that record it: both are stored, or with a rollback neither is",
+        arguments: StoreKind.available)
+    func taskInsertedWithEvents(_ kind: StoreKind) async throws {
+        let store = try await kind.makeFreshStore()
+        let world = TestWorld(store: store)
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let ids = RandomIDGenerator()
+        @Sendable func created(_ task: TaskItem) -> ActivityEvent {
+            ActivityEvent(
+                id: ids.make(), taskID: task.id, workspaceID: workspace, projectID: nil, actorID: alice.id,
+                kind: .taskCreated, at: Fixtures.instant(), changes: .none)
+        }
+        let kept = Fixtures.task("Kept", in: workspace, owner: alice.id, ids: ids)
+        let event = created(kept)
+        try await store.transaction { tx in try await tx.insertTask(kept, recording: [event]) }
+        let rolledBack = Fixtures.task("Rolled back", in: workspace, owner: alice.id, ids: ids)
+        struct Rollback: Error {}
+        await #expect(throws: Rollback.self) {
+            try await store.transaction { tx in
+                try await tx.insertTask(rolledBack, recording: [created(rolledBack)])
+                throw Rollback()
+            }
+        }
+        let stored = try await store.transaction { tx in
+            (
+                try await tx.task(kept.id), try await tx.events(of: kept.id, after: nil, limit: 10).map(\.event),
+                try await tx.task(rolledBack.id), try await tx.events(of: rolledBack.id, after: nil, limit: 10)
+            )
+        }
+        #expect(stored.0 == kept && stored.1 == [event])
+        #expect(stored.2 == nil && stored.3.isEmpty)
+    }
+
     @Test("activity keeps the append order and pages by it", arguments: StoreKind.available)
     func activityOrder(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()

@@ -4,6 +4,8 @@ public protocol TaskItemStore: Sendable {
     func task(_ id: TaskID) async throws -> TaskItem?
     /// Stores a new task.
     func insertTask(_ task: TaskItem) async throws
+    /// Inserts a task and appends the events that record it (`appendEvents`): one statement on PostgreSQL.
+    func insertTask(_ task: TaskItem, recording events: [ActivityEvent]) async throws
     /// Replaces a stored task if its stored version is still `expectedVersion`.
     /// - Throws: `DomainError.versionMismatch` with the stored version when it is not; `.notFound(.task)` when
     ///   the task is gone.
@@ -18,4 +20,12 @@ public protocol TaskItemStore: Sendable {
     /// The tasks of a workspace assigned to `userID`, each locked for a change until the transaction ends (their
     /// reader unassigns them).
     func tasks(assignedTo userID: UserID, in workspaceID: WorkspaceID) async throws -> [TaskItem]
+}
+
+extension StoreTransaction {
+    /// Inserts the task, then appends the events.
+    public func insertTask(_ task: TaskItem, recording events: [ActivityEvent]) async throws {
+        try await insertTask(task)
+        try await appendEvents(events)
+    }
 }

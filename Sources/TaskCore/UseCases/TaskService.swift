@@ -39,12 +39,13 @@ public struct TaskService: Sendable {
                 try await requireAssignable(
                     assigneeID, workspaceID: task.workspaceID, project: placement.project, in: tx)
             }
-            try await tx.insertTask(task)
-            try await tx.appendEvents([
-                ActivityEvent(
-                    id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, projectID: task.projectID,
-                    actorID: caller.id, kind: .taskCreated, at: at, changes: .none)
-            ])
+            try await tx.insertTask(
+                task,
+                recording: [
+                    ActivityEvent(
+                        id: ids.make(), taskID: task.id, workspaceID: task.workspaceID, projectID: task.projectID,
+                        actorID: caller.id, kind: .taskCreated, at: at, changes: .none)
+                ])
             return task
         }
     }

@@ -5,10 +5,27 @@ import TaskCore
 extension PostgresTransaction {
     func appendEvents(_ events: [ActivityEvent]) async throws {
         guard !events.isEmpty else { return }
+        noteRecorded(queued: try await lockedRows(try insertStatement(for: events)))
+    }
+
+    /// Inserts the task and the events in one statement.
+    func insertTask(_ task: TaskItem, recording events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return try await insertTask(task) }
+        let statement = InsertTaskWithEventsStatement(
+            task: InsertTaskStatement(task: task), events: try insertStatement(for: events))
+        noteRecorded(queued: try await lockedRows(statement))
+    }
+
+    /// The statement that appends `events`.
+    private func insertStatement(for events: [ActivityEvent]) throws -> InsertEventsStatement {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
-        let queued = try await lockedRows(InsertEventsStatement(events: events, changes: changes, writer: storeID))
+        return InsertEventsStatement(events: events, changes: changes, writer: storeID)
+    }
+
+    /// Notes that the transaction recorded events and, when the statement's row says so, queued deliveries.
+    private func noteRecorded(queued: [Bool]) {
         recordedEvents.set()
         if queued.contains(true) { queuedDeliveries.set() }
     }

@@ -21,6 +21,12 @@ struct InsertTaskStatement: PostgresPreparedStatement {
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 17)
+        appendBindings(to: &bindings)
+        return bindings
+    }
+
+    /// Appends the statement's seventeen bindings, in order.
+    func appendBindings(to bindings: inout PostgresBindings) {
         bindings.append(task.id.uuid)
         bindings.append(task.workspaceID.uuid)
         bindings.append(task.ownerID.uuid)
@@ -28,7 +34,6 @@ struct InsertTaskStatement: PostgresPreparedStatement {
         bindings.appendEditableFields(of: task)
         bindings.append(task.updatedAt.bound)
         bindings.append(Int32(task.version))
-        return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws {}
@@ -72,40 +77,48 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
 struct InsertEventsStatement: PostgresPreparedStatement {
     typealias Row = Bool
 
-    static let sql = """
-        WITH inserted AS (
-        INSERT INTO activity_events (
-            id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes)
-        SELECT e.id, e.task_id, e.workspace_id, e.project_id, e.former_project_id, e.actor_id, e.kind, e.at,
-            e.changes::jsonb
-        FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::int8[],
-                $9::text[])
-            WITH ORDINALITY AS e0(
-                id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at_micros, changes, n)
-        CROSS JOIN LATERAL (SELECT e0.id, NULLIF(e0.task_id, '')::uuid AS task_id, e0.workspace_id,
-            NULLIF(e0.project_id, '')::uuid AS project_id, NULLIF(e0.former_project_id, '')::uuid AS former_project_id,
-            e0.actor_id, e0.kind,
-            timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
-        ORDER BY e0.n
-        RETURNING id, workspace_id, project_id, former_project_id, kind, at, sequence
-        ), queued AS (
-        INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_sequence, kind, status, next_attempt_at,
-            created_at, updated_at)
-        SELECT gen_random_uuid(), w.id, i.id, i.sequence, i.kind, 'pending', i.at, i.at, i.at
-        FROM inserted i JOIN webhooks w ON w.workspace_id = i.workspace_id AND w.enabled
-            AND (w.project_id IS NULL OR w.project_id = i.project_id OR w.project_id = i.former_project_id)
-            AND (w.events = '{*}' OR i.kind = ANY(w.events))
-        ORDER BY i.sequence
-        RETURNING 1
-        ), anyQueued AS (SELECT EXISTS (SELECT 1 FROM queued) AS value)
-        SELECT pg_notify('\(PostgresEventListener.channel)',
-            $10 || CASE WHEN anyQueued.value THEN '\(EventNotification.deliveriesMarker)' ELSE '' END), anyQueued.value
-        FROM anyQueued
-        """
+    static let sql = "WITH " + expressions(parametersFrom: 1)
     static let bindingDataTypes: [PostgresDataType] = [
         .uuidArray, .textArray, .uuidArray, .textArray, .textArray, .uuidArray, .textArray, .int8Array, .textArray,
         .text,
     ]
+
+    /// The statement after its `WITH`, its ten parameters numbered from `first` on, so that another statement can
+    /// put its own common table expressions and parameters before it.
+    static func expressions(parametersFrom first: Int) -> String {
+        func p(_ n: Int) -> String { "$\(first + n - 1)" }
+        return """
+            inserted AS (
+            INSERT INTO activity_events (
+                id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes)
+            SELECT e.id, e.task_id, e.workspace_id, e.project_id, e.former_project_id, e.actor_id, e.kind, e.at,
+                e.changes::jsonb
+            FROM unnest(\(p(1))::uuid[], \(p(2))::text[], \(p(3))::uuid[], \(p(4))::text[], \(p(5))::text[],
+                    \(p(6))::uuid[], \(p(7))::text[], \(p(8))::int8[], \(p(9))::text[])
+                WITH ORDINALITY AS e0(
+                    id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at_micros, changes, n)
+            CROSS JOIN LATERAL (SELECT e0.id, NULLIF(e0.task_id, '')::uuid AS task_id, e0.workspace_id,
+                NULLIF(e0.project_id, '')::uuid AS project_id,
+                NULLIF(e0.former_project_id, '')::uuid AS former_project_id, e0.actor_id, e0.kind,
+                timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
+            ORDER BY e0.n
+            RETURNING id, workspace_id, project_id, former_project_id, kind, at, sequence
+            ), queued AS (
+            INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_sequence, kind, status, next_attempt_at,
+                created_at, updated_at)
+            SELECT gen_random_uuid(), w.id, i.id, i.sequence, i.kind, 'pending', i.at, i.at, i.at
+            FROM inserted i JOIN webhooks w ON w.workspace_id = i.workspace_id AND w.enabled
+                AND (w.project_id IS NULL OR w.project_id = i.project_id OR w.project_id = i.former_project_id)
+                AND (w.events = '{*}' OR i.kind = ANY(w.events))
+            ORDER BY i.sequence
+            RETURNING 1
+            ), anyQueued AS (SELECT EXISTS (SELECT 1 FROM queued) AS value)
+            SELECT pg_notify('\(PostgresEventListener.channel)',
+                \(p(10)) || CASE WHEN anyQueued.value THEN '\(EventNotification.deliveriesMarker)' ELSE '' END),
+                anyQueued.value
+            FROM anyQueued
+            """
+    }
 
     var events: [ActivityEvent]
     /// Each event's `changes` as JSON text, in the order of `events`.
@@ -115,6 +128,12 @@ struct InsertEventsStatement: PostgresPreparedStatement {
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 10)
+        appendBindings(to: &bindings)
+        return bindings
+    }
+
+    /// Appends the statement's ten bindings, in order.
+    func appendBindings(to bindings: inout PostgresBindings) {
         bindings.append(events.map(\.id.uuid))
         bindings.append(events.map { $0.taskID?.uuid.uuidString ?? "" })
         bindings.append(events.map(\.workspaceID.uuid))
@@ -125,12 +144,34 @@ struct InsertEventsStatement: PostgresPreparedStatement {
         bindings.append(events.map { $0.at.bound.microsecondsSince2000 })
         bindings.append(changes)
         bindings.append(writer)
-        return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Bool {
         try PostgresRandomAccessRow(row)[1].decode(Bool.self)
     }
+}
+
+/// `InsertTaskStatement` and `InsertEventsStatement` in one statement: a new task and the events that record it,
+/// one round trip. Its one row says whether the events queued deliveries.
+struct InsertTaskWithEventsStatement: PostgresPreparedStatement {
+    typealias Row = Bool
+
+    static let sql =
+        "WITH task AS (\(InsertTaskStatement.sql) RETURNING 1), "
+        + InsertEventsStatement.expressions(parametersFrom: InsertTaskStatement.bindingDataTypes.count + 1)
+    static let bindingDataTypes = InsertTaskStatement.bindingDataTypes + InsertEventsStatement.bindingDataTypes
+
+    var task: InsertTaskStatement
+    var events: InsertEventsStatement
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        task.appendBindings(to: &bindings)
+        events.appendBindings(to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Bool { try events.decodeRow(row) }
 }
 
 extension PostgresBindings {
