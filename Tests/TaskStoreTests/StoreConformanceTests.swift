@@ -327,7 +327,7 @@ struct StoreConformanceTests {
     }
 
     @Test(
-        "a task inserted with the events that record it: both are stored, or with a rollback neither is",
+        "a task inserted or updated with the events that record it: both are stored, or neither (a rollback, a stale version)",
         arguments: StoreKind.available)
     func taskInsertedWithEvents(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
@@ -359,6 +359,25 @@ struct StoreConformanceTests {
         }
         #expect(stored.0 == kept && stored.1 == [event])
         #expect(stored.2 == nil && stored.3.isEmpty)
+
+        var draft = kept
+        draft.title = "Renamed"
+        draft.version = kept.version + 1
+        let renamed = draft
+        let renaming = created(renamed)
+        await #expect(throws: DomainError.versionMismatch(currentTag: "\(kept.version)")) {
+            try await store.transaction { tx in
+                try await tx.updateTask(renamed, expectedVersion: kept.version + 5, recording: [renaming])
+            }
+        }
+        try await store.transaction { tx in
+            try await tx.updateTask(renamed, expectedVersion: kept.version, recording: [renaming])
+        }
+        let after = try await store.transaction { tx in
+            (try await tx.task(kept.id), try await tx.events(of: kept.id, after: nil, limit: 10).map(\.event))
+        }
+        #expect(after.0 == renamed)
+        #expect(after.1 == [event, renaming], "the refused update appended nothing, the one made appended its event")
     }
 
     @Test("activity keeps the append order and pages by it", arguments: StoreKind.available)

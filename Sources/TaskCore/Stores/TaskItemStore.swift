@@ -10,6 +10,9 @@ public protocol TaskItemStore: Sendable {
     /// - Throws: `DomainError.versionMismatch` with the stored version when it is not; `.notFound(.task)` when
     ///   the task is gone.
     func updateTask(_ task: TaskItem, expectedVersion: Int) async throws
+    /// `updateTask(_:expectedVersion:)` and `appendEvents(events)` in one: the events are appended only when the
+    /// change is made (one statement on PostgreSQL).
+    func updateTask(_ task: TaskItem, expectedVersion: Int, recording events: [ActivityEvent]) async throws
     /// Deletes tasks with their comments (activity events are kept).
     func deleteTasks(_ ids: [TaskID]) async throws
     /// Every task below `id` (subtasks, their subtasks, ...), parents before children; with `locking`, each is
@@ -26,6 +29,12 @@ extension StoreTransaction {
     /// Inserts the task, then appends the events.
     public func insertTask(_ task: TaskItem, recording events: [ActivityEvent]) async throws {
         try await insertTask(task)
+        try await appendEvents(events)
+    }
+
+    /// Updates the task, then appends the events.
+    public func updateTask(_ task: TaskItem, expectedVersion: Int, recording events: [ActivityEvent]) async throws {
+        try await updateTask(task, expectedVersion: expectedVersion)
         try await appendEvents(events)
     }
 }

@@ -46,12 +46,14 @@ extension TaskService {
                 guard log.hasChanges else { return current }
                 updated.updatedAt = at
                 updated.version = current.version + 1
-                try await tx.updateTask(updated, expectedVersion: current.version)
-                var events = log.events(actorID: caller.id, at: at, ids: ids)
-                if updated.projectID != current.projectID {
-                    events += try await moveDescendants(of: updated, to: project, actorID: caller.id, at: at, in: tx)
+                let events = log.events(actorID: caller.id, at: at, ids: ids)
+                guard updated.projectID != current.projectID else {
+                    try await tx.updateTask(updated, expectedVersion: current.version, recording: events)
+                    return updated
                 }
-                try await tx.appendEvents(events)
+                try await tx.updateTask(updated, expectedVersion: current.version)
+                let moved = try await moveDescendants(of: updated, to: project, actorID: caller.id, at: at, in: tx)
+                try await tx.appendEvents(events + moved)
                 return updated
             }
         }

@@ -17,7 +17,7 @@ extension PostgresTransaction {
     }
 
     /// The statement that appends `events`.
-    private func insertStatement(for events: [ActivityEvent]) throws -> InsertEventsStatement {
+    func insertStatement(for events: [ActivityEvent]) throws -> InsertEventsStatement {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let changes = try events.map { String(decoding: try encoder.encode($0.changes), as: UTF8.self) }
@@ -25,7 +25,7 @@ extension PostgresTransaction {
     }
 
     /// Notes that the transaction recorded events and, when the statement's row says so, queued deliveries.
-    private func noteRecorded(queued: [Bool]) {
+    func noteRecorded(queued: [Bool]) {
         recordedEvents.set()
         if queued.contains(true) { queuedDeliveries.set() }
     }

@@ -16,6 +16,24 @@ extension PostgresTransaction {
     func updateTask(_ task: TaskItem, expectedVersion: Int) async throws {
         let changed = try await changedRows(UpdateTaskStatement(task: task, expectedVersion: expectedVersion))
         guard changed == 0 else { return }
+        try await throwVersionMismatch(of: task)
+    }
+
+    /// Updates the task and appends the events in one statement, which appends them only when the update was made.
+    func updateTask(_ task: TaskItem, expectedVersion: Int, recording events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return try await updateTask(task, expectedVersion: expectedVersion) }
+        let statement = UpdateTaskWithEventsStatement(
+            task: UpdateTaskStatement(task: task, expectedVersion: expectedVersion),
+            events: try insertStatement(for: events))
+        guard let row = try await lockedRows(statement).first, row.updated else {
+            return try await throwVersionMismatch(of: task)
+        }
+        noteRecorded(queued: [row.queuedDeliveries])
+    }
+
+    /// Throws what a failed conditional update of `task` means: `notFound` when it is gone, `versionMismatch`
+    /// naming its version otherwise.
+    private func throwVersionMismatch(of task: TaskItem) async throws {
         let current = try await rows("SELECT version FROM tasks WHERE id = \(task.id.uuid)") {
             try $0.decode(Int32.self)
         }

@@ -58,12 +58,17 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 15)
+        appendBindings(to: &bindings)
+        return bindings
+    }
+
+    /// Appends the statement's fifteen bindings, in order.
+    func appendBindings(to bindings: inout PostgresBindings) {
         bindings.append(task.id.uuid)
         bindings.appendEditableFields(of: task)
         bindings.append(task.updatedAt.bound)
         bindings.append(Int32(task.version))
         bindings.append(Int32(expectedVersion))
-        return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Int32 {
@@ -84,8 +89,11 @@ struct InsertEventsStatement: PostgresPreparedStatement {
     ]
 
     /// The statement after its `WITH`, its ten parameters numbered from `first` on, so that another statement can
-    /// put its own common table expressions and parameters before it.
-    static func expressions(parametersFrom first: Int) -> String {
+    /// put its own common table expressions and parameters before it; the events are inserted only when
+    /// `condition` holds, and the row also holds `extraColumn`.
+    static func expressions(parametersFrom first: Int, onlyIf condition: String = "true", extraColumn: String? = nil)
+        -> String
+    {
         func p(_ n: Int) -> String { "$\(first + n - 1)" }
         return """
             inserted AS (
@@ -101,6 +109,7 @@ struct InsertEventsStatement: PostgresPreparedStatement {
                 NULLIF(e0.project_id, '')::uuid AS project_id,
                 NULLIF(e0.former_project_id, '')::uuid AS former_project_id, e0.actor_id, e0.kind,
                 timestamptz '2000-01-01 00:00:00+00' + e0.at_micros * interval '1 microsecond' AS at, e0.changes) e
+            WHERE \(condition)
             ORDER BY e0.n
             RETURNING id, workspace_id, project_id, former_project_id, kind, at, sequence
             ), queued AS (
@@ -115,7 +124,7 @@ struct InsertEventsStatement: PostgresPreparedStatement {
             ), anyQueued AS (SELECT EXISTS (SELECT 1 FROM queued) AS value)
             SELECT pg_notify('\(PostgresEventListener.channel)',
                 \(p(10)) || CASE WHEN anyQueued.value THEN '\(EventNotification.deliveriesMarker)' ELSE '' END),
-                anyQueued.value
+                anyQueued.value\(extraColumn.map { ", " + $0 } ?? "")
             FROM anyQueued
             """
     }
@@ -148,6 +157,35 @@ struct InsertEventsStatement: PostgresPreparedStatement {
 
     func decodeRow(_ row: PostgresRow) throws -> Bool {
         try PostgresRandomAccessRow(row)[1].decode(Bool.self)
+    }
+}
+
+/// `UpdateTaskStatement` and `InsertEventsStatement` in one statement: a task's change and the events that record
+/// it, one round trip. The events are inserted only when the update was made (the version still matched).
+struct UpdateTaskWithEventsStatement: PostgresPreparedStatement {
+    /// Whether the update was made, and whether the events queued deliveries.
+    typealias Row = (updated: Bool, queuedDeliveries: Bool)
+
+    static let sql =
+        "WITH task AS (\(UpdateTaskStatement.sql)), "
+        + InsertEventsStatement.expressions(
+            parametersFrom: UpdateTaskStatement.bindingDataTypes.count + 1, onlyIf: "EXISTS (SELECT 1 FROM task)",
+            extraColumn: "EXISTS (SELECT 1 FROM task)")
+    static let bindingDataTypes = UpdateTaskStatement.bindingDataTypes + InsertEventsStatement.bindingDataTypes
+
+    var task: UpdateTaskStatement
+    var events: InsertEventsStatement
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        task.appendBindings(to: &bindings)
+        events.appendBindings(to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let cells = PostgresRandomAccessRow(row)
+        return (updated: try cells[2].decode(Bool.self), queuedDeliveries: try cells[1].decode(Bool.self))
     }
 }
 
