@@ -63,6 +63,9 @@ struct ClaimedRoutesTests {
                 (.get, "/api/v1/projects/\(missingTask)", nil, .notFound),
                 (.get, "/api/v1/projects/\(project)/members?limit=x", nil, .unprocessableContent),
                 (.get, "/api/v1/projects/\(project)/members/\(bobID)", nil, .notFound),
+                (.get, "/api/v1/projects?workspace_id=not-a-uuid", nil, .unprocessableContent),
+                (.get, "/api/v1/tasks?assignee_id=not-a-uuid", nil, .unprocessableContent),
+                (.get, "/api/v1/tasks?tag=%00", nil, .unprocessableContent),
                 (.get, "/api/v1/workspaces/\(missingTask)", nil, .notFound),
                 (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
                 (.get, "/api/v1/workspaces/\(workspace)/members/\(missingTask)", nil, .notFound),
@@ -71,6 +74,11 @@ struct ClaimedRoutesTests {
                 let answer = try await api.send(method, path, token: annToken, json: json)
                 #expect(answer.status == expected, "ann: \(method) \(path)")
             }
+
+            let projects = try await api.send(.get, "/api/v1/projects", token: bobToken)
+            #expect(projects.status == .ok && projects.items.count == 1, "Bob sees the workspace's project")
+            let assigned = try await api.send(.get, "/api/v1/tasks", token: bobToken)
+            #expect(assigned.status == .ok && assigned.items.count == 1, "Bob's own task")
 
             _ = try await harness.services.admin.promote(email: "ann@example.com")
             #expect(

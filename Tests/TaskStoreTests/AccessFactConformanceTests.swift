@@ -160,6 +160,33 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
+        "a user's memberships read with the user a token names are the memberships read alone; nothing for an unknown user",
+        arguments: StoreKind.available)
+    func claimedMemberships(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        for caller in [scene.alice, scene.bob, scene.carol, scene.dave] {
+            let (claimed, alone, user) = try await scene.store.transaction { tx in
+                (
+                    try await tx.workspaceMemberships(claimedBy: caller.id),
+                    try await tx.workspaceMemberships(of: caller.id), try await tx.user(caller.id)
+                )
+            }
+            #expect(claimed.user == user && user != nil)
+            let inOrder = { (members: [WorkspaceMember]) in members.sorted { $0.workspaceID.uuid < $1.workspaceID.uuid }
+            }
+            #expect(inOrder(try #require(claimed.facts)) == inOrder(alone))
+        }
+        let bobs = try await scene.store.transaction { [scene] tx in
+            try await tx.workspaceMemberships(claimedBy: scene.bob.id).facts
+        }
+        #expect(bobs?.contains { $0.workspaceID == scene.project.workspaceID && $0.role == .member } == true)
+        let unknown = try await scene.store.transaction { tx in
+            try await tx.workspaceMemberships(claimedBy: UserID(UUID()))
+        }
+        #expect(unknown == ClaimedMemberships(user: nil, facts: nil))
+    }
+
+    @Test(
         "a locking read of a task's facts waits for a move to another project and returns the new project",
         .timeLimit(.minutes(1)), arguments: StoreKind.available)
     func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {

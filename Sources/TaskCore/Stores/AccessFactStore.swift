@@ -23,6 +23,9 @@ public protocol AccessFactStore: Sendable {
     func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts?
     /// The user `userID` and, when that user exists, `workspaceAccess(id, for: userID)`.
     func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess
+    /// The user `userID` and, when that user exists, `workspaceMemberships(of: userID)`: what a list needs to know
+    /// of its caller when the credential names the user but the user's row has not been read yet.
+    func workspaceMemberships(claimedBy userID: UserID) async throws -> ClaimedMemberships
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws -> ClaimedTaskAccess
     /// `projectAccess(_:claimedBy:)`, with the project row locked until the transaction ends.
@@ -52,6 +55,9 @@ public typealias ClaimedProjectAccess = ClaimedAccess<ProjectAccessFacts>
 
 /// A user's row and the facts about one workspace for that user.
 public typealias ClaimedWorkspaceAccess = ClaimedAccess<WorkspaceAccessFacts>
+
+/// A user's row and every workspace membership of that user.
+public typealias ClaimedMemberships = ClaimedAccess<[WorkspaceMember]>
 
 /// How a read locks the row it returns until its transaction ends. Under READ COMMITTED a locking read also
 /// returns the row as the last committed change left it, never an older one, so a change computed from it loses
@@ -122,6 +128,11 @@ extension StoreTransaction {
     public func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts? {
         guard let workspace = try await workspace(id) else { return nil }
         return WorkspaceAccessFacts(workspace: workspace, memberRole: try await workspaceMember(id, userID)?.role)
+    }
+
+    /// Reads the user, then the user's memberships.
+    public func workspaceMemberships(claimedBy userID: UserID) async throws -> ClaimedMemberships {
+        try await access(claimedBy: userID) { try await workspaceMemberships(of: userID) }
     }
 
     /// Reads the user, then the workspace's facts.

@@ -113,6 +113,15 @@ extension StoreTransaction {
         return (project, role, caller)
     }
 
+    /// `visibilityScope(of:)` for a claim: the claimed user's row is read with the user's memberships.
+    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    func claimedScope(by claim: some CallerClaim) async throws -> (VisibilityScope, Caller) {
+        if let caller = claim.checkedCaller { return (try await visibilityScope(of: caller), caller) }
+        let found = try await workspaceMemberships(claimedBy: claim.claimedUserID)
+        let caller = try claim.caller(from: found.user)
+        return (VisibilityScope(caller: caller, memberships: found.facts ?? []), caller)
+    }
+
     /// What the caller can see, for list queries.
     func visibilityScope(of caller: Caller) async throws -> VisibilityScope {
         VisibilityScope(caller: caller, memberships: try await workspaceMemberships(of: caller.id))

@@ -48,11 +48,11 @@ public struct ProjectService: Sendable {
 
     /// The projects the caller can see, optionally of one workspace and archived state, oldest first.
     public func projects(
-        _ caller: Caller, workspaceID: WorkspaceID?, isArchived: Bool?, page: PageRequest
+        _ claim: some CallerClaim, workspaceID: WorkspaceID?, isArchived: Bool?, page: PageRequest
     ) async throws -> Page<Project> {
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
         let rows = try await store.transaction { tx in
-            let scope = try await tx.visibilityScope(of: caller)
+            let (scope, _) = try await tx.claimedScope(by: claim)
             return try await tx.projects(
                 visibleIn: scope, workspaceID: workspaceID, isArchived: isArchived, after: after, limit: page.limit + 1)
         }

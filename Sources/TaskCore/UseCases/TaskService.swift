@@ -70,18 +70,25 @@ public struct TaskService: Sendable {
     ) async throws -> Page<TaskItem> {
         try await store.transaction { tx in
             guard let projectID = filter.projectID else {
-                let caller = try await tx.caller(for: claim)
-                return try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: nil)
+                let (scope, caller) = try await tx.claimedScope(by: claim)
+                return try await tasks(caller, matching: filter, sort: sort, page: page, known: .scope(scope))
             }
             let (visible, caller) = try await tx.claimedProjectIfVisible(projectID, by: claim)
-            return try await tasks(caller, matching: filter, sort: sort, page: page, knownProject: visible != nil)
+            return try await tasks(caller, matching: filter, sort: sort, page: page, known: .project(visible != nil))
         }
     }
 
-    /// The list, with `knownProject` telling whether the caller sees the filter's project when that was read
-    /// already (`nil`: read it).
+    /// What a list read already about what its caller sees.
+    private enum KnownVisibility {
+        /// Whether the caller sees the filter's project.
+        case project(Bool)
+        /// What the caller sees, for a list without a project filter.
+        case scope(VisibilityScope)
+    }
+
+    /// The list, with what the caller sees as `known` says.
     private func tasks(
-        _ caller: Caller, matching filter: TaskFilter, sort: TaskSort, page: PageRequest, knownProject: Bool?
+        _ caller: Caller, matching filter: TaskFilter, sort: TaskSort, page: PageRequest, known: KnownVisibility
     ) async throws -> Page<TaskItem> {
         if let text = filter.text, text.unicodeScalars.count > 500 || text.unicodeScalars.contains("\u{0}") {
             throw DomainError.invalid("text", "must be at most 500 characters without NUL")
@@ -96,19 +103,14 @@ public struct TaskService: Sendable {
         let after = try PageCursor.position(from: page.cursor, ordering: sort.name, values: sort.cursorValues)
         let rows = try await store.transaction { tx in
             let scope: VisibilityScope
-            if let projectID = filter.projectID {
+            switch known {
+            case .project(let isVisible):
                 // A task in a project is visible exactly when its project is (AccessPolicy.taskPermissions), so
                 // one check of the project spares the store a per-row visibility test.
-                let isVisible: Bool
-                if let knownProject {
-                    isVisible = knownProject
-                } else {
-                    isVisible = try await tx.projectIfVisible(projectID, for: caller) != nil
-                }
                 guard isVisible else { return [TaskItem]() }
                 scope = .unrestricted(for: caller.id)
-            } else {
-                scope = try await tx.visibilityScope(of: caller)
+            case .scope(let known):
+                scope = known
             }
             var query = TaskQuery(
                 workspaceID: filter.workspaceID, projectID: filter.projectID, parentID: filter.parentID,

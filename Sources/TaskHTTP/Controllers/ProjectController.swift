@@ -9,7 +9,7 @@ struct ProjectController: Sendable {
     var routes: [Route] {
         [
             .authenticated(.post, "/api/v1/projects", create),
-            .authenticated(.get, "/api/v1/projects", list),
+            .claimed(.get, "/api/v1/projects", list),
             .claimed(.get, "/api/v1/projects/{id}", read),
             .authenticated(.patch, "/api/v1/projects/{id}", change),
             .authenticated(.delete, "/api/v1/projects/{id}", delete),
@@ -27,14 +27,14 @@ struct ProjectController: Sendable {
         return try Responses.tagged(ProjectDTO(project), status: .created, location: "/api/v1/projects/\(project.id)")
     }
 
-    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         var query = QueryReader(request.uri.query)
         let workspaceID = query.id("workspace_id", as: IDKind.Workspace.self)
         let archived = query.bool("archived")
         let page = query.page()
         try query.finish()
         let list = try await projects.projects(
-            context.caller, workspaceID: workspaceID, isArchived: archived, page: page ?? .first)
+            context.claim, workspaceID: workspaceID, isArchived: archived, page: page ?? .first)
         return try Responses.page(list, ProjectDTO.init)
     }
 

@@ -8,8 +8,11 @@ enum PostgresRows {
         "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at, version"
 
     /// `userColumns` of the table aliased `alias`.
-    static func userColumns(as alias: String) -> String {
-        userColumns.split(separator: ", ").map { "\(alias).\($0)" }.joined(separator: ", ")
+    static func userColumns(as alias: String) -> String { qualified(userColumns, as: alias) }
+
+    /// `columns` (a list separated by ", "), each qualified by `alias`.
+    static func qualified(_ columns: String, as alias: String) -> String {
+        columns.split(separator: ", ").map { "\(alias).\($0)" }.joined(separator: ", ")
     }
 
     /// The values of `userColumns`, in their order.
@@ -53,6 +56,10 @@ enum PostgresRows {
     }
 
     static let workspaceMemberColumns = "workspace_id, user_id, role, joined_at, version"
+    static let workspaceMemberColumnCount = 5
+
+    /// `workspaceMemberColumns`, each qualified by `alias`.
+    static func workspaceMemberColumns(as alias: String) -> String { qualified(workspaceMemberColumns, as: alias) }
 
     static func workspaceMember(_ row: PostgresRow) throws -> WorkspaceMember {
         let (workspaceID, userID, role, joined, version) = try row.decode((UUID, UUID, String, Date, Int32).self)

@@ -19,6 +19,12 @@ extension PostgresTransaction {
         try await claimed(WorkspaceAccessStatement.self, id.uuid, userID.uuid)
     }
 
+    func workspaceMemberships(claimedBy userID: UserID) async throws -> ClaimedMemberships {
+        let found = try await rows(ClaimedMembershipsStatement(userID: userID.uuid))
+        guard let user = found.first?.user else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: user, facts: found.compactMap(\.member))
+    }
+
     func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
         try await claimed(TaskAccessStatement.self, id.uuid, userID.uuid)
     }
@@ -189,4 +195,30 @@ struct WorkspaceAccessStatement: AccessFactsStatement {
 
     /// How many columns the facts take.
     static var columnCount: Int { PostgresRows.workspaceColumnCount + 1 }
+}
+
+/// A user's row and every workspace membership of that user, in one prepared query: a list checks the token's
+/// user and learns what the user sees in one round trip. One row per membership, each with the user; one row with
+/// no membership for a user without any; none for no such user.
+struct ClaimedMembershipsStatement: PostgresPreparedStatement {
+    static let sql = """
+        SELECT \(PostgresRows.workspaceMemberColumns(as: "wm")), \(PostgresRows.userColumns(as: "u"))
+        FROM users u LEFT JOIN workspace_members wm ON wm.user_id = u.id
+        WHERE u.id = $1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.uuid]
+
+    var userID: UUID
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 1)
+        bindings.append(userID)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> (user: User, member: WorkspaceMember?) {
+        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: PostgresRows.workspaceMemberColumnCount)
+        let hasMember = try row.first?.decode(UUID?.self) != nil
+        return (user, hasMember ? try PostgresRows.workspaceMember(row) : nil)
+    }
 }
