@@ -38,8 +38,12 @@ struct PostgresStoreTests {
     func concurrentFirstMigration() async throws {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let url = try DatabaseURL(try #require(StoreKind.postgresURL))
+        // A lease waits as long as the other tests' stores do (StoreKind): the whole suite opens its connections at
+        // once, and on a loaded machine the first one may take longer than the 5 s a request would wait.
         let stores = (0..<2).map { _ in
-            PostgresStore(url: url, pool: PoolSettings(size: 2), searchPath: "\(schema), public", logger: Self.logger)
+            PostgresStore(
+                url: url, pool: PoolSettings(size: 2, timeout: .seconds(20)), searchPath: "\(schema), public",
+                logger: Self.logger)
         }
         for store in stores { Task.detached { try? await store.run() } }
         try await stores[0].transaction { tx in
