@@ -36,28 +36,90 @@ protocol AccessFactsStatement: RecordAndUserStatement {
     static var columnCount: Int { get }
     /// The facts in a row that starts with `columns`.
     static func facts(_ row: PostgresRow) throws -> Facts
+    /// The SQL of every variant of the read, built once (`AccessStatementTexts(Self.self)` in a `static let`).
+    static var texts: AccessStatementTexts { get }
 }
 
 extension AccessFactsStatement {
-    static var sql: String { "SELECT \(columns) FROM \(table) \(alias) \(joins) WHERE \(alias).id = $1" }
+    static var sql: String { texts.plain }
+}
+
+/// The SQL and the names of every variant of one access read, built once per record type: postgres-nio reads a
+/// prepared statement's `sql` and `name` on every execution, and a generic statement cannot keep them in a stored
+/// property of its own, so it looks them up here instead of putting them together again for each request.
+struct AccessStatementTexts: Sendable {
+    /// A prepared statement's name and SQL.
+    struct Text: Sendable {
+        let name: String
+        let sql: String
+    }
+
+    /// The read alone.
+    let plain: String
+    /// `ClaimedAccessStatement`.
+    let claimed: Text
+    private let lockedShare: Text, lockedUpdate: Text
+    private let claimedLockedShare: Text, claimedLockedUpdate: Text
+
+    /// `LockedAccessStatement` with `lock`.
+    func locked(_ lock: RowLock) -> Text { lock == .share ? lockedShare : lockedUpdate }
+
+    /// `ClaimedLockedAccessStatement` with `lock`.
+    func claimedLocked(_ lock: RowLock) -> Text { lock == .share ? claimedLockedShare : claimedLockedUpdate }
+
+    /// The texts of `Read`'s variants. Each variant has a short name of its own: the default (the type's full
+    /// name) is longer than PostgreSQL's 63-byte identifiers, and the variants would share its truncated prefix.
+    init<Read: AccessFactsStatement>(_: Read.Type) {
+        let (table, alias, columns, joins) = (Read.table, Read.alias, Read.columns, Read.joins)
+        let user = PostgresRows.userColumns(as: "u")
+        plain = "SELECT \(columns) FROM \(table) \(alias) \(joins) WHERE \(alias).id = $1"
+        claimed = Text(
+            name: "claimed-\(table)",
+            sql: """
+                SELECT \(columns), \(user)
+                FROM users u
+                LEFT JOIN \(table) \(alias) ON \(alias).id = $1
+                \(joins)
+                WHERE u.id = $2
+                """)
+        /// The CTE that locks the row and returns the version it locked.
+        func lockedRow(_ lock: RowLock) -> String {
+            "SELECT r.xmin AS seen FROM \(table) r WHERE r.id = $1 FOR \(lock == .share ? "SHARE" : "UPDATE") OF r"
+        }
+        func locked(_ lock: RowLock) -> Text {
+            Text(
+                name: "locked-\(table)-\(lock)",
+                sql: """
+                    WITH locked AS MATERIALIZED (\(lockedRow(lock)))
+                    SELECT \(columns), \(alias).xmin = locked.seen
+                    FROM locked CROSS JOIN \(table) \(alias)
+                    \(joins)
+                    WHERE \(alias).id = $1
+                    """)
+        }
+        func claimedLocked(_ lock: RowLock) -> Text {
+            Text(
+                name: "claimed-locked-\(table)-\(lock)",
+                sql: """
+                    WITH locked AS MATERIALIZED (\(lockedRow(lock)))
+                    SELECT \(columns), \(alias).xmin = locked.seen, \(user)
+                    FROM users u
+                    LEFT JOIN (locked CROSS JOIN \(table) \(alias)) ON \(alias).id = $1
+                    \(joins)
+                    WHERE u.id = $2
+                    """)
+        }
+        (lockedShare, lockedUpdate) = (locked(.share), locked(.update))
+        (claimedLockedShare, claimedLockedUpdate) = (claimedLocked(.share), claimedLocked(.update))
+    }
 }
 
 /// A user's row and what `Read` reads about one record for that user, in one prepared query: a request with an
 /// access token checks the token's user and reads the record in one round trip. The user drives the query, so no
 /// user means no row; no record means a row whose record columns are null.
 struct ClaimedAccessStatement<Read: AccessFactsStatement>: RecordAndUserStatement {
-    /// A short name of its own (see `LockedAccessStatement.name`).
-    static var name: String { "claimed-\(Read.table)" }
-
-    static var sql: String {
-        """
-        SELECT \(Read.columns), \(PostgresRows.userColumns(as: "u"))
-        FROM users u
-        LEFT JOIN \(Read.table) \(Read.alias) ON \(Read.alias).id = $1
-        \(Read.joins)
-        WHERE u.id = $2
-        """
-    }
+    static var name: String { Read.texts.claimed.name }
+    static var sql: String { Read.texts.claimed.sql }
 
     var recordID: UUID
     var userID: UUID
@@ -77,24 +139,8 @@ struct ClaimedAccessStatement<Read: AccessFactsStatement>: RecordAndUserStatemen
 /// marked stale, and the caller reads them again in a statement of its own, which sees the change. Without a
 /// concurrent change, the usual case, the one statement is all.
 struct LockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause>: RecordAndUserStatement {
-    /// A name of its own for each variant: the default (the type's full name) is longer than PostgreSQL's 63-byte
-    /// identifiers, and the variants would share its truncated prefix.
-    static var name: String { "locked-\(Read.table)-\(Lock.self)" }
-
-    static var sql: String {
-        """
-        WITH locked AS MATERIALIZED (\(lockedRow))
-        SELECT \(Read.columns), \(Read.alias).xmin = locked.seen
-        FROM locked CROSS JOIN \(Read.table) \(Read.alias)
-        \(Read.joins)
-        WHERE \(Read.alias).id = $1
-        """
-    }
-
-    /// The CTE that locks the row and returns the version it locked.
-    static var lockedRow: String {
-        "SELECT r.xmin AS seen FROM \(Read.table) r WHERE r.id = $1" + Lock.clause(locking: "r")
-    }
+    static var name: String { Read.texts.locked(Lock.lock).name }
+    static var sql: String { Read.texts.locked(Lock.lock).sql }
 
     var recordID: UUID
     var userID: UUID
@@ -109,19 +155,8 @@ struct LockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause>: Reco
 /// the statement locks. A write with an access token checks the token's user, locks the record and reads its facts
 /// in one round trip.
 struct ClaimedLockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause>: RecordAndUserStatement {
-    /// A short name of its own (see `LockedAccessStatement.name`).
-    static var name: String { "claimed-locked-\(Read.table)-\(Lock.self)" }
-
-    static var sql: String {
-        """
-        WITH locked AS MATERIALIZED (\(LockedAccessStatement<Read, Lock>.lockedRow))
-        SELECT \(Read.columns), \(Read.alias).xmin = locked.seen, \(PostgresRows.userColumns(as: "u"))
-        FROM users u
-        LEFT JOIN (locked CROSS JOIN \(Read.table) \(Read.alias)) ON \(Read.alias).id = $1
-        \(Read.joins)
-        WHERE u.id = $2
-        """
-    }
+    static var name: String { Read.texts.claimedLocked(Lock.lock).name }
+    static var sql: String { Read.texts.claimedLocked(Lock.lock).sql }
 
     var recordID: UUID
     var userID: UUID

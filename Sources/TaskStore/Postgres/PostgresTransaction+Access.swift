@@ -99,23 +99,24 @@ extension PostgresTransaction {
 /// The locking clause a prepared read ends with, `FOR SHARE` or `FOR UPDATE` of one row. Each is its own type so
 /// that each variant is its own prepared statement.
 protocol LockClause: Sendable {
-    /// The SQL appended to the statement, given the alias of the row to lock.
-    static func clause(locking alias: String) -> String
+    /// The lock the clause takes.
+    static var lock: RowLock { get }
 }
 
 /// `FOR SHARE OF alias`.
 enum ForShare: LockClause {
-    static func clause(locking alias: String) -> String { " FOR SHARE OF \(alias)" }
+    static var lock: RowLock { .share }
 }
 
 /// `FOR UPDATE OF alias`.
 enum ForUpdate: LockClause {
-    static func clause(locking alias: String) -> String { " FOR UPDATE OF \(alias)" }
+    static var lock: RowLock { .update }
 }
 
 /// A task, its project and one user's memberships around it, in one prepared query: the read behind every
 /// request that names a task.
 struct TaskAccessStatement: AccessFactsStatement {
+    static let texts = AccessStatementTexts(TaskAccessStatement.self)
     static let table = "tasks"
     static let alias = "t"
     static let columns = "\(PostgresRows.taskColumns), wm.role, pm.role, \(PostgresRows.projectColumns)"
@@ -146,6 +147,7 @@ struct TaskAccessStatement: AccessFactsStatement {
 
 /// A project and one user's memberships around it, in one prepared query.
 struct ProjectAccessStatement: AccessFactsStatement {
+    static let texts = AccessStatementTexts(ProjectAccessStatement.self)
     static let table = "projects"
     static let alias = "p"
     static let columns = "\(PostgresRows.projectColumns), wm.role, pm.role"
@@ -175,6 +177,7 @@ struct ProjectAccessStatement: AccessFactsStatement {
 /// A workspace and one user's membership in it, in one prepared query: the read behind every request that names a
 /// workspace.
 struct WorkspaceAccessStatement: AccessFactsStatement {
+    static let texts = AccessStatementTexts(WorkspaceAccessStatement.self)
     static let table = "workspaces"
     static let alias = "w"
     static let columns = "\(PostgresRows.workspaceColumns), wm.role"
