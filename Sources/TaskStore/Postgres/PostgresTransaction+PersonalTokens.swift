@@ -80,8 +80,7 @@ struct PersonalTokenCredentialStatement: PostgresPreparedStatement {
         )
         SELECT t.id, t.user_id, t.name, t.prefix, t.digest, t.scopes, t.workspace_ids, t.created_at, t.expires_at,
             COALESCE((SELECT last_used_at FROM touched), t.last_used_at), t.version,
-            \(PostgresRows.userColumns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }
-            .joined(separator: ", "))
+            \(PostgresRows.userColumns(as: "u"))
         FROM personal_access_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.digest = $1
         """

@@ -6,7 +6,7 @@ import TaskCore
 // statements: PostgreSQL parses and plans each once per connection instead of once per request.
 
 /// Stores a new task.
-struct InsertTaskStatement: PostgresPreparedStatement {
+struct InsertTaskStatement: AppendsBindings {
     typealias Row = ()
 
     static let sql = """
@@ -18,12 +18,6 @@ struct InsertTaskStatement: PostgresPreparedStatement {
         [.uuid, .uuid, .uuid, .timestamptz] + PostgresBindings.editableTaskFieldTypes + [.timestamptz, .int4]
 
     var task: TaskItem
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 17)
-        appendBindings(to: &bindings)
-        return bindings
-    }
 
     /// Appends the statement's seventeen bindings, in order.
     func appendBindings(to bindings: inout PostgresBindings) {
@@ -40,7 +34,7 @@ struct InsertTaskStatement: PostgresPreparedStatement {
 }
 
 /// Replaces a task's fields when its stored version is still `expectedVersion`; returns a row when it was.
-struct UpdateTaskStatement: PostgresPreparedStatement {
+struct UpdateTaskStatement: AppendsBindings {
     typealias Row = Int32
 
     static let sql = """
@@ -55,12 +49,6 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
 
     var task: TaskItem
     var expectedVersion: Int
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 15)
-        appendBindings(to: &bindings)
-        return bindings
-    }
 
     /// Appends the statement's fifteen bindings, in order.
     func appendBindings(to bindings: inout PostgresBindings) {
@@ -79,7 +67,7 @@ struct UpdateTaskStatement: PostgresPreparedStatement {
 /// Appends events in the given order (one statement for any number of events), queues a delivery for each webhook
 /// an event matches, and tells the other taskd processes on the database, once the transaction commits, that there
 /// are new events (`NOTIFY taskd_events`, see `EventNotification`). Its one row says whether it queued deliveries.
-struct InsertEventsStatement: PostgresPreparedStatement {
+struct InsertEventsStatement: AppendsBindings {
     typealias Row = Bool
 
     static let sql = "WITH " + expressions(parametersFrom: 1)
@@ -135,12 +123,6 @@ struct InsertEventsStatement: PostgresPreparedStatement {
     /// The writing store's id, the notification's payload.
     var writer: String
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 10)
-        appendBindings(to: &bindings)
-        return bindings
-    }
-
     /// Appends the statement's ten bindings, in order.
     func appendBindings(to bindings: inout PostgresBindings) {
         bindings.append(events.map(\.id.uuid))
@@ -160,9 +142,41 @@ struct InsertEventsStatement: PostgresPreparedStatement {
     }
 }
 
+/// A prepared statement whose bindings another statement can put among its own.
+protocol AppendsBindings: PostgresPreparedStatement {
+    /// Appends the statement's bindings, in order.
+    func appendBindings(to bindings: inout PostgresBindings)
+}
+
+extension AppendsBindings {
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        appendBindings(to: &bindings)
+        return bindings
+    }
+}
+
+/// A task's write and the events that record it, in one statement: the write's bindings, then the events'.
+protocol TaskWriteWithEvents: PostgresPreparedStatement {
+    associatedtype TaskWrite: AppendsBindings
+    /// The task's write.
+    var task: TaskWrite { get }
+    /// The events' insert.
+    var events: InsertEventsStatement { get }
+}
+
+extension TaskWriteWithEvents {
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        task.appendBindings(to: &bindings)
+        events.appendBindings(to: &bindings)
+        return bindings
+    }
+}
+
 /// `UpdateTaskStatement` and `InsertEventsStatement` in one statement: a task's change and the events that record
 /// it, one round trip. The events are inserted only when the update was made (the version still matched).
-struct UpdateTaskWithEventsStatement: PostgresPreparedStatement {
+struct UpdateTaskWithEventsStatement: TaskWriteWithEvents {
     /// Whether the update was made, and whether the events queued deliveries.
     typealias Row = (updated: Bool, queuedDeliveries: Bool)
 
@@ -176,13 +190,6 @@ struct UpdateTaskWithEventsStatement: PostgresPreparedStatement {
     var task: UpdateTaskStatement
     var events: InsertEventsStatement
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
-        task.appendBindings(to: &bindings)
-        events.appendBindings(to: &bindings)
-        return bindings
-    }
-
     func decodeRow(_ row: PostgresRow) throws -> Row {
         let cells = PostgresRandomAccessRow(row)
         return (updated: try cells[2].decode(Bool.self), queuedDeliveries: try cells[1].decode(Bool.self))
@@ -191,7 +198,7 @@ struct UpdateTaskWithEventsStatement: PostgresPreparedStatement {
 
 /// `InsertTaskStatement` and `InsertEventsStatement` in one statement: a new task and the events that record it,
 /// one round trip. Its one row says whether the events queued deliveries.
-struct InsertTaskWithEventsStatement: PostgresPreparedStatement {
+struct InsertTaskWithEventsStatement: TaskWriteWithEvents {
     typealias Row = Bool
 
     static let sql =
@@ -201,13 +208,6 @@ struct InsertTaskWithEventsStatement: PostgresPreparedStatement {
 
     var task: InsertTaskStatement
     var events: InsertEventsStatement
-
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
-        task.appendBindings(to: &bindings)
-        events.appendBindings(to: &bindings)
-        return bindings
-    }
 
     func decodeRow(_ row: PostgresRow) throws -> Bool { try events.decodeRow(row) }
 }
