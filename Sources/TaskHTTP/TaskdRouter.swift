@@ -71,8 +71,9 @@ public func buildRouter(
                 let claimed: @Sendable () async throws -> Response = {
                     let claim = try await authenticator.claim(for: presented)
                     if let caller = claim.checkedCaller { try caller.grant?.authorize(tokenRule) }
-                    let claimedContext = ClaimedContext(
-                        request: context, claim: claim, presented: presented, authenticator: authenticator)
+                    let claimedContext = ClaimedContext(request: context, claim: claim) {
+                        try await authenticator.caller(for: presented).0
+                    }
                     do {
                         if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
                         return try await handler(request, claimedContext)

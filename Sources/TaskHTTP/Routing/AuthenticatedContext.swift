@@ -27,27 +27,20 @@ struct ClaimedContext: Sendable {
     /// Who the credential says the caller is: a verified access token whose user has not been read yet, or the
     /// caller of a personal access token (whose look-up reads the user anyway).
     let claim: any CallerClaim
-    /// The credential, to check the caller on its own (`caller()`).
-    let presented: PresentedCredential?
-    let authenticator: Authenticator?
+    /// Checks the credential's caller on its own (`caller()`).
+    private let check: @Sendable () async throws -> Caller
 
     /// The context of a route whose caller was checked already.
     init(_ authenticated: AuthenticatedContext) {
-        request = authenticated.request
-        claim = authenticated.caller
-        presented = nil
-        authenticator = nil
+        let caller = authenticated.caller
+        self.init(request: authenticated.request, claim: caller) { caller }
     }
 
-    /// The context of a request with the credential `presented`, which `claim` stands for.
-    init(
-        request: TaskRequestContext, claim: any CallerClaim, presented: PresentedCredential,
-        authenticator: Authenticator
-    ) {
+    /// The context of a request whose credential `claim` stands for; `check` reads its caller on its own.
+    init(request: TaskRequestContext, claim: any CallerClaim, check: @escaping @Sendable () async throws -> Caller) {
         self.request = request
         self.claim = claim
-        self.presented = presented
-        self.authenticator = authenticator
+        self.check = check
     }
 
     /// The caller, with an access token's user read on its own: for answers given without the use case's read
@@ -55,8 +48,7 @@ struct ClaimedContext: Sendable {
     /// not use it.
     func caller() async throws -> Caller {
         if let caller = claim.checkedCaller { return caller }
-        guard let presented, let authenticator else { throw DomainError.unauthenticated }
-        return try await authenticator.caller(for: presented).0
+        return try await check()
     }
 
     /// The path parameter `name` as an id. - Throws: `.notFound(kind)` when it is not a UUID.
