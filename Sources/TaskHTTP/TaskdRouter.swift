@@ -68,28 +68,27 @@ public func buildRouter(
                 ? retries.wrap(plainHandler) : plainHandler
             router.on(route.routerPath, method: route.method) { request, context in
                 let presented = try await authenticator.presented(in: request)
-                let claimed: @Sendable () async throws -> Response = {
-                    let claim = try await authenticator.claim(for: presented)
-                    if let caller = claim.checkedCaller { try caller.grant?.authorize(tokenRule) }
-                    let claimedContext = ClaimedContext(request: context, claim: claim) {
-                        try await authenticator.caller(for: presented).0
-                    }
-                    do {
-                        if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
-                        return try await handler(request, claimedContext)
-                    } catch {
-                        // The handler may have failed before its use case read the token's user: a credential
-                        // whose user may not use it is 401 before any other client error.
-                        guard claim.checkedCaller == nil, let status = Problem(answering: error)?.status.code,
-                            (400..<500).contains(status), status != 401
-                        else { throw error }
-                        _ = try await claimedContext.caller()
-                        throw error
-                    }
+                // The use case reads the credential with its record, in a transaction that is the whole store
+                // work of the request, whichever the token: there is no look-up to share a lease with.
+                let claim = try authenticator.claim(for: presented, rule: tokenRule)
+                let claimedContext = ClaimedContext(request: context, claim: claim) {
+                    let caller = try await authenticator.caller(for: presented).0
+                    try caller.grant?.authorize(tokenRule)
+                    return caller
                 }
-                // With an access token the handler's one transaction is the whole store work: nothing to share.
-                guard sharesLease, case .personalToken = presented else { return try await claimed() }
-                return try await lease.run(claimed)
+                do {
+                    if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }
+                    return try await handler(request, claimedContext)
+                } catch {
+                    // The handler may have failed before its use case read the token's user: a credential whose
+                    // user may not use it is 401 before any other client error, and a personal access token's
+                    // missing scope 403 before any answer about the resource.
+                    guard claim.checkedCaller == nil, let status = Problem(answering: error)?.status.code,
+                        (400..<500).contains(status), status != 401
+                    else { throw error }
+                    _ = try await claimedContext.caller()
+                    throw error
+                }
             }
         }
     }

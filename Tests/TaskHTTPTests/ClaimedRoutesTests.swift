@@ -7,19 +7,56 @@ import Testing
 
 @testable import TaskHTTP
 
-/// The routes whose use case reads the access token's user together with the record (tasks, comments, a project
-/// or a workspace and its members): a credential whose user may no longer use it is still `401`, before any other answer, and
-/// never hears an answer recorded for an idempotency key.
+/// The routes whose use case reads the credential's user (and a personal access token's row) together with the
+/// record (tasks, comments, a project or a workspace and its members): a credential whose user may no longer use it
+/// is still `401`, before any other answer, and never hears an answer recorded for an idempotency key; a personal
+/// access token without the route's scope is `403` before any answer about the resource.
 @Suite("HTTP: routes that check the token's user with the record")
 struct ClaimedRoutesTests {
+    /// Every request below, with what Ann (who may use her token) gets.
+    static func requests(task: String, comment: String, project: String, workspace: String, bob: String) -> [(
+        HTTPRequest.Method, String, String?, HTTPResponse.Status
+    )] {
+        let missing = "00000000-0000-4000-8000-000000000000"
+        return [
+            (.post, "/api/v1/tasks", #"{"title":""}"#, .unprocessableContent),
+            (.post, "/api/v1/tasks", #"{"title":"x","project_id":"\#(missing)"}"#, .unprocessableContent),
+            (.patch, "/api/v1/tasks/\(missing)", #"{"title":"y"}"#, .notFound),
+            (.patch, "/api/v1/tasks/\(task)", #"{"priority":"bogus"}"#, .unprocessableContent),
+            (.put, "/api/v1/tasks/\(task)", #"{"title":""}"#, .unprocessableContent),
+            (.patch, "/api/v1/tasks/\(task)/complete", #"{"completed":"yes"}"#, .unprocessableContent),
+            (.delete, "/api/v1/tasks/not-a-uuid", nil, .notFound),
+            (.get, "/api/v1/tasks/\(task)/subtasks?cursor=zzz", nil, .unprocessableContent),
+            (.get, "/api/v1/tasks/\(missing)/comments", nil, .notFound),
+            (.post, "/api/v1/tasks/\(task)/comments", #"{"body":""}"#, .unprocessableContent),
+            (.get, "/api/v1/tasks/\(task)/activity?limit=0", nil, .unprocessableContent),
+            (.get, "/api/v1/comments/\(missing)", nil, .notFound),
+            (.patch, "/api/v1/comments/\(comment)", #"{"body":""}"#, .unprocessableContent),
+            (.delete, "/api/v1/comments/not-a-uuid", nil, .notFound),
+            (.get, "/api/v1/projects/\(missing)", nil, .notFound),
+            (.get, "/api/v1/projects/\(project)/members?limit=x", nil, .unprocessableContent),
+            (.get, "/api/v1/projects/\(project)/members/\(bob)", nil, .notFound),
+            (.get, "/api/v1/projects?workspace_id=not-a-uuid", nil, .unprocessableContent),
+            (.get, "/api/v1/tasks?assignee_id=not-a-uuid", nil, .unprocessableContent),
+            (.get, "/api/v1/tasks?tag=%00", nil, .unprocessableContent),
+            (.get, "/api/v1/workspaces/\(missing)", nil, .notFound),
+            (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
+            (.get, "/api/v1/workspaces/\(workspace)/members/\(missing)", nil, .notFound),
+        ]
+    }
+
     @Test(
-        "every such route answers 401 to a disabled user's token before any 404, 403, 409 or 422, and replays no recorded answer",
-        arguments: StoreKind.available)
-    func refusedTokenIsUnauthorizedFirst(_ kind: StoreKind) async throws {
+        "every such route answers 401 to a disabled user's access token or personal access token before any 404, 403, 409 or 422, and replays no recorded answer",
+        arguments: StoreKind.available, [false, true])
+    func refusedTokenIsUnauthorizedFirst(_ kind: StoreKind, personalToken: Bool) async throws {
         let harness = try await APIHarness.make(kind)
         try await harness.run { api in
             let (annToken, _) = try await api.signUp("ann")
-            let (bobToken, bobID) = try await api.signUp("bob")
+            let (bobAccessToken, bobID) = try await api.signUp("bob")
+            let bobToken =
+                personalToken
+                ? try await PersonalTokenRoutesTests.token(
+                    api, bobAccessToken, scopes: TokenScope.allCases.map(\.rawValue)) : bobAccessToken
             let workspace = try await api.workspace("W", token: annToken)
             #expect(
                 try await api.send(
@@ -38,38 +75,16 @@ struct ClaimedRoutesTests {
             let comment = try #require(
                 try await api.send(.post, "/api/v1/tasks/\(task)/comments", token: annToken, json: #"{"body":"c"}"#)
                     .string("id"))
-            let missingTask = "00000000-0000-4000-8000-000000000000"
             let keyed: HTTPFields = [.idempotencyKey: "bob-1"]
             let bobsTask = #"{"title":"Bob's","project_id":"\#(project)"}"#
             let first = try await api.send(.post, "/api/v1/tasks", token: bobToken, json: bobsTask, headers: keyed)
             #expect(first.status == .created, "its answer is recorded for the key")
+            let again = try await api.send(.post, "/api/v1/tasks", token: bobToken, json: bobsTask, headers: keyed)
+            #expect(again.status == .created && again.headers[.idempotentReplayed] == "true")
 
             // Each request, with what Ann (who may use her token) gets: every one of them is 401 for Bob below.
-            let requests: [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] = [
-                (.post, "/api/v1/tasks", #"{"title":""}"#, .unprocessableContent),
-                (.post, "/api/v1/tasks", #"{"title":"x","project_id":"\#(missingTask)"}"#, .unprocessableContent),
-                (.patch, "/api/v1/tasks/\(missingTask)", #"{"title":"y"}"#, .notFound),
-                (.patch, "/api/v1/tasks/\(task)", #"{"priority":"bogus"}"#, .unprocessableContent),
-                (.put, "/api/v1/tasks/\(task)", #"{"title":""}"#, .unprocessableContent),
-                (.patch, "/api/v1/tasks/\(task)/complete", #"{"completed":"yes"}"#, .unprocessableContent),
-                (.delete, "/api/v1/tasks/not-a-uuid", nil, .notFound),
-                (.get, "/api/v1/tasks/\(task)/subtasks?cursor=zzz", nil, .unprocessableContent),
-                (.get, "/api/v1/tasks/\(missingTask)/comments", nil, .notFound),
-                (.post, "/api/v1/tasks/\(task)/comments", #"{"body":""}"#, .unprocessableContent),
-                (.get, "/api/v1/tasks/\(task)/activity?limit=0", nil, .unprocessableContent),
-                (.get, "/api/v1/comments/\(missingTask)", nil, .notFound),
-                (.patch, "/api/v1/comments/\(comment)", #"{"body":""}"#, .unprocessableContent),
-                (.delete, "/api/v1/comments/not-a-uuid", nil, .notFound),
-                (.get, "/api/v1/projects/\(missingTask)", nil, .notFound),
-                (.get, "/api/v1/projects/\(project)/members?limit=x", nil, .unprocessableContent),
-                (.get, "/api/v1/projects/\(project)/members/\(bobID)", nil, .notFound),
-                (.get, "/api/v1/projects?workspace_id=not-a-uuid", nil, .unprocessableContent),
-                (.get, "/api/v1/tasks?assignee_id=not-a-uuid", nil, .unprocessableContent),
-                (.get, "/api/v1/tasks?tag=%00", nil, .unprocessableContent),
-                (.get, "/api/v1/workspaces/\(missingTask)", nil, .notFound),
-                (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
-                (.get, "/api/v1/workspaces/\(workspace)/members/\(missingTask)", nil, .notFound),
-            ]
+            let requests = Self.requests(
+                task: task, comment: comment, project: project, workspace: workspace, bob: bobID)
             for (method, path, json, expected) in requests {
                 let answer = try await api.send(method, path, token: annToken, json: json)
                 #expect(answer.status == expected, "ann: \(method) \(path)")
@@ -95,6 +110,69 @@ struct ClaimedRoutesTests {
             #expect(fresh.status == .unauthorized)
             let tasks = try await api.send(.get, "/api/v1/tasks?project_id=\(project)", token: annToken)
             #expect(tasks.items.count == 2, "nothing more was created for Bob")
+        }
+    }
+
+    @Test(
+        "a personal access token's scope decides first: 403 insufficient_scope for every route it lacks, whatever the resource; its reads answer, its use is recorded, and once revoked every route is 401",
+        arguments: StoreKind.available)
+    func personalTokenScopeFirst(_ kind: StoreKind) async throws {
+        try await APIHarness.make(kind).run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let workspace = try await api.workspace("W", token: ann)
+            let project = try #require(
+                try await api.send(
+                    .post, "/api/v1/projects", token: ann,
+                    json: #"{"workspace_id":"\#(workspace)","name":"P","visibility":"workspace"}"#
+                ).string("id"))
+            let task = try #require(
+                try await api.send(
+                    .post, "/api/v1/tasks", token: ann, json: #"{"title":"T","project_id":"\#(project)"}"#
+                )
+                .string("id"))
+            let comment = try #require(
+                try await api.send(.post, "/api/v1/tasks/\(task)/comments", token: ann, json: #"{"body":"c"}"#)
+                    .string("id"))
+            let reader = try await PersonalTokenRoutesTests.token(api, ann, scopes: ["read"])
+            let writer = try await PersonalTokenRoutesTests.token(api, ann, scopes: ["tasks:write"])
+            let listed = try await api.send(.get, "/api/v1/users/me/tokens", token: ann)
+            #expect(listed.items.allSatisfy { $0["last_used_at"] is NSNull }, "no token used yet")
+
+            // The failing requests, and writes that would succeed.
+            let requests =
+                Self.requests(
+                    task: task, comment: comment, project: project, workspace: workspace,
+                    bob: "00000000-0000-4000-8000-000000000001") + [
+                    (.post, "/api/v1/tasks", #"{"title":"ok","project_id":"\#(project)"}"#, .created),
+                    (.patch, "/api/v1/tasks/\(task)", #"{"title":"renamed"}"#, .ok),
+                    (.patch, "/api/v1/comments/\(comment)", #"{"body":"edited"}"#, .ok),
+                ]
+            for (method, path, json, expected) in requests {
+                let asReader = try await api.send(method, path, token: reader, json: json)
+                let asWriter = try await api.send(method, path, token: writer, json: json)
+                let (allowed, refused) = method == .get ? (asReader, asWriter) : (asWriter, asReader)
+                #expect(
+                    refused.status == .forbidden && refused.string("code") == "insufficient_scope", "\(method) \(path)")
+                #expect(allowed.status == expected, "\(method) \(path): \(allowed.status)")
+            }
+            for path in [
+                "/api/v1/tasks/\(task)", "/api/v1/tasks", "/api/v1/projects", "/api/v1/workspaces/\(workspace)",
+            ] {
+                #expect(try await api.send(.get, path, token: reader).status == .ok, "\(path)")
+            }
+            let used = try await api.send(.get, "/api/v1/users/me/tokens", token: ann)
+            #expect(used.items.count == 2 && used.items.allSatisfy { $0["last_used_at"] is String })
+
+            for item in used.items {
+                let id = try #require(item["id"] as? String)
+                #expect(try await api.send(.delete, "/api/v1/users/me/tokens/\(id)", token: ann).status == .noContent)
+            }
+            for (method, path, json, _) in requests {
+                for token in [reader, writer] {
+                    let answer = try await api.send(method, path, token: token, json: json)
+                    #expect(answer.status == .unauthorized, "revoked: \(method) \(path)")
+                }
+            }
         }
     }
 }

@@ -65,7 +65,7 @@ struct AccessFactConformanceTests {
             for taskID in [scene.projectTask.id, scene.looseTask.id, unknownTask] {
                 let (claimed, separate, user) = try await scene.store.transaction { [scene] tx in
                     (
-                        try await tx.taskAccess(taskID, claimedBy: caller.id),
+                        try await tx.taskAccess(taskID, claimedBy: .user(caller.id)),
                         try await tx.taskAccess(taskID, for: caller.id), try await tx.user(caller.id)
                     )
                 }
@@ -75,7 +75,7 @@ struct AccessFactConformanceTests {
         }
         let nobody = UserID(UUID())
         let found = try await scene.store.transaction { [scene] tx in
-            try await tx.taskAccess(scene.projectTask.id, claimedBy: nobody)
+            try await tx.taskAccess(scene.projectTask.id, claimedBy: .user(nobody))
         }
         #expect(found == ClaimedTaskAccess(user: nil, facts: nil))
     }
@@ -89,7 +89,7 @@ struct AccessFactConformanceTests {
             for projectID in [scene.project.id, ProjectID(UUID())] {
                 let (claimed, separate, user) = try await scene.store.transaction { [scene] tx in
                     (
-                        try await tx.projectAccess(projectID, claimedBy: caller.id),
+                        try await tx.projectAccess(projectID, claimedBy: .user(caller.id)),
                         try await tx.projectAccess(projectID, for: caller.id), try await tx.user(caller.id)
                     )
                 }
@@ -98,7 +98,7 @@ struct AccessFactConformanceTests {
             }
         }
         let found = try await scene.store.transaction { [scene] tx in
-            try await tx.projectAccess(scene.project.id, claimedBy: UserID(UUID()))
+            try await tx.projectAccess(scene.project.id, claimedBy: .user(UserID(UUID())))
         }
         #expect(found == ClaimedProjectAccess(user: nil, facts: nil))
     }
@@ -147,8 +147,8 @@ struct AccessFactConformanceTests {
                 try await tx.workspaceAccess(workspaceID, for: scene.bob.id),
                 try await tx.workspaceAccess(workspaceID, for: scene.dave.id),
                 try await tx.workspaceAccess(WorkspaceID(UUID()), for: scene.bob.id),
-                try await tx.workspaceAccess(workspaceID, claimedBy: scene.carol.id),
-                try await tx.workspaceAccess(workspaceID, claimedBy: UserID(UUID()))
+                try await tx.workspaceAccess(workspaceID, claimedBy: .user(scene.carol.id)),
+                try await tx.workspaceAccess(workspaceID, claimedBy: .user(UserID(UUID())))
             )
         }
         #expect(bob == WorkspaceAccessFacts(workspace: workspace, memberRole: .member))
@@ -167,7 +167,7 @@ struct AccessFactConformanceTests {
         for caller in [scene.alice, scene.bob, scene.carol, scene.dave] {
             let (claimed, alone, user) = try await scene.store.transaction { tx in
                 (
-                    try await tx.workspaceMemberships(claimedBy: caller.id),
+                    try await tx.workspaceMemberships(claimedBy: .user(caller.id)),
                     try await tx.workspaceMemberships(of: caller.id), try await tx.user(caller.id)
                 )
             }
@@ -177,11 +177,11 @@ struct AccessFactConformanceTests {
             #expect(inOrder(try #require(claimed.facts)) == inOrder(alone))
         }
         let bobs = try await scene.store.transaction { [scene] tx in
-            try await tx.workspaceMemberships(claimedBy: scene.bob.id).facts
+            try await tx.workspaceMemberships(claimedBy: .user(scene.bob.id)).facts
         }
         #expect(bobs?.contains { $0.workspaceID == scene.project.workspaceID && $0.role == .member } == true)
         let unknown = try await scene.store.transaction { tx in
-            try await tx.workspaceMemberships(claimedBy: UserID(UUID()))
+            try await tx.workspaceMemberships(claimedBy: .user(UserID(UUID())))
         }
         #expect(unknown == ClaimedMemberships(user: nil, facts: nil))
     }
@@ -252,5 +252,84 @@ struct AccessFactConformanceTests {
         writer.release()
         try await writer.committed.value
         #expect(try await locker.value == nil, "the deleted task is gone, not read from before its deletion")
+    }
+
+    @Test(
+        "reads through a personal access token's digest give the token, its user and the facts a read by the user's id gives; nothing for an unknown token; the token's last use written once a minute",
+        arguments: StoreKind.available)
+    func tokenClaimedFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let clock = SteppingClock()
+        let minter = CountingPersonalTokens()
+        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let issued = try await tokens.create(
+            scene.bob,
+            NewPersonalToken(name: "bot", scopes: ["read"], expiresAt: SteppingClock.start.addingTimeInterval(86_400)))
+        func lookup(_ token: String) -> (ClaimIdentity, at: Date) {
+            let at = clock.now()
+            let lookup = PersonalTokenLookup(
+                digest: minter.digest(of: token), at: at, touchingBefore: at.addingTimeInterval(-60))
+            return (.personalToken(lookup), at.truncatedToMilliseconds)
+        }
+        let bob = ClaimIdentity.user(scene.bob.id)
+        let (byToken, firstUse) = lookup(issued.token)
+        let (task, project, workspace, members, lockedTask, lockedProject) = try await scene.store.transaction {
+            [scene] tx in
+            (
+                try await tx.taskAccess(scene.projectTask.id, claimedBy: byToken),
+                try await tx.projectAccess(scene.project.id, claimedBy: byToken),
+                try await tx.workspaceAccess(scene.project.workspaceID, claimedBy: byToken),
+                try await tx.workspaceMemberships(claimedBy: byToken),
+                try await tx.taskAccess(scene.projectTask.id, claimedBy: byToken, locking: .update),
+                try await tx.projectAccess(scene.project.id, claimedBy: byToken, locking: .share)
+            )
+        }
+        let (taskByID, projectByID, workspaceByID, membersByID) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.taskAccess(scene.projectTask.id, claimedBy: bob),
+                try await tx.projectAccess(scene.project.id, claimedBy: bob),
+                try await tx.workspaceAccess(scene.project.workspaceID, claimedBy: bob),
+                try await tx.workspaceMemberships(claimedBy: bob)
+            )
+        }
+        for found in [task.token, project.token, workspace.token, members.token, lockedTask.token, lockedProject.token]
+        {
+            #expect(found?.id == issued.record.id && found?.userID == scene.bob.id && found?.lastUsedAt == firstUse)
+        }
+        #expect(task.user == taskByID.user && task.user?.id == scene.bob.id && taskByID.token == nil)
+        #expect(task.facts == taskByID.facts && task.facts?.projectMemberRole == .viewer)
+        #expect(lockedTask.facts == taskByID.facts && lockedTask.user == taskByID.user)
+        #expect(project.facts == projectByID.facts && lockedProject.facts == projectByID.facts)
+        #expect(workspace.facts == workspaceByID.facts && workspace.facts?.memberRole == .member)
+        let inOrder = { (members: [WorkspaceMember]?) in members?.sorted { $0.workspaceID.uuid < $1.workspaceID.uuid } }
+        #expect(inOrder(members.facts) == inOrder(membersByID.facts) && members.user == membersByID.user)
+
+        // A token nobody made finds nothing, whichever read.
+        let (unknown, _) = lookup(
+            PersonalTokenText.token(random: String(repeating: "z", count: PersonalTokenText.randomLength)))
+        let nothing = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.taskAccess(scene.projectTask.id, claimedBy: unknown),
+                try await tx.projectAccess(scene.project.id, claimedBy: unknown, locking: .update),
+                try await tx.workspaceMemberships(claimedBy: unknown)
+            )
+        }
+        #expect(nothing.0 == ClaimedTaskAccess(user: nil, facts: nil))
+        #expect(nothing.1 == ClaimedProjectAccess(user: nil, facts: nil))
+        #expect(nothing.2 == ClaimedMemberships(user: nil, facts: nil))
+
+        // `last_used_at` moves once it is a minute old, not before.
+        func use(after seconds: Int64) async throws -> (lastUse: Date?, at: Date) {
+            clock.advance(by: seconds)
+            let (identity, at) = lookup(issued.token)
+            let lastUse = try await scene.store.transaction { [scene] tx in
+                try await tx.taskAccess(scene.looseTask.id, claimedBy: identity).token?.lastUsedAt
+            }
+            return (lastUse, at)
+        }
+        #expect(try await use(after: 30).lastUse == firstUse)
+        let later = try await use(after: 31)
+        #expect(later.lastUse == later.at && later.at > firstUse)
+        #expect(try await tokens.token(scene.bob, id: issued.record.id).lastUsedAt == later.at)
     }
 }

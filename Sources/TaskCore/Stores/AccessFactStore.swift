@@ -14,36 +14,48 @@ public protocol AccessFactStore: Sendable {
     func taskAccess(_ id: TaskID, for userID: UserID, locking lock: RowLock) async throws -> TaskAccessFacts?
     /// `projectAccess`, with the project row locked until the transaction ends (see `RowLock`).
     func projectAccess(_ id: ProjectID, for userID: UserID, locking lock: RowLock) async throws -> ProjectAccessFacts?
-    /// The user `userID` and, when that user exists, `taskAccess(id, for: userID)`: what a request that names a
-    /// task needs when its credential names the user but the user's row has not been read yet.
-    func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess
-    /// The user `userID` and, when that user exists, `projectAccess(id, for: userID)`.
-    func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess
+    /// The user `identity` finds (with the personal access token it found it through) and, when there is such a
+    /// user, `taskAccess(id, for:)` that user: what a request that names a task needs when its credential names
+    /// the user but the user's row has not been read yet.
+    func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity) async throws -> ClaimedTaskAccess
+    /// The user `identity` finds and, when there is such a user, `projectAccess(id, for:)` that user.
+    func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity) async throws -> ClaimedProjectAccess
     /// The workspace with `id` and `userID`'s membership in it; `nil` when there is no such workspace.
     func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts?
-    /// The user `userID` and, when that user exists, `workspaceAccess(id, for: userID)`.
-    func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess
-    /// The user `userID` and, when that user exists, `workspaceMemberships(of: userID)`: what a list needs to know
+    /// The user `identity` finds and, when there is such a user, `workspaceAccess(id, for:)` that user.
+    func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity) async throws -> ClaimedWorkspaceAccess
+    /// The user `identity` finds and, when there is such a user, the user's `workspaceMemberships`: what a list needs to know
     /// of its caller when the credential names the user but the user's row has not been read yet.
-    func workspaceMemberships(claimedBy userID: UserID) async throws -> ClaimedMemberships
+    func workspaceMemberships(claimedBy identity: ClaimIdentity) async throws -> ClaimedMemberships
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
-    func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws -> ClaimedTaskAccess
+    func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
+        -> ClaimedTaskAccess
     /// `projectAccess(_:claimedBy:)`, with the project row locked until the transaction ends.
-    func projectAccess(_ id: ProjectID, claimedBy userID: UserID, locking lock: RowLock) async throws
+    func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedProjectAccess
 }
 
-/// A user's row and the facts about one record (a task, a project) for that user, read together.
+/// A user's row and the facts about one record (a task, a project) for that user, read together; with the
+/// personal access token the user was found through, when a token's digest was the claim.
 public struct ClaimedAccess<Facts: Sendable & Equatable>: Sendable, Equatable {
     /// The user; `nil` when there is no such user (then `facts` is `nil` too).
     public var user: User?
+    /// The personal access token the user was found through; `nil` for a claim by the user's id.
+    public var token: PersonalAccessToken?
     /// The record's facts for the user; `nil` when there is no such record or no such user.
     public var facts: Facts?
 
-    /// Creates the pair.
-    public init(user: User?, facts: Facts?) {
+    /// Creates the answer.
+    public init(user: User?, token: PersonalAccessToken? = nil, facts: Facts?) {
         self.user = user
+        self.token = token
         self.facts = facts
+    }
+
+    /// The caller `claim` stands for, given the user and token read here.
+    /// - Throws: what `claim.caller(from:token:)` throws.
+    public func caller(for claim: some CallerClaim) throws -> Caller {
+        try claim.caller(from: user, token: token)
     }
 }
 
@@ -131,13 +143,15 @@ extension StoreTransaction {
     }
 
     /// Reads the user, then the user's memberships.
-    public func workspaceMemberships(claimedBy userID: UserID) async throws -> ClaimedMemberships {
-        try await access(claimedBy: userID) { try await workspaceMemberships(of: userID) }
+    public func workspaceMemberships(claimedBy identity: ClaimIdentity) async throws -> ClaimedMemberships {
+        try await access(claimedBy: identity) { try await workspaceMemberships(of: $0) }
     }
 
     /// Reads the user, then the workspace's facts.
-    public func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess {
-        try await access(claimedBy: userID) { try await workspaceAccess(id, for: userID) }
+    public func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedWorkspaceAccess
+    {
+        try await access(claimedBy: identity) { try await workspaceAccess(id, for: $0) }
     }
 
     /// Gathers the facts with one read per record.
@@ -170,35 +184,45 @@ extension StoreTransaction {
     }
 
     /// Reads the user, then the task's facts.
-    public func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
-        try await access(claimedBy: userID) { try await taskAccess(id, for: userID) }
+    public func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity) async throws -> ClaimedTaskAccess {
+        try await access(claimedBy: identity) { try await taskAccess(id, for: $0) }
     }
 
     /// Reads the user, then the project's facts.
-    public func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
-        try await access(claimedBy: userID) { try await projectAccess(id, for: userID) }
+    public func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity) async throws -> ClaimedProjectAccess {
+        try await access(claimedBy: identity) { try await projectAccess(id, for: $0) }
     }
 
     /// Reads the user, then the task's facts with the task row locked.
-    public func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws
+    public func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedTaskAccess
     {
-        try await access(claimedBy: userID) { try await taskAccess(id, for: userID, locking: lock) }
+        try await access(claimedBy: identity) { try await taskAccess(id, for: $0, locking: lock) }
     }
 
     /// Reads the user, then the project's facts with the project row locked.
-    public func projectAccess(_ id: ProjectID, claimedBy userID: UserID, locking lock: RowLock) async throws
+    public func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedProjectAccess
     {
-        try await access(claimedBy: userID) { try await projectAccess(id, for: userID, locking: lock) }
+        try await access(claimedBy: identity) { try await projectAccess(id, for: $0, locking: lock) }
     }
 
-    /// The user `userID` and, when that user exists, what `facts` reads.
-    private func access<Facts>(claimedBy userID: UserID, _ facts: () async throws -> Facts?) async throws
-        -> ClaimedAccess<Facts>
+    /// The user `identity` finds (with the token it was found through) and, when there is such a user, what
+    /// `facts` reads for that user.
+    private func access<Facts>(claimedBy identity: ClaimIdentity, _ facts: (UserID) async throws -> Facts?)
+        async throws -> ClaimedAccess<Facts>
     {
-        guard let user = try await user(userID) else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: user, facts: try await facts())
+        switch identity {
+        case .user(let userID):
+            guard let user = try await user(userID) else { return ClaimedAccess(user: nil, facts: nil) }
+            return ClaimedAccess(user: user, facts: try await facts(userID))
+        case .personalToken(let lookup):
+            guard
+                let (token, user) = try await personalTokenCredential(
+                    digest: lookup.digest, at: lookup.at, touchingBefore: lookup.touchingBefore)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            return ClaimedAccess(user: user, token: token, facts: try await facts(user.id))
+        }
     }
 
     /// Gathers the facts with one read per record.

@@ -114,17 +114,27 @@ public struct PersonalTokenService: Sendable {
     /// - Throws: `.unauthenticated` for a malformed (wrong checksum), unknown, expired or revoked token, one made
     ///   before its user's last password change (or disabling), and one whose user is disabled or deleted.
     public func caller(presenting text: String) async throws -> TokenCaller {
-        guard PersonalTokenText.isWellFormed(text) else { throw DomainError.unauthenticated }
-        let digest = minter.digest(of: text)
-        let at = now()
-        let touchingBefore = at.addingTimeInterval(-Self.lastUsedResolution)
+        let lookup = try lookup(presenting: text)
         let found = try await store.transaction { tx in
-            try await tx.personalTokenCredential(digest: digest, at: at, touchingBefore: touchingBefore)
+            try await tx.personalTokenCredential(
+                digest: lookup.digest, at: lookup.at, touchingBefore: lookup.touchingBefore)
         }
-        guard let (token, user) = found, ConstantTime.isEqual(token.digest, digest), token.expiresAt > at,
-            !user.isDisabled, user.accepts(tokenIssuedAt: token.createdAt)
-        else { throw DomainError.unauthenticated }
-        return TokenCaller(caller: Caller(user, grant: token.grant), expiresAt: token.expiresAt)
+        return try lookup.caller(token: found?.0, user: found?.1)
+    }
+
+    /// A presented token as a claim for a route whose rule is `rule`: nothing is read yet; the use case reads the
+    /// token and its user with its first record and checks both then (`PersonalTokenClaim`).
+    /// - Throws: `.unauthenticated` for a token of the wrong shape or checksum.
+    public func claim(presenting text: String, for rule: TokenRouteRule) throws -> PersonalTokenClaim {
+        PersonalTokenClaim(lookup: try lookup(presenting: text), rule: rule)
+    }
+
+    /// How the store finds `text` now. - Throws: `.unauthenticated` for a token of the wrong shape or checksum.
+    private func lookup(presenting text: String) throws -> PersonalTokenLookup {
+        guard PersonalTokenText.isWellFormed(text) else { throw DomainError.unauthenticated }
+        let at = now()
+        return PersonalTokenLookup(
+            digest: minter.digest(of: text), at: at, touchingBefore: at.addingTimeInterval(-Self.lastUsedResolution))
     }
 
     /// Deletes tokens that expired more than `expiredRetention` ago.

@@ -16,8 +16,8 @@ extension StoreTransaction {
     }
 
     /// `visibleWorkspace(_:for:)` for a claim: the claimed user's row is read with the workspace's facts.
-    /// - Throws: `.unauthenticated` before anything about the workspace; `.notFound(.workspace)` unless the caller
-    ///   belongs.
+    /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the workspace;
+    ///   `.notFound(.workspace)` unless the caller belongs.
     func claimedWorkspace(_ id: WorkspaceID, by claim: some CallerClaim) async throws -> (
         Workspace, WorkspaceRole, Caller
     ) {
@@ -25,8 +25,8 @@ extension StoreTransaction {
             let (workspace, role) = try await visibleWorkspace(id, for: caller)
             return (workspace, role, caller)
         }
-        let found = try await workspaceAccess(id, claimedBy: claim.claimedUserID)
-        let caller = try claim.caller(from: found.user)
+        let found = try await workspaceAccess(id, claimedBy: claim.identity)
+        let caller = try found.caller(for: claim)
         guard let (workspace, role) = caller.visibleWorkspace(found.facts) else {
             throw DomainError.notFound(.workspace)
         }
@@ -65,30 +65,40 @@ extension StoreTransaction {
         return try VisibleTask(found, for: caller)
     }
 
-    /// The caller `claim` stands for; its user's row read on its own when the claim needs it.
-    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    /// The caller `claim` stands for; its user's row (and token's) read on its own when the claim needs it.
+    /// - Throws: `.unauthenticated` when the user may not use the credential (or a personal access token's missing
+    ///   scope).
     func caller(for claim: some CallerClaim) async throws -> Caller {
         if let caller = claim.checkedCaller { return caller }
-        return try claim.caller(from: try await user(claim.claimedUserID))
+        switch claim.identity {
+        case .user(let userID):
+            return try claim.caller(from: try await user(userID), token: nil)
+        case .personalToken(let lookup):
+            let found = try await personalTokenCredential(
+                digest: lookup.digest, at: lookup.at, touchingBefore: lookup.touchingBefore)
+            return try claim.caller(from: found?.1, token: found?.0)
+        }
     }
 
     /// `visibleTask(_:for:locking:)` for a claim: the claimed user's row is read with the task's facts, and the
     /// caller it stands for comes back with the task.
-    /// - Throws: `.unauthenticated` before anything about the task; `.notFound(.task)` unless visible.
+    /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the task;
+    ///   `.notFound(.task)` unless visible.
     func claimedTask(_ id: TaskID, by claim: some CallerClaim, locking lock: RowLock? = nil) async throws -> (
         VisibleTask, Caller
     ) {
         if let caller = claim.checkedCaller { return (try await visibleTask(id, for: caller, locking: lock), caller) }
         let found =
-            if let lock { try await taskAccess(id, claimedBy: claim.claimedUserID, locking: lock) } else {
-                try await taskAccess(id, claimedBy: claim.claimedUserID)
+            if let lock { try await taskAccess(id, claimedBy: claim.identity, locking: lock) } else {
+                try await taskAccess(id, claimedBy: claim.identity)
             }
-        let caller = try claim.caller(from: found.user)
+        let caller = try found.caller(for: claim)
         return (try VisibleTask(found.facts, for: caller), caller)
     }
 
     /// `projectIfVisible(_:for:locking:)` for a claim: the claimed user's row is read with the project's facts.
-    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    /// - Throws: `.unauthenticated` when the user may not use the credential (or a personal access token's missing
+    ///   scope).
     func claimedProjectIfVisible(_ id: ProjectID, by claim: some CallerClaim, locking lock: RowLock? = nil)
         async throws -> (visible: (Project, ProjectRole)?, caller: Caller)
     {
@@ -96,15 +106,16 @@ extension StoreTransaction {
             return (try await projectIfVisible(id, for: caller, locking: lock), caller)
         }
         let found =
-            if let lock { try await projectAccess(id, claimedBy: claim.claimedUserID, locking: lock) } else {
-                try await projectAccess(id, claimedBy: claim.claimedUserID)
+            if let lock { try await projectAccess(id, claimedBy: claim.identity, locking: lock) } else {
+                try await projectAccess(id, claimedBy: claim.identity)
             }
-        let caller = try claim.caller(from: found.user)
+        let caller = try found.caller(for: claim)
         return (caller.visibleProject(found.facts), caller)
     }
 
     /// `visibleProject(_:for:locking:)` for a claim (see `claimedProjectIfVisible`).
-    /// - Throws: `.unauthenticated` before anything about the project; `.notFound(.project)` unless visible.
+    /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the project;
+    ///   `.notFound(.project)` unless visible.
     func claimedProject(_ id: ProjectID, by claim: some CallerClaim, locking lock: RowLock? = nil) async throws -> (
         Project, ProjectRole, Caller
     ) {
@@ -114,11 +125,12 @@ extension StoreTransaction {
     }
 
     /// `visibilityScope(of:)` for a claim: the claimed user's row is read with the user's memberships.
-    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    /// - Throws: `.unauthenticated` when the user may not use the credential (or a personal access token's missing
+    ///   scope).
     func claimedScope(by claim: some CallerClaim) async throws -> (VisibilityScope, Caller) {
         if let caller = claim.checkedCaller { return (try await visibilityScope(of: caller), caller) }
-        let found = try await workspaceMemberships(claimedBy: claim.claimedUserID)
-        let caller = try claim.caller(from: found.user)
+        let found = try await workspaceMemberships(claimedBy: claim.identity)
+        let caller = try found.caller(for: claim)
         return (VisibilityScope(caller: caller, memberships: found.facts ?? []), caller)
     }
 

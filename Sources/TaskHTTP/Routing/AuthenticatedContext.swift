@@ -24,8 +24,8 @@ struct AuthenticatedContext: Sendable {
 struct ClaimedContext: Sendable {
     /// The request's context: path parameters, request id, peer address.
     let request: TaskRequestContext
-    /// Who the credential says the caller is: a verified access token whose user has not been read yet, or the
-    /// caller of a personal access token (whose look-up reads the user anyway).
+    /// Who the credential says the caller is: a verified access token whose user has not been read yet, or a
+    /// personal access token not looked up yet (`PersonalTokenClaim`), or a caller checked already.
     let claim: any CallerClaim
     /// Checks the credential's caller on its own (`caller()`).
     private let check: @Sendable () async throws -> Caller
@@ -49,6 +49,15 @@ struct ClaimedContext: Sendable {
     func caller() async throws -> Caller {
         if let caller = claim.checkedCaller { return caller }
         return try await check()
+    }
+
+    /// The claim's user's id and the context to go on with: when the claim names the user by id, itself; when it
+    /// does not (a personal access token), the caller is checked first and the context holds the checked caller.
+    /// - Throws: what `caller()` throws.
+    func identifiedUser() async throws -> (UserID, ClaimedContext) {
+        if let userID = claim.identity.userID { return (userID, self) }
+        let caller = try await caller()
+        return (caller.id, ClaimedContext(request: request, claim: caller) { caller })
     }
 
     /// The path parameter `name` as an id. - Throws: `.notFound(kind)` when it is not a UUID.

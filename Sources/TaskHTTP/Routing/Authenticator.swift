@@ -44,11 +44,14 @@ struct Authenticator: Sendable {
         try await caller(for: try await presented(in: request))
     }
 
-    /// Who `presented` says the caller is: an access token as it is, its user not read yet, or the caller of a
-    /// personal access token (whose look-up reads the user anyway).
-    func claim(for presented: PresentedCredential) async throws -> any CallerClaim {
-        if case .accessToken(let token) = presented { return token }
-        return try await caller(for: presented).0
+    /// Who `presented` says the caller is, for a route whose token rule is `rule`: an access token as it is, or a
+    /// personal access token's look-up. Nothing is read: the use case reads the user (and the token) with its
+    /// first record, and checks them, and the token's grant against `rule`, then.
+    func claim(for presented: PresentedCredential, rule: TokenRouteRule) throws -> any CallerClaim {
+        switch presented {
+        case .accessToken(let token): token
+        case .personalToken(let text): try personalTokens.claim(presenting: text, for: rule)
+        }
     }
 
     /// Whether `credential` would still authenticate a request now.

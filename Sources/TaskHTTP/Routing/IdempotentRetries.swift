@@ -30,14 +30,18 @@ struct IdempotentRetries: Sendable {
     }
 
     /// `handler`, run at most once per key, for the user the claim names. A replayed answer is given only once the
-    /// claim is checked against its user (a first run checks it in its use case).
+    /// claim is checked against its user (a first run checks it in its use case). A record belongs to a user: a
+    /// keyed request with a personal access token, whose user is known only once the token is read, reads it first.
     func wrap(_ handler: @escaping Route.ClaimHandler) -> Route.ClaimHandler {
         let service = service
         return { request, context in
-            try await Self.perform(
-                request, userID: context.claim.claimedUserID, maxUploadSize: context.request.maxUploadSize,
-                service: service, checkBeforeReplay: { _ = try await context.caller() },
-                handler: { try await handler($0, context) })
+            guard try IdempotencyKeyHeader.key(in: request.headers) != nil else {
+                return try await handler(request, context)
+            }
+            let (userID, context) = try await context.identifiedUser()
+            return try await Self.perform(
+                request, userID: userID, maxUploadSize: context.request.maxUploadSize, service: service,
+                checkBeforeReplay: { _ = try await context.caller() }, handler: { try await handler($0, context) })
         }
     }
 

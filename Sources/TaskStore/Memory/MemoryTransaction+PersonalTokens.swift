@@ -35,16 +35,29 @@ extension MemoryTransaction {
     func personalTokenCredential(digest: String, at: Date, touchingBefore: Date) async throws -> (
         PersonalAccessToken, User
     )? {
-        await write { state in
-            guard let id = state.personalTokenIDsByDigest[digest], var token = state.personalTokens[id],
-                let user = state.users[token.userID]
-            else { return nil }
-            if token.expiresAt > at, token.lastUsedAt.map({ $0 <= touchingBefore }) ?? true {
+        // A read first: only a request that writes `last_used_at` (once a minute per token) takes the writer's turn.
+        let isDue: @Sendable (PersonalAccessToken) -> Bool = { token in
+            token.expiresAt > at && (token.lastUsedAt.map { $0 <= touchingBefore } ?? true)
+        }
+        let found = await read { state in Self.credential(digest: digest, in: state) }
+        guard let (token, _) = found, isDue(token) else { return found }
+        return await write { state in
+            guard let (found, user) = Self.credential(digest: digest, in: state) else { return nil }
+            var token = found
+            if isDue(token) {
                 token.lastUsedAt = at.truncatedToMilliseconds
-                state.personalTokens[id] = token
+                state.personalTokens[token.id] = token
             }
             return (token, user)
         }
+    }
+
+    /// The token with `digest` and its user, in `state`.
+    private static func credential(digest: String, in state: MemoryState) -> (PersonalAccessToken, User)? {
+        guard let id = state.personalTokenIDsByDigest[digest], let token = state.personalTokens[id],
+            let user = state.users[token.userID]
+        else { return nil }
+        return (token, user)
     }
 
     func deletePersonalTokens(expiredBefore before: Date) async throws {

@@ -30,7 +30,8 @@ protocol AccessFactsStatement: RecordAndUserStatement {
     static var alias: String { get }
     /// The select list.
     static var columns: String { get }
-    /// The joins after the record's table, with `$2` for the user.
+    /// The joins after the record's table, with `$2` for the user (the personal-token variants put the user's
+    /// column in its place).
     static var joins: String { get }
     /// How many columns `columns` has.
     static var columnCount: Int { get }
@@ -58,14 +59,22 @@ struct AccessStatementTexts: Sendable {
     let plain: String
     /// `ClaimedAccessStatement`.
     let claimed: Text
+    /// `TokenClaimedAccessStatement`.
+    let tokenClaimed: Text
     private let lockedShare: Text, lockedUpdate: Text
     private let claimedLockedShare: Text, claimedLockedUpdate: Text
+    private let tokenClaimedLockedShare: Text, tokenClaimedLockedUpdate: Text
 
     /// `LockedAccessStatement` with `lock`.
     func locked(_ lock: RowLock) -> Text { lock == .share ? lockedShare : lockedUpdate }
 
     /// `ClaimedLockedAccessStatement` with `lock`.
     func claimedLocked(_ lock: RowLock) -> Text { lock == .share ? claimedLockedShare : claimedLockedUpdate }
+
+    /// `TokenClaimedLockedAccessStatement` with `lock`.
+    func tokenClaimedLocked(_ lock: RowLock) -> Text {
+        lock == .share ? tokenClaimedLockedShare : tokenClaimedLockedUpdate
+    }
 
     /// The texts of `Read`'s variants. Each variant has a short name of its own: the default (the type's full
     /// name) is longer than PostgreSQL's 63-byte identifiers, and the variants would share its truncated prefix.
@@ -111,6 +120,36 @@ struct AccessStatementTexts: Sendable {
         }
         (lockedShare, lockedUpdate) = (locked(.share), locked(.update))
         (claimedLockedShare, claimedLockedUpdate) = (claimedLocked(.share), claimedLocked(.update))
+
+        // The personal-token variants: the token found by its digest (`$2`) drives the query, its user joined to
+        // it and standing for `$2` in the joins; `touched` writes its `last_used_at` (`$3`, `$4`).
+        let presented = "personal_access_tokens k JOIN users u ON u.id = k.user_id"
+        let presentedColumns = "\(user), \(PostgresRows.presentedTokenColumns(as: "k"))"
+        let touched = PostgresRows.touchedToken(digest: "$2", at: "$3", touchingBefore: "$4")
+        let tokenJoins = joins.replacingOccurrences(of: "$2", with: "u.id")
+        tokenClaimed = Text(
+            name: "token-claimed-\(table)",
+            sql: """
+                WITH \(touched)
+                SELECT \(columns), \(presentedColumns)
+                FROM \(presented)
+                LEFT JOIN \(table) \(alias) ON \(alias).id = $1
+                \(tokenJoins)
+                WHERE k.digest = $2
+                """)
+        func tokenClaimedLocked(_ lock: RowLock) -> Text {
+            Text(
+                name: "token-claimed-locked-\(table)-\(lock)",
+                sql: """
+                    WITH \(touched), locked AS MATERIALIZED (\(lockedRow(lock)))
+                    SELECT \(columns), \(alias).xmin = locked.seen, \(presentedColumns)
+                    FROM \(presented)
+                    LEFT JOIN (locked CROSS JOIN \(table) \(alias)) ON \(alias).id = $1
+                    \(tokenJoins)
+                    WHERE k.digest = $2
+                    """)
+        }
+        (tokenClaimedLockedShare, tokenClaimedLockedUpdate) = (tokenClaimedLocked(.share), tokenClaimedLocked(.update))
     }
 }
 
@@ -168,6 +207,57 @@ struct ClaimedLockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause
     }
 }
 
+/// A prepared statement about one record (`$1`) as the user of a presented personal access token sees it: the
+/// token's digest (`$2`), the moment of the request (`$3`) and the moment before which its `last_used_at` is
+/// written again (`$4`).
+protocol RecordAndTokenStatement: PostgresPreparedStatement {
+    var recordID: UUID { get }
+    var lookup: PersonalTokenLookup { get }
+}
+
+extension RecordAndTokenStatement {
+    static var bindingDataTypes: [PostgresDataType] { [.uuid, .text, .timestamptz, .timestamptz] }
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 4)
+        bindings.append(recordID)
+        bindings.append(lookup.digest)
+        bindings.append(lookup.at.bound)
+        bindings.append(lookup.touchingBefore.bound)
+        return bindings
+    }
+}
+
+/// `ClaimedAccessStatement` for a request with a personal access token: the token found by its digest, its user,
+/// and what `Read` reads about one record for that user, in one prepared query (the token's `last_used_at` written
+/// in it when due). The token drives the query, so an unknown token means no row.
+struct TokenClaimedAccessStatement<Read: AccessFactsStatement>: RecordAndTokenStatement {
+    static var name: String { Read.texts.tokenClaimed.name }
+    static var sql: String { Read.texts.tokenClaimed.sql }
+
+    var recordID: UUID
+    var lookup: PersonalTokenLookup
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedAccess<Read.Facts> {
+        try ClaimedAccess(row, userOffset: Read.columnCount, presentingToken: true, Read.facts)
+    }
+}
+
+/// `ClaimedLockedAccessStatement` for a request with a personal access token (see `TokenClaimedAccessStatement`).
+struct TokenClaimedLockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause>: RecordAndTokenStatement {
+    static var name: String { Read.texts.tokenClaimedLocked(Lock.lock).name }
+    static var sql: String { Read.texts.tokenClaimedLocked(Lock.lock).sql }
+
+    var recordID: UUID
+    var lookup: PersonalTokenLookup
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedLockedFacts<Read.Facts> {
+        let access = try ClaimedAccess(row, userOffset: Read.columnCount + 1, presentingToken: true, Read.facts)
+        let isCurrent = try PostgresRandomAccessRow(row)[Read.columnCount].decode(Bool?.self) ?? true
+        return ClaimedLockedFacts(access: access, isCurrent: isCurrent)
+    }
+}
+
 /// What `LockedAccessStatement` read: the facts, and whether they are those of the row version now locked.
 struct LockedFacts<Facts: Sendable>: Sendable {
     /// The facts as the statement's snapshot saw them.
@@ -187,10 +277,17 @@ struct ClaimedLockedFacts<Facts: Sendable & Equatable>: Sendable {
 
 extension ClaimedAccess {
     /// The claimed read in `row`: a record's facts in its first columns (all null when the outer join found no
-    /// record, read by `facts` otherwise), and the user's `userColumns` from `userOffset` on.
-    init(_ row: PostgresRow, userOffset: Int, _ facts: (PostgresRow) throws -> Facts) throws {
-        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: userOffset)
+    /// record, read by `facts` otherwise), the user's `userColumns` from `userOffset` on and, when
+    /// `presentingToken`, the token's `personalTokenColumns` after them.
+    init(_ row: PostgresRow, userOffset: Int, presentingToken: Bool = false, _ facts: (PostgresRow) throws -> Facts)
+        throws
+    {
+        let cells = PostgresRandomAccessRow(row)
+        let user = try PostgresRows.user(cells, from: userOffset)
+        let token =
+            presentingToken
+            ? try PostgresRows.personalToken(cells, from: userOffset + PostgresRows.userColumnCount) : nil
         let found = try row.first?.decode(UUID?.self) != nil
-        self.init(user: user, facts: found ? try facts(row) : nil)
+        self.init(user: user, token: token, facts: found ? try facts(row) : nil)
     }
 }

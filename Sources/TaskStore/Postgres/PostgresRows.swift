@@ -7,6 +7,9 @@ enum PostgresRows {
     static let userColumns =
         "id, email, name, password_hash, is_admin, is_disabled, personal_workspace_id, password_changed_at, created_at, updated_at, sessions_revoked_at, version"
 
+    /// How many columns `userColumns` has.
+    static let userColumnCount = 12
+
     /// `userColumns` of the table aliased `alias`.
     static func userColumns(as alias: String) -> String { qualified(userColumns, as: alias) }
 

@@ -15,22 +15,26 @@ extension PostgresTransaction {
         try await rows(WorkspaceAccessStatement(recordID: id.uuid, userID: userID.uuid)).first
     }
 
-    func workspaceAccess(_ id: WorkspaceID, claimedBy userID: UserID) async throws -> ClaimedWorkspaceAccess {
-        try await claimed(WorkspaceAccessStatement.self, id.uuid, userID.uuid)
+    func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity) async throws -> ClaimedWorkspaceAccess {
+        try await claimed(WorkspaceAccessStatement.self, id.uuid, identity)
     }
 
-    func workspaceMemberships(claimedBy userID: UserID) async throws -> ClaimedMemberships {
-        let found = try await rows(ClaimedMembershipsStatement(userID: userID.uuid))
-        guard let user = found.first?.user else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: user, facts: found.compactMap(\.member))
+    func workspaceMemberships(claimedBy identity: ClaimIdentity) async throws -> ClaimedMemberships {
+        let found =
+            switch identity {
+            case .user(let userID): try await rows(ClaimedMembershipsStatement(userID: userID.uuid))
+            case .personalToken(let lookup): try await rows(TokenClaimedMembershipsStatement(lookup: lookup))
+            }
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.user, token: first.token, facts: found.compactMap(\.member))
     }
 
-    func taskAccess(_ id: TaskID, claimedBy userID: UserID) async throws -> ClaimedTaskAccess {
-        try await claimed(TaskAccessStatement.self, id.uuid, userID.uuid)
+    func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity) async throws -> ClaimedTaskAccess {
+        try await claimed(TaskAccessStatement.self, id.uuid, identity)
     }
 
-    func projectAccess(_ id: ProjectID, claimedBy userID: UserID) async throws -> ClaimedProjectAccess {
-        try await claimed(ProjectAccessStatement.self, id.uuid, userID.uuid)
+    func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity) async throws -> ClaimedProjectAccess {
+        try await claimed(ProjectAccessStatement.self, id.uuid, identity)
     }
 
     /// Locks the task row and reads its facts in one statement (`LockedAccessStatement`); when the lock had to
@@ -48,27 +52,36 @@ extension PostgresTransaction {
     }
 
     /// Reads the user with the locked task's facts in one statement (see `taskAccess(_:for:locking:)`).
-    func taskAccess(_ id: TaskID, claimedBy userID: UserID, locking lock: RowLock) async throws -> ClaimedTaskAccess {
-        let found = try await claimedLocked(TaskAccessStatement.self, id.uuid, userID.uuid, lock)
+    func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
+        -> ClaimedTaskAccess
+    {
+        let found = try await claimedLocked(TaskAccessStatement.self, id.uuid, identity, lock)
         guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
-        return ClaimedAccess(user: user, facts: try await taskAccess(id, for: userID))
+        return ClaimedAccess(user: user, token: found.access.token, facts: try await taskAccess(id, for: user.id))
     }
 
     /// Reads the user with the locked project's facts in one statement (see `taskAccess(_:for:locking:)`).
-    func projectAccess(_ id: ProjectID, claimedBy userID: UserID, locking lock: RowLock) async throws
+    func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedProjectAccess
     {
-        let found = try await claimedLocked(ProjectAccessStatement.self, id.uuid, userID.uuid, lock)
+        let found = try await claimedLocked(ProjectAccessStatement.self, id.uuid, identity, lock)
         guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
-        return ClaimedAccess(user: user, facts: try await projectAccess(id, for: userID))
+        return ClaimedAccess(user: user, token: found.access.token, facts: try await projectAccess(id, for: user.id))
     }
 
-    /// `ClaimedAccessStatement<Read>`'s one row, or nothing found when there is no such user.
-    private func claimed<Read: AccessFactsStatement>(_ read: Read.Type, _ id: UUID, _ userID: UUID) async throws
-        -> ClaimedAccess<Read.Facts>
+    /// `ClaimedAccessStatement<Read>`'s one row (or `TokenClaimedAccessStatement<Read>`'s), or nothing found when
+    /// there is no such user (or token).
+    private func claimed<Read: AccessFactsStatement>(_ read: Read.Type, _ id: UUID, _ identity: ClaimIdentity)
+        async throws -> ClaimedAccess<Read.Facts>
     {
-        try await rows(ClaimedAccessStatement<Read>(recordID: id, userID: userID)).first
-            ?? ClaimedAccess(user: nil, facts: nil)
+        let found =
+            switch identity {
+            case .user(let userID):
+                try await rows(ClaimedAccessStatement<Read>(recordID: id, userID: userID.uuid)).first
+            case .personalToken(let lookup):
+                try await rows(TokenClaimedAccessStatement<Read>(recordID: id, lookup: lookup)).first
+            }
+        return found ?? ClaimedAccess(user: nil, facts: nil)
     }
 
     /// `LockedAccessStatement<Read, …>` with the lock `lock` names.
@@ -81,16 +94,25 @@ extension PostgresTransaction {
         }
     }
 
-    /// `ClaimedLockedAccessStatement<Read, …>` with the lock `lock` names; nothing found when there is no such user.
+    /// `ClaimedLockedAccessStatement<Read, …>` (or `TokenClaimedLockedAccessStatement<Read, …>`) with the lock
+    /// `lock` names; nothing found when there is no such user (or token).
     private func claimedLocked<Read: AccessFactsStatement>(
-        _ read: Read.Type, _ id: UUID, _ userID: UUID, _ lock: RowLock
+        _ read: Read.Type, _ id: UUID, _ identity: ClaimIdentity, _ lock: RowLock
     ) async throws -> ClaimedLockedFacts<Read.Facts> {
         let found =
-            switch lock {
-            case .share:
-                try await lockedRows(ClaimedLockedAccessStatement<Read, ForShare>(recordID: id, userID: userID)).first
-            case .update:
-                try await lockedRows(ClaimedLockedAccessStatement<Read, ForUpdate>(recordID: id, userID: userID)).first
+            switch (identity, lock) {
+            case (.user(let userID), .share):
+                try await lockedRows(ClaimedLockedAccessStatement<Read, ForShare>(recordID: id, userID: userID.uuid))
+                    .first
+            case (.user(let userID), .update):
+                try await lockedRows(ClaimedLockedAccessStatement<Read, ForUpdate>(recordID: id, userID: userID.uuid))
+                    .first
+            case (.personalToken(let lookup), .share):
+                try await lockedRows(TokenClaimedLockedAccessStatement<Read, ForShare>(recordID: id, lookup: lookup))
+                    .first
+            case (.personalToken(let lookup), .update):
+                try await lockedRows(TokenClaimedLockedAccessStatement<Read, ForUpdate>(recordID: id, lookup: lookup))
+                    .first
             }
         return found ?? ClaimedLockedFacts(access: ClaimedAccess(user: nil, facts: nil), isCurrent: true)
     }
@@ -219,9 +241,54 @@ struct ClaimedMembershipsStatement: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> (user: User, member: WorkspaceMember?) {
-        let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: PostgresRows.workspaceMemberColumnCount)
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedMembershipRow { try ClaimedMembershipRow(row) }
+}
+
+/// `ClaimedMembershipsStatement` for a request with a personal access token: the token found by its digest (`$1`),
+/// its user and the user's memberships, the token's `last_used_at` written when due (`$2`, `$3`). No row for an
+/// unknown token.
+struct TokenClaimedMembershipsStatement: PostgresPreparedStatement {
+    static let sql = """
+        WITH \(PostgresRows.touchedToken(digest: "$1", at: "$2", touchingBefore: "$3"))
+        SELECT \(PostgresRows.workspaceMemberColumns(as: "wm")), \(PostgresRows.userColumns(as: "u")),
+            \(PostgresRows.presentedTokenColumns(as: "k"))
+        FROM personal_access_tokens k JOIN users u ON u.id = k.user_id
+        LEFT JOIN workspace_members wm ON wm.user_id = u.id
+        WHERE k.digest = $1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.text, .timestamptz, .timestamptz]
+
+    var lookup: PersonalTokenLookup
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(lookup.digest)
+        bindings.append(lookup.at.bound)
+        bindings.append(lookup.touchingBefore.bound)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> ClaimedMembershipRow {
+        try ClaimedMembershipRow(row, presentingToken: true)
+    }
+}
+
+/// One row of a claimed memberships read: the user, the token it was found through (for a personal access
+/// token), and one membership, or none for a user without any.
+struct ClaimedMembershipRow: Sendable {
+    let user: User
+    let token: PersonalAccessToken?
+    let member: WorkspaceMember?
+
+    /// The row's membership's columns first, then the user's, then, when `presentingToken`, the token's.
+    init(_ row: PostgresRow, presentingToken: Bool = false) throws {
+        let cells = PostgresRandomAccessRow(row)
+        let userOffset = PostgresRows.workspaceMemberColumnCount
+        user = try PostgresRows.user(cells, from: userOffset)
+        token =
+            presentingToken
+            ? try PostgresRows.personalToken(cells, from: userOffset + PostgresRows.userColumnCount) : nil
         let hasMember = try row.first?.decode(UUID?.self) != nil
-        return (user, hasMember ? try PostgresRows.workspaceMember(row) : nil)
+        member = hasMember ? try PostgresRows.workspaceMember(row) : nil
     }
 }

@@ -66,21 +66,11 @@ extension PostgresTransaction {
 }
 
 /// A presented token and its user, in the one round trip that authenticating a request may cost (as many as an
-/// access token's user look-up). Its `touched` part writes `last_used_at` when it is a minute old or unset; `SKIP
-/// LOCKED` lets concurrent requests with one token go on without waiting for the one that writes it.
+/// access token's user look-up), with the token's `last_used_at` written when due (`PostgresRows.touchedToken`).
 struct PersonalTokenCredentialStatement: PostgresPreparedStatement {
     static let sql = """
-        WITH touched AS (
-            UPDATE personal_access_tokens SET last_used_at = $2
-            WHERE id = (
-                SELECT id FROM personal_access_tokens
-                WHERE digest = $1 AND expires_at > $2 AND (last_used_at IS NULL OR last_used_at <= $3)
-                FOR UPDATE SKIP LOCKED)
-            RETURNING last_used_at
-        )
-        SELECT t.id, t.user_id, t.name, t.prefix, t.digest, t.scopes, t.workspace_ids, t.created_at, t.expires_at,
-            COALESCE((SELECT last_used_at FROM touched), t.last_used_at), t.version,
-            \(PostgresRows.userColumns(as: "u"))
+        WITH \(PostgresRows.touchedToken(digest: "$1", at: "$2", touchingBefore: "$3"))
+        SELECT \(PostgresRows.presentedTokenColumns(as: "t")), \(PostgresRows.userColumns(as: "u"))
         FROM personal_access_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.digest = $1
         """
@@ -115,19 +105,45 @@ extension PostgresRows {
         try personalToken(row.makeRandomAccess())
     }
 
-    /// The token in the first 11 cells of a row.
-    static func personalToken(_ cells: PostgresRandomAccessRow) throws -> PersonalAccessToken {
-        let workspaceIDs = try cells[6].decode([UUID]?.self)
+    /// The token in the 11 cells of `personalTokenColumns` starting at `offset`.
+    static func personalToken(_ cells: PostgresRandomAccessRow, from offset: Int = 0) throws -> PersonalAccessToken {
+        let workspaceIDs = try cells[offset + 6].decode([UUID]?.self)
         return PersonalAccessToken(
-            id: PersonalTokenID(try cells[0].decode(UUID.self)), userID: UserID(try cells[1].decode(UUID.self)),
-            name: try cells[2].decode(String.self), prefix: try cells[3].decode(String.self),
-            digest: try cells[4].decode(String.self),
+            id: PersonalTokenID(try cells[offset].decode(UUID.self)),
+            userID: UserID(try cells[offset + 1].decode(UUID.self)),
+            name: try cells[offset + 2].decode(String.self), prefix: try cells[offset + 3].decode(String.self),
+            digest: try cells[offset + 4].decode(String.self),
             // A scope this version does not know (written by a newer one) is left out, never widened.
-            scopes: Set(try cells[5].decode([String].self).compactMap(TokenScope.init(rawValue:))),
+            scopes: Set(try cells[offset + 5].decode([String].self).compactMap(TokenScope.init(rawValue:))),
             workspaceIDs: workspaceIDs.map { Set($0.map(WorkspaceID.init)) },
-            createdAt: try cells[7].decode(Date.self).truncatedToMilliseconds,
-            expiresAt: try cells[8].decode(Date.self).truncatedToMilliseconds,
-            lastUsedAt: try cells[9].decode(Date?.self)?.truncatedToMilliseconds,
-            version: Int(try cells[10].decode(Int32.self)))
+            createdAt: try cells[offset + 7].decode(Date.self).truncatedToMilliseconds,
+            expiresAt: try cells[offset + 8].decode(Date.self).truncatedToMilliseconds,
+            lastUsedAt: try cells[offset + 9].decode(Date?.self)?.truncatedToMilliseconds,
+            version: Int(try cells[offset + 10].decode(Int32.self)))
+    }
+
+    /// The `touched` CTE of a statement that reads a presented token by its digest: it writes the token's
+    /// `last_used_at` (`at`) when the token has not expired and was last used at or before `touchingBefore`, or
+    /// never. `SKIP LOCKED` lets concurrent requests with one token go on without waiting for the one that writes
+    /// it. The arguments are the statement's parameters (`$1`, …).
+    static func touchedToken(digest: String, at: String, touchingBefore: String) -> String {
+        """
+        touched AS (
+            UPDATE personal_access_tokens SET last_used_at = \(at)
+            WHERE id = (
+                SELECT id FROM personal_access_tokens
+                WHERE digest = \(digest) AND expires_at > \(at)
+                    AND (last_used_at IS NULL OR last_used_at <= \(touchingBefore))
+                FOR UPDATE SKIP LOCKED)
+            RETURNING last_used_at
+        )
+        """
+    }
+
+    /// `personalTokenColumns` of the token aliased `alias` in a statement with `touchedToken`: `last_used_at` as
+    /// `touched` left it.
+    static func presentedTokenColumns(as alias: String) -> String {
+        qualified(personalTokenColumns, as: alias).replacingOccurrences(
+            of: "\(alias).last_used_at", with: "COALESCE((SELECT last_used_at FROM touched), \(alias).last_used_at)")
     }
 }
