@@ -72,9 +72,15 @@ struct IdempotentRetries: Sendable {
     /// SHA-256 of the method, the target (path and query as sent) and the body bytes, in hex.
     static func fingerprint(of request: Request, body: ByteBuffer) -> String {
         var hash = SHA256()
-        hash.update(data: Array(request.method.rawValue.utf8) + [0])
-        hash.update(data: Array((request.head.path ?? "").utf8) + [0])
-        hash.update(data: Array(body.readableBytesView))
+        let separator: [UInt8] = [0]
+        var method = request.method.rawValue
+        var target = request.head.path ?? ""
+        // The bytes as they are, without copying the body or the strings into arrays first.
+        method.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hash.update(data: separator)
+        target.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hash.update(data: separator)
+        body.withUnsafeReadableBytes { hash.update(bufferPointer: $0) }
         let digits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
         hex.reserveCapacity(2 * SHA256.byteCount)

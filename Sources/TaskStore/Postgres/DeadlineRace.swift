@@ -9,10 +9,14 @@ import TaskCore
 /// caller can leave behind: at the deadline, `expire` runs (it closes the connection, so that nothing the work sends
 /// afterwards can still commit) and the caller gets `storeUnavailable` at once. A task left behind this way stays
 /// suspended for good; at most one per pooled connection can be, each time that connection dies.
+///
+/// The deadline is watched by `DeadlineSweep`, so it fires up to the sweep's interval late.
 enum DeadlineRace {
-    /// The result of `work`, or `storeUnavailable` when `deadline` passes first.
+    /// The result of `work`, or `storeUnavailable` when `deadline` passes first and `expire` says the deadline
+    /// still holds (it returns `true`, having closed what `work` uses if need be; the work is cancelled). When it
+    /// returns `false`, the work goes on with no deadline.
     static func run<Result: Sendable>(
-        until deadline: NIODeadline, on loop: any EventLoop, expire: @escaping @Sendable () -> Void,
+        until deadline: NIODeadline, sweep: DeadlineSweep = .shared, expire: @escaping @Sendable () -> Bool,
         _ work: @escaping @Sendable () async throws -> Result
     ) async throws -> Result {
         let outcome = Once<Result>()
@@ -23,11 +27,12 @@ enum DeadlineRace {
                 outcome.resume(with: .failure(error))
             }
         }
-        let timer = loop.scheduleTask(deadline: deadline) {
-            expire()
+        let watch = sweep.watch(until: deadline) {
+            guard expire() else { return }
             outcome.resume(with: .failure(DomainError.storeUnavailable))
+            worker.cancel()
         }
-        defer { timer.cancel() }
+        defer { watch.cancel() }
         return try await withTaskCancellationHandler {
             try await outcome.value()
         } onCancel: {

@@ -61,14 +61,12 @@ public final class PostgresStore: DataStore, Service {
         self.listensForEvents = listensForEvents
         self.usesPreparedStatements = usesPreparedStatements
         locator = Self.locator(
-            url, pool: pool, searchPath: searchPath, listener: listensForEvents && directURL == nil,
-            timerLoop: timerLoop, logger: logger)
+            url, pool: pool, searchPath: searchPath, listener: listensForEvents && directURL == nil, logger: logger)
         if let directURL {
             var direct = pool
             direct.size = 1
             directLocator = Self.locator(
-                directURL, pool: direct, searchPath: searchPath, listener: listensForEvents, timerLoop: timerLoop,
-                logger: logger)
+                directURL, pool: direct, searchPath: searchPath, listener: listensForEvents, logger: logger)
         } else {
             directLocator = locator
         }
@@ -80,8 +78,7 @@ public final class PostgresStore: DataStore, Service {
 
     /// The hosts of `url`, a pool for each; one connection more when the listener holds one of them for good.
     private static func locator(
-        _ url: DatabaseURL, pool: PoolSettings, searchPath: String?, listener: Bool, timerLoop: any EventLoop,
-        logger: Logger
+        _ url: DatabaseURL, pool: PoolSettings, searchPath: String?, listener: Bool, logger: Logger
     ) -> PrimaryLocator {
         let clients = url.configurations.map { host in
             var configuration = host
@@ -96,7 +93,7 @@ public final class PostgresStore: DataStore, Service {
         }
         return PrimaryLocator(
             clients: clients, hosts: url.tcpHosts, target: url.targetSession,
-            probeTimeout: pool.connectTimeout + .seconds(1), timerLoop: timerLoop, logger: logger)
+            probeTimeout: pool.connectTimeout + .seconds(1), logger: logger)
     }
 
     /// How often the host in use is checked again when the URL names several hosts or a session kind.
@@ -226,60 +223,91 @@ public final class PostgresStore: DataStore, Service {
     /// `deadline` passes while `body` runs, the connection is closed, so that nothing `body` sends afterwards can
     /// commit, and the caller gets `storeUnavailable` at once (`DeadlineRace`), even from a server that stopped
     /// answering; the pool replaces the connection. Without a deadline (migrations), the lease waits `timeout` and
-    /// `body` is never cut short.
+    /// `body` is never cut short. One watched deadline covers the lease and the work.
     private func withLeasedConnection<Result: Sendable>(
         through locator: PrimaryLocator? = nil, until deadline: NIODeadline? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let locator = locator ?? self.locator
-        let leased = TransactionFlag()
+        let lease = LeaseState()
         let leaseDeadline = deadline ?? NIODeadline.now() + TimeAmount(timeout)
         let logger = logger
-        return try await withThrowingTaskGroup(of: Result?.self) { group in
-            group.addTask {
-                let (client, host) = try await locator.client(until: leaseDeadline)
-                do {
-                    return try await Self.lease(client, leased, deadline, self.timerLoop, logger, body)
-                } catch {
-                    // A host lost, or one that became a standby: the next transaction looks for the host again.
-                    if PostgresErrors.translate(error) as? DomainError == .storeUnavailable
-                        || PostgresErrors.sqlState(of: error) == "25006"
-                    {
-                        locator.forget(host)
-                    }
-                    throw error
+        return try await DeadlineRace.run(
+            until: leaseDeadline,
+            expire: {
+                switch lease.expire(cuttingWork: deadline != nil) {
+                case .notLeased:
+                    return true
+                case .leased(let connection):
+                    logger.warning("closing a database connection whose transaction ran past its deadline")
+                    _ = connection.close() as EventLoopFuture<Void>
+                    return true
+                case .goesOn:
+                    return false
                 }
             }
-            group.addTask {
-                try await LoopTimer.sleep(until: leaseDeadline, on: self.timerLoop)
-                if !leased.isSet { throw DomainError.storeUnavailable }
-                return nil
-            }
-            while let outcome = try await group.next() {
-                if let result = outcome {
-                    group.cancelAll()
-                    return result
+        ) {
+            let (client, host) = try await locator.client(until: leaseDeadline)
+            do {
+                return try await client.withConnection { connection in
+                    // A connection leased after the deadline passed runs nothing: its caller has its answer.
+                    guard lease.begin(on: connection) else { throw DomainError.storeUnavailable }
+                    return try await body(connection)
                 }
+            } catch {
+                // A host lost, or one that became a standby: the next transaction looks for the host again.
+                if PostgresErrors.translate(error) as? DomainError == .storeUnavailable
+                    || PostgresErrors.sqlState(of: error) == "25006"
+                {
+                    locator.forget(host)
+                }
+                throw error
             }
-            throw DomainError.storeUnavailable
+        }
+    }
+}
+
+/// Where one lease stands, for its deadline: waiting for a connection, running on one, or past its deadline.
+private final class LeaseState: Sendable {
+    /// What the deadline finds.
+    enum Expiry {
+        /// No connection yet: none will be used.
+        case notLeased
+        /// The work runs on this connection, which the deadline closes.
+        case leased(PostgresConnection)
+        /// The work runs, and the deadline (a lease's only) does not cut it short.
+        case goesOn
+    }
+
+    private enum State {
+        case waiting
+        case running(PostgresConnection)
+        case expired
+    }
+
+    private let state = Mutex(State.waiting)
+
+    /// Records the leased connection; `false` when the deadline passed first.
+    func begin(on connection: PostgresConnection) -> Bool {
+        state.withLock { state in
+            guard case .waiting = state else { return false }
+            state = .running(connection)
+            return true
         }
     }
 
-    /// Runs `body` on a connection of `client`, cut off at `deadline` (none: never).
-    private static func lease<Result: Sendable>(
-        _ client: PostgresClient, _ leased: TransactionFlag, _ deadline: NIODeadline?, _ timerLoop: any EventLoop,
-        _ logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        try await client.withConnection { connection in
-            leased.set()
-            guard let deadline else { return try await body(connection) }
-            return try await DeadlineRace.run(
-                until: deadline, on: timerLoop,
-                expire: {
-                    logger.warning("closing a database connection whose transaction ran past its deadline")
-                    _ = connection.close() as EventLoopFuture<Void>
-                },
-                { try await body(connection) })
+    /// What the deadline does now: when `cuttingWork`, a running lease ends too.
+    func expire(cuttingWork: Bool) -> Expiry {
+        state.withLock { state in
+            switch state {
+            case .waiting, .expired:
+                state = .expired
+                return .notLeased
+            case .running(let connection):
+                guard cuttingWork else { return .goesOn }
+                state = .expired
+                return .leased(connection)
+            }
         }
     }
 }

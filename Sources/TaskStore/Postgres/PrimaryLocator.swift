@@ -18,7 +18,6 @@ final class PrimaryLocator: Sendable {
     let hosts: [(host: String, port: Int)?]
     let target: DatabaseURL.TargetSession
     let probeTimeout: Duration
-    let timerLoop: any EventLoop
     let logger: Logger
     /// The index of the host in use, or -1 when none is known.
     private let known = Atomic<Int>(-1)
@@ -26,13 +25,12 @@ final class PrimaryLocator: Sendable {
 
     init(
         clients: [PostgresClient], hosts: [(host: String, port: Int)?], target: DatabaseURL.TargetSession,
-        probeTimeout: Duration, timerLoop: any EventLoop, logger: Logger
+        probeTimeout: Duration, logger: Logger
     ) {
         self.clients = clients
         self.hosts = hosts
         self.target = target
         self.probeTimeout = probeTimeout
-        self.timerLoop = timerLoop
         self.logger = logger
         if clients.count == 1 && target == .any { known.store(0, ordering: .releasing) }
     }
@@ -61,7 +59,7 @@ final class PrimaryLocator: Sendable {
             look = started
             return started
         }
-        let found = try await DeadlineRace.run(until: deadline, on: timerLoop, expire: {}) { await task.value }
+        let found = try await DeadlineRace.run(until: deadline, expire: { true }) { await task.value }
         guard let found else { throw DomainError.storeUnavailable }
         return (clients[found], found)
     }
@@ -124,8 +122,11 @@ final class PrimaryLocator: Sendable {
         let probing = Mutex<PostgresConnection?>(nil)
         do {
             return try await DeadlineRace.run(
-                until: deadline, on: timerLoop,
-                expire: { _ = probing.withLock { $0 }?.close() as EventLoopFuture<Void>? }
+                until: deadline,
+                expire: {
+                    _ = probing.withLock { $0 }?.close() as EventLoopFuture<Void>?
+                    return true
+                }
             ) {
                 try await client.withConnection { connection in
                     probing.withLock { $0 = connection }
