@@ -18,6 +18,8 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
     public let issuer: String
     private let keys: JWTKeyCollection
     private let now: Now
+    /// The claims of tokens verified before, by their text.
+    let verified: VerifiedClaimsCache
 
     /// The shortest secret accepted, in bytes.
     public static let minimumSecretBytes = 32
@@ -27,7 +29,9 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
     /// Creates the signer and verifier.
     /// - Throws: `TokenConfigurationError` when the secret is shorter than 32 bytes.
     public init(
-        secret: String, issuer: String = "taskd", lifetime: Duration = .seconds(30 * 60), now: @escaping Now = systemNow
+        secret: String, issuer: String = "taskd", lifetime: Duration = .seconds(30 * 60),
+        now: @escaping Now = systemNow,
+        cacheCapacity: Int = 10_000
     ) async throws {
         guard secret.utf8.count >= Self.minimumSecretBytes else {
             throw TokenConfigurationError("the JWT secret must be at least \(Self.minimumSecretBytes) bytes")
@@ -38,6 +42,7 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
         self.issuer = issuer
         self.lifetime = lifetime
         self.now = now
+        verified = VerifiedClaimsCache(capacity: cacheCapacity)
     }
 
     /// A signed token for `userID`, issued at `issuedAt` and valid for `lifetime`.
@@ -49,25 +54,42 @@ public struct JWTAccessTokens: AccessTokenIssuer, AccessTokenVerifier {
         return try await keys.sign(claims)
     }
 
-    /// Checks a token and returns what it says.
+    /// Checks a token and returns what it says. A token verified before is not decoded and verified again (see
+    /// `VerifiedClaimsCache`); its times are checked each time.
     /// - Throws: `DomainError.unauthenticated` for any token that is not acceptable.
     public func verify(_ token: String) async throws -> VerifiedAccessToken {
+        let at = now()
+        let claims: VerifiedClaimsCache.Claims
+        if let known = verified.claims(of: token) {
+            claims = known
+        } else {
+            claims = try await verifiedClaims(of: token, at: at)
+        }
+        guard claims.expiresAt > at, claims.issuedAt.timeIntervalSince(at) <= Self.leeway,
+            (claims.notBefore?.timeIntervalSince(at) ?? 0) <= Self.leeway
+        else { throw DomainError.unauthenticated }
+        return VerifiedAccessToken(
+            userID: claims.userID, issuedAt: claims.issuedAt.truncatedToMilliseconds,
+            expiresAt: claims.expiresAt.truncatedToMilliseconds)
+    }
+
+    /// The claims of `token` once its algorithm, signature, issuer and subject are checked, kept for the next
+    /// time. - Throws: `DomainError.unauthenticated` when any of them fails.
+    private func verifiedClaims(of token: String, at: Date) async throws -> VerifiedClaimsCache.Claims {
         guard JWSHeader.algorithm(of: token) == "HS256" else { throw DomainError.unauthenticated }
-        let claims: AccessClaims
+        let decoded: AccessClaims
         do {
-            claims = try await keys.verify(token, as: AccessClaims.self)
+            decoded = try await keys.verify(token, as: AccessClaims.self)
         } catch {
             throw DomainError.unauthenticated
         }
-        let at = now()
-        guard claims.iss.value == issuer, claims.exp.value > at,
-            claims.iat.value.timeIntervalSince(at) <= Self.leeway,
-            (claims.nbf?.value.timeIntervalSince(at) ?? 0) <= Self.leeway,
-            let userID = UserID(claims.sub.value)
-        else { throw DomainError.unauthenticated }
-        return VerifiedAccessToken(
-            userID: userID, issuedAt: claims.iat.value.truncatedToMilliseconds,
-            expiresAt: claims.exp.value.truncatedToMilliseconds)
+        guard decoded.iss.value == issuer, let userID = UserID(decoded.sub.value) else {
+            throw DomainError.unauthenticated
+        }
+        let claims = VerifiedClaimsCache.Claims(
+            userID: userID, issuedAt: decoded.iat.value, expiresAt: decoded.exp.value, notBefore: decoded.nbf?.value)
+        verified.keep(claims, of: token, at: at)
+        return claims
     }
 }
 

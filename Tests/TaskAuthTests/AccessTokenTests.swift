@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import Synchronization
 import TaskCore
 import Testing
 
@@ -116,6 +117,39 @@ struct AccessTokenTests {
         #expect(digest.count == 64 && digest == minter.digest(of: token) && !digest.contains(token))
         #expect(minter.mint().token != token)
     }
+
+    @Test("a token verified before is not verified again, but its times are checked against the clock on every use")
+    func verifiedBefore() async throws {
+        let clock = Mutex(Self.now)
+        let service = try await JWTAccessTokens(secret: Self.secret, now: { clock.withLock { $0 } })
+        let token = try await service.issueAccessToken(for: Self.user, issuedAt: Self.now)
+        #expect(try await service.verify(token).userID == Self.user)
+        #expect(service.verified.count == 1)
+        #expect(try await service.verify(token).userID == Self.user, "from what was kept")
+        clock.withLock { $0 = Self.now.addingTimeInterval(31 * 60) }
+        await #expect(throws: DomainError.unauthenticated) { try await service.verify(token) }
+        clock.withLock { $0 = Self.now.addingTimeInterval(-2 * 60) }
+        await #expect(throws: DomainError.unauthenticated, "issued in the future") { try await service.verify(token) }
+
+        // Another text is another token: a copy with a changed signature is refused, and not kept.
+        let last = token.last == "A" ? "B" : "A"
+        clock.withLock { $0 = Self.now }
+        await #expect(throws: DomainError.unauthenticated) { try await service.verify(String(token.dropLast()) + last) }
+        #expect(service.verified.count == 1)
+    }
+
+    @Test("at most the cache's capacity of tokens is kept; each token verifies whatever was dropped")
+    func bounded() async throws {
+        let service = try await JWTAccessTokens(secret: Self.secret, now: { Self.now }, cacheCapacity: 2)
+        var tokens: [String] = []
+        for second in 0..<5 {
+            tokens.append(
+                try await service.issueAccessToken(
+                    for: Self.user, issuedAt: Self.now.addingTimeInterval(-Double(second))))
+        }
+        for token in tokens + tokens { #expect(try await service.verify(token).userID == Self.user) }
+        #expect(service.verified.count <= 2)
+    }
 }
 
 /// Signs arbitrary claims with the shared secret, to craft tokens the service would never issue.
@@ -125,4 +159,5 @@ enum JWTAccessTokensSigner {
         await keys.add(hmac: JWTKit.HMACKey(from: secret), digestAlgorithm: .sha256)
         return try await keys.sign(claims)
     }
+
 }
