@@ -124,7 +124,10 @@ struct PostgresStoreTests {
     func tls() async throws {
         let cluster = try await ThrowawayCluster(tls: true)
         try await cluster.start()
-        let store = PostgresStore(url: try DatabaseURL(cluster.url(sslmode: "require")), logger: Self.logger)
+        // A lease waits as long as for every other test store: the whole suite opens its connections at once.
+        let store = PostgresStore(
+            url: try DatabaseURL(cluster.url(sslmode: "require")), pool: PoolSettings(size: 2, timeout: .seconds(20)),
+            logger: Self.logger)
         Task.detached { try? await store.run() }
         let isEncrypted = try await store.transaction { tx in
             try await (tx as? PostgresTransaction)?.rows(
@@ -141,7 +144,8 @@ struct PostgresStoreTests {
         let tcpURL = try #require(StoreKind.postgresURL)
         let port = try #require(URLComponents(string: tcpURL)?.port)
         let url = "postgres://postgres@/taskd_test?host=\(socketDirectory)&port=\(port)"
-        let store = PostgresStore(url: try DatabaseURL(url), logger: Self.logger)
+        let store = PostgresStore(
+            url: try DatabaseURL(url), pool: PoolSettings(size: 2, timeout: .seconds(20)), logger: Self.logger)
         Task.detached { try? await store.run() }
         #expect(await store.isReady())
     }
