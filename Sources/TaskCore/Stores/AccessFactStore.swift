@@ -217,10 +217,9 @@ extension StoreTransaction {
             guard let user = try await user(userID) else { return ClaimedAccess(user: nil, facts: nil) }
             return ClaimedAccess(user: user, facts: try await facts(userID))
         case .personalToken(let lookup):
-            guard
-                let (token, user) = try await personalTokenCredential(
-                    digest: lookup.digest, at: lookup.at, touchingBefore: lookup.touchingBefore)
-            else { return ClaimedAccess(user: nil, facts: nil) }
+            guard let (token, user) = try await personalTokenCredential(lookup) else {
+                return ClaimedAccess(user: nil, facts: nil)
+            }
             return ClaimedAccess(user: user, token: token, facts: try await facts(user.id))
         }
     }

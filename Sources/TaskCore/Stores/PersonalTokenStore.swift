@@ -15,10 +15,10 @@ public protocol PersonalTokenStore: Sendable {
     func personalTokens(of userID: UserID, after: PagePosition?, limit: Int) async throws -> [PersonalAccessToken]
     /// How many of a user's tokens expire after `at`.
     func unexpiredPersonalTokenCount(of userID: UserID, at: Date) async throws -> Int
-    /// The token with this digest and its user, or `nil`. In the same round trip, when the token has not expired
-    /// and was last used before `touchingBefore` (or never), its `last_used_at` becomes `at`; the answer shows the
-    /// value after that. Concurrent calls write it at most once.
-    func personalTokenCredential(digest: String, at: Date, touchingBefore: Date) async throws -> (
+    /// The token with the look-up's digest and its user, or `nil`. In the same round trip, when the token has not
+    /// expired at the look-up's `at` and was last used before its `touchingBefore` (or never), its `last_used_at`
+    /// becomes `at`; the answer shows the value after that. Concurrent calls write it at most once.
+    func personalTokenCredential(_ lookup: PersonalTokenLookup) async throws -> (
         PersonalAccessToken, User
     )?
     /// Deletes tokens that expired before `before`.

@@ -115,10 +115,7 @@ public struct PersonalTokenService: Sendable {
     ///   before its user's last password change (or disabling), and one whose user is disabled or deleted.
     public func caller(presenting text: String) async throws -> TokenCaller {
         let lookup = try lookup(presenting: text)
-        let found = try await store.transaction { tx in
-            try await tx.personalTokenCredential(
-                digest: lookup.digest, at: lookup.at, touchingBefore: lookup.touchingBefore)
-        }
+        let found = try await store.transaction { tx in try await tx.personalTokenCredential(lookup) }
         return try lookup.caller(token: found?.0, user: found?.1)
     }
 

@@ -74,8 +74,7 @@ extension StoreTransaction {
         case .user(let userID):
             return try claim.caller(from: try await user(userID), token: nil)
         case .personalToken(let lookup):
-            let found = try await personalTokenCredential(
-                digest: lookup.digest, at: lookup.at, touchingBefore: lookup.touchingBefore)
+            let found = try await personalTokenCredential(lookup)
             return try claim.caller(from: found?.1, token: found?.0)
         }
     }

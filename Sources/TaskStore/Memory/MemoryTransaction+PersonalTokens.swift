@@ -32,20 +32,19 @@ extension MemoryTransaction {
         await read { state in state.personalTokens.values.count { $0.userID == userID && $0.expiresAt > at } }
     }
 
-    func personalTokenCredential(digest: String, at: Date, touchingBefore: Date) async throws -> (
-        PersonalAccessToken, User
-    )? {
+    func personalTokenCredential(_ lookup: PersonalTokenLookup) async throws -> (PersonalAccessToken, User)? {
         // A read first: only a request that writes `last_used_at` (once a minute per token) takes the writer's turn.
         let isDue: @Sendable (PersonalAccessToken) -> Bool = { token in
-            token.expiresAt > at && (token.lastUsedAt.map { $0 <= touchingBefore } ?? true)
+            token.expiresAt > lookup.at && (token.lastUsedAt.map { $0 <= lookup.touchingBefore } ?? true)
         }
+        let digest = lookup.digest
         let found = await read { state in Self.credential(digest: digest, in: state) }
         guard let (token, _) = found, isDue(token) else { return found }
         return await write { state in
             guard let (found, user) = Self.credential(digest: digest, in: state) else { return nil }
             var token = found
             if isDue(token) {
-                token.lastUsedAt = at.truncatedToMilliseconds
+                token.lastUsedAt = lookup.at.truncatedToMilliseconds
                 state.personalTokens[token.id] = token
             }
             return (token, user)

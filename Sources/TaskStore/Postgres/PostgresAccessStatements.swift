@@ -201,9 +201,7 @@ struct ClaimedLockedAccessStatement<Read: AccessFactsStatement, Lock: LockClause
     var userID: UUID
 
     func decodeRow(_ row: PostgresRow) throws -> ClaimedLockedFacts<Read.Facts> {
-        let access = try ClaimedAccess(row, userOffset: Read.columnCount + 1, Read.facts)
-        let isCurrent = try PostgresRandomAccessRow(row)[Read.columnCount].decode(Bool?.self) ?? true
-        return ClaimedLockedFacts(access: access, isCurrent: isCurrent)
+        try ClaimedLockedFacts(row, factColumns: Read.columnCount, presentingToken: false, Read.facts)
     }
 }
 
@@ -221,9 +219,7 @@ extension RecordAndTokenStatement {
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 4)
         bindings.append(recordID)
-        bindings.append(lookup.digest)
-        bindings.append(lookup.at.bound)
-        bindings.append(lookup.touchingBefore.bound)
+        bindings.append(lookup)
         return bindings
     }
 }
@@ -252,9 +248,7 @@ struct TokenClaimedLockedAccessStatement<Read: AccessFactsStatement, Lock: LockC
     var lookup: PersonalTokenLookup
 
     func decodeRow(_ row: PostgresRow) throws -> ClaimedLockedFacts<Read.Facts> {
-        let access = try ClaimedAccess(row, userOffset: Read.columnCount + 1, presentingToken: true, Read.facts)
-        let isCurrent = try PostgresRandomAccessRow(row)[Read.columnCount].decode(Bool?.self) ?? true
-        return ClaimedLockedFacts(access: access, isCurrent: isCurrent)
+        try ClaimedLockedFacts(row, factColumns: Read.columnCount, presentingToken: true, Read.facts)
     }
 }
 
@@ -273,6 +267,18 @@ struct ClaimedLockedFacts<Facts: Sendable & Equatable>: Sendable {
     var access: ClaimedAccess<Facts>
     /// Whether the snapshot's row is the row the lock returned.
     var isCurrent: Bool
+
+    init(access: ClaimedAccess<Facts>, isCurrent: Bool) {
+        self.access = access
+        self.isCurrent = isCurrent
+    }
+
+    /// The claimed locking read in `row`: the facts' `factColumns` columns, the version comparison after them,
+    /// then the user's columns and, when `presentingToken`, the token's.
+    init(_ row: PostgresRow, factColumns: Int, presentingToken: Bool, _ facts: (PostgresRow) throws -> Facts) throws {
+        access = try ClaimedAccess(row, userOffset: factColumns + 1, presentingToken: presentingToken, facts)
+        isCurrent = try PostgresRandomAccessRow(row)[factColumns].decode(Bool?.self) ?? true
+    }
 }
 
 extension ClaimedAccess {

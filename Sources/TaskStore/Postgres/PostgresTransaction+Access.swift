@@ -262,9 +262,7 @@ struct TokenClaimedMembershipsStatement: PostgresPreparedStatement {
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
-        bindings.append(lookup.digest)
-        bindings.append(lookup.at.bound)
-        bindings.append(lookup.touchingBefore.bound)
+        bindings.append(lookup)
         return bindings
     }
 

@@ -54,10 +54,8 @@ extension PostgresTransaction {
         return Int(counts.first ?? 0)
     }
 
-    func personalTokenCredential(digest: String, at: Date, touchingBefore: Date) async throws -> (
-        PersonalAccessToken, User
-    )? {
-        try await rows(PersonalTokenCredentialStatement(digest: digest, at: at, touchingBefore: touchingBefore)).first
+    func personalTokenCredential(_ lookup: PersonalTokenLookup) async throws -> (PersonalAccessToken, User)? {
+        try await rows(PersonalTokenCredentialStatement(lookup: lookup)).first
     }
 
     func deletePersonalTokens(expiredBefore before: Date) async throws {
@@ -76,15 +74,11 @@ struct PersonalTokenCredentialStatement: PostgresPreparedStatement {
         """
     static let bindingDataTypes: [PostgresDataType] = [.text, .timestamptz, .timestamptz]
 
-    var digest: String
-    var at: Date
-    var touchingBefore: Date
+    var lookup: PersonalTokenLookup
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
-        bindings.append(digest)
-        bindings.append(at.bound)
-        bindings.append(touchingBefore.bound)
+        bindings.append(lookup)
         return bindings
     }
 
@@ -145,5 +139,15 @@ extension PostgresRows {
     static func presentedTokenColumns(as alias: String) -> String {
         qualified(personalTokenColumns, as: alias).replacingOccurrences(
             of: "\(alias).last_used_at", with: "COALESCE((SELECT last_used_at FROM touched), \(alias).last_used_at)")
+    }
+}
+
+extension PostgresBindings {
+    /// Binds what finds a presented token (the parameters of `PostgresRows.touchedToken` and the digest's match):
+    /// its digest, the moment of the request, and the moment before which `last_used_at` is written again.
+    mutating func append(_ lookup: PersonalTokenLookup) {
+        append(lookup.digest)
+        append(lookup.at.bound)
+        append(lookup.touchingBefore.bound)
     }
 }
