@@ -23,9 +23,12 @@ struct IdempotentRetries: Sendable {
     func wrap(_ handler: @escaping Route.CallerHandler) -> Route.CallerHandler {
         let service = service
         return { request, context in
-            try await Self.perform(
-                request, userID: context.caller.id, maxUploadSize: context.request.maxUploadSize, service: service,
-                checkBeforeReplay: {}, handler: { try await handler($0, context) })
+            guard let key = try IdempotencyKeyHeader.key(in: request.headers) else {
+                return try await handler(request, context)
+            }
+            return try await Self.perform(
+                request, key: key, userID: context.caller.id, maxUploadSize: context.request.maxUploadSize,
+                service: service, checkBeforeReplay: {}, handler: { try await handler($0, context) })
         }
     }
 
@@ -35,23 +38,22 @@ struct IdempotentRetries: Sendable {
     func wrap(_ handler: @escaping Route.ClaimHandler) -> Route.ClaimHandler {
         let service = service
         return { request, context in
-            guard try IdempotencyKeyHeader.key(in: request.headers) != nil else {
+            guard let key = try IdempotencyKeyHeader.key(in: request.headers) else {
                 return try await handler(request, context)
             }
             let (userID, context) = try await context.identifiedUser()
             return try await Self.perform(
-                request, userID: userID, maxUploadSize: context.request.maxUploadSize, service: service,
+                request, key: key, userID: userID, maxUploadSize: context.request.maxUploadSize, service: service,
                 checkBeforeReplay: { _ = try await context.caller() }, handler: { try await handler($0, context) })
         }
     }
 
-    /// Runs `handler` for `request`, or replays the answer recorded for its key.
+    /// Runs `handler` for `request`, or replays the answer recorded for `key`, the request's `Idempotency-Key`.
     private static func perform(
-        _ request: Request, userID: UserID, maxUploadSize: Int, service: IdempotencyService,
+        _ request: Request, key: String, userID: UserID, maxUploadSize: Int, service: IdempotencyService,
         checkBeforeReplay: () async throws -> Void,
         handler: @escaping @Sendable (Request) async throws -> Response
     ) async throws -> Response {
-        guard let key = try IdempotencyKeyHeader.key(in: request.headers) else { return try await handler(request) }
         var request = request
         let body = try await request.collectBody(upTo: maxUploadSize)
         let fingerprinted = IdempotentRequest(
