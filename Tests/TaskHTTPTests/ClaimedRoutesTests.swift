@@ -13,6 +13,26 @@ import Testing
 /// access token without the route's scope is `403` before any answer about the resource.
 @Suite("HTTP: routes that check the token's user with the record")
 struct ClaimedRoutesTests {
+    /// A workspace of `owner`'s, a project in it that the workspace's members see, a task in the project and a
+    /// comment on the task: the ids of each.
+    static func records(_ api: APIClient, owner: String) async throws -> (
+        workspace: String, project: String, task: String, comment: String
+    ) {
+        let workspace = try await api.workspace("W", token: owner)
+        let project = try #require(
+            try await api.send(
+                .post, "/api/v1/projects", token: owner,
+                json: #"{"workspace_id":"\#(workspace)","name":"P","visibility":"workspace"}"#
+            ).string("id"))
+        let task = try #require(
+            try await api.send(.post, "/api/v1/tasks", token: owner, json: #"{"title":"T","project_id":"\#(project)"}"#)
+                .string("id"))
+        let comment = try #require(
+            try await api.send(.post, "/api/v1/tasks/\(task)/comments", token: owner, json: #"{"body":"c"}"#)
+                .string("id"))
+        return (workspace, project, task, comment)
+    }
+
     /// Every request below, with what Ann (who may use her token) gets.
     static func requests(task: String, comment: String, project: String, workspace: String, bob: String) -> [(
         HTTPRequest.Method, String, String?, HTTPResponse.Status
@@ -57,24 +77,12 @@ struct ClaimedRoutesTests {
                 personalToken
                 ? try await PersonalTokenRoutesTests.token(
                     api, bobAccessToken, scopes: TokenScope.allCases.map(\.rawValue)) : bobAccessToken
-            let workspace = try await api.workspace("W", token: annToken)
+            let (workspace, project, task, comment) = try await Self.records(api, owner: annToken)
             #expect(
                 try await api.send(
                     .post, "/api/v1/workspaces/\(workspace)/members", token: annToken,
                     json: #"{"email":"bob@example.com","role":"member"}"#
                 ).status == .created)
-            let project = try #require(
-                try await api.send(
-                    .post, "/api/v1/projects", token: annToken,
-                    json: #"{"workspace_id":"\#(workspace)","name":"P","visibility":"workspace"}"#
-                ).string("id"))
-            let task = try #require(
-                try await api.send(
-                    .post, "/api/v1/tasks", token: annToken, json: #"{"title":"T","project_id":"\#(project)"}"#
-                ).string("id"))
-            let comment = try #require(
-                try await api.send(.post, "/api/v1/tasks/\(task)/comments", token: annToken, json: #"{"body":"c"}"#)
-                    .string("id"))
             let keyed: HTTPFields = [.idempotencyKey: "bob-1"]
             let bobsTask = #"{"title":"Bob's","project_id":"\#(project)"}"#
             let first = try await api.send(.post, "/api/v1/tasks", token: bobToken, json: bobsTask, headers: keyed)
@@ -119,20 +127,7 @@ struct ClaimedRoutesTests {
     func personalTokenScopeFirst(_ kind: StoreKind) async throws {
         try await APIHarness.make(kind).run { api in
             let (ann, _) = try await api.signUp("ann")
-            let workspace = try await api.workspace("W", token: ann)
-            let project = try #require(
-                try await api.send(
-                    .post, "/api/v1/projects", token: ann,
-                    json: #"{"workspace_id":"\#(workspace)","name":"P","visibility":"workspace"}"#
-                ).string("id"))
-            let task = try #require(
-                try await api.send(
-                    .post, "/api/v1/tasks", token: ann, json: #"{"title":"T","project_id":"\#(project)"}"#
-                )
-                .string("id"))
-            let comment = try #require(
-                try await api.send(.post, "/api/v1/tasks/\(task)/comments", token: ann, json: #"{"body":"c"}"#)
-                    .string("id"))
+            let (workspace, project, task, comment) = try await Self.records(api, owner: ann)
             let reader = try await PersonalTokenRoutesTests.token(api, ann, scopes: ["read"])
             let writer = try await PersonalTokenRoutesTests.token(api, ann, scopes: ["tasks:write"])
             let listed = try await api.send(.get, "/api/v1/users/me/tokens", token: ann)
