@@ -26,7 +26,6 @@ struct MemoryState: Sendable {
     var hasNewEvents = false
     var refreshTokens: TreeDictionary<String, RefreshTokenRecord> = [:]
     var loginFailures: TreeDictionary<String, [Date]> = [:]
-    var idempotencyRecords: TreeDictionary<IdempotencyRecordKey, IdempotencyRecord> = [:]
     var webhooks: TreeDictionary<WebhookID, Webhook> = [:]
     var deliveries: TreeDictionary<DeliveryID, MemoryDelivery> = [:]
     var deliveryQueue = MemoryDeliveryQueue()
@@ -53,22 +52,4 @@ struct MemoryDelivery: Sendable {
     /// Its place in the order first attempts go out in: the order events were appended.
     var order: Int
     var lease: UUID?
-}
-
-/// Whose key an idempotency record is.
-struct IdempotencyRecordKey: Hashable, Sendable {
-    var userID: UserID
-    var key: String
-}
-
-/// A recorded answer under an idempotency key, and when it was made. A class: a record is never changed, and the
-/// table's nodes, copied on each write after a snapshot, then copy one reference per record instead of its fields.
-final class IdempotencyRecord: Sendable {
-    let stored: StoredIdempotentAnswer
-    let createdAt: Date
-
-    init(stored: StoredIdempotentAnswer, createdAt: Date) {
-        self.stored = stored
-        self.createdAt = createdAt
-    }
 }

@@ -26,6 +26,8 @@ public final class MemoryStore: DataStore {
         /// The state the last commit left: restored when `holder` fails, and what other transactions read
         /// meanwhile.
         var committed = CommittedState(MemoryState())
+        /// The idempotency records, beside `state` rather than in it (see `MemoryIdempotencyRecords`).
+        var idempotencyRecords = MemoryIdempotencyRecords()
         /// The transactions waiting for their turn, first come first served.
         var waiting: [(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)] = []
         var lastNumber: TransactionNumber = 0
@@ -100,6 +102,23 @@ public final class MemoryStore: DataStore {
         return try guarded.withLock { guarded in try body(&guarded.state) }
     }
 
+    /// The idempotency record under `key` as transaction `number` reads it: with its own changes when it holds the
+    /// turn, else as the last commit left it.
+    func idempotencyRecord(_ key: IdempotencyRecordKey, for number: TransactionNumber) -> IdempotencyRecord? {
+        guarded.withLock { guarded in
+            guarded.idempotencyRecords.record(key, asHolder: guarded.holder == number)
+        }
+    }
+
+    /// Runs `body` on the idempotency records for transaction `number`, first waiting for its turn if it has not
+    /// begun; the changes it makes are kept when the transaction commits.
+    func withIdempotencyRecords<Result: Sendable>(
+        _ number: TransactionNumber, _ body: @Sendable (inout MemoryIdempotencyRecords) -> Result
+    ) async -> Result {
+        if guarded.withLock({ $0.holder != number }) { await begin(number) }
+        return guarded.withLock { guarded in body(&guarded.idempotencyRecords) }
+    }
+
     /// Waits until it is `number`'s turn.
     private func begin(_ number: TransactionNumber) async {
         let isFree = guarded.withLock { guarded in
@@ -130,9 +149,11 @@ public final class MemoryStore: DataStore {
             let recordedEvents = !rollingBack && guarded.state.hasNewEvents
             if rollingBack {
                 guarded.state = guarded.committed.state
+                guarded.idempotencyRecords.rollBack()
             } else {
                 guarded.state.hasNewEvents = false
                 guarded.committed = CommittedState(guarded.state)
+                guarded.idempotencyRecords.commit()
             }
             guard !guarded.waiting.isEmpty else {
                 guarded.holder = nil
