@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 import TaskCore
 
@@ -29,7 +30,7 @@ public final class MemoryStore: DataStore {
         /// The idempotency records, beside `state` rather than in it (see `MemoryIdempotencyRecords`).
         var idempotencyRecords = MemoryIdempotencyRecords()
         /// The transactions waiting for their turn, first come first served.
-        var waiting: [(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)] = []
+        var waiting: Deque<(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)> = []
         var lastNumber: TransactionNumber = 0
 
         /// Gives the turn to `number`.
@@ -143,28 +144,41 @@ public final class MemoryStore: DataStore {
     /// Ends transaction `number` if it had begun, restoring its starting state when `rollingBack`, and hands the
     /// turn to the next waiting transaction.
     private func end(_ number: TransactionNumber, rollingBack: Bool) {
-        let (next, recordedEvents) = guarded.withLock {
-            guarded -> (CheckedContinuation<Void, Never>?, Bool) in
-            guard guarded.holder == number else { return (nil, false) }
+        let (next, recordedEvents, replaced) = guarded.withLock {
+            guarded -> (CheckedContinuation<Void, Never>?, Bool, ReplacedState?) in
+            guard guarded.holder == number else { return (nil, false, nil) }
             let recordedEvents = !rollingBack && guarded.state.hasNewEvents
+            let replaced: ReplacedState
             if rollingBack {
+                replaced = .rolledBack(guarded.state)
                 guarded.state = guarded.committed.state
                 guarded.idempotencyRecords.rollBack()
             } else {
+                replaced = .committedBefore(guarded.committed)
                 guarded.state.hasNewEvents = false
                 guarded.committed = CommittedState(guarded.state)
                 guarded.idempotencyRecords.commit()
             }
-            guard !guarded.waiting.isEmpty else {
+            guard let next = guarded.waiting.popFirst() else {
                 guarded.holder = nil
-                return (nil, recordedEvents)
+                return (nil, recordedEvents, replaced)
             }
-            let next = guarded.waiting.removeFirst()
             guarded.hand(to: next.number)
-            return (next.turn, recordedEvents)
+            return (next.turn, recordedEvents, replaced)
         }
         next?.resume()
         if recordedEvents { eventSignal.notify() }
+        // Freeing what no state shares any more (the nodes a commit replaced, or a rolled-back change's) is most of
+        // a commit's work: done here, after the mutex is released and the next transaction woken.
+        withExtendedLifetime(replaced) {}
+    }
+
+    /// The state an ending transaction replaced, freed once nothing else refers to it.
+    private enum ReplacedState {
+        /// The state the last commit before it left.
+        case committedBefore(CommittedState)
+        /// The transaction's own changes, rolled back.
+        case rolledBack(MemoryState)
     }
 }
 
