@@ -13,21 +13,25 @@ import TaskCore
 /// another one's work joins it (see `DataStore.transaction`).
 ///
 /// The state sits behind a mutex rather than in an actor: a transaction's reads and writes run on the task that
-/// runs the transaction, without hopping to another executor and back for each one.
+/// runs the transaction, without hopping to another executor and back for each one. The state a transaction
+/// changes has a mutex of its own, which only the holder of the turn takes: a write's work (a trie's path copied, an
+/// index changed) holds up no reader and no transaction that asks for the turn, which take the other mutex only for
+/// a moment.
 public final class MemoryStore: DataStore {
     private let guarded = Mutex(Guarded())
+    /// The state the holder of the turn reads and changes; between transactions, the last committed state.
+    private let working = Mutex(MemoryState())
     /// Notified after each commit of a transaction that recorded events.
     public let eventSignal = EventSignal()
 
     /// What the mutex guards.
     private struct Guarded: Sendable {
-        var state = MemoryState()
-        /// The transaction that may read and write `state` now, if any.
+        /// The transaction that may read and write the working state now, if any.
         var holder: TransactionNumber?
         /// The state the last commit left: restored when `holder` fails, and what other transactions read
         /// meanwhile.
         var committed = CommittedState(MemoryState())
-        /// The idempotency records, beside `state` rather than in it (see `MemoryIdempotencyRecords`).
+        /// The idempotency records, beside the state rather than in it (see `MemoryIdempotencyRecords`).
         var idempotencyRecords = MemoryIdempotencyRecords()
         /// The transactions waiting for their turn, first come first served.
         var waiting: Deque<(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)> = []
@@ -51,7 +55,7 @@ public final class MemoryStore: DataStore {
     public init() {}
 
     /// Every row, as of now; for tests and diagnostics.
-    var state: MemoryState { guarded.withLock { $0.state } }
+    var state: MemoryState { working.withLock { $0 } }
 
     /// Runs `work`, whose reads and writes happen while no other transaction runs; restores the state it started
     /// from when `work` throws. Inside another transaction's work it joins that transaction.
@@ -92,7 +96,7 @@ public final class MemoryStore: DataStore {
             guarded.holder == number ? nil : guarded.committed
         }
         if let committed { return try body(committed.state) }
-        return try guarded.withLock { guarded in try body(guarded.state) }
+        return try working.withLock { state in try body(state) }
     }
 
     /// Runs `body` on the state for transaction `number`, first waiting for its turn if it has not begun.
@@ -100,7 +104,7 @@ public final class MemoryStore: DataStore {
         _ number: TransactionNumber, _ body: @Sendable (inout MemoryState) throws -> Result
     ) async rethrows -> Result {
         if guarded.withLock({ $0.holder != number }) { await begin(number) }
-        return try guarded.withLock { guarded in try body(&guarded.state) }
+        return try working.withLock { state in try body(&state) }
     }
 
     /// The idempotency record under `key` as transaction `number` reads it: with its own changes when it holds the
@@ -144,32 +148,44 @@ public final class MemoryStore: DataStore {
     /// Ends transaction `number` if it had begun, restoring its starting state when `rollingBack`, and hands the
     /// turn to the next waiting transaction.
     private func end(_ number: TransactionNumber, rollingBack: Bool) {
-        let (next, recordedEvents, replaced) = guarded.withLock {
-            guarded -> (CheckedContinuation<Void, Never>?, Bool, ReplacedState?) in
-            guard guarded.holder == number else { return (nil, false, nil) }
-            let recordedEvents = !rollingBack && guarded.state.hasNewEvents
-            let replaced: ReplacedState
-            if rollingBack {
-                replaced = .rolledBack(guarded.state)
-                guarded.state = guarded.committed.state
-                guarded.idempotencyRecords.rollBack()
-            } else {
-                replaced = .committedBefore(guarded.committed)
-                guarded.state.hasNewEvents = false
-                guarded.committed = CommittedState(guarded.state)
+        // Only the holder changes the working state, and this transaction holds the turn until the hand-off below.
+        guard let lastCommit = guarded.withLock({ $0.holder == number ? $0.committed : nil }) else { return }
+        let replaced: ReplacedState
+        let committing: CommittedState?
+        let recordedEvents: Bool
+        if rollingBack {
+            replaced = working.withLock { state in
+                defer { state = lastCommit.state }
+                return .rolledBack(state)
+            }
+            committing = nil
+            recordedEvents = false
+        } else {
+            replaced = .committedBefore(lastCommit)
+            (committing, recordedEvents) = working.withLock { state in
+                let recordedEvents = state.hasNewEvents
+                state.hasNewEvents = false
+                return (CommittedState(state), recordedEvents)
+            }
+        }
+        let next = guarded.withLock { guarded -> CheckedContinuation<Void, Never>? in
+            if let committing {
+                guarded.committed = committing
                 guarded.idempotencyRecords.commit()
+            } else {
+                guarded.idempotencyRecords.rollBack()
             }
             guard let next = guarded.waiting.popFirst() else {
                 guarded.holder = nil
-                return (nil, recordedEvents, replaced)
+                return nil
             }
             guarded.hand(to: next.number)
-            return (next.turn, recordedEvents, replaced)
+            return next.turn
         }
         next?.resume()
         if recordedEvents { eventSignal.notify() }
         // Freeing what no state shares any more (the nodes a commit replaced, or a rolled-back change's) is most of
-        // a commit's work: done here, after the mutex is released and the next transaction woken.
+        // a commit's work: done here, after the mutexes are released and the next transaction woken.
         withExtendedLifetime(replaced) {}
     }
 
