@@ -158,6 +158,27 @@ struct TaskUseCaseTests {
         #expect(replaced.projectID == t.project.id, "the project stays when PUT does not name one")
     }
 
+    @Test("a subtask list: in a project every subtask shows to whoever sees the parent; without one, only the own")
+    func subtaskListVisibility() async throws {
+        let t = try await team()
+        let parent = try await world.tasks.create(t.alice, NewTask(title: "Parent", projectID: t.project.id))
+        let bobs = try await world.tasks.create(t.bob, NewTask(title: "Bob's", parentID: parent.id))
+        #expect(try await world.tasks.subtasks(t.vic, of: parent.id, page: .first).items.map(\.id) == [bobs.id])
+        await #expect(throws: DomainError.notFound(.task)) {
+            try await world.tasks.subtasks(t.gus, of: parent.id, page: .first)
+        }
+
+        let personal = try await world.tasks.create(
+            t.bob, NewTask(title: "Loose", workspaceID: t.workspace, assigneeID: t.vic.id))
+        let vics = try await world.tasks.create(t.vic, NewTask(title: "Vic's", parentID: personal.id))
+        let bobsOwn = try await world.tasks.create(t.bob, NewTask(title: "Bob's own", parentID: personal.id))
+        #expect(try await world.tasks.subtasks(t.bob, of: personal.id, page: .first).items.map(\.id) == [bobsOwn.id])
+        #expect(try await world.tasks.subtasks(t.vic, of: personal.id, page: .first).items.map(\.id) == [vics.id])
+        #expect(
+            try await world.tasks.subtasks(t.alice, of: personal.id, page: .first).items.map(\.id)
+                == [vics.id, bobsOwn.id])
+    }
+
     @Test("moving a task moves its subtasks; each records task_moved; a subtask cannot move alone")
     func move() async throws {
         let t = try await team()

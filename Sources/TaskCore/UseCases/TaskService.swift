@@ -130,14 +130,19 @@ public struct TaskService: Sendable {
     }
 
     /// The subtasks of a task the caller can see, oldest first. - Throws: `.notFound(.task)`.
+    ///
+    /// A subtask is always in its parent's project, so when the parent has one, every subtask is as visible as the
+    /// parent and the caller's memberships are not read; a task without a project is its owner's and assignee's, so
+    /// there each subtask is checked against them.
     public func subtasks(_ claim: some CallerClaim, of id: TaskID, page: PageRequest) async throws -> Page<TaskItem> {
         let sort = TaskSort.default
         let after = try PageCursor.position(from: page.cursor, ordering: sort.name, values: sort.cursorValues)
         let rows = try await store.transaction { tx in
-            let (_, caller) = try await tx.claimedTask(id, by: claim)
-            let query = TaskQuery(
-                parentID: id, scope: try await tx.visibilityScope(of: caller), sort: sort, after: after,
-                limit: page.limit + 1)
+            let (parent, caller) = try await tx.claimedTask(id, by: claim)
+            let scope =
+                parent.task.projectID == nil
+                ? try await tx.visibilityScope(of: caller) : VisibilityScope.unrestricted(for: caller.id)
+            let query = TaskQuery(parentID: id, scope: scope, sort: sort, after: after, limit: page.limit + 1)
             return try await tx.tasks(matching: query)
         }
         return Page.from(rows: rows, limit: page.limit, ordering: sort.name, position: sort.position(of:))
