@@ -62,6 +62,7 @@ struct ClaimedRoutesTests {
             (.get, "/api/v1/workspaces/\(missing)", nil, .notFound),
             (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
             (.get, "/api/v1/workspaces/\(workspace)/members/\(missing)", nil, .notFound),
+            (.get, "/api/v1/users/me", nil, .ok),
         ]
     }
 
@@ -152,6 +153,7 @@ struct ClaimedRoutesTests {
             }
             for path in [
                 "/api/v1/tasks/\(task)", "/api/v1/tasks", "/api/v1/projects", "/api/v1/workspaces/\(workspace)",
+                "/api/v1/users/me",
             ] {
                 #expect(try await api.send(.get, path, token: reader).status == .ok, "\(path)")
             }

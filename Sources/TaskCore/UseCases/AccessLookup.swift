@@ -65,18 +65,29 @@ extension StoreTransaction {
         return try VisibleTask(found, for: caller)
     }
 
+    /// The row of the user `claim` stands for, read once, with the caller it checks: for a claim that names the user
+    /// itself as the record (`GET /users/me`).
+    /// - Throws: `.unauthenticated` as `caller(for:)` does; `.notFound(.user)` for a checked caller whose user is gone.
+    func claimedUser(by claim: some CallerClaim) async throws -> (User, Caller) {
+        let (user, token): (User?, PersonalAccessToken?)
+        switch claim.identity {
+        case .user(let userID):
+            (user, token) = (try await self.user(userID), nil)
+        case .personalToken(let lookup):
+            let found = try await personalTokenCredential(lookup)
+            (user, token) = (found?.1, found?.0)
+        }
+        let caller = try claim.caller(from: user, token: token)
+        guard let user else { throw DomainError.notFound(.user) }
+        return (user, caller)
+    }
+
     /// The caller `claim` stands for; its user's row (and token's) read on its own when the claim needs it.
     /// - Throws: `.unauthenticated` when the user may not use the credential (or a personal access token's missing
     ///   scope).
     func caller(for claim: some CallerClaim) async throws -> Caller {
         if let caller = claim.checkedCaller { return caller }
-        switch claim.identity {
-        case .user(let userID):
-            return try claim.caller(from: try await user(userID), token: nil)
-        case .personalToken(let lookup):
-            let found = try await personalTokenCredential(lookup)
-            return try claim.caller(from: found?.1, token: found?.0)
-        }
+        return try await claimedUser(by: claim).1
     }
 
     /// `visibleTask(_:for:locking:)` for a claim: the claimed user's row is read with the task's facts, and the

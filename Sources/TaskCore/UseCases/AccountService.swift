@@ -114,11 +114,10 @@ public struct AccountService: Sendable {
         return user
     }
 
-    /// The caller's own account.
-    public func me(_ caller: Caller) async throws -> User {
-        let user = try await store.transaction { tx in try await tx.user(caller.id) }
-        guard let user else { throw DomainError.notFound(.user) }
-        return user
+    /// The caller's own account: its row is read once, with the credential's check.
+    /// - Throws: `.unauthenticated` when the user may not use the credential.
+    public func me(_ claim: some CallerClaim) async throws -> User {
+        try await store.transaction { tx in try await tx.claimedUser(by: claim).0 }
     }
 
     /// Changes the caller's own name and email.

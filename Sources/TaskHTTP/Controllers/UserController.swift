@@ -8,7 +8,7 @@ struct UserController: Sendable {
 
     var routes: [Route] {
         [
-            .authenticated(.get, "/api/v1/users/me", me),
+            .claimed(.get, "/api/v1/users/me", me),
             .authenticated(.patch, "/api/v1/users/me", changeMe),
             .authenticated(.post, "/api/v1/users/me/password", changePassword),
             .authenticated(.get, "/api/v1/users", list),
@@ -18,8 +18,8 @@ struct UserController: Sendable {
         ]
     }
 
-    func me(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try Responses.read(UserDTO(try await accounts.me(context.caller)), for: request)
+    func me(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        try Responses.read(UserDTO(try await accounts.me(context.claim)), for: request)
     }
 
     func changeMe(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
