@@ -103,7 +103,7 @@ struct EventFollowTests {
         try await revoking.value
     }
 
-    @Test("closing the streams for a shutdown ends every stream and long poll at once", .timeLimit(.minutes(1)))
+    @Test("closing the streams for a shutdown ends every stream and long poll at once", .timeLimit(.minutes(3)))
     func closing() async throws {
         let world = TestWorld()
         let alice = try await world.register("alice")

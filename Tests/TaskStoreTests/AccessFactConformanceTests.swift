@@ -188,7 +188,7 @@ struct AccessFactConformanceTests {
 
     @Test(
         "a locking read of a task's facts waits for a move to another project and returns the new project",
-        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+        .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
         let world = TestWorld(store: scene.store)
@@ -219,7 +219,7 @@ struct AccessFactConformanceTests {
 
     @Test(
         "a locking read of facts: the same facts as a plain read; nothing once a waited-for writer deleted the record",
-        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+        .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockedFacts(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
         let (task, project, unknown) = try await scene.store.transaction { [scene] tx in

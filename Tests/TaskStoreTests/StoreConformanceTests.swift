@@ -62,7 +62,7 @@ struct StoreConformanceTests {
 
     @Test(
         "a transaction that has not read or written yet holds up no other transaction",
-        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+        .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lazyTurn(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
         let ids = CountingIDGenerator()
@@ -88,7 +88,7 @@ struct StoreConformanceTests {
 
     @Test(
         "a read waits for no changing transaction and sees only committed rows",
-        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+        .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func readsDoNotWaitForWriters(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
         let ids = CountingIDGenerator()
@@ -116,7 +116,7 @@ struct StoreConformanceTests {
 
     @Test(
         "a locking read waits for the transaction that changed the row and returns its change",
-        .timeLimit(.minutes(1)), arguments: StoreKind.available)
+        .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockingReadsWaitForWriters(_ kind: StoreKind) async throws {
         let store = try await kind.makeFreshStore()
         let ids = CountingIDGenerator()
