@@ -212,15 +212,20 @@ extension StoreTransaction {
     private func access<Facts>(claimedBy identity: ClaimIdentity, _ facts: (UserID) async throws -> Facts?)
         async throws -> ClaimedAccess<Facts>
     {
+        let (user, token) = try await claimedCredential(identity)
+        guard let user else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: user, token: token, facts: try await facts(user.id))
+    }
+
+    /// The user `identity` finds, with the personal access token it was found through (`nil` for a user id), each
+    /// `nil` when there is none.
+    func claimedCredential(_ identity: ClaimIdentity) async throws -> (user: User?, token: PersonalAccessToken?) {
         switch identity {
         case .user(let userID):
-            guard let user = try await user(userID) else { return ClaimedAccess(user: nil, facts: nil) }
-            return ClaimedAccess(user: user, facts: try await facts(userID))
+            return (try await user(userID), nil)
         case .personalToken(let lookup):
-            guard let (token, user) = try await personalTokenCredential(lookup) else {
-                return ClaimedAccess(user: nil, facts: nil)
-            }
-            return ClaimedAccess(user: user, token: token, facts: try await facts(user.id))
+            let found = try await personalTokenCredential(lookup)
+            return (found?.1, found?.0)
         }
     }
 

@@ -69,14 +69,7 @@ extension StoreTransaction {
     /// itself as the record (`GET /users/me`).
     /// - Throws: `.unauthenticated` as `caller(for:)` does; `.notFound(.user)` for a checked caller whose user is gone.
     func claimedUser(by claim: some CallerClaim) async throws -> (User, Caller) {
-        let (user, token): (User?, PersonalAccessToken?)
-        switch claim.identity {
-        case .user(let userID):
-            (user, token) = (try await self.user(userID), nil)
-        case .personalToken(let lookup):
-            let found = try await personalTokenCredential(lookup)
-            (user, token) = (found?.1, found?.0)
-        }
+        let (user, token) = try await claimedCredential(claim.identity)
         let caller = try claim.caller(from: user, token: token)
         guard let user else { throw DomainError.notFound(.user) }
         return (user, caller)
