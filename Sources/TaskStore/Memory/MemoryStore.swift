@@ -103,7 +103,7 @@ public final class MemoryStore: DataStore {
     func withState<Result: Sendable>(
         _ number: TransactionNumber, _ body: @Sendable (inout MemoryState) throws -> Result
     ) async rethrows -> Result {
-        if guarded.withLock({ $0.holder != number }) { await begin(number) }
+        await takeTurn(number)
         return try working.withLock { state in try body(&state) }
     }
 
@@ -120,8 +120,13 @@ public final class MemoryStore: DataStore {
     func withIdempotencyRecords<Result: Sendable>(
         _ number: TransactionNumber, _ body: @Sendable (inout MemoryIdempotencyRecords) -> Result
     ) async -> Result {
-        if guarded.withLock({ $0.holder != number }) { await begin(number) }
+        await takeTurn(number)
         return guarded.withLock { guarded in body(&guarded.idempotencyRecords) }
+    }
+
+    /// Waits for `number`'s turn unless it holds it already.
+    private func takeTurn(_ number: TransactionNumber) async {
+        if guarded.withLock({ $0.holder != number }) { await begin(number) }
     }
 
     /// Waits until it is `number`'s turn.
