@@ -44,29 +44,30 @@ struct DeadlineSweepTests {
         .timeLimit(.minutes(3)))
     func deadlineFirst() async throws {
         let sweep = Self.sweep()
-        let stuck = AsyncStream<Void>.makeStream()
-        let race = Task {
-            try await DeadlineRace.run(until: .now() - .seconds(1), sweep: sweep, expire: { true }) {
-                for await _ in stuck.stream {}
-                return 1
-            }
-        }
-        while sweep.watchedCount == 0 { await Task.yield() }
-        sweep.sweepOnce()
+        let (race, stuck) = await Self.sweptRace(on: sweep, expire: { true }, returning: 1)
         await #expect(throws: DomainError.storeUnavailable) { try await race.value }
-        stuck.continuation.finish()
+        stuck.finish()
 
-        let running = AsyncStream<Void>.makeStream()
-        let goesOn = Task {
-            try await DeadlineRace.run(until: .now() - .seconds(1), sweep: sweep, expire: { false }) {
-                for await _ in running.stream {}
-                return 2
+        let (goesOn, running) = await Self.sweptRace(on: sweep, expire: { false }, returning: 2)
+        #expect(sweep.watchedCount == 0)
+        running.finish()
+        #expect(try await goesOn.value == 2, "the work's own result, after the deadline")
+    }
+
+    /// A race whose deadline has passed, once `sweep` has watched it and swept; its work returns `result` when the
+    /// returned continuation finishes.
+    static func sweptRace(
+        on sweep: DeadlineSweep, expire: @escaping @Sendable () -> Bool, returning result: Int
+    ) async -> (race: Task<Int, any Error>, work: AsyncStream<Void>.Continuation) {
+        let work = AsyncStream<Void>.makeStream()
+        let race = Task {
+            try await DeadlineRace.run(until: .now() - .seconds(1), sweep: sweep, expire: expire) {
+                for await _ in work.stream {}
+                return result
             }
         }
         while sweep.watchedCount == 0 { await Task.yield() }
         sweep.sweepOnce()
-        #expect(sweep.watchedCount == 0)
-        running.continuation.finish()
-        #expect(try await goesOn.value == 2, "the work's own result, after the deadline")
+        return (race, work.continuation)
     }
 }
