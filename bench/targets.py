@@ -37,6 +37,14 @@ if memory_get and postgres_get and pgbench_read:
     limit = 1 / (1 / memory_get + 1 / pgbench_read)
     print(f"target   {'composite limit 1/(1/R_memory + 1/R_pgbench), req/s':<58} {limit:8.0f}")
     report("GET /tasks/{id} on PostgreSQL / composite limit", postgres_get / limit, 0.6)
+    own_read = rate("postgres", "pgbench bench/get-task.sql (tps)")
+    if own_read:
+        # Not a target: the same composite with taskd's own statement in place of pgbench -S, which says how much
+        # of the gap is taskd's client side (this ratio) and how much the statement itself (own_read / R_pgbench).
+        own_limit = 1 / (1 / memory_get + 1 / own_read)
+        print(f"info     {'GET /tasks/{id} statement in pgbench / pgbench -S':<58} {own_read / pgbench_read:8.2f}")
+        print(f"info     {'GET /tasks/{id} on PostgreSQL / 1/(1/R_memory + 1/R_statement)':<58} "
+              f"{postgres_get / own_limit:8.2f}")
 
 postgres_post, pgbench_post = rate("postgres", "POST /tasks"), rate("postgres", "pgbench bench/post-task.sql (tps)")
 if postgres_post and pgbench_post:
