@@ -19,6 +19,8 @@ extension OpenAPIDocument {
             - Bodies are read as RFC 8259 JSON, strictly: a trailing comma, a comment, a byte-order mark, `NaN` or
               another bare word, a leading zero, a control character or lone surrogate in a string, invalid UTF-8, a
               key given twice in one object, or nesting deeper than 64 levels is 400 `malformed_request`.
+            - An id is a UUID in its canonical form, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hexadecimal digits of either
+              case; answers print lower case). Any other text is 422 naming the field in a body and 404 in a path.
             - Unknown body fields are ignored (no mass assignment). A field of the wrong JSON type is 422 naming it;
               one 422 names every bad field of the body at once (wrong types, unknown choices and the text rules).
             - Query strings are `application/x-www-form-urlencoded`: `+` is a space, `%XX` escapes are UTF-8 bytes,

@@ -159,6 +159,35 @@ struct InputHardeningTests {
         }
     }
 
+    @Test("an id is read in its canonical form only: a lax one is a 422 in a body and a 404 in a path")
+    func laxIDs() async throws {
+        try await APIHarness.make().run { api in
+            let (token, _) = try await api.signUp("ann")
+            let workspace = try #require(
+                try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
+            let project = try #require(
+                try await api.send(
+                    .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"P"}"#
+                ).string("id"))
+            let task = try #require(
+                try await api.send(
+                    .post, "/api/v1/tasks", token: token, json: #"{"title":"T","project_id":"\#(project)"}"#
+                ).string("id"))
+            // The harness's ids start with "00"; a parser built on `sscanf("%2hhx")` reads " 0" and "+0" as that
+            // same byte, so these texts would name the real project and task.
+            #expect(project.hasPrefix("00") && task.hasPrefix("00"))
+            for lax in [" ", "+"] {
+                let body = try await api.send(
+                    .post, "/api/v1/tasks", token: token,
+                    json: #"{"title":"T","project_id":"\#(lax + project.dropFirst())"}"#)
+                #expect(body.status == .unprocessableContent && body.errorFields == ["project_id"], "\(lax)")
+            }
+            let path = try await api.send(.get, "/api/v1/tasks/+\(task.dropFirst())", token: token)
+            #expect(path.status == .notFound)
+            #expect(try await api.send(.get, "/api/v1/tasks/\(task.uppercased())", token: token).status == .ok)
+        }
+    }
+
     @Test(
         "a login email with a NUL or of 3,000 characters is a 422 naming email, on every store",
         arguments: StoreKind.available)

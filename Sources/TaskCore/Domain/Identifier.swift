@@ -14,14 +14,14 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, Comparable, CustomS
 
     /// Parses a UUID string; `nil` when the text is not a UUID.
     public init?(_ text: String) {
-        guard let uuid = UUID(uuidString: text) else { return nil }
+        guard let uuid = UUIDText.uuid(text) else { return nil }
         self.uuid = uuid
     }
 
     /// Reads the id from its UUID text.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        guard let uuid = UUID(uuidString: try container.decode(String.self)) else {
+        guard let uuid = UUIDText.uuid(try container.decode(String.self)) else {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a UUID")
         }
         self.uuid = uuid
@@ -34,7 +34,7 @@ public struct Identifier<Kind>: Hashable, Sendable, Codable, Comparable, CustomS
     }
 
     /// The lower-cased canonical form, as the API prints ids.
-    public var description: String { uuid.uuidString.lowercased() }
+    public var description: String { UUIDText.lowercased(uuid) }
 
     /// Orders ids the way PostgreSQL orders `uuid` values: byte by byte.
     public static func < (lhs: Self, rhs: Self) -> Bool {

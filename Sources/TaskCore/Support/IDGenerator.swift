@@ -19,5 +19,5 @@ public struct RandomIDGenerator: IDGenerator {
     public init() {}
 
     /// A new random UUID.
-    public func next() -> UUID { UUID() }
+    public func next() -> UUID { UUIDText.random() }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Prometheus
+import TaskCore
 
 /// Gives each request an id (from `X-Request-ID` when it is sane, else a new UUID), echoes it, writes one
 /// access-log line (request id, method, route, status, duration; never a header value or a body), and counts the
@@ -22,7 +23,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         let isSane =
             (1...128).contains(given.count)
             && given.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_.:".contains($0)) }
-        context.requestID = isSane ? given : UUID().uuidString.lowercased()
+        context.requestID = isSane ? given : UUIDText.lowercased(UUIDText.random())
         let started = ContinuousClock.now
         var response = try await next(request, context)
         let elapsed = ContinuousClock.now - started

@@ -8,7 +8,7 @@ extension MemoryState {
         for webhook in webhooks.values
         where webhook.workspaceID == event.workspaceID && webhook.isEnabled && webhook.receives(event) {
             let delivery = WebhookDelivery(
-                id: DeliveryID(UUID()), webhookID: webhook.id, eventID: event.id, kind: event.kind.rawValue,
+                id: DeliveryID(UUIDText.random()), webhookID: webhook.id, eventID: event.id, kind: event.kind.rawValue,
                 nextAttemptAt: event.at, createdAt: event.at, updatedAt: event.at)
             queue(delivery, carrying: .event(event))
         }
@@ -35,7 +35,7 @@ extension MemoryTransaction {
                 }
                 return (webhookID, webhook.isEnabled)
             }
-            let lease = UUID()
+            let lease = UUIDText.random()
             return ids.compactMap { id -> DeliveryAttempt? in
                 guard var stored = state.deliveries[id], let webhook = state.webhooks[stored.delivery.webhookID] else {
                     return nil

@@ -20,7 +20,7 @@ extension PostgresTransaction {
     /// order; a retry has no order to keep. Each part reads its own partial index, so a claim reads only rows it
     /// may take, however many retries wait for later.
     func claimDeliveries(now: Date, leaseUntil: Date, limit: Int) async throws -> [DeliveryAttempt] {
-        let lease = UUID()
+        let lease = UUIDText.random()
         let retries = try await claim(firstAttempts: false, now: now, lease: lease, until: leaseUntil, limit: limit)
         var claimed = retries
         if claimed.count < limit {

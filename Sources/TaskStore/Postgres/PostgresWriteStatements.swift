@@ -126,10 +126,10 @@ struct InsertEventsStatement: AppendsBindings {
     /// Appends the statement's ten bindings, in order.
     func appendBindings(to bindings: inout PostgresBindings) {
         bindings.append(events.map(\.id.uuid))
-        bindings.append(events.map { $0.taskID?.uuid.uuidString ?? "" })
+        bindings.append(events.map { $0.taskID?.description ?? "" })
         bindings.append(events.map(\.workspaceID.uuid))
-        bindings.append(events.map { $0.projectID?.uuid.uuidString ?? "" })
-        bindings.append(events.map { $0.formerProjectID?.uuid.uuidString ?? "" })
+        bindings.append(events.map { $0.projectID?.description ?? "" })
+        bindings.append(events.map { $0.formerProjectID?.description ?? "" })
         bindings.append(events.map(\.actorID.uuid))
         bindings.append(events.map(\.kind.rawValue))
         bindings.append(events.map { $0.at.bound.microsecondsSince2000 })

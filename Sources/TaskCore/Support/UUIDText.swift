@@ -1,0 +1,79 @@
+import Foundation
+
+/// UUIDs to and from their text, and new random ones, without Foundation's C helpers: `UUID()` opens and reads
+/// `/dev/urandom` on each call, `uuidString` formats through `snprintf` and `UUID(uuidString:)` parses through
+/// `sscanf`, which every id in every request and answer paid for.
+public enum UUIDText {
+    /// The canonical lower-case form, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, as the API prints ids.
+    public static func lowercased(_ uuid: UUID) -> String {
+        withUnsafeBytes(of: uuid.uuid) { bytes in
+            String(unsafeUninitializedCapacity: 36) { text in
+                var written = 0
+                for (index, byte) in bytes.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        text[written] = UInt8(ascii: "-")
+                        written += 1
+                    }
+                    text[written] = hexDigit(byte >> 4)
+                    text[written + 1] = hexDigit(byte & 0x0f)
+                    written += 2
+                }
+                return written
+            }
+        }
+    }
+
+    /// The UUID in `text`, or `nil`. Accepts the canonical form only: exactly 36 characters, hyphens at offsets 8,
+    /// 13, 18 and 23, and hexadecimal digits of either case everywhere else. (`UUID(uuidString:)` also takes lax
+    /// forms its `sscanf` lets through, such as " f", "+f" or "0x" for a byte, so that several texts named one
+    /// resource.)
+    public static func uuid(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8(parse)
+    }
+
+    /// A new random (version 4) UUID from the system's secure generator.
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &uuid) { bytes in
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+            bytes[6] = bytes[6] & 0x0f | 0x40  // version 4
+            bytes[8] = bytes[8] & 0x3f | 0x80  // the RFC 4122 variant
+        }
+        return UUID(uuid: uuid)
+    }
+
+    private static func parse(_ text: UnsafeBufferPointer<UInt8>) -> UUID? {
+        guard text.count == 36 else { return nil }
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let isValid = withUnsafeMutableBytes(of: &uuid) { bytes -> Bool in
+            var offset = 0
+            for index in 0..<16 {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    guard text[offset] == UInt8(ascii: "-") else { return false }
+                    offset += 1
+                }
+                guard let high = hexValue(text[offset]), let low = hexValue(text[offset + 1]) else { return false }
+                bytes[index] = high << 4 | low
+                offset += 2
+            }
+            return true
+        }
+        return isValid ? UUID(uuid: uuid) : nil
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
+    }
+
+    private static func hexValue(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
