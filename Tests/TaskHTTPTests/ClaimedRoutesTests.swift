@@ -66,6 +66,18 @@ struct ClaimedRoutesTests {
         ]
     }
 
+    /// Changes of a project and its members that fail, with what its owner gets: they need the `projects:write`
+    /// scope.
+    static func projectChanges(project: String) -> [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] {
+        [
+            (.patch, "/api/v1/projects/\(project)", #"{"visibility":"secret"}"#, .unprocessableContent),
+            (.delete, "/api/v1/projects/00000000-0000-4000-8000-000000000000", nil, .notFound),
+            (.post, "/api/v1/projects/\(project)/members", #"{"user_id":"not-a-uuid"}"#, .unprocessableContent),
+            (.patch, "/api/v1/projects/\(project)/members/\(project)", #"{"role":"editor"}"#, .notFound),
+            (.delete, "/api/v1/projects/\(project)/members/\(project)", nil, .notFound),
+        ]
+    }
+
     @Test(
         "every such route answers 401 to a disabled user's access token or personal access token before any 404, 403, 409 or 422, and replays no recorded answer",
         arguments: StoreKind.available, [false, true])
@@ -92,8 +104,9 @@ struct ClaimedRoutesTests {
             #expect(again.status == .created && again.headers[.idempotentReplayed] == "true")
 
             // Each request, with what Ann (who may use her token) gets: every one of them is 401 for Bob below.
-            let requests = Self.requests(
-                task: task, comment: comment, project: project, workspace: workspace, bob: bobID)
+            let requests =
+                Self.requests(task: task, comment: comment, project: project, workspace: workspace, bob: bobID)
+                + Self.projectChanges(project: project)
             for (method, path, json, expected) in requests {
                 let answer = try await api.send(method, path, token: annToken, json: json)
                 #expect(answer.status == expected, "ann: \(method) \(path)")
@@ -151,6 +164,17 @@ struct ClaimedRoutesTests {
                     refused.status == .forbidden && refused.string("code") == "insufficient_scope", "\(method) \(path)")
                 #expect(allowed.status == expected, "\(method) \(path): \(allowed.status)")
             }
+            let projectWriter = try await PersonalTokenRoutesTests.token(api, ann, scopes: ["projects:write"])
+            for (method, path, json, expected) in Self.projectChanges(project: project) {
+                let allowed = try await api.send(method, path, token: projectWriter, json: json)
+                #expect(allowed.status == expected, "\(method) \(path): \(allowed.status)")
+                for token in [reader, writer] {
+                    let refused = try await api.send(method, path, token: token, json: json)
+                    #expect(
+                        refused.status == .forbidden && refused.string("code") == "insufficient_scope",
+                        "\(method) \(path)")
+                }
+            }
             for path in [
                 "/api/v1/tasks/\(task)", "/api/v1/tasks", "/api/v1/projects", "/api/v1/workspaces/\(workspace)",
                 "/api/v1/users/me",
@@ -158,7 +182,7 @@ struct ClaimedRoutesTests {
                 #expect(try await api.send(.get, path, token: reader).status == .ok, "\(path)")
             }
             let used = try await api.send(.get, "/api/v1/users/me/tokens", token: ann)
-            #expect(used.items.count == 2 && used.items.allSatisfy { $0["last_used_at"] is String })
+            #expect(used.items.count == 3 && used.items.allSatisfy { $0["last_used_at"] is String })
 
             for item in used.items {
                 let id = try #require(item["id"] as? String)

@@ -37,11 +37,11 @@ public struct ProjectMemberService: Sendable {
     /// - Throws: `.validation` naming `user_id` when the user is not in the project's workspace;
     ///   `.conflict(.alreadyMember)`.
     public func addMember(
-        _ caller: Caller, to id: ProjectID, userID: UserID, role: ProjectRole?
+        _ claim: some CallerClaim, to id: ProjectID, userID: UserID, role: ProjectRole?
     ) async throws -> MemberProfile {
         let at = now()
         return try await store.transaction { tx in
-            let (project, callerRole) = try await tx.visibleProject(id, for: caller, locking: .share)
+            let (project, callerRole, caller) = try await tx.claimedProject(id, by: claim, locking: .share)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
             guard try await tx.workspaceMember(project.workspaceID, userID) != nil else {
                 throw DomainError.invalid("user_id", "does not name a member of the project's workspace")
@@ -61,20 +61,20 @@ public struct ProjectMemberService: Sendable {
 
     /// Changes a member's project role (project `admin`). - Throws: `.notFound(.projectMember)`.
     public func changeRole(
-        _ caller: Caller, in id: ProjectID, userID: UserID, to role: ProjectRole
+        _ claim: some CallerClaim, in id: ProjectID, userID: UserID, to role: ProjectRole
     ) async throws -> MemberProfile {
-        try await changeRole(caller, in: id, userID: userID, precondition: nil) { role }
+        try await changeRole(claim, in: id, userID: userID, precondition: nil) { role }
     }
 
     /// `changeRole`, checking the client's `If-Match` after visibility (404) and permission (403) and before
     /// reading the new role (`input`, 422).
     public func changeRole(
-        _ caller: Caller, in id: ProjectID, userID: UserID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, in id: ProjectID, userID: UserID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> ProjectRole
     ) async throws -> MemberProfile {
         let at = now()
         return try await store.transaction { tx in
-            let (_, callerRole) = try await tx.visibleProject(id, for: caller)
+            let (_, callerRole, caller) = try await tx.claimedProject(id, by: claim)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
             guard var member = try await tx.lockProjectMember(id, userID) else {
                 throw DomainError.notFound(.projectMember)
@@ -98,11 +98,11 @@ public struct ProjectMemberService: Sendable {
 
     /// Removes a member's project role (project `admin`). - Throws: `.notFound(.projectMember)`.
     public func removeMember(
-        _ caller: Caller, from id: ProjectID, userID: UserID, precondition: VersionPrecondition? = nil
+        _ claim: some CallerClaim, from id: ProjectID, userID: UserID, precondition: VersionPrecondition? = nil
     ) async throws {
         let at = now()
         try await store.transaction { tx in
-            let (_, callerRole) = try await tx.visibleProject(id, for: caller)
+            let (_, callerRole, caller) = try await tx.claimedProject(id, by: claim)
             guard AccessPolicy.canManageProject(callerRole) else { throw DomainError.forbidden }
             guard let member = try await tx.lockProjectMember(id, userID) else {
                 throw DomainError.notFound(.projectMember)

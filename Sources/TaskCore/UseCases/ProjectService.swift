@@ -68,19 +68,20 @@ public struct ProjectService: Sendable {
 
     /// Changes a project (project `admin`). An archived project takes no change but one that restores it.
     /// - Throws: `.forbidden`; `.conflict(.projectArchived)`; `.validation`.
-    public func update(_ caller: Caller, id: ProjectID, _ patch: ProjectPatch) async throws -> Project {
-        try await update(caller, id: id, precondition: nil) { patch }
+    public func update(_ claim: some CallerClaim, id: ProjectID, _ patch: ProjectPatch) async throws -> Project {
+        try await update(claim, id: id, precondition: nil) { patch }
     }
 
     /// `update`, checking the client's `If-Match` after visibility (404) and permission (403) and before reading
-    /// the change (`input`, 422).
+    /// the change (`input`, 422). The claim's user is read with the project's locked row (one statement on
+    /// PostgreSQL).
     public func update(
-        _ caller: Caller, id: ProjectID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, id: ProjectID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> ProjectPatch
     ) async throws -> Project {
         let at = now()
         return try await store.transaction { tx in
-            var (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
+            var (project, role, caller) = try await tx.claimedProject(id, by: claim, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
             try VersionPrecondition.check(precondition, currentTag: "\(project.version)")
             let patch = try input()
@@ -111,13 +112,15 @@ public struct ProjectService: Sendable {
     }
 
     /// Deletes a project with its tasks and their comments (project `admin`), recording `project_deleted` (and no
-    /// event per task).
-    public func delete(_ caller: Caller, id: ProjectID, precondition: VersionPrecondition? = nil) async throws {
+    /// event per task). The claim's user is read with the project's locked row.
+    public func delete(_ claim: some CallerClaim, id: ProjectID, precondition: VersionPrecondition? = nil)
+        async throws
+    {
         let at = now()
         try await store.transaction { tx in
             // Locked first: a task is added to a project only under a share lock on it, so no task is added while
             // the project goes.
-            let (project, role) = try await tx.visibleProject(id, for: caller, locking: .update)
+            let (project, role, caller) = try await tx.claimedProject(id, by: claim, locking: .update)
             guard AccessPolicy.canManageProject(role) else { throw DomainError.forbidden }
             try VersionPrecondition.check(precondition, currentTag: "\(project.version)")
             try await tx.appendEvents([

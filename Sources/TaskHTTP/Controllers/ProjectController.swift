@@ -11,13 +11,13 @@ struct ProjectController: Sendable {
             .authenticated(.post, "/api/v1/projects", create),
             .claimed(.get, "/api/v1/projects", list),
             .claimed(.get, "/api/v1/projects/{id}", read),
-            .authenticated(.patch, "/api/v1/projects/{id}", change),
-            .authenticated(.delete, "/api/v1/projects/{id}", delete),
+            .claimed(.patch, "/api/v1/projects/{id}", change),
+            .claimed(.delete, "/api/v1/projects/{id}", delete),
             .claimed(.get, "/api/v1/projects/{id}/members", listMembers),
-            .authenticated(.post, "/api/v1/projects/{id}/members", addMember),
+            .claimed(.post, "/api/v1/projects/{id}/members", addMember),
             .claimed(.get, "/api/v1/projects/{id}/members/{user_id}", member),
-            .authenticated(.patch, "/api/v1/projects/{id}/members/{user_id}", changeMember),
-            .authenticated(.delete, "/api/v1/projects/{id}/members/{user_id}", removeMember),
+            .claimed(.patch, "/api/v1/projects/{id}/members/{user_id}", changeMember),
+            .claimed(.delete, "/api/v1/projects/{id}/members/{user_id}", removeMember),
         ]
     }
 
@@ -44,18 +44,18 @@ struct ProjectController: Sendable {
         )
     }
 
-    func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func change(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
         let body = try await JSONBody.read(request, context: context.request)
-        let project = try await projects.update(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+        let project = try await projects.update(context.claim, id: id, precondition: Preconditions.ifMatch(request)) {
             try WorkspaceRequests.projectPatch(body)
         }
         return try Responses.tagged(ProjectDTO(project))
     }
 
-    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func delete(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try await projects.delete(
-            context.caller, id: try context.pathID("id", .project), precondition: Preconditions.ifMatch(request))
+            context.claim, id: try context.pathID("id", .project), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 
@@ -65,10 +65,10 @@ struct ProjectController: Sendable {
         return try Responses.page(list, MemberDTO.init)
     }
 
-    func addMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func addMember(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
         let new = try WorkspaceRequests.newProjectMember(try await JSONBody.read(request, context: context.request))
-        let member = try await members.addMember(context.caller, to: id, userID: new.userID, role: new.role)
+        let member = try await members.addMember(context.claim, to: id, userID: new.userID, role: new.role)
         return try Responses.tagged(
             MemberDTO(member), status: .created, location: "/api/v1/projects/\(id)/members/\(member.userID)")
     }
@@ -80,19 +80,19 @@ struct ProjectController: Sendable {
         return try Responses.read(MemberDTO(member), for: request)
     }
 
-    func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func changeMember(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: ProjectID = try context.pathID("id", .project)
         let userID: UserID = try context.pathID("user_id", .projectMember)
         let body = try await JSONBody.read(request, context: context.request)
         let member = try await members.changeRole(
-            context.caller, in: id, userID: userID, precondition: Preconditions.ifMatch(request)
+            context.claim, in: id, userID: userID, precondition: Preconditions.ifMatch(request)
         ) { try WorkspaceRequests.role(body, as: ProjectRole.self) }
         return try Responses.tagged(MemberDTO(member))
     }
 
-    func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func removeMember(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try await members.removeMember(
-            context.caller, from: try context.pathID("id", .project),
+            context.claim, from: try context.pathID("id", .project),
             userID: try context.pathID("user_id", .projectMember), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
