@@ -59,6 +59,7 @@ struct ClaimedRoutesTests {
             (.get, "/api/v1/projects?workspace_id=not-a-uuid", nil, .unprocessableContent),
             (.get, "/api/v1/tasks?assignee_id=not-a-uuid", nil, .unprocessableContent),
             (.get, "/api/v1/tasks?tag=%00", nil, .unprocessableContent),
+            (.get, "/api/v1/workspaces?limit=x", nil, .unprocessableContent),
             (.get, "/api/v1/workspaces/\(missing)", nil, .notFound),
             (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
             (.get, "/api/v1/workspaces/\(workspace)/members/\(missing)", nil, .notFound),
@@ -177,6 +178,7 @@ struct ClaimedRoutesTests {
             }
             for path in [
                 "/api/v1/tasks/\(task)", "/api/v1/tasks", "/api/v1/projects", "/api/v1/workspaces/\(workspace)",
+                "/api/v1/workspaces",
                 "/api/v1/users/me",
             ] {
                 #expect(try await api.send(.get, path, token: reader).status == .ok, "\(path)")

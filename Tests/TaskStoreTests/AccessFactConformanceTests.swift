@@ -187,6 +187,48 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
+        "a page of a user's workspaces read with the user is the page read alone, page after page; nothing for an unknown user",
+        arguments: StoreKind.available)
+    func claimedWorkspacePage(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        _ = try await WorkspaceService(
+            store: scene.store, now: { Date(timeIntervalSince1970: 1_900_000_000) }, ids: RandomIDGenerator()
+        )
+        .create(scene.bob, name: "Bob's second")
+        for caller in [scene.alice, scene.bob, scene.carol, scene.dave] {
+            var after: PagePosition?
+            var seen: [WorkspaceMembership] = []
+            repeat {
+                let (claimed, alone, user) = try await scene.store.transaction { [after] tx in
+                    (
+                        try await tx.workspaces(claimedBy: caller.id, after: after, limit: 1),
+                        try await tx.workspaces(of: caller.id, within: nil, after: after, limit: 1),
+                        try await tx.user(caller.id)
+                    )
+                }
+                #expect(claimed.user == user && user != nil && claimed.token == nil)
+                #expect(claimed.facts == alone)
+                seen += alone
+                after = alone.last.map { PagePosition(value: .date($0.workspace.createdAt), id: $0.workspace.id.uuid) }
+            } while after != nil
+            let all = try await scene.store.transaction { tx in
+                try await tx.workspaces(claimedBy: caller.id, after: nil, limit: 10)
+            }
+            #expect(all.facts == seen && !seen.isEmpty)
+        }
+        let bobs = try await scene.store.transaction { [scene] tx in
+            try await tx.workspaces(claimedBy: scene.bob.id, after: nil, limit: 10).facts
+        }
+        #expect(
+            bobs?.count == 3
+                && bobs?.contains { $0.workspace.id == scene.project.workspaceID && $0.role == .member } == true)
+        let unknown = try await scene.store.transaction { tx in
+            try await tx.workspaces(claimedBy: UserID(UUID()), after: nil, limit: 10)
+        }
+        #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+    }
+
+    @Test(
         "a locking read of a task's facts waits for a move to another project and returns the new project",
         .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {

@@ -53,12 +53,26 @@ public struct ThrowawayCluster: Sendable {
     }
 
     /// Starts the server and waits until it accepts connections.
+    /// - Throws: `StartFailure`, with the end of the server's log, when it does not start.
     public func start() async throws {
-        try await asPostgres(
-            """
-            \(bin)/pg_ctl -D \(folder)/data -l \(folder)/pg.log -w -t 60 start -o \
-            "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off \(extraOptions)" >/dev/null
-            """)
+        do {
+            try await asPostgres(
+                """
+                \(bin)/pg_ctl -D \(folder)/data -l \(folder)/pg.log -w -t 60 start -o \
+                "-p \(port) -k \(folder) -c listen_addresses=127.0.0.1 -c fsync=off \(extraOptions)" >/dev/null
+                """)
+        } catch {
+            let log = (try? await Self.shell("tail -n 20 \(folder)/pg.log", capturingOutput: true)) ?? ""
+            throw StartFailure(port: port, log: log)
+        }
+    }
+
+    /// A server that did not start, with the end of its log.
+    public struct StartFailure: Error, CustomStringConvertible {
+        let port: Int
+        let log: String
+        /// The port and the log.
+        public var description: String { "PostgreSQL did not start on port \(port):\n\(log)" }
     }
 
     /// Stops the server at once, dropping every connection.

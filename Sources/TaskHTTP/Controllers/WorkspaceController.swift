@@ -8,7 +8,7 @@ struct WorkspaceController: Sendable {
     var routes: [Route] {
         [
             .authenticated(.post, "/api/v1/workspaces", create),
-            .authenticated(.get, "/api/v1/workspaces", list),
+            .claimed(.get, "/api/v1/workspaces", list),
             .claimed(.get, "/api/v1/workspaces/{id}", read),
             .authenticated(.patch, "/api/v1/workspaces/{id}", rename),
             .authenticated(.delete, "/api/v1/workspaces/{id}", delete),
@@ -27,8 +27,8 @@ struct WorkspaceController: Sendable {
             WorkspaceDTO(workspace), status: .created, location: "/api/v1/workspaces/\(workspace.workspace.id)")
     }
 
-    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        let list = try await workspaces.workspaces(context.caller, page: try QueryReader.page(request.uri.query))
+    func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let list = try await workspaces.workspaces(context.claim, page: try QueryReader.page(request.uri.query))
         return try Responses.page(list, WorkspaceDTO.init)
     }
 

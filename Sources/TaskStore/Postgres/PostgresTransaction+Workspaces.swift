@@ -87,6 +87,39 @@ extension PostgresTransaction {
         }
     }
 
+    /// The user and the page of `workspaces(of:within:after:limit:)` in one statement: the user drives it, so no
+    /// user means no row; a user without workspaces (on this page) gets one row whose workspace columns are null.
+    func workspaces(claimedBy userID: UserID, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[WorkspaceMembership]>
+    {
+        var builder = SQLBuilder(
+            """
+            SELECT p.id, p.name, p.created_at, p.updated_at, p.version, p.role, \(PostgresRows.userColumns(as: "u"))
+            FROM users u LEFT JOIN LATERAL (
+                SELECT \(PostgresRows.workspaceColumns), m.role FROM workspaces w
+                JOIN workspace_members m ON m.workspace_id = w.id
+                WHERE m.user_id = u.id
+            """)
+        builder.appendAfter(after, dateColumn: "w.created_at", idColumn: "w.id")
+        builder.append(" ORDER BY w.created_at, w.id LIMIT \(builder.bind(limit))) p ON true")
+        builder.append(" WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY p.created_at, p.id")
+        let found = try await rows(builder.query) { row -> (User, WorkspaceMembership?) in
+            let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: 6)
+            let (id, name, created, updated, version, role) = try row.decode(
+                (UUID?, String?, Date?, Date?, Int32?, String?).self)
+            guard let id, let name, let created, let updated, let version, let role else { return (user, nil) }
+            let workspace = Workspace(
+                id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds,
+                updatedAt: updated.truncatedToMilliseconds, version: Int(version))
+            return (
+                user,
+                WorkspaceMembership(workspace: workspace, role: try PostgresRows.decodeEnum(WorkspaceRole.self, role))
+            )
+        }
+        guard let user = found.first?.0 else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: user, facts: found.compactMap(\.1))
+    }
+
     func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
     {
         var builder = SQLBuilder(
