@@ -141,9 +141,21 @@ struct CollectedResponse: Sendable {
     /// may be retried with the same key.
     var recording: IdempotencyService.Recording {
         let code = status.code
+        // One pass over the fields, each taken once: `HTTPFields`' subscript joins every value of a name into a
+        // new string, and this runs inside the change's transaction.
+        var contentType: String?
+        var location: String?
+        var eTag: String?
+        for field in headers {
+            switch field.name {
+            case .contentType: contentType = contentType ?? field.value
+            case .location: location = location ?? field.value
+            case .eTag: eTag = eTag ?? field.value
+            default: continue
+            }
+        }
         let answer = RecordedAnswer(
-            status: code, contentType: headers[.contentType], location: headers[.location], eTag: headers[.eTag],
-            body: Array(body.readableBytesView))
+            status: code, contentType: contentType, location: location, eTag: eTag, body: Array(body.readableBytesView))
         if (200..<300).contains(code) { return .withChange(answer) }
         return Self.recordedFailures.contains(code) ? .withoutChange(answer) : .none
     }
