@@ -21,6 +21,21 @@ struct DecodingTests {
         #expect(try QueryString(nil).value("q") == nil)
     }
 
+    @Test("Content-Type: application/json or application/*+json, in any case, spaces and parameters around it")
+    func jsonContentTypes() {
+        let json = [
+            "application/json", "Application/JSON", "application/json; charset=utf-8", " \tapplication/json \t;x=1",
+            "application/vnd.api+json", "APPLICATION/PROBLEM+JSON", "application/+json", "\u{A0}application/json",
+        ]
+        let other = [
+            "", ";application/json", "application/json5", "text/json", "application/jsonx; a=b", "application",
+            "application/json+xml", "app lication/json", "application/json\u{A0}x", "applicaTİon/json",
+        ]
+        for contentType in json { #expect(JSONBody.isJSON(contentType), "\(contentType.debugDescription)") }
+        for contentType in other { #expect(!JSONBody.isJSON(contentType), "\(contentType.debugDescription)") }
+        #expect(!JSONBody.isJSON(nil))
+    }
+
     @Test("bearer credentials: the scheme in any case, spaces around the token; anything else is no credential")
     func bearer() {
         #expect(BearerCredential.token(in: "Bearer abc.def.ghi") == "abc.def.ghi")
