@@ -67,15 +67,38 @@ struct ClaimedRoutesTests {
         ]
     }
 
-    /// Changes of a project and its members that fail, with what its owner gets: they need the `projects:write`
-    /// scope.
-    static func projectChanges(project: String) -> [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] {
-        [
-            (.patch, "/api/v1/projects/\(project)", #"{"visibility":"secret"}"#, .unprocessableContent),
-            (.delete, "/api/v1/projects/00000000-0000-4000-8000-000000000000", nil, .notFound),
-            (.post, "/api/v1/projects/\(project)/members", #"{"user_id":"not-a-uuid"}"#, .unprocessableContent),
-            (.patch, "/api/v1/projects/\(project)/members/\(project)", #"{"role":"editor"}"#, .notFound),
-            (.delete, "/api/v1/projects/\(project)/members/\(project)", nil, .notFound),
+    /// Changes of a project, a workspace and their members that fail, with the scope each needs and what the
+    /// owner gets.
+    static func scopedChanges(project: String, workspace: String) -> [(
+        scope: String, HTTPRequest.Method, String, String?, HTTPResponse.Status
+    )] {
+        let missing = "00000000-0000-4000-8000-000000000000"
+        return [
+            (
+                "projects:write", .patch, "/api/v1/projects/\(project)", #"{"visibility":"secret"}"#,
+                .unprocessableContent
+            ),
+            ("projects:write", .delete, "/api/v1/projects/\(missing)", nil, .notFound),
+            (
+                "projects:write", .post, "/api/v1/projects/\(project)/members", #"{"user_id":"not-a-uuid"}"#,
+                .unprocessableContent
+            ),
+            (
+                "projects:write", .patch, "/api/v1/projects/\(project)/members/\(missing)", #"{"role":"editor"}"#,
+                .notFound
+            ),
+            ("projects:write", .delete, "/api/v1/projects/\(project)/members/\(missing)", nil, .notFound),
+            ("workspaces:write", .patch, "/api/v1/workspaces/\(workspace)", #"{"name":""}"#, .unprocessableContent),
+            ("workspaces:write", .delete, "/api/v1/workspaces/\(missing)", nil, .notFound),
+            (
+                "workspaces:write", .post, "/api/v1/workspaces/\(workspace)/members", #"{"email":"nobody"}"#,
+                .unprocessableContent
+            ),
+            (
+                "workspaces:write", .patch, "/api/v1/workspaces/\(workspace)/members/\(missing)", #"{"role":"member"}"#,
+                .notFound
+            ),
+            ("workspaces:write", .delete, "/api/v1/workspaces/\(workspace)/members/\(missing)", nil, .notFound),
         ]
     }
 
@@ -107,7 +130,7 @@ struct ClaimedRoutesTests {
             // Each request, with what Ann (who may use her token) gets: every one of them is 401 for Bob below.
             let requests =
                 Self.requests(task: task, comment: comment, project: project, workspace: workspace, bob: bobID)
-                + Self.projectChanges(project: project)
+                + Self.scopedChanges(project: project, workspace: workspace).map { ($0.1, $0.2, $0.3, $0.4) }
             for (method, path, json, expected) in requests {
                 let answer = try await api.send(method, path, token: annToken, json: json)
                 #expect(answer.status == expected, "ann: \(method) \(path)")
@@ -165,11 +188,15 @@ struct ClaimedRoutesTests {
                     refused.status == .forbidden && refused.string("code") == "insufficient_scope", "\(method) \(path)")
                 #expect(allowed.status == expected, "\(method) \(path): \(allowed.status)")
             }
-            let projectWriter = try await PersonalTokenRoutesTests.token(api, ann, scopes: ["projects:write"])
-            for (method, path, json, expected) in Self.projectChanges(project: project) {
-                let allowed = try await api.send(method, path, token: projectWriter, json: json)
+            let scoped = Self.scopedChanges(project: project, workspace: workspace)
+            var scopeWriters: [String: String] = [:]
+            for scope in Set(scoped.map(\.scope)) {
+                scopeWriters[scope] = try await PersonalTokenRoutesTests.token(api, ann, scopes: [scope])
+            }
+            for (scope, method, path, json, expected) in scoped {
+                let allowed = try await api.send(method, path, token: try #require(scopeWriters[scope]), json: json)
                 #expect(allowed.status == expected, "\(method) \(path): \(allowed.status)")
-                for token in [reader, writer] {
+                for token in [reader, writer] + scopeWriters.filter({ $0.key != scope }).map(\.value) {
                     let refused = try await api.send(method, path, token: token, json: json)
                     #expect(
                         refused.status == .forbidden && refused.string("code") == "insufficient_scope",
@@ -184,7 +211,7 @@ struct ClaimedRoutesTests {
                 #expect(try await api.send(.get, path, token: reader).status == .ok, "\(path)")
             }
             let used = try await api.send(.get, "/api/v1/users/me/tokens", token: ann)
-            #expect(used.items.count == 3 && used.items.allSatisfy { $0["last_used_at"] is String })
+            #expect(used.items.count == 4 && used.items.allSatisfy { $0["last_used_at"] is String })
 
             for item in used.items {
                 let id = try #require(item["id"] as? String)

@@ -64,19 +64,19 @@ public struct WorkspaceService: Sendable {
     /// Renames a workspace (`admin`+). A `nil` name changes nothing, but is still a change request: it needs the
     /// same role, so a member or guest is refused whatever the body holds.
     /// - Throws: `.notFound(.workspace)`, `.forbidden`, `.validation`.
-    public func rename(_ caller: Caller, id: WorkspaceID, name: String?) async throws -> WorkspaceMembership {
-        try await rename(caller, id: id, precondition: nil) { name }
+    public func rename(_ claim: some CallerClaim, id: WorkspaceID, name: String?) async throws -> WorkspaceMembership {
+        try await rename(claim, id: id, precondition: nil) { name }
     }
 
     /// `rename`, checking the client's `If-Match` (the workspace's tag names the caller's role: `7-owner`) after
     /// visibility (404) and permission (403) and before reading the new name (`input`, 422).
     public func rename(
-        _ caller: Caller, id: WorkspaceID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, id: WorkspaceID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> String?
     ) async throws -> WorkspaceMembership {
         let at = now()
         return try await store.transaction { tx in
-            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, role, _) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canRenameWorkspace(role) else { throw DomainError.forbidden }
             guard var workspace = try await tx.lockWorkspace(id) else { throw DomainError.notFound(.workspace) }
             try VersionPrecondition.check(
@@ -93,9 +93,11 @@ public struct WorkspaceService: Sendable {
     }
 
     /// Deletes a workspace with its projects, tasks and comments (`owner`).
-    public func delete(_ caller: Caller, id: WorkspaceID, precondition: VersionPrecondition? = nil) async throws {
+    public func delete(_ claim: some CallerClaim, id: WorkspaceID, precondition: VersionPrecondition? = nil)
+        async throws
+    {
         try await store.transaction { tx in
-            let (workspace, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (workspace, role, _) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canDeleteWorkspace(role) else { throw DomainError.forbidden }
             try VersionPrecondition.check(
                 precondition, currentTag: WorkspaceMembership(workspace: workspace, role: role).versionTag)
@@ -129,13 +131,13 @@ public struct WorkspaceService: Sendable {
     /// Adds a registered user by email with `role` (`member` by default; `admin`+, only an `owner` adds an `owner`).
     /// - Throws: `.notFound(.user)` for an unknown email; `.conflict(.alreadyMember)`.
     public func addMember(
-        _ caller: Caller, to id: WorkspaceID, email: String, role: WorkspaceRole?
+        _ claim: some CallerClaim, to id: WorkspaceID, email: String, role: WorkspaceRole?
     ) async throws -> MemberProfile {
         let address = try EmailAddress(email)
         let newRole = role ?? .member
         let at = now()
         return try await store.transaction { tx in
-            let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, callerRole, caller) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canAddWorkspaceMember(as: callerRole, granting: newRole) else {
                 throw DomainError.forbidden
             }
@@ -155,22 +157,22 @@ public struct WorkspaceService: Sendable {
     /// Changes a member's role (`admin`+; only an `owner` grants `owner` or changes an `owner`).
     /// - Throws: `.notFound(.member)`; `.conflict(.lastOwner)` when the workspace would have no owner left.
     public func changeRole(
-        _ caller: Caller, in id: WorkspaceID, userID: UserID, to newRole: WorkspaceRole
+        _ claim: some CallerClaim, in id: WorkspaceID, userID: UserID, to newRole: WorkspaceRole
     ) async throws -> MemberProfile {
-        try await changeRole(caller, in: id, userID: userID, precondition: nil) { newRole }
+        try await changeRole(claim, in: id, userID: userID, precondition: nil) { newRole }
     }
 
     /// `changeRole`, checking the client's `If-Match` on the membership after visibility (404) and the right to
     /// manage members (403) and before reading the new role (`input`, 422); which roles may be given is decided
     /// once the role is read.
     public func changeRole(
-        _ caller: Caller, in id: WorkspaceID, userID: UserID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, in id: WorkspaceID, userID: UserID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> WorkspaceRole
     ) async throws -> MemberProfile {
         let at = now()
         return try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
-            let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, callerRole, caller) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canManageWorkspaceMembers(callerRole) else { throw DomainError.forbidden }
             guard var member = try await tx.lockWorkspaceMember(id, userID) else { throw DomainError.notFound(.member) }
             try VersionPrecondition.check(precondition, currentTag: "\(member.version)")
@@ -199,12 +201,12 @@ public struct WorkspaceService: Sendable {
     /// project roles in the workspace; tasks assigned to them there become unassigned.
     /// - Throws: `.notFound(.member)`; `.conflict(.lastOwner)` when the workspace would have no owner left.
     public func removeMember(
-        _ caller: Caller, from id: WorkspaceID, userID: UserID, precondition: VersionPrecondition? = nil
+        _ claim: some CallerClaim, from id: WorkspaceID, userID: UserID, precondition: VersionPrecondition? = nil
     ) async throws {
         let at = now()
         try await store.transaction { tx in
             let owners = try await tx.lockOwners(of: id)
-            let (_, callerRole) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, callerRole, caller) = try await tx.claimedWorkspace(id, by: claim)
             let isSelf = userID == caller.id
             guard isSelf || AccessPolicy.canManageWorkspaceMembers(callerRole) else { throw DomainError.forbidden }
             guard let member = try await tx.lockWorkspaceMember(id, userID) else { throw DomainError.notFound(.member) }

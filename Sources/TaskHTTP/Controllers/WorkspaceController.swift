@@ -10,13 +10,13 @@ struct WorkspaceController: Sendable {
             .authenticated(.post, "/api/v1/workspaces", create),
             .claimed(.get, "/api/v1/workspaces", list),
             .claimed(.get, "/api/v1/workspaces/{id}", read),
-            .authenticated(.patch, "/api/v1/workspaces/{id}", rename),
-            .authenticated(.delete, "/api/v1/workspaces/{id}", delete),
+            .claimed(.patch, "/api/v1/workspaces/{id}", rename),
+            .claimed(.delete, "/api/v1/workspaces/{id}", delete),
             .claimed(.get, "/api/v1/workspaces/{id}/members", members),
-            .authenticated(.post, "/api/v1/workspaces/{id}/members", addMember),
+            .claimed(.post, "/api/v1/workspaces/{id}/members", addMember),
             .claimed(.get, "/api/v1/workspaces/{id}/members/{user_id}", member),
-            .authenticated(.patch, "/api/v1/workspaces/{id}/members/{user_id}", changeMember),
-            .authenticated(.delete, "/api/v1/workspaces/{id}/members/{user_id}", removeMember),
+            .claimed(.patch, "/api/v1/workspaces/{id}/members/{user_id}", changeMember),
+            .claimed(.delete, "/api/v1/workspaces/{id}/members/{user_id}", removeMember),
         ]
     }
 
@@ -38,20 +38,20 @@ struct WorkspaceController: Sendable {
             for: request)
     }
 
-    func rename(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func rename(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let body = try await JSONBody.read(request, context: context.request)
         let workspace = try await workspaces.rename(
-            context.caller, id: id, precondition: Preconditions.ifMatch(request)
+            context.claim, id: id, precondition: Preconditions.ifMatch(request)
         ) {
             try WorkspaceRequests.workspaceName(body)
         }
         return try Responses.tagged(WorkspaceDTO(workspace))
     }
 
-    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func delete(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try await workspaces.delete(
-            context.caller, id: try context.pathID("id", .workspace), precondition: Preconditions.ifMatch(request))
+            context.claim, id: try context.pathID("id", .workspace), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 
@@ -62,10 +62,10 @@ struct WorkspaceController: Sendable {
         return try Responses.page(members, MemberDTO.init)
     }
 
-    func addMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func addMember(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let new = try WorkspaceRequests.newMember(try await JSONBody.read(request, context: context.request))
-        let member = try await workspaces.addMember(context.caller, to: id, email: new.email, role: new.role)
+        let member = try await workspaces.addMember(context.claim, to: id, email: new.email, role: new.role)
         return try Responses.tagged(
             MemberDTO(member), status: .created, location: "/api/v1/workspaces/\(id)/members/\(member.userID)")
     }
@@ -76,19 +76,19 @@ struct WorkspaceController: Sendable {
         return try Responses.read(MemberDTO(member), for: request)
     }
 
-    func changeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func changeMember(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let id: WorkspaceID = try context.pathID("id", .workspace)
         let userID: UserID = try context.pathID("user_id", .member)
         let body = try await JSONBody.read(request, context: context.request)
         let member = try await workspaces.changeRole(
-            context.caller, in: id, userID: userID, precondition: Preconditions.ifMatch(request)
+            context.claim, in: id, userID: userID, precondition: Preconditions.ifMatch(request)
         ) { try WorkspaceRequests.role(body, as: WorkspaceRole.self) }
         return try Responses.tagged(MemberDTO(member))
     }
 
-    func removeMember(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func removeMember(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try await workspaces.removeMember(
-            context.caller, from: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member),
+            context.claim, from: try context.pathID("id", .workspace), userID: try context.pathID("user_id", .member),
             precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
