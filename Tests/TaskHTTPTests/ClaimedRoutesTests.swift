@@ -75,6 +75,10 @@ struct ClaimedRoutesTests {
         let missing = "00000000-0000-4000-8000-000000000000"
         return [
             (
+                "projects:write", .post, "/api/v1/projects", #"{"workspace_id":"\#(missing)","name":"P"}"#,
+                .unprocessableContent
+            ),
+            (
                 "projects:write", .patch, "/api/v1/projects/\(project)", #"{"visibility":"secret"}"#,
                 .unprocessableContent
             ),

@@ -15,21 +15,25 @@ extension StoreTransaction {
         return visible
     }
 
+    /// The workspace's facts for the claim's user (`nil` when there is no such workspace) and the caller the claim
+    /// stands for, the user's row read with the facts.
+    /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the workspace.
+    func claimedWorkspaceAccess(_ id: WorkspaceID, by claim: some CallerClaim) async throws -> (
+        WorkspaceAccessFacts?, Caller
+    ) {
+        if let caller = claim.checkedCaller { return (try await workspaceAccess(id, for: caller.id), caller) }
+        let found = try await workspaceAccess(id, claimedBy: claim.identity)
+        return (found.facts, try found.caller(for: claim))
+    }
+
     /// `visibleWorkspace(_:for:)` for a claim: the claimed user's row is read with the workspace's facts.
     /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the workspace;
     ///   `.notFound(.workspace)` unless the caller belongs.
     func claimedWorkspace(_ id: WorkspaceID, by claim: some CallerClaim) async throws -> (
         Workspace, WorkspaceRole, Caller
     ) {
-        if let caller = claim.checkedCaller {
-            let (workspace, role) = try await visibleWorkspace(id, for: caller)
-            return (workspace, role, caller)
-        }
-        let found = try await workspaceAccess(id, claimedBy: claim.identity)
-        let caller = try found.caller(for: claim)
-        guard let (workspace, role) = caller.visibleWorkspace(found.facts) else {
-            throw DomainError.notFound(.workspace)
-        }
+        let (facts, caller) = try await claimedWorkspaceAccess(id, by: claim)
+        guard let (workspace, role) = caller.visibleWorkspace(facts) else { throw DomainError.notFound(.workspace) }
         return (workspace, role, caller)
     }
 

@@ -13,9 +13,10 @@ public struct ProjectService: Sendable {
         self.ids = ids
     }
 
-    /// Creates a project (workspace `member`+); the caller becomes its `admin`.
+    /// Creates a project (workspace `member`+); the caller becomes its `admin`. The claim's user is read with the
+    /// workspace and the user's membership in it (one statement on PostgreSQL).
     /// - Throws: `.validation` (also when the workspace does not exist or the caller does not belong to it).
-    public func create(_ caller: Caller, _ input: NewProject) async throws -> Project {
+    public func create(_ claim: some CallerClaim, _ input: NewProject) async throws -> Project {
         var errors = FieldErrors()
         let name = TextRules.trimmed(input.name, field: "name", length: FieldLimits.name, into: &errors)
         let description = TextRules.trimmed(
@@ -26,8 +27,10 @@ public struct ProjectService: Sendable {
             id: ids.make(), workspaceID: input.workspaceID, name: name ?? "", description: description ?? "",
             visibility: input.visibility ?? .workspace, createdAt: at, updatedAt: at)
         try await store.transaction { tx in
-            guard try await tx.workspace(input.workspaceID) != nil,
-                let role = try await tx.workspaceRole(of: caller, in: input.workspaceID)
+            let (facts, caller) = try await tx.claimedWorkspaceAccess(input.workspaceID, by: claim)
+            guard let facts, caller.reaches(input.workspaceID),
+                let role = AccessPolicy.effectiveWorkspaceRole(
+                    membership: facts.memberRole, isSystemAdmin: caller.isSystemAdmin)
             else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
             guard AccessPolicy.canCreateProject(role) else { throw DomainError.forbidden }
             try await tx.insertProject(project)

@@ -8,7 +8,7 @@ struct ProjectController: Sendable {
 
     var routes: [Route] {
         [
-            .authenticated(.post, "/api/v1/projects", create),
+            .claimed(.post, "/api/v1/projects", create),
             .claimed(.get, "/api/v1/projects", list),
             .claimed(.get, "/api/v1/projects/{id}", read),
             .claimed(.patch, "/api/v1/projects/{id}", change),
@@ -21,9 +21,9 @@ struct ProjectController: Sendable {
         ]
     }
 
-    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func create(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let input = try WorkspaceRequests.newProject(try await JSONBody.read(request, context: context.request))
-        let project = try await projects.create(context.caller, input)
+        let project = try await projects.create(context.claim, input)
         return try Responses.tagged(ProjectDTO(project), status: .created, location: "/api/v1/projects/\(project.id)")
     }
 
