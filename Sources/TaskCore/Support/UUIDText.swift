@@ -14,8 +14,8 @@ public enum UUIDText {
                         text[written] = UInt8(ascii: "-")
                         written += 1
                     }
-                    text[written] = hexDigit(byte >> 4)
-                    text[written + 1] = hexDigit(byte & 0x0f)
+                    text[written] = HexDigits.digit(byte >> 4)
+                    text[written + 1] = HexDigits.digit(byte & 0x0f)
                     written += 2
                 }
                 return written
@@ -55,25 +55,14 @@ public enum UUIDText {
                     guard text[offset] == UInt8(ascii: "-") else { return false }
                     offset += 1
                 }
-                guard let high = hexValue(text[offset]), let low = hexValue(text[offset + 1]) else { return false }
+                guard let high = HexDigits.value(text[offset]), let low = HexDigits.value(text[offset + 1]) else {
+                    return false
+                }
                 bytes[index] = high << 4 | low
                 offset += 2
             }
             return true
         }
         return isValid ? UUID(uuid: uuid) : nil
-    }
-
-    private static func hexDigit(_ value: UInt8) -> UInt8 {
-        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
-    }
-
-    private static func hexValue(_ character: UInt8) -> UInt8? {
-        switch character {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

@@ -1,3 +1,5 @@
+import TaskCore
+
 /// A query string read as `application/x-www-form-urlencoded`, the way HTML forms, Python's requests and
 /// JavaScript's `URLSearchParams` write it: pairs split at `&`, name and value at the first `=`, `+` is a space
 /// and `%XX` escapes are bytes of UTF-8. A `%` not followed by two hex digits stays as it is (as WHATWG's URL
@@ -42,8 +44,8 @@ struct QueryString: Sendable {
             let byte = bytes[index]
             if byte == UInt8(ascii: "+") {
                 result.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = hexValue(bytes[index + 1]),
-                let low = hexValue(bytes[index + 2])
+            } else if byte == UInt8(ascii: "%"), index + 2 < bytes.count, let high = HexDigits.value(bytes[index + 1]),
+                let low = HexDigits.value(bytes[index + 2])
             {
                 result.append(high << 4 | low)
                 index += 3
@@ -54,14 +56,5 @@ struct QueryString: Sendable {
             index += 1
         }
         return result
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
