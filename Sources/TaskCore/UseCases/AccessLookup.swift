@@ -4,8 +4,8 @@ extension StoreTransaction {
     /// workspace out of the caller's token's reach.
     func workspaceRole(of caller: Caller, in workspaceID: WorkspaceID) async throws -> WorkspaceRole? {
         guard caller.reaches(workspaceID) else { return nil }
-        let membership = try await workspaceMember(workspaceID, caller.id)
-        return AccessPolicy.effectiveWorkspaceRole(membership: membership?.role, isSystemAdmin: caller.isSystemAdmin)
+        return caller.workspaceRole(
+            in: workspaceID, membership: try await workspaceMember(workspaceID, caller.id)?.role)
     }
 
     /// The workspace and the caller's role in it. - Throws: `.notFound(.workspace)` unless the caller belongs.
@@ -186,11 +186,17 @@ extension Caller {
     /// The workspace of `found` and the caller's effective role in it, or `nil` when there is no such workspace or
     /// the caller does not belong (or the caller's token does not reach it).
     func visibleWorkspace(_ found: WorkspaceAccessFacts?) -> (Workspace, WorkspaceRole)? {
-        guard let facts = found, reaches(facts.workspace.id),
-            let role = AccessPolicy.effectiveWorkspaceRole(membership: facts.memberRole, isSystemAdmin: isSystemAdmin),
+        guard let facts = found, let role = workspaceRole(in: facts.workspace.id, membership: facts.memberRole),
             AccessPolicy.canViewWorkspace(role)
         else { return nil }
         return (facts.workspace, role)
+    }
+
+    /// The caller's effective role in a workspace where its stored membership is `membership` (`owner` for a system
+    /// administrator), or `nil`; `nil` too for a workspace out of the caller's token's reach.
+    func workspaceRole(in workspaceID: WorkspaceID, membership: WorkspaceRole?) -> WorkspaceRole? {
+        guard reaches(workspaceID) else { return nil }
+        return AccessPolicy.effectiveWorkspaceRole(membership: membership, isSystemAdmin: isSystemAdmin)
     }
 
     /// The project of `found` and the caller's role in it, or `nil` when there is no such project or the caller

@@ -28,9 +28,7 @@ public struct ProjectService: Sendable {
             visibility: input.visibility ?? .workspace, createdAt: at, updatedAt: at)
         try await store.transaction { tx in
             let (facts, caller) = try await tx.claimedWorkspaceAccess(input.workspaceID, by: claim)
-            guard let facts, caller.reaches(input.workspaceID),
-                let role = AccessPolicy.effectiveWorkspaceRole(
-                    membership: facts.memberRole, isSystemAdmin: caller.isSystemAdmin)
+            guard let facts, let role = caller.workspaceRole(in: input.workspaceID, membership: facts.memberRole)
             else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
             guard AccessPolicy.canCreateProject(role) else { throw DomainError.forbidden }
             try await tx.insertProject(project)
