@@ -118,6 +118,13 @@ struct APIClient: Sendable {
         return try #require(created.string("id"))
     }
 
+    /// Creates a project named `name` in `workspace` as the holder of `token`; returns its id.
+    func project(_ name: String = "P", in workspace: String, token: String) async throws -> String {
+        let created = try await send(
+            .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"\#(name)"}"#)
+        return try #require(created.string("id"))
+    }
+
     /// Registers `name@example.com` and logs in; returns the access token and the user id.
     func signUp(_ name: String) async throws -> (token: String, id: String) {
         let registered = try await send(

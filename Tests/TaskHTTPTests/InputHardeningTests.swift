@@ -22,10 +22,7 @@ struct InputHardeningTests {
                 try await api.send(.post, "/api/v1/tasks", token: token, json: #"{"title":"T"}"#).string("id"))
             let workspace = try #require(
                 try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
-            let project = try #require(
-                try await api.send(
-                    .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"P"}"#
-                ).string("id"))
+            let project = try await api.project(in: workspace, token: token)
             let id = "00000000-0000-0000-0000-000000000001"
             let values = [
                 #"{"value":{"d":9223372036854775807},"id":"\#(id)"}"#,
@@ -165,10 +162,7 @@ struct InputHardeningTests {
             let (token, _) = try await api.signUp("ann")
             let workspace = try #require(
                 try await api.send(.get, "/api/v1/workspaces", token: token).items.first?["id"] as? String)
-            let project = try #require(
-                try await api.send(
-                    .post, "/api/v1/projects", token: token, json: #"{"workspace_id":"\#(workspace)","name":"P"}"#
-                ).string("id"))
+            let project = try await api.project(in: workspace, token: token)
             let task = try #require(
                 try await api.send(
                     .post, "/api/v1/tasks", token: token, json: #"{"title":"T","project_id":"\#(project)"}"#
