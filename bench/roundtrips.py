@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Counts the database statements one request costs, with PostgreSQL's pg_stat_statements.
 
-Usage: roundtrips.py [--method METHOD] [--body JSON]... BASE_URL PATH PSQL... -- NAME=TOKEN...
+Usage: roundtrips.py [--method METHOD] [--body JSON]... [--keyed] BASE_URL PATH PSQL... -- NAME=TOKEN...
 For each NAME=TOKEN, resets the statistics, sends PATH 200 times with that bearer token on one connection (a GET by
-default; with several bodies, each request sends the next one, so that a PATCH changes something each time), and
+default; with several bodies, each request sends the next one, so that a PATCH changes something each time; with
+--keyed, each request has an Idempotency-Key of its own, so that each runs and is recorded), and
 prints NAME and the statements per request (with ROUNDTRIPS_SHOW=1, each statement too, on stderr). Each statement is one round trip; a write's BEGIN and COMMIT count as
 statements (taskd sends no BEGIN for reads)."""
 import http.client
@@ -13,8 +14,11 @@ import sys
 from urllib.parse import urlparse
 
 args = sys.argv[1:]
-method, bodies = "GET", []
+method, bodies, keyed = "GET", [], False
 while args[0].startswith("--"):
+    if args[0] == "--keyed":
+        keyed, args = True, args[1:]
+        continue
     option, value, args = args[0], args[1], args[2:]
     if option == "--method":
         method = value
@@ -38,6 +42,8 @@ def send(token):
     if bodies:
         body = bodies[sent % len(bodies)].encode()
         headers["Content-Type"] = "application/json"
+    if keyed:
+        headers["Idempotency-Key"] = f"roundtrips-{os.getpid()}-{sent}"
     sent += 1
     connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()

@@ -167,6 +167,34 @@ struct IdempotencyConformanceTests {
         #expect(try await world.tasks.tasks(alice, matching: TaskFilter(), page: .first).items.isEmpty)
     }
 
+    @Test(
+        "a keyed new task is read back in its transaction, and kept with its event and its record",
+        arguments: StoreKind.available)
+    func keyedNewTask(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let service = IdempotencyService(store: world.store, now: SteppingClock().now)
+        let outcome = try await service.perform(request(alice.id)) { (_: TaskItem) in
+            .withChange(Self.answer)
+        } _: {
+            try await world.store.transaction { tx in
+                let created = try await world.tasks.create(alice, NewTask(title: "Read back"))
+                #expect(try await tx.task(created.id) == created)
+                return created
+            }
+        }
+        guard case .performed(let created) = outcome else { Issue.record("expected the request to run"); return }
+        let (kept, events, record) = try await world.store.transaction { tx in
+            (
+                try await tx.task(created.id), try await tx.events(of: created.id, after: nil, limit: 10),
+                try await tx.idempotentAnswer(userID: alice.id, key: "k-1")
+            )
+        }
+        #expect(kept == created)
+        #expect(events.map(\.event.kind) == [.taskCreated])
+        #expect(record == StoredIdempotentAnswer(fingerprint: "f-1", answer: Self.answer))
+    }
+
     @Test("the same key with another request is refused and keeps nothing", arguments: StoreKind.available)
     func reusedKey(_ kind: StoreKind) async throws {
         let world = TestWorld(store: try await kind.makeFreshStore())

@@ -53,6 +53,34 @@ struct PostgresIdempotencyTests {
         #expect(replayed == Self.answer)
     }
 
+    @Test("a new task's write that fails fails its transaction, with a record or without, and keeps nothing")
+    func failedNewTaskWrite() async throws {
+        let store = try await StoreKind.makePostgresStore()
+        let at = SteppingClock.start
+        // No such workspace: the insert breaks the foreign key, wherever it is sent.
+        let task = TaskItem(
+            id: TaskID(UUID()), workspaceID: WorkspaceID(UUID()), title: "Orphan", ownerID: UserID(UUID()),
+            createdAt: at, updatedAt: at)
+        let event = ActivityEvent(
+            id: ActivityID(UUID()), taskID: task.id, workspaceID: task.workspaceID, projectID: nil,
+            actorID: task.ownerID, kind: .taskCreated, at: at, changes: .none)
+        let request = IdempotentRequest(userID: task.ownerID, key: "k", fingerprint: "f")
+        await #expect(throws: (any Error).self) {
+            try await store.transaction { tx in
+                try await tx.insertTask(task, recording: [event])
+                _ = try await tx.recordIdempotentAnswer(Self.answer, for: request, at: at)
+            }
+        }
+        await #expect(throws: (any Error).self) {
+            try await store.transaction { tx in try await tx.insertTask(task, recording: [event]) }
+        }
+        let (kept, record) = try await store.transaction { tx in
+            (try await tx.task(task.id), try await tx.idempotentAnswer(userID: request.userID, key: "k"))
+        }
+        #expect(kept == nil)
+        #expect(record == nil)
+    }
+
     @Test("a recorded answer outlives the store that recorded it (a restarted taskd replays it)")
     func survivesRestart() async throws {
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

@@ -176,7 +176,7 @@ public final class PostgresStore: DataStore, Service {
                             try await work(transaction)
                         }
                         if transaction.hasBegun {
-                            try transaction.requireOpenConnection()
+                            try await transaction.readyForStatement()
                             try await connection.query("COMMIT", logger: self.statementLogger)
                         }
                         if transaction.recordedEvents.isSet { self.eventSignal.notify() }

@@ -8,12 +8,15 @@ extension PostgresTransaction {
         noteRecorded(queued: try await lockedRows(try insertStatement(for: events)))
     }
 
-    /// Inserts the task and the events in one statement.
+    /// Inserts the task and the events in one statement, held back for the transaction's next statement to carry
+    /// (see `DeferredWrite`): nothing the use case does next depends on its answer.
     func insertTask(_ task: TaskItem, recording events: [ActivityEvent]) async throws {
         guard !events.isEmpty else { return try await insertTask(task) }
         let statement = InsertTaskWithEventsStatement(
             task: InsertTaskStatement(task: task), events: try insertStatement(for: events))
-        noteRecorded(queued: try await lockedRows(statement))
+        try await flushDeferredWrite()
+        try await beginIfNeeded()
+        deferredWrite.hold(statement)
     }
 
     /// The statement that appends `events`.

@@ -10,9 +10,15 @@ extension PostgresTransaction {
     func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws
         -> Bool
     {
+        let record = InsertIdempotencyRecordStatement(request: request, answer: answer, at: at)
         do {
-            return try await changedRows(InsertIdempotencyRecordStatement(request: request, answer: answer, at: at))
-                == 1
+            if let write = deferredWrite.take() {
+                // The change's held-back write and the record, one round trip.
+                let row = try await rows(InsertTaskWithEventsRecordingAnswerStatement(write: write, record: record))
+                noteRecorded(queued: row.map(\.queuedDeliveries))
+                return row.first?.recorded == true
+            }
+            return try await changedRows(record) == 1
         } catch  where ["57014", "55P03"].contains(PostgresErrors.sqlState(of: error)) {
             throw IdempotencyKeyBusy()
         }
@@ -48,12 +54,7 @@ extension PostgresTransaction {
 struct InsertIdempotencyRecordStatement: PostgresPreparedStatement {
     typealias Row = Int32
 
-    static let sql = """
-        INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, status, content_type, location, etag, body)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        ON CONFLICT (user_id, key) DO NOTHING
-        RETURNING 1
-        """
+    static let sql = insert(parametersFrom: 1)
     static let bindingDataTypes: [PostgresDataType] =
         [.uuid, .text, .text, .timestamptz, .int4, .text, .text, .text, .bytea]
 
@@ -61,8 +62,26 @@ struct InsertIdempotencyRecordStatement: PostgresPreparedStatement {
     var answer: RecordedAnswer
     var at: Date
 
+    /// The insert, its nine parameters numbered from `first` on, so that another statement can carry it.
+    static func insert(parametersFrom first: Int) -> String {
+        let parameters = (first..<first + 9).map { "$\($0)" }.joined(separator: ", ")
+        return """
+            INSERT INTO idempotency_keys (user_id, key, fingerprint, created_at, status, content_type, location, etag,
+                body)
+            VALUES (\(parameters))
+            ON CONFLICT (user_id, key) DO NOTHING
+            RETURNING 1
+            """
+    }
+
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 9)
+        appendBindings(to: &bindings)
+        return bindings
+    }
+
+    /// Appends the statement's nine bindings, in order.
+    func appendBindings(to bindings: inout PostgresBindings) {
         bindings.append(request.userID.uuid)
         bindings.append(request.key)
         bindings.append(request.fingerprint)
@@ -72,8 +91,42 @@ struct InsertIdempotencyRecordStatement: PostgresPreparedStatement {
         bindings.append(answer.location)
         bindings.append(answer.eTag)
         bindings.append(ByteBuffer(bytes: answer.body))
-        return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
+}
+
+/// A new task with its events (`InsertTaskWithEventsStatement`) and the record of the keyed request that made it
+/// (`InsertIdempotencyRecordStatement`), in one statement. The task is inserted even when the key turns out to be
+/// taken; the caller then rolls the transaction back, as it would after two statements.
+struct InsertTaskWithEventsRecordingAnswerStatement: PostgresPreparedStatement {
+    /// Whether the events queued deliveries, and whether the answer was recorded (the key was free).
+    typealias Row = (queuedDeliveries: Bool, recorded: Bool)
+
+    static let sql =
+        "WITH task AS (\(InsertTaskStatement.sql) RETURNING 1), recorded AS ("
+        + InsertIdempotencyRecordStatement.insert(
+            parametersFrom: InsertTaskWithEventsStatement.bindingDataTypes.count + 1)
+        + "), "
+        + InsertEventsStatement.expressions(
+            parametersFrom: InsertTaskStatement.bindingDataTypes.count + 1,
+            extraColumn: "EXISTS (SELECT 1 FROM recorded)")
+    static let bindingDataTypes =
+        InsertTaskWithEventsStatement.bindingDataTypes + InsertIdempotencyRecordStatement.bindingDataTypes
+
+    var write: InsertTaskWithEventsStatement
+    var record: InsertIdempotencyRecordStatement
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        write.task.appendBindings(to: &bindings)
+        write.events.appendBindings(to: &bindings)
+        record.appendBindings(to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let cells = PostgresRandomAccessRow(row)
+        return (queuedDeliveries: try cells[1].decode(Bool.self), recorded: try cells[2].decode(Bool.self))
+    }
 }

@@ -11,6 +11,10 @@ import TaskCore
 /// COMMITTED every statement reads the latest committed rows whether or not a transaction is open, so reads
 /// before the first write see exactly what they would inside one; a use case that only reads then costs one round
 /// trip per query instead of two more for `BEGIN` and `COMMIT`.
+///
+/// A new task's write is held back until the transaction's next statement (`DeferredWrite`): when that statement
+/// is the record of a keyed request's answer, both go in one statement; any other statement, and `COMMIT`, sends
+/// the write on its own first, so statements still reach PostgreSQL in the order the transaction made them.
 struct PostgresTransaction: StoreTransaction {
     let connection: PostgresConnection
     let logger: Logger
@@ -24,6 +28,8 @@ struct PostgresTransaction: StoreTransaction {
     /// Whether `PostgresPreparedStatement`s are prepared (named, parsed once per connection). Off behind a pooler in
     /// transaction mode, which hands each transaction any server connection: they are then sent as plain statements.
     var usesPreparedStatements = true
+    /// A write held back for the next statement to carry.
+    let deferredWrite = DeferredWrite()
 
     /// Whether `BEGIN` was sent.
     var hasBegun: Bool { opened.isSet }
@@ -43,18 +49,30 @@ struct PostgresTransaction: StoreTransaction {
         if connection.isClosed { throw DomainError.storeUnavailable }
     }
 
+    /// Checks the connection, then sends the held-back write, if any, so that it runs before the next statement.
+    func readyForStatement() async throws {
+        try requireOpenConnection()
+        try await flushDeferredWrite()
+    }
+
+    /// Sends the held-back write, if any; its errors are the transaction's, as if it had been sent when it was made.
+    func flushDeferredWrite() async throws {
+        guard let statement = deferredWrite.take() else { return }
+        noteRecorded(queued: try await rows(statement))
+    }
+
     /// Runs a statement that writes, reading its rows to the end: an error PostgreSQL reports after the first row
     /// (a statement cancelled by `statement_timeout`) arrives only in the row stream.
     func execute(_ query: PostgresQuery) async throws {
         try await beginIfNeeded()
-        try requireOpenConnection()
+        try await readyForStatement()
         for try await _ in try await connection.query(query, logger: logger) {}
     }
 
     /// Runs a statement that writes and returns how many rows it changed.
     func changedRows(_ query: PostgresQuery) async throws -> Int {
         try await beginIfNeeded()
-        try requireOpenConnection()
+        try await readyForStatement()
         var count = 0
         for try await _ in try await connection.query(query + " RETURNING 1", logger: logger) { count += 1 }
         return count
@@ -68,7 +86,7 @@ struct PostgresTransaction: StoreTransaction {
 
     /// Runs a query and maps every row.
     func rows<Row>(_ query: PostgresQuery, _ map: (PostgresRow) throws -> Row) async throws -> [Row] {
-        try requireOpenConnection()
+        try await readyForStatement()
         var result: [Row] = []
         for try await row in try await connection.query(query, logger: logger) {
             result.append(try map(row))
@@ -81,7 +99,7 @@ extension PostgresTransaction {
     /// Runs a prepared statement that writes, discarding rows.
     func execute<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws where Statement.Row == () {
         try await beginIfNeeded()
-        try requireOpenConnection()
+        try await readyForStatement()
         guard usesPreparedStatements else {
             for try await _ in try await connection.query(try Self.plain(statement), logger: logger) {}
             return
@@ -103,7 +121,7 @@ extension PostgresTransaction {
 
     /// Runs a prepared statement (parsed once per connection) and returns its decoded rows.
     func rows<Statement: PostgresPreparedStatement>(_ statement: Statement) async throws -> [Statement.Row] {
-        try requireOpenConnection()
+        try await readyForStatement()
         var result: [Statement.Row] = []
         guard usesPreparedStatements else {
             for try await row in try await connection.query(try Self.plain(statement), logger: logger) {
@@ -118,6 +136,26 @@ extension PostgresTransaction {
     /// The statement as a plain (unnamed) one: parsed each time, but by whichever server connection runs it.
     static func plain<Statement: PostgresPreparedStatement>(_ statement: Statement) throws -> PostgresQuery {
         PostgresQuery(unsafeSQL: Statement.sql, binds: try statement.makeBindings())
+    }
+}
+
+/// A write whose answer no one waits for, held back so that the statement after it can carry it: a new task with
+/// its events, which a keyed request's record of its answer joins (`InsertTaskWithEventsRecordingAnswerStatement`),
+/// one round trip instead of two. Shared by the copies of a transaction.
+final class DeferredWrite: Sendable {
+    private let statement = Mutex<InsertTaskWithEventsStatement?>(nil)
+
+    /// Holds `write` back; the caller sends whatever was held before.
+    func hold(_ write: InsertTaskWithEventsStatement) {
+        statement.withLock { $0 = write }
+    }
+
+    /// The held-back write, which the caller now sends; `nil` when there is none.
+    func take() -> InsertTaskWithEventsStatement? {
+        statement.withLock { held in
+            defer { held = nil }
+            return held
+        }
     }
 }
 
