@@ -11,6 +11,7 @@ struct UUIDTextTests {
             let uuid = UUID()
             let text = UUIDText.lowercased(uuid)
             #expect(text == uuid.uuidString.lowercased())
+            #expect(UUIDText.withText(uuid) { String(decoding: $0, as: UTF8.self) } == text)
             #expect(UUIDText.uuid(text) == uuid)
             #expect(UUIDText.uuid(uuid.uuidString) == uuid)
         }

@@ -117,6 +117,7 @@ struct TimestampTests {
         for milliseconds in instants {
             let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
             #expect(Timestamp.format(date) == expected(date.millisecondsSince1970), "\(milliseconds)")
+            #expect(Timestamp.withText(date) { String(decoding: $0, as: UTF8.self) } == Timestamp.format(date))
         }
         #expect(Timestamp.format(try #require(Timestamp.parse("1000-03-01T00:00:00Z"))) == "1000-03-01T00:00:00.000Z")
         #expect(

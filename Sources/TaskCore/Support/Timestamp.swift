@@ -19,6 +19,26 @@ public enum Timestamp {
     /// Formats an instant in UTC with milliseconds. An instant outside `representableMilliseconds` (which `parse`
     /// never returns and no clock reaches) is written as the nearest representable one.
     public static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: formattedLength) { text in
+            write(date, into: UnsafeMutableRawBufferPointer(text))
+        }
+    }
+
+    /// Calls `body` with `format(date)`'s 24 bytes, for writers that put time stamps straight into a buffer.
+    public static func withText<Result>(_ date: Date, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
+        -> Result
+    {
+        var storage: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        return try withUnsafeMutableBytes(of: &storage) { text in
+            try body(UnsafeRawBufferPointer(rebasing: text[..<write(date, into: text)]))
+        }
+    }
+
+    /// The length of `format`'s text.
+    private static let formattedLength = 24
+
+    /// Writes `format(date)` into the first 24 bytes of `text` (callers give at least that many); returns 24.
+    private static func write(_ date: Date, into text: UnsafeMutableRawBufferPointer) -> Int {
         let milliseconds = min(
             max(date.millisecondsSince1970, representableMilliseconds.lowerBound), representableMilliseconds.upperBound)
         let wholeSeconds = floorDivide(milliseconds, 1000)
@@ -26,7 +46,6 @@ public enum Timestamp {
         let days = floorDivide(wholeSeconds, 86_400)
         let secondOfDay = Int(wholeSeconds - days * 86_400)
         let (year, month, day) = civilDate(daysSince1970: Int(days))
-        var text = [UInt8](repeating: 0, count: 24)
         func put(_ value: Int, at offset: Int, width: Int) {
             var value = value
             for position in stride(from: offset + width - 1, through: offset, by: -1) {
@@ -35,18 +54,20 @@ public enum Timestamp {
             }
         }
         put(year, at: 0, width: 4)
+        text[4] = UInt8(ascii: "-")
         put(month, at: 5, width: 2)
+        text[7] = UInt8(ascii: "-")
         put(day, at: 8, width: 2)
+        text[10] = UInt8(ascii: "T")
         put(secondOfDay / 3600, at: 11, width: 2)
+        text[13] = UInt8(ascii: ":")
         put(secondOfDay / 60 % 60, at: 14, width: 2)
+        text[16] = UInt8(ascii: ":")
         put(secondOfDay % 60, at: 17, width: 2)
+        text[19] = UInt8(ascii: ".")
         put(fraction, at: 20, width: 3)
-        for (offset, character) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")]
-            as [(Int, Unicode.Scalar)]
-        {
-            text[offset] = UInt8(ascii: character)
-        }
-        return String(decoding: text, as: UTF8.self)
+        text[23] = UInt8(ascii: "Z")
+        return formattedLength
     }
 
     /// Parses RFC 3339 text with any offset and any fraction of a second; `nil` when it is not RFC 3339 or the

@@ -6,20 +6,39 @@ import Foundation
 public enum UUIDText {
     /// The canonical lower-case form, `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, as the API prints ids.
     public static func lowercased(_ uuid: UUID) -> String {
+        String(unsafeUninitializedCapacity: textLength) { text in
+            write(uuid, into: UnsafeMutableRawBufferPointer(text))
+        }
+    }
+
+    /// Calls `body` with the canonical lower-case form's 36 bytes (what `lowercased` returns), for writers that
+    /// put ids straight into a buffer.
+    public static func withText<Result>(_ uuid: UUID, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
+        -> Result
+    {
+        var storage: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        return try withUnsafeMutableBytes(of: &storage) { text in
+            try body(UnsafeRawBufferPointer(rebasing: text[..<write(uuid, into: text)]))
+        }
+    }
+
+    /// The length of the canonical form.
+    private static let textLength = 36
+
+    /// Writes the canonical form into the first 36 bytes of `text` (callers give at least that many); returns 36.
+    private static func write(_ uuid: UUID, into text: UnsafeMutableRawBufferPointer) -> Int {
         withUnsafeBytes(of: uuid.uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { text in
-                var written = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        text[written] = UInt8(ascii: "-")
-                        written += 1
-                    }
-                    text[written] = HexDigits.digit(byte >> 4)
-                    text[written + 1] = HexDigits.digit(byte & 0x0f)
-                    written += 2
+            var written = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    text[written] = UInt8(ascii: "-")
+                    written += 1
                 }
-                return written
+                text[written] = HexDigits.digit(byte >> 4)
+                text[written + 1] = HexDigits.digit(byte & 0x0f)
+                written += 2
             }
+            return written
         }
     }
 

@@ -104,49 +104,6 @@ struct ProjectDTO: Encodable, Tagged {
     }
 }
 
-/// A task with every field of the contract, as `TaskJSON` writes it.
-struct TaskDTO {
-    let id: String
-    let workspace_id: String
-    let project_id: String?
-    let parent_id: String?
-    let title: String
-    let description: String
-    let status: String
-    let completed: Bool
-    let completed_at: String?
-    let priority: String
-    let assignee_id: String?
-    let owner_id: String
-    let due_date: String?
-    let start_date: String?
-    let tags: [String]
-    let created_at: String
-    let updated_at: String
-    let version: Int
-
-    init(_ task: TaskItem) {
-        id = task.id.description
-        workspace_id = task.workspaceID.description
-        project_id = task.projectID?.description
-        parent_id = task.parentID?.description
-        title = task.title
-        description = task.description
-        status = task.status.rawValue
-        completed = task.isCompleted
-        completed_at = task.completedAt.map(Timestamp.format)
-        priority = task.priority.rawValue
-        assignee_id = task.assigneeID?.description
-        owner_id = task.ownerID.description
-        due_date = task.dueDate.map(Timestamp.format)
-        start_date = task.startDate.map(Timestamp.format)
-        tags = task.tags
-        created_at = Timestamp.format(task.createdAt)
-        updated_at = Timestamp.format(task.updatedAt)
-        version = task.version
-    }
-}
-
 /// A comment.
 struct CommentDTO: Encodable, Tagged {
     let id: String

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import TaskCore
 
@@ -10,7 +11,7 @@ enum TaskJSON {
     /// One task as a JSON object.
     static func object(_ task: TaskItem) -> ByteBuffer {
         var writer = JSONTextWriter()
-        writer.writeTask(TaskDTO(task))
+        writer.writeTask(task)
         return writer.buffer
     }
 
@@ -20,7 +21,7 @@ enum TaskJSON {
         writer.raw("{\"data\":[")
         for (index, task) in page.items.enumerated() {
             if index > 0 { writer.raw(",") }
-            writer.writeTask(TaskDTO(task))
+            writer.writeTask(task)
         }
         writer.raw("],\"next_cursor\":")
         writer.string(page.nextCursor)
@@ -44,25 +45,49 @@ struct JSONTextWriter {
 
     /// Writes a JSON string, or `null`.
     mutating func string(_ value: String?) {
+        guard var value else {
+            buffer.writeStaticString("null")
+            return
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+        value.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// Writes an id as a JSON string, or `null`.
+    mutating func id(_ value: UUID?) {
         guard let value else {
             buffer.writeStaticString("null")
             return
         }
         buffer.writeInteger(UInt8(ascii: "\""))
-        var pending = value.utf8.startIndex
-        let utf8 = value.utf8
-        var index = pending
-        while index != utf8.endIndex {
-            let byte = utf8[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                buffer.writeBytes(utf8[pending..<index])
-                writeEscaped(byte)
-                pending = utf8.index(after: index)
-            }
-            index = utf8.index(after: index)
-        }
-        buffer.writeBytes(utf8[pending..<utf8.endIndex])
+        _ = UUIDText.withText(value) { buffer.writeBytes($0) }
         buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// Writes an instant as a JSON string in the contract's form (`Timestamp.format`), or `null`.
+    mutating func timestamp(_ value: Date?) {
+        guard let value else {
+            buffer.writeStaticString("null")
+            return
+        }
+        buffer.writeInteger(UInt8(ascii: "\""))
+        _ = Timestamp.withText(value) { buffer.writeBytes($0) }
+        buffer.writeInteger(UInt8(ascii: "\""))
+    }
+
+    /// Writes UTF-8 text as the inside of a JSON string: runs without a byte to escape are copied whole.
+    private mutating func writeEscaped(_ text: UnsafeRawBufferPointer) {
+        var pending = 0
+        for index in 0..<text.count {
+            let byte = text[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[pending..<index]))
+                writeEscaped(byte)
+                pending = index + 1
+            }
+        }
+        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: text[pending...]))
     }
 
     /// Writes an array of JSON strings.
@@ -102,44 +127,45 @@ struct JSONTextWriter {
         }
     }
 
-    /// A task's fields in sorted key order, as `JSONEncoder` with `.sortedKeys` orders them.
-    mutating func writeTask(_ task: TaskDTO) {
+    /// A task's fields in sorted key order, as `JSONEncoder` with `.sortedKeys` orders them; ids and time stamps
+    /// are written straight into the buffer, without a string of their own.
+    mutating func writeTask(_ task: TaskItem) {
         raw("{\"assignee_id\":")
-        string(task.assignee_id)
+        id(task.assigneeID?.uuid)
         raw(",\"completed\":")
-        bool(task.completed)
+        bool(task.isCompleted)
         raw(",\"completed_at\":")
-        string(task.completed_at)
+        timestamp(task.completedAt)
         raw(",\"created_at\":")
-        string(task.created_at)
+        timestamp(task.createdAt)
         raw(",\"description\":")
         string(task.description)
         raw(",\"due_date\":")
-        string(task.due_date)
+        timestamp(task.dueDate)
         raw(",\"id\":")
-        string(task.id)
+        id(task.id.uuid)
         raw(",\"owner_id\":")
-        string(task.owner_id)
+        id(task.ownerID.uuid)
         raw(",\"parent_id\":")
-        string(task.parent_id)
+        id(task.parentID?.uuid)
         raw(",\"priority\":")
-        string(task.priority)
+        string(task.priority.rawValue)
         raw(",\"project_id\":")
-        string(task.project_id)
+        id(task.projectID?.uuid)
         raw(",\"start_date\":")
-        string(task.start_date)
+        timestamp(task.startDate)
         raw(",\"status\":")
-        string(task.status)
+        string(task.status.rawValue)
         raw(",\"tags\":")
         strings(task.tags)
         raw(",\"title\":")
         string(task.title)
         raw(",\"updated_at\":")
-        string(task.updated_at)
+        timestamp(task.updatedAt)
         raw(",\"version\":")
         integer(task.version)
         raw(",\"workspace_id\":")
-        string(task.workspace_id)
+        id(task.workspaceID.uuid)
         raw("}")
     }
 }
