@@ -169,6 +169,11 @@ private final class BodySink: ResponseBodyWriter, @unchecked Sendable {
     var buffer = ByteBuffer()
 
     func write(_ buffer: ByteBuffer) async throws {
+        // A body of one part, which every JSON answer is, is kept as it is instead of copied.
+        guard self.buffer.readableBytes > 0 else {
+            self.buffer = buffer
+            return
+        }
         var copy = buffer
         self.buffer.writeBuffer(&copy)
     }

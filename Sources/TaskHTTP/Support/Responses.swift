@@ -19,12 +19,15 @@ enum Responses {
         json(ByteBuffer(bytes: try encoder.encode(value)), status: status, headers: headers)
     }
 
-    /// `status` with a body that is JSON already.
+    /// `status` with a body that is JSON already. `headers` holds no `Content-Type`: it is appended, not searched
+    /// for and replaced.
     static func json(_ body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
+        fields.append(jsonContentType)
         return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
+
+    private static let jsonContentType = HTTPField(name: .contentType, value: "application/json; charset=utf-8")
 
     /// `204 No Content`.
     static func noContent() -> Response {
@@ -61,9 +64,14 @@ enum Responses {
 
     /// A task with its `ETag`.
     static func task(_ task: TaskItem, status: HTTPResponse.Status = .ok, location: String? = nil) -> Response {
-        var fields: HTTPFields = [.eTag: "\"\(task.version)\""]
-        if let location { fields[.location] = location }
-        return json(TaskJSON.object(task), status: status, headers: fields)
+        // Appended one by one into room for all three: a dictionary literal and subscript assignments each search
+        // the fields for the name first.
+        var fields = HTTPFields()
+        fields.reserveCapacity(3)
+        fields.append(HTTPField(name: .eTag, value: "\"\(task.version)\""))
+        if let location { fields.append(HTTPField(name: .location, value: location)) }
+        fields.append(jsonContentType)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: TaskJSON.object(task)))
     }
 
     /// A page of tasks as `{"data": [...], "next_cursor": ...}`.
