@@ -51,6 +51,47 @@ struct EventFeedConformanceTests {
         #expect(again.next == next)
     }
 
+    /// A `project_updated` event for `project`.
+    static func projectUpdated(_ project: Project, by actor: UserID) -> ActivityEvent {
+        ActivityEvent(
+            id: ActivityID(UUID()), taskID: nil, workspaceID: project.workspaceID, projectID: project.id,
+            actorID: actor, kind: .projectUpdated, at: SteppingClock.start, changes: .none)
+    }
+
+    @Test(
+        "a project's change is stored with its event; a change of a project that is gone stores neither",
+        arguments: StoreKind.available)
+    func projectChangeWithEvent(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let workspace = try await world.workspace(owner: alice)
+        let project = try await world.projects.create(alice, NewProject(workspaceID: workspace, name: "Before"))
+        let (renamed, gone) = { () -> (Project, Project) in
+            var renamed = project
+            renamed.name = "After"
+            renamed.version += 1
+            var gone = project
+            gone.id = ProjectID(UUID())
+            return (renamed, gone)
+        }()
+        let renaming = Self.projectUpdated(renamed, by: alice.id)
+        let goneEvent = Self.projectUpdated(gone, by: alice.id)
+        await #expect(throws: DomainError.notFound(.project)) {
+            try await world.store.transaction { tx in try await tx.updateProject(gone, recording: [goneEvent]) }
+        }
+        try await world.store.transaction { tx in try await tx.updateProject(renamed, recording: [renaming]) }
+        let stored = try await world.store.transaction { tx in try await tx.project(project.id) }
+        #expect(stored == renamed)
+        try await FeedSettling.settle(world.store)
+        let (events, next) = try await Self.read(world.store, .workspace(workspace), count: 4)
+        #expect(events.map(\.kind) == [.workspaceMemberAdded, .projectCreated, .projectMemberAdded, .projectUpdated])
+        #expect(events.last?.projectID == project.id)
+        let more = try await world.store.transaction { tx in
+            try await tx.feedEvents(in: .workspace(workspace), after: next, kinds: nil, limit: 10)
+        }
+        #expect(more.events.isEmpty)
+    }
+
     @Test(
         "eight writers at once while a reader follows the feed: every event read exactly once, in one order",
         arguments: StoreKind.available)

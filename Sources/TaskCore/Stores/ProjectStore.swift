@@ -6,6 +6,9 @@ public protocol ProjectStore: Sendable {
     func insertProject(_ project: Project) async throws
     /// Replaces a stored project. - Throws: `.notFound(.project)` when it is gone.
     func updateProject(_ project: Project) async throws
+    /// `updateProject(_:)` and `appendEvents(events)` in one: the events are appended only when the project was
+    /// there to change (one statement on PostgreSQL). - Throws: `.notFound(.project)` when it is gone.
+    func updateProject(_ project: Project, recording events: [ActivityEvent]) async throws
     /// Deletes a project with its memberships, tasks and their comments (activity events are kept).
     func deleteProject(_ id: ProjectID) async throws
     /// The projects `scope` admits, optionally of one workspace and archived state, ordered by `(createdAt, id)`.
@@ -29,4 +32,12 @@ public protocol ProjectStore: Sendable {
     /// Removes every project membership of `userID` in the projects of `workspaceID`, returning them in project
     /// id order.
     func deleteProjectMemberships(of userID: UserID, in workspaceID: WorkspaceID) async throws -> [ProjectMember]
+}
+
+extension StoreTransaction {
+    /// Updates the project, then appends the events.
+    public func updateProject(_ project: Project, recording events: [ActivityEvent]) async throws {
+        try await updateProject(project)
+        try await appendEvents(events)
+    }
 }

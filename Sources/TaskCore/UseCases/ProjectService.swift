@@ -103,11 +103,12 @@ public struct ProjectService: Sendable {
             guard project != before else { return project }
             project.updatedAt = at
             project.version += 1
-            try await tx.updateProject(project)
-            try await tx.appendEvents([
-                EventRecords(ids: ids, actorID: caller.id, at: at).project(
-                    .projectUpdated, project, changes: EventRecords.projectChanges(from: before, to: project))
-            ])
+            try await tx.updateProject(
+                project,
+                recording: [
+                    EventRecords(ids: ids, actorID: caller.id, at: at).project(
+                        .projectUpdated, project, changes: EventRecords.projectChanges(from: before, to: project))
+                ])
             return project
         }
     }

@@ -32,6 +32,16 @@ extension PostgresTransaction {
         if changed == 0 { throw DomainError.notFound(.project) }
     }
 
+    /// Updates the project and appends the events in one statement; the events only when the project was there.
+    func updateProject(_ project: Project, recording events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return try await updateProject(project) }
+        let statement = UpdateProjectWithEventsStatement(
+            project: UpdateProjectStatement(project: project), events: try insertStatement(for: events))
+        let rows = try await lockedRows(statement)
+        noteRecorded(queued: rows.map(\.queuedDeliveries))
+        if rows.first?.updated != true { throw DomainError.notFound(.project) }
+    }
+
     func deleteProject(_ id: ProjectID) async throws {
         try await execute("DELETE FROM projects WHERE id = \(id.uuid)")
     }

@@ -239,3 +239,60 @@ extension PostgresBindings {
         if let value { append(value) } else { appendNull() }
     }
 }
+
+/// Replaces a project's editable fields, its `updated_at` and its version; returns a row when the project was there.
+struct UpdateProjectStatement: AppendsBindings {
+    typealias Row = Int32
+
+    static let sql = """
+        UPDATE projects SET name = $2, description = $3, visibility = $4, is_archived = $5, updated_at = $6,
+            version = $7
+        WHERE id = $1
+        RETURNING 1
+        """
+    static let bindingDataTypes: [PostgresDataType] = [.uuid, .text, .text, .text, .bool, .timestamptz, .int4]
+
+    var project: Project
+
+    /// Appends the statement's seven bindings, in order.
+    func appendBindings(to bindings: inout PostgresBindings) {
+        bindings.append(project.id.uuid)
+        bindings.append(project.name)
+        bindings.append(project.description)
+        bindings.append(project.visibility.rawValue)
+        bindings.append(project.isArchived)
+        bindings.append(project.updatedAt.bound)
+        bindings.append(Int32(clamping: project.version))
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
+}
+
+/// `UpdateProjectStatement` and `InsertEventsStatement` in one statement: a project's change and the events that
+/// record it, one round trip. The events are inserted only when the project was there to change.
+struct UpdateProjectWithEventsStatement: PostgresPreparedStatement {
+    /// Whether the events queued deliveries, and whether the project was changed.
+    typealias Row = (queuedDeliveries: Bool, updated: Bool)
+
+    static let sql =
+        "WITH changed_project AS (\(UpdateProjectStatement.sql)), "
+        + InsertEventsStatement.expressions(
+            parametersFrom: UpdateProjectStatement.bindingDataTypes.count + 1,
+            onlyIf: "EXISTS (SELECT 1 FROM changed_project)", extraColumn: "EXISTS (SELECT 1 FROM changed_project)")
+    static let bindingDataTypes = UpdateProjectStatement.bindingDataTypes + InsertEventsStatement.bindingDataTypes
+
+    var project: UpdateProjectStatement
+    var events: InsertEventsStatement
+
+    func makeBindings() -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
+        project.appendBindings(to: &bindings)
+        events.appendBindings(to: &bindings)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        let cells = PostgresRandomAccessRow(row)
+        return (queuedDeliveries: try cells[1].decode(Bool.self), updated: try cells[2].decode(Bool.self))
+    }
+}
