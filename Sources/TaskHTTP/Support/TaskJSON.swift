@@ -45,10 +45,7 @@ struct JSONTextWriter {
 
     /// Writes a JSON string, or `null`.
     mutating func string(_ value: String?) {
-        guard var value else {
-            buffer.writeStaticString("null")
-            return
-        }
+        guard var value else { return null() }
         buffer.writeInteger(UInt8(ascii: "\""))
         value.withUTF8 { writeEscaped(UnsafeRawBufferPointer($0)) }
         buffer.writeInteger(UInt8(ascii: "\""))
@@ -56,23 +53,24 @@ struct JSONTextWriter {
 
     /// Writes an id as a JSON string, or `null`.
     mutating func id(_ value: UUID?) {
-        guard let value else {
-            buffer.writeStaticString("null")
-            return
-        }
-        buffer.writeInteger(UInt8(ascii: "\""))
-        _ = UUIDText.withText(value) { buffer.writeBytes($0) }
-        buffer.writeInteger(UInt8(ascii: "\""))
+        guard let value else { return null() }
+        UUIDText.withText(value) { quoted($0) }
     }
 
     /// Writes an instant as a JSON string in the contract's form (`Timestamp.format`), or `null`.
     mutating func timestamp(_ value: Date?) {
-        guard let value else {
-            buffer.writeStaticString("null")
-            return
-        }
+        guard let value else { return null() }
+        Timestamp.withText(value) { quoted($0) }
+    }
+
+    private mutating func null() {
+        buffer.writeStaticString("null")
+    }
+
+    /// Writes text that needs no escaping (an id, a time stamp) as a JSON string.
+    private mutating func quoted(_ text: UnsafeRawBufferPointer) {
         buffer.writeInteger(UInt8(ascii: "\""))
-        _ = Timestamp.withText(value) { buffer.writeBytes($0) }
+        buffer.writeBytes(text)
         buffer.writeInteger(UInt8(ascii: "\""))
     }
 

@@ -13,7 +13,7 @@ extension PostgresTransaction {
     func insertTask(_ task: TaskItem, recording events: [ActivityEvent]) async throws {
         guard !events.isEmpty else { return try await insertTask(task) }
         let statement = InsertTaskWithEventsStatement(
-            task: InsertTaskStatement(task: task), events: try insertStatement(for: events))
+            write: InsertTaskStatement(task: task), events: try insertStatement(for: events))
         try await flushDeferredWrite()
         try await beginIfNeeded()
         deferredWrite.hold(statement)

@@ -119,14 +119,13 @@ struct InsertTaskWithEventsRecordingAnswerStatement: PostgresPreparedStatement {
 
     func makeBindings() -> PostgresBindings {
         var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
-        write.task.appendBindings(to: &bindings)
-        write.events.appendBindings(to: &bindings)
+        write.appendBindings(to: &bindings)
         record.appendBindings(to: &bindings)
         return bindings
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let cells = PostgresRandomAccessRow(row)
-        return (queuedDeliveries: try cells[1].decode(Bool.self), recorded: try cells[2].decode(Bool.self))
+        let flags = try InsertEventsStatement.flags(row)
+        return (queuedDeliveries: flags.queuedDeliveries, recorded: flags.extra)
     }
 }

@@ -36,7 +36,7 @@ extension PostgresTransaction {
     func updateProject(_ project: Project, recording events: [ActivityEvent]) async throws {
         guard !events.isEmpty else { return try await updateProject(project) }
         let statement = UpdateProjectWithEventsStatement(
-            project: UpdateProjectStatement(project: project), events: try insertStatement(for: events))
+            write: UpdateProjectStatement(project: project), events: try insertStatement(for: events))
         let rows = try await lockedRows(statement)
         noteRecorded(queued: rows.map(\.queuedDeliveries))
         if rows.first?.updated != true { throw DomainError.notFound(.project) }

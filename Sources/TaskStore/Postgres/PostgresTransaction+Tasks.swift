@@ -23,7 +23,7 @@ extension PostgresTransaction {
     func updateTask(_ task: TaskItem, expectedVersion: Int, recording events: [ActivityEvent]) async throws {
         guard !events.isEmpty else { return try await updateTask(task, expectedVersion: expectedVersion) }
         let statement = UpdateTaskWithEventsStatement(
-            task: UpdateTaskStatement(task: task, expectedVersion: expectedVersion),
+            write: UpdateTaskStatement(task: task, expectedVersion: expectedVersion),
             events: try insertStatement(for: events))
         guard let row = try await lockedRows(statement).first, row.updated else {
             return try await throwVersionMismatch(of: task)

@@ -156,49 +156,63 @@ extension AppendsBindings {
     }
 }
 
-/// A task's write and the events that record it, in one statement: the write's bindings, then the events'.
-protocol TaskWriteWithEvents: PostgresPreparedStatement {
-    associatedtype TaskWrite: AppendsBindings
-    /// The task's write.
-    var task: TaskWrite { get }
+/// A row's write and the events that record it, in one statement: the write's bindings, then the events'.
+protocol WriteWithEvents: AppendsBindings {
+    associatedtype Write: AppendsBindings
+    /// The row's write.
+    var write: Write { get }
     /// The events' insert.
     var events: InsertEventsStatement { get }
 }
 
-extension TaskWriteWithEvents {
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
-        task.appendBindings(to: &bindings)
+extension WriteWithEvents {
+    func appendBindings(to bindings: inout PostgresBindings) {
+        write.appendBindings(to: &bindings)
         events.appendBindings(to: &bindings)
-        return bindings
+    }
+
+    /// `Write`'s statement (`sql`, which returns a row when it changed one) under the name `name`, then the events'
+    /// insert, made only when the write changed its row; the row's third column says whether it did
+    /// (`InsertEventsStatement.flags`).
+    static func conditionalSQL(writing sql: String, as name: String, parameterCount: Int) -> String {
+        "WITH \(name) AS (\(sql)), "
+            + InsertEventsStatement.expressions(
+                parametersFrom: parameterCount + 1, onlyIf: "EXISTS (SELECT 1 FROM \(name))",
+                extraColumn: "EXISTS (SELECT 1 FROM \(name))")
+    }
+}
+
+extension InsertEventsStatement {
+    /// Whether the events queued deliveries, and the row's extra column (for a conditional write, whether it was
+    /// made), from the row of a statement built on `expressions(parametersFrom:onlyIf:extraColumn:)`.
+    static func flags(_ row: PostgresRow) throws -> (queuedDeliveries: Bool, extra: Bool) {
+        let cells = PostgresRandomAccessRow(row)
+        return (queuedDeliveries: try cells[1].decode(Bool.self), extra: try cells[2].decode(Bool.self))
     }
 }
 
 /// `UpdateTaskStatement` and `InsertEventsStatement` in one statement: a task's change and the events that record
 /// it, one round trip. The events are inserted only when the update was made (the version still matched).
-struct UpdateTaskWithEventsStatement: TaskWriteWithEvents {
+struct UpdateTaskWithEventsStatement: WriteWithEvents {
     /// Whether the update was made, and whether the events queued deliveries.
     typealias Row = (updated: Bool, queuedDeliveries: Bool)
 
-    static let sql =
-        "WITH task AS (\(UpdateTaskStatement.sql)), "
-        + InsertEventsStatement.expressions(
-            parametersFrom: UpdateTaskStatement.bindingDataTypes.count + 1, onlyIf: "EXISTS (SELECT 1 FROM task)",
-            extraColumn: "EXISTS (SELECT 1 FROM task)")
+    static let sql = conditionalSQL(
+        writing: UpdateTaskStatement.sql, as: "task", parameterCount: UpdateTaskStatement.bindingDataTypes.count)
     static let bindingDataTypes = UpdateTaskStatement.bindingDataTypes + InsertEventsStatement.bindingDataTypes
 
-    var task: UpdateTaskStatement
+    var write: UpdateTaskStatement
     var events: InsertEventsStatement
 
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let cells = PostgresRandomAccessRow(row)
-        return (updated: try cells[2].decode(Bool.self), queuedDeliveries: try cells[1].decode(Bool.self))
+        let flags = try InsertEventsStatement.flags(row)
+        return (updated: flags.extra, queuedDeliveries: flags.queuedDeliveries)
     }
 }
 
 /// `InsertTaskStatement` and `InsertEventsStatement` in one statement: a new task and the events that record it,
 /// one round trip. Its one row says whether the events queued deliveries.
-struct InsertTaskWithEventsStatement: TaskWriteWithEvents {
+struct InsertTaskWithEventsStatement: WriteWithEvents {
     typealias Row = Bool
 
     static let sql =
@@ -206,7 +220,7 @@ struct InsertTaskWithEventsStatement: TaskWriteWithEvents {
         + InsertEventsStatement.expressions(parametersFrom: InsertTaskStatement.bindingDataTypes.count + 1)
     static let bindingDataTypes = InsertTaskStatement.bindingDataTypes + InsertEventsStatement.bindingDataTypes
 
-    var task: InsertTaskStatement
+    var write: InsertTaskStatement
     var events: InsertEventsStatement
 
     func decodeRow(_ row: PostgresRow) throws -> Bool { try events.decodeRow(row) }
@@ -270,29 +284,20 @@ struct UpdateProjectStatement: AppendsBindings {
 
 /// `UpdateProjectStatement` and `InsertEventsStatement` in one statement: a project's change and the events that
 /// record it, one round trip. The events are inserted only when the project was there to change.
-struct UpdateProjectWithEventsStatement: PostgresPreparedStatement {
+struct UpdateProjectWithEventsStatement: WriteWithEvents {
     /// Whether the events queued deliveries, and whether the project was changed.
     typealias Row = (queuedDeliveries: Bool, updated: Bool)
 
-    static let sql =
-        "WITH changed_project AS (\(UpdateProjectStatement.sql)), "
-        + InsertEventsStatement.expressions(
-            parametersFrom: UpdateProjectStatement.bindingDataTypes.count + 1,
-            onlyIf: "EXISTS (SELECT 1 FROM changed_project)", extraColumn: "EXISTS (SELECT 1 FROM changed_project)")
+    static let sql = conditionalSQL(
+        writing: UpdateProjectStatement.sql, as: "changed_project",
+        parameterCount: UpdateProjectStatement.bindingDataTypes.count)
     static let bindingDataTypes = UpdateProjectStatement.bindingDataTypes + InsertEventsStatement.bindingDataTypes
 
-    var project: UpdateProjectStatement
+    var write: UpdateProjectStatement
     var events: InsertEventsStatement
 
-    func makeBindings() -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: Self.bindingDataTypes.count)
-        project.appendBindings(to: &bindings)
-        events.appendBindings(to: &bindings)
-        return bindings
-    }
-
     func decodeRow(_ row: PostgresRow) throws -> Row {
-        let cells = PostgresRandomAccessRow(row)
-        return (queuedDeliveries: try cells[1].decode(Bool.self), updated: try cells[2].decode(Bool.self))
+        let flags = try InsertEventsStatement.flags(row)
+        return (queuedDeliveries: flags.queuedDeliveries, updated: flags.extra)
     }
 }
