@@ -72,9 +72,9 @@ public func buildRouter(
                 // work of the request, whichever the token: there is no look-up to share a lease with.
                 let claim = try authenticator.claim(for: presented, rule: tokenRule)
                 let claimedContext = ClaimedContext(request: context, claim: claim) {
-                    let caller = try await authenticator.caller(for: presented).0
+                    let (caller, credential) = try await authenticator.caller(for: presented)
                     try caller.grant?.authorize(tokenRule)
-                    return caller
+                    return (caller, credential)
                 }
                 do {
                     if requiresIfMatch, request.headers[.ifMatch] == nil { throw DomainError.preconditionRequired }

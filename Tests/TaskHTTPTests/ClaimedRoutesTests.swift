@@ -8,7 +8,8 @@ import Testing
 @testable import TaskHTTP
 
 /// The routes whose use case reads the credential's user (and a personal access token's row) together with the
-/// record (tasks, comments, a project or a workspace and its members): a credential whose user may no longer use it
+/// record (tasks, comments, a project or a workspace and its members, their event feeds, a workspace's webhooks): a
+/// credential whose user may no longer use it
 /// is still `401`, before any other answer, and never hears an answer recorded for an idempotency key; a personal
 /// access token without the route's scope is `403` before any answer about the resource.
 @Suite("HTTP: routes that check the token's user with the record")
@@ -64,6 +65,15 @@ struct ClaimedRoutesTests {
             (.get, "/api/v1/workspaces/\(workspace)/members?cursor=zzz", nil, .unprocessableContent),
             (.get, "/api/v1/workspaces/\(workspace)/members/\(missing)", nil, .notFound),
             (.get, "/api/v1/users/me", nil, .ok),
+            (.get, "/api/v1/workspaces/\(missing)/events", nil, .notFound),
+            (.get, "/api/v1/workspaces/\(workspace)/events?limit=0", nil, .unprocessableContent),
+            (.get, "/api/v1/projects/\(missing)/events", nil, .notFound),
+            (.get, "/api/v1/projects/\(project)/events?after=zzz", nil, .unprocessableContent),
+            (.get, "/api/v1/workspaces/\(workspace)/webhooks?limit=x", nil, .unprocessableContent),
+            (.get, "/api/v1/workspaces/\(missing)/webhooks", nil, .notFound),
+            (.get, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)", nil, .notFound),
+            (.get, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)/deliveries", nil, .notFound),
+            (.get, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)/deliveries/\(missing)", nil, .notFound),
         ]
     }
 
@@ -103,6 +113,26 @@ struct ClaimedRoutesTests {
                 .notFound
             ),
             ("workspaces:write", .delete, "/api/v1/workspaces/\(workspace)/members/\(missing)", nil, .notFound),
+            (
+                "webhooks:write", .post, "/api/v1/workspaces/\(workspace)/webhooks",
+                #"{"url":"not a url","events":["*"]}"#,
+                .unprocessableContent
+            ),
+            (
+                "webhooks:write", .patch, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)",
+                #"{"description":"d"}"#,
+                .notFound
+            ),
+            ("webhooks:write", .delete, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)", nil, .notFound),
+            (
+                "webhooks:write", .post, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)/rotate-secret", nil,
+                .notFound
+            ),
+            ("webhooks:write", .post, "/api/v1/workspaces/\(workspace)/webhooks/\(missing)/ping", nil, .notFound),
+            (
+                "webhooks:write", .post,
+                "/api/v1/workspaces/\(workspace)/webhooks/\(missing)/deliveries/\(missing)/redeliver", nil, .notFound
+            ),
         ]
     }
 
@@ -215,7 +245,8 @@ struct ClaimedRoutesTests {
                 #expect(try await api.send(.get, path, token: reader).status == .ok, "\(path)")
             }
             let used = try await api.send(.get, "/api/v1/users/me/tokens", token: ann)
-            #expect(used.items.count == 4 && used.items.allSatisfy { $0["last_used_at"] is String })
+            #expect(
+                used.items.count == 2 + scopeWriters.count && used.items.allSatisfy { $0["last_used_at"] is String })
 
             for item in used.items {
                 let id = try #require(item["id"] as? String)

@@ -93,14 +93,15 @@ public struct EventFeedService: Sendable {
     }
 
     /// The next events of `scope` for `query`: a workspace's to its `admin`s and `owner`s (and system
-    /// administrators), a project's to its `viewer`s and up.
-    /// - Throws: `.notFound` when the caller cannot see the workspace or project; `.forbidden` when they may not
-    ///   read its feed; `.validation` naming `after` for a cursor of another feed; `.cursorExpired` for a cursor
-    ///   older than the events kept.
-    public func feed(_ caller: Caller, _ scope: FeedScope, _ query: FeedQuery) async throws -> FeedAnswer {
+    /// administrators), a project's to its `viewer`s and up. The claim's caller is checked with the workspace or
+    /// project it names.
+    /// - Throws: `.unauthenticated` (or a personal access token's missing scope) first; `.notFound` when the caller
+    ///   cannot see the workspace or project; `.forbidden` when they may not read its feed; `.validation` naming
+    ///   `after` for a cursor of another feed; `.cursorExpired` for a cursor older than the events kept.
+    public func feed(_ claim: some CallerClaim, _ scope: FeedScope, _ query: FeedQuery) async throws -> FeedAnswer {
         let cutoff = now().addingTimeInterval(-retention)
         var position = try await store.transaction { tx -> FeedPosition in
-            try await Self.authorize(caller, toRead: scope, in: tx)
+            try await Self.authorize(claim, toRead: scope, in: tx)
             switch query.start {
             case .oldest:
                 return .start
@@ -146,13 +147,16 @@ public struct EventFeedService: Sendable {
         }
     }
 
-    private static func authorize(_ caller: Caller, toRead scope: FeedScope, in tx: any StoreTransaction) async throws {
+    /// The claim's caller is read with the workspace or project it names (one statement on PostgreSQL).
+    private static func authorize(_ claim: some CallerClaim, toRead scope: FeedScope, in tx: any StoreTransaction)
+        async throws
+    {
         switch scope {
         case .workspace(let id):
-            let (_, role) = try await tx.visibleWorkspace(id, for: caller)
+            let (_, role, _) = try await tx.claimedWorkspace(id, by: claim)
             guard AccessPolicy.canReadWorkspaceEvents(role) else { throw DomainError.forbidden }
         case .project(let id):
-            _ = try await tx.visibleProject(id, for: caller)
+            _ = try await tx.claimedProject(id, by: claim)
         }
     }
 }

@@ -3,29 +3,34 @@ import Foundation
 extension WebhookService {
     /// Queues a `webhook_ping` to an enabled webhook, due at once; it is in no feed.
     /// - Throws: `.notFound(.webhook)`, `.forbidden`, `.conflict(.webhookDisabled)`.
-    public func ping(_ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID) async throws -> WebhookDelivery {
+    public func ping(_ claim: some CallerClaim, in workspaceID: WorkspaceID, id: WebhookID) async throws
+        -> WebhookDelivery
+    {
         let at = now()
-        let ping = WebhookPing(id: ids.make(), workspaceID: workspaceID, actorID: caller.id, at: at)
-        let delivery = WebhookDelivery(
-            id: ids.make(), webhookID: id, eventID: ping.id, kind: WebhookDelivery.pingKind, nextAttemptAt: at,
-            createdAt: at, updatedAt: at)
-        try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+        let pingID: ActivityID = ids.make()
+        let deliveryID: DeliveryID = ids.make()
+        let delivery = try await store.transaction { tx in
+            let caller = try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
             guard webhook.isEnabled else { throw DomainError.conflict(.webhookDisabled) }
+            let ping = WebhookPing(id: pingID, workspaceID: workspaceID, actorID: caller.id, at: at)
+            let delivery = WebhookDelivery(
+                id: deliveryID, webhookID: id, eventID: ping.id, kind: WebhookDelivery.pingKind, nextAttemptAt: at,
+                createdAt: at, updatedAt: at)
             try await tx.insertPing(delivery, ping)
+            return delivery
         }
         attemptsDue.notify()
         return delivery
     }
 
     /// A webhook's deliveries, newest first.
-    public func deliveries(_ caller: Caller, in workspaceID: WorkspaceID, of id: WebhookID, page: PageRequest)
+    public func deliveries(_ claim: some CallerClaim, in workspaceID: WorkspaceID, of id: WebhookID, page: PageRequest)
         async throws -> Page<WebhookDelivery>
     {
         let before = try PageCursor.position(from: page.cursor, ordering: Self.deliveryOrdering)
         let rows = try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard try await tx.webhook(id, in: workspaceID) != nil else { throw DomainError.notFound(.webhook) }
             return try await tx.deliveries(of: id, before: before, limit: page.limit + 1)
         }
@@ -36,12 +41,12 @@ extension WebhookService {
 
     /// One delivery of a webhook. - Throws: `.notFound(.webhook)`, `.notFound(.delivery)`.
     public func delivery(
-        _ caller: Caller, in workspaceID: WorkspaceID, of id: WebhookID, delivery deliveryID: DeliveryID
+        _ claim: some CallerClaim, in workspaceID: WorkspaceID, of id: WebhookID, delivery deliveryID: DeliveryID
     )
         async throws -> WebhookDelivery
     {
         try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard try await tx.webhook(id, in: workspaceID) != nil else { throw DomainError.notFound(.webhook) }
             guard let delivery = try await tx.delivery(deliveryID, of: id) else {
                 throw DomainError.notFound(.delivery)
@@ -54,11 +59,11 @@ extension WebhookService {
     /// retries on what is left of the schedule (nothing, for a delivery whose retries ran out).
     /// - Throws: `.notFound(.webhook)`, `.notFound(.delivery)`, `.forbidden`, `.conflict(.webhookDisabled)`.
     public func redeliver(
-        _ caller: Caller, in workspaceID: WorkspaceID, of id: WebhookID, delivery deliveryID: DeliveryID
+        _ claim: some CallerClaim, in workspaceID: WorkspaceID, of id: WebhookID, delivery deliveryID: DeliveryID
     ) async throws -> WebhookDelivery {
         let at = now()
         let delivery = try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
             guard var delivery = try await tx.lockDelivery(deliveryID, of: id) else {
                 throw DomainError.notFound(.delivery)

@@ -30,8 +30,10 @@ public struct WebhookService: Sendable {
     /// Creates a webhook; the answer holds its secret, which is never shown again.
     /// - Throws: `.notFound(.workspace)`, `.forbidden`, `.validation` naming `url`, `events`, `project_id` or
     ///   `description`.
-    public func create(_ caller: Caller, in workspaceID: WorkspaceID, _ input: NewWebhook) async throws -> Webhook {
-        try await store.transaction { tx in try await Self.authorize(caller, workspaceID, tx) }
+    public func create(_ claim: some CallerClaim, in workspaceID: WorkspaceID, _ input: NewWebhook) async throws
+        -> Webhook
+    {
+        try await store.transaction { tx in try await Self.authorize(claim, workspaceID, tx) }
         var errors = FieldErrors()
         let events = try await Self.collect(&errors) { try WebhookEvents(names: input.events) }
         let description = TextRules.trimmed(
@@ -44,7 +46,7 @@ public struct WebhookService: Sendable {
             projectID: input.projectID, description: description ?? "", secret: secrets.make(), createdAt: at,
             updatedAt: at)
         return try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             try await Self.requireProject(input.projectID, in: workspaceID, tx)
             try await tx.insertWebhook(webhook)
             return webhook
@@ -52,11 +54,12 @@ public struct WebhookService: Sendable {
     }
 
     /// A workspace's webhooks, oldest first.
-    public func webhooks(_ caller: Caller, in workspaceID: WorkspaceID, page: PageRequest) async throws -> Page<Webhook>
+    public func webhooks(_ claim: some CallerClaim, in workspaceID: WorkspaceID, page: PageRequest) async throws
+        -> Page<Webhook>
     {
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
         let rows = try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             return try await tx.webhooks(in: workspaceID, after: after, limit: page.limit + 1)
         }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
@@ -65,9 +68,9 @@ public struct WebhookService: Sendable {
     }
 
     /// One webhook. - Throws: `.notFound(.webhook)`.
-    public func webhook(_ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID) async throws -> Webhook {
+    public func webhook(_ claim: some CallerClaim, in workspaceID: WorkspaceID, id: WebhookID) async throws -> Webhook {
         try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
             return webhook
         }
@@ -76,11 +79,11 @@ public struct WebhookService: Sendable {
     /// Changes a webhook, checking `If-Match` after visibility (404) and permission (403) and before reading the
     /// change (`input`, 422). A new URL is checked like a new webhook's.
     public func update(
-        _ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> WebhookPatch
     ) async throws -> Webhook {
         let patch = try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
             try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
             return try input()
@@ -101,7 +104,7 @@ public struct WebhookService: Sendable {
         let at = now()
         let (newURL, newEvents, newDescription) = (url, events, description)
         return try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard var webhook = try await tx.lockWebhook(id, in: workspaceID) else {
                 throw DomainError.notFound(.webhook)
             }
@@ -130,10 +133,10 @@ public struct WebhookService: Sendable {
 
     /// Deletes a webhook. - Throws: `.notFound(.webhook)`, `.forbidden`, `.versionMismatch`.
     public func delete(
-        _ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition? = nil
+        _ claim: some CallerClaim, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition? = nil
     ) async throws {
         try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.lockWebhook(id, in: workspaceID) else {
                 throw DomainError.notFound(.webhook)
             }
@@ -145,12 +148,12 @@ public struct WebhookService: Sendable {
     /// Gives a webhook a new secret; the previous one still signs for `rotationOverlap`. The answer holds the new
     /// secret, which is never shown again.
     public func rotateSecret(
-        _ caller: Caller, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition? = nil
+        _ claim: some CallerClaim, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition? = nil
     ) async throws -> Webhook {
         let at = now()
         let secret = secrets.make()
         return try await store.transaction { tx in
-            try await Self.authorize(caller, workspaceID, tx)
+            try await Self.authorize(claim, workspaceID, tx)
             guard var webhook = try await tx.lockWebhook(id, in: workspaceID) else {
                 throw DomainError.notFound(.webhook)
             }
@@ -167,12 +170,15 @@ public struct WebhookService: Sendable {
 
     private static let ordering = "webhooks"
 
-    /// The workspace must be visible (404) and the caller an `admin`+ there (403).
-    static func authorize(_ caller: Caller, _ workspaceID: WorkspaceID, _ tx: any StoreTransaction)
-        async throws
+    /// The caller the claim stands for, read with the workspace (one statement on PostgreSQL), which must be
+    /// visible (404) and where the caller must be an `admin`+ (403).
+    @discardableResult
+    static func authorize(_ claim: some CallerClaim, _ workspaceID: WorkspaceID, _ tx: any StoreTransaction)
+        async throws -> Caller
     {
-        let (_, role) = try await tx.visibleWorkspace(workspaceID, for: caller)
+        let (_, role, caller) = try await tx.claimedWorkspace(workspaceID, by: claim)
         guard AccessPolicy.canManageWebhooks(role) else { throw DomainError.forbidden }
+        return caller
     }
 
     /// A webhook's project must be one of its workspace's. - Throws: `.validation` naming `project_id`.

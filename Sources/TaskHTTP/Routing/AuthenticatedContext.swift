@@ -27,17 +27,20 @@ struct ClaimedContext: Sendable {
     /// Who the credential says the caller is: a verified access token whose user has not been read yet, or a
     /// personal access token not looked up yet (`PersonalTokenClaim`), or a caller checked already.
     let claim: any CallerClaim
-    /// Checks the credential's caller on its own (`caller()`).
-    private let check: @Sendable () async throws -> Caller
+    /// Checks the credential's caller on its own, and gives the credential with it (`caller()`, `authenticated()`).
+    private let check: @Sendable () async throws -> (Caller, Credential)
 
     /// The context of a route whose caller was checked already.
     init(_ authenticated: AuthenticatedContext) {
-        let caller = authenticated.caller
-        self.init(request: authenticated.request, claim: caller) { caller }
+        let checked = (authenticated.caller, authenticated.credential)
+        self.init(request: authenticated.request, claim: checked.0) { checked }
     }
 
     /// The context of a request whose credential `claim` stands for; `check` reads its caller on its own.
-    init(request: TaskRequestContext, claim: any CallerClaim, check: @escaping @Sendable () async throws -> Caller) {
+    init(
+        request: TaskRequestContext, claim: any CallerClaim,
+        check: @escaping @Sendable () async throws -> (Caller, Credential)
+    ) {
         self.request = request
         self.claim = claim
         self.check = check
@@ -48,7 +51,14 @@ struct ClaimedContext: Sendable {
     /// not use it.
     func caller() async throws -> Caller {
         if let caller = claim.checkedCaller { return caller }
-        return try await check()
+        return try await check().0
+    }
+
+    /// The caller checked on its own with the credential that authenticated it, for an answer that outlives the
+    /// request's first read (an event stream, which ends when the credential stops being valid).
+    func authenticated() async throws -> AuthenticatedContext {
+        let (caller, credential) = try await check()
+        return AuthenticatedContext(request: request, caller: caller, credential: credential)
     }
 
     /// The claim's user's id and the context to go on with: when the claim names the user by id, itself; when it
@@ -56,8 +66,8 @@ struct ClaimedContext: Sendable {
     /// - Throws: what `caller()` throws.
     func identifiedUser() async throws -> (UserID, ClaimedContext) {
         if let userID = claim.identity.userID { return (userID, self) }
-        let caller = try await caller()
-        return (caller.id, ClaimedContext(request: request, claim: caller) { caller })
+        let checked = try await check()
+        return (checked.0.id, ClaimedContext(request: request, claim: checked.0) { checked })
     }
 
     /// The path parameter `name` as an id. - Throws: `.notFound(kind)` when it is not a UUID.
