@@ -38,8 +38,8 @@ public struct CommentService: Sendable {
             let comment = Comment(
                 id: ids.make(), taskID: taskID, workspaceID: visible.task.workspaceID, authorID: caller.id, body: body,
                 createdAt: at, updatedAt: at)
-            try await tx.insertComment(comment)
-            try await tx.appendEvents([event(.commentAdded, for: comment, on: visible.task, by: caller, at: at)])
+            try await tx.insertComment(
+                comment, recording: [event(.commentAdded, for: comment, on: visible.task, by: caller, at: at)])
             return comment
         }
     }
@@ -74,8 +74,8 @@ public struct CommentService: Sendable {
             edited.updatedAt = at
             edited.isEdited = true
             edited.version += 1
-            try await tx.updateComment(edited)
-            try await tx.appendEvents([event(.commentEdited, for: edited, on: task.task, by: caller, at: at)])
+            try await tx.updateComment(
+                edited, recording: [event(.commentEdited, for: edited, on: task.task, by: caller, at: at)])
             return edited
         }
     }

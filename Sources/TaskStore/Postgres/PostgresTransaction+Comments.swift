@@ -18,23 +18,31 @@ extension PostgresTransaction {
     }
 
     func insertComment(_ comment: Comment) async throws {
-        try await execute(
-            """
-            INSERT INTO comments (id, task_id, workspace_id, author_id, body, is_edited, created_at, updated_at, version)
-            VALUES (\(comment.id.uuid), \(comment.taskID.uuid), \(comment.workspaceID.uuid), \(comment.authorID.uuid),
-                    \(comment.body), \(comment.isEdited), \(comment.createdAt.bound), \(comment.updatedAt.bound),
-                    \(Int32(clamping: comment.version)))
-            """)
+        try await execute(InsertCommentStatement(comment: comment))
+    }
+
+    /// Inserts the comment and appends the events in one statement.
+    func insertComment(_ comment: Comment, recording events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return try await insertComment(comment) }
+        let statement = InsertCommentWithEventsStatement(
+            write: InsertCommentStatement(comment: comment), events: try insertStatement(for: events))
+        noteRecorded(queued: try await lockedRows(statement))
     }
 
     func updateComment(_ comment: Comment) async throws {
-        let changed = try await changedRows(
-            """
-            UPDATE comments SET body = \(comment.body), is_edited = \(comment.isEdited), updated_at = \(comment.updatedAt.bound),
-                version = \(Int32(clamping: comment.version))
-            WHERE id = \(comment.id.uuid)
-            """)
+        let changed = try await changedRows(UpdateCommentStatement(comment: comment))
         if changed == 0 { throw DomainError.notFound(.comment) }
+    }
+
+    /// Updates the comment and appends the events in one statement, which appends them only when the comment was
+    /// there to change.
+    func updateComment(_ comment: Comment, recording events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else { return try await updateComment(comment) }
+        let statement = UpdateCommentWithEventsStatement(
+            write: UpdateCommentStatement(comment: comment), events: try insertStatement(for: events))
+        let rows = try await lockedRows(statement)
+        guard rows.first?.updated == true else { throw DomainError.notFound(.comment) }
+        noteRecorded(queued: rows.map(\.queuedDeliveries))
     }
 
     func deleteComment(_ id: CommentID) async throws {
