@@ -4,6 +4,9 @@ public protocol ProjectStore: Sendable {
     func project(_ id: ProjectID) async throws -> Project?
     /// Stores a new project.
     func insertProject(_ project: Project) async throws
+    /// Stores a new project with its creator's membership (`creator`) and appends the events that
+    /// record them: one statement on PostgreSQL.
+    func insertProject(_ project: Project, creator: ProjectMember, recording events: [ActivityEvent]) async throws
     /// Replaces a stored project. - Throws: `.notFound(.project)` when it is gone.
     func updateProject(_ project: Project) async throws
     /// `updateProject(_:)` and `appendEvents(events)` in one: the events are appended only when the project was
@@ -35,6 +38,15 @@ public protocol ProjectStore: Sendable {
 }
 
 extension StoreTransaction {
+    /// Inserts the project, then its creator's membership, then appends the events.
+    public func insertProject(_ project: Project, creator: ProjectMember, recording events: [ActivityEvent])
+        async throws
+    {
+        try await insertProject(project)
+        try await insertProjectMember(creator)
+        try await appendEvents(events)
+    }
+
     /// Updates the project, then appends the events.
     public func updateProject(_ project: Project, recording events: [ActivityEvent]) async throws {
         try await updateProject(project)

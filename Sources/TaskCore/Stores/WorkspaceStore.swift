@@ -6,6 +6,10 @@ public protocol WorkspaceStore: Sendable {
     func lockWorkspace(_ id: WorkspaceID) async throws -> Workspace?
     /// Stores a new workspace.
     func insertWorkspace(_ workspace: Workspace) async throws
+    /// Stores a new workspace with its first owner's membership (`owner`) and appends the events
+    /// that record them: one statement on PostgreSQL.
+    func insertWorkspace(_ workspace: Workspace, owner: WorkspaceMember, recording events: [ActivityEvent])
+        async throws
     /// Replaces a stored workspace. - Throws: `.notFound(.workspace)` when it is gone.
     func updateWorkspace(_ workspace: Workspace) async throws
     /// Deletes a workspace with its memberships, projects, tasks, comments and activity.
@@ -34,4 +38,15 @@ public protocol WorkspaceStore: Sendable {
     /// The ids of a workspace's owners, locking their membership rows until the transaction ends so that two
     /// transactions that each remove an owner cannot both see another owner left.
     func lockOwners(of workspaceID: WorkspaceID) async throws -> [UserID]
+}
+
+extension StoreTransaction {
+    /// Inserts the workspace, then its owner's membership, then appends the events.
+    public func insertWorkspace(_ workspace: Workspace, owner: WorkspaceMember, recording events: [ActivityEvent])
+        async throws
+    {
+        try await insertWorkspace(workspace)
+        try await insertWorkspaceMember(owner)
+        try await appendEvents(events)
+    }
 }

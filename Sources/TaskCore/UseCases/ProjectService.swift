@@ -31,18 +31,17 @@ public struct ProjectService: Sendable {
             guard let facts, let role = caller.workspaceRole(in: input.workspaceID, membership: facts.memberRole)
             else { throw DomainError.invalid("workspace_id", "does not name a workspace you belong to") }
             guard AccessPolicy.canCreateProject(role) else { throw DomainError.forbidden }
-            try await tx.insertProject(project)
-            try await tx.insertProjectMember(
-                ProjectMember(
-                    projectID: project.id, workspaceID: project.workspaceID, userID: caller.id, role: .admin,
-                    addedAt: at))
+            let creator = ProjectMember(
+                projectID: project.id, workspaceID: project.workspaceID, userID: caller.id, role: .admin, addedAt: at)
             let records = EventRecords(ids: ids, actorID: caller.id, at: at)
-            try await tx.appendEvents([
-                records.project(.projectCreated, project),
-                records.projectMember(
-                    .projectMemberAdded, in: project.id, workspaceID: project.workspaceID, userID: caller.id, from: nil,
-                    to: .admin),
-            ])
+            try await tx.insertProject(
+                project, creator: creator,
+                recording: [
+                    records.project(.projectCreated, project),
+                    records.projectMember(
+                        .projectMemberAdded, in: project.id, workspaceID: project.workspaceID, userID: caller.id,
+                        from: nil, to: .admin),
+                ])
         }
         return project
     }

@@ -21,13 +21,13 @@ public struct WorkspaceService: Sendable {
         let at = now()
         let workspace = Workspace(id: ids.make(), name: name, createdAt: at, updatedAt: at)
         try await store.transaction { tx in
-            try await tx.insertWorkspace(workspace)
-            try await tx.insertWorkspaceMember(
-                WorkspaceMember(workspaceID: workspace.id, userID: caller.id, role: .owner, joinedAt: at))
-            try await tx.appendEvents([
-                EventRecords(ids: ids, actorID: caller.id, at: at).workspaceMember(
-                    .workspaceMemberAdded, in: workspace.id, userID: caller.id, from: nil, to: .owner)
-            ])
+            try await tx.insertWorkspace(
+                workspace,
+                owner: WorkspaceMember(workspaceID: workspace.id, userID: caller.id, role: .owner, joinedAt: at),
+                recording: [
+                    EventRecords(ids: ids, actorID: caller.id, at: at).workspaceMember(
+                        .workspaceMemberAdded, in: workspace.id, userID: caller.id, from: nil, to: .owner)
+                ])
         }
         return WorkspaceMembership(workspace: workspace, role: .owner)
     }

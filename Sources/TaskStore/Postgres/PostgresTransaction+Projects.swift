@@ -21,6 +21,17 @@ extension PostgresTransaction {
             """)
     }
 
+    /// Inserts the project, its creator's membership and the events in one statement.
+    func insertProject(_ project: Project, creator: ProjectMember, recording events: [ActivityEvent]) async throws {
+        guard !events.isEmpty else {
+            try await insertProject(project)
+            return try await insertProjectMember(creator)
+        }
+        let statement = InsertProjectWithCreatorStatement(
+            project: project, creator: creator, events: try insertStatement(for: events))
+        noteRecorded(queued: try await lockedRows(statement))
+    }
+
     func updateProject(_ project: Project) async throws {
         let changed = try await changedRows(
             """

@@ -26,6 +26,19 @@ extension PostgresTransaction {
             """)
     }
 
+    /// Inserts the workspace, its owner's membership and the events in one statement.
+    func insertWorkspace(_ workspace: Workspace, owner: WorkspaceMember, recording events: [ActivityEvent])
+        async throws
+    {
+        guard !events.isEmpty else {
+            try await insertWorkspace(workspace)
+            return try await insertWorkspaceMember(owner)
+        }
+        let statement = InsertWorkspaceWithOwnerStatement(
+            workspace: workspace, owner: owner, events: try insertStatement(for: events))
+        noteRecorded(queued: try await lockedRows(statement))
+    }
+
     func updateWorkspace(_ workspace: Workspace) async throws {
         let changed = try await changedRows(
             """
