@@ -236,7 +236,9 @@ struct AccessFactConformanceTests {
         let world = TestWorld(store: scene.store)
         let other = try await world.projects.create(
             scene.alice, NewProject(workspaceID: scene.project.workspaceID, name: "Open", visibility: .workspace))
+        let waits = LockWaits()
         let writer = await StoreConformanceTests.holdOpen(scene.store) { [scene] tx in
+            try await waits.noteHolder(tx)
             var moved = try #require(
                 try await tx.taskAccess(scene.projectTask.id, for: scene.alice.id, locking: .update)
             )
@@ -250,7 +252,7 @@ struct AccessFactConformanceTests {
                 try await tx.taskAccess(scene.projectTask.id, for: scene.bob.id, locking: .share)
             }
         }
-        for _ in 0..<100 { await Task.yield() }
+        try await waits.untilSomeoneWaits(in: scene.store)
         writer.release()
         try await writer.committed.value
         // Had the facts come from before the move, they would name the private project and Bob's viewer role in it.
@@ -271,6 +273,14 @@ struct AccessFactConformanceTests {
                 try await tx.taskAccess(TaskID(UUID()), for: scene.bob.id, locking: .share)
             )
         }
+        let (workspace, plainWorkspace, unknownWorkspace) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.workspaceAccess(scene.project.workspaceID, for: scene.bob.id, locking: .update),
+                try await tx.workspaceAccess(scene.project.workspaceID, for: scene.bob.id),
+                try await tx.workspaceAccess(WorkspaceID(UUID()), for: scene.bob.id, locking: .share)
+            )
+        }
+        #expect(workspace == plainWorkspace && workspace?.memberRole == .member && unknownWorkspace == nil)
         #expect(
             task
                 == TaskAccessFacts(
@@ -294,6 +304,34 @@ struct AccessFactConformanceTests {
         writer.release()
         try await writer.committed.value
         #expect(try await locker.value == nil, "the deleted task is gone, not read from before its deletion")
+    }
+
+    @Test(
+        "a locking read of a workspace's facts with its claimed user waits for a rename and returns the new name",
+        .timeLimit(.minutes(3)), arguments: StoreKind.available)
+    func lockedWorkspaceAfterRename(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let id = scene.project.workspaceID
+        let waits = LockWaits()
+        let writer = await StoreConformanceTests.holdOpen(scene.store) { [scene] tx in
+            try await waits.noteHolder(tx)
+            var workspace = try #require(try await tx.workspaceAccess(id, for: scene.alice.id, locking: .update))
+                .workspace
+            workspace.name = "Renamed"
+            workspace.version += 1
+            try await tx.updateWorkspace(workspace)
+        }
+        let locker = Task { [scene] in
+            try await scene.store.transaction { tx in
+                try await tx.workspaceAccess(id, claimedBy: .user(scene.bob.id), locking: .update)
+            }
+        }
+        try await waits.untilSomeoneWaits(in: scene.store)
+        writer.release()
+        try await writer.committed.value
+        let found = try await locker.value
+        #expect(found.user?.id == scene.bob.id && found.facts?.memberRole == .member)
+        #expect(found.facts?.workspace.name == "Renamed", "not the name from before the rename it waited for")
     }
 
     @Test(
@@ -326,6 +364,9 @@ struct AccessFactConformanceTests {
                 try await tx.projectAccess(scene.project.id, claimedBy: byToken, locking: .share)
             )
         }
+        let lockedWorkspace = try await scene.store.transaction { [scene] tx in
+            try await tx.workspaceAccess(scene.project.workspaceID, claimedBy: byToken, locking: .update)
+        }
         let (taskByID, projectByID, workspaceByID, membersByID) = try await scene.store.transaction { [scene] tx in
             (
                 try await tx.taskAccess(scene.projectTask.id, claimedBy: bob),
@@ -343,6 +384,7 @@ struct AccessFactConformanceTests {
         #expect(lockedTask.facts == taskByID.facts && lockedTask.user == taskByID.user)
         #expect(project.facts == projectByID.facts && lockedProject.facts == projectByID.facts)
         #expect(workspace.facts == workspaceByID.facts && workspace.facts?.memberRole == .member)
+        #expect(lockedWorkspace.facts == workspaceByID.facts && lockedWorkspace.token?.id == issued.record.id)
         let inOrder = { (members: [WorkspaceMember]?) in members?.sorted { $0.workspaceID.uuid < $1.workspaceID.uuid } }
         #expect(inOrder(members.facts) == inOrder(membersByID.facts) && members.user == membersByID.user)
 

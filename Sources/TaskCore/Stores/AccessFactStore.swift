@@ -24,6 +24,12 @@ public protocol AccessFactStore: Sendable {
     func workspaceAccess(_ id: WorkspaceID, for userID: UserID) async throws -> WorkspaceAccessFacts?
     /// The user `identity` finds and, when there is such a user, `workspaceAccess(id, for:)` that user.
     func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity) async throws -> ClaimedWorkspaceAccess
+    /// `workspaceAccess(_:for:)`, with the workspace row locked until the transaction ends (see `RowLock`).
+    func workspaceAccess(_ id: WorkspaceID, for userID: UserID, locking lock: RowLock) async throws
+        -> WorkspaceAccessFacts?
+    /// `workspaceAccess(_:claimedBy:)`, with the workspace row locked until the transaction ends.
+    func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
+        -> ClaimedWorkspaceAccess
     /// The user `identity` finds and, when there is such a user, the user's `workspaceMemberships`: what a list needs to know
     /// of its caller when the credential names the user but the user's row has not been read yet.
     func workspaceMemberships(claimedBy identity: ClaimIdentity) async throws -> ClaimedMemberships
@@ -166,6 +172,22 @@ extension StoreTransaction {
         -> ClaimedWorkspaceAccess
     {
         try await access(claimedBy: identity) { try await workspaceAccess(id, for: $0) }
+    }
+
+    /// Locks the workspace row for a change (`lockWorkspace`, whatever `lock` asks), then reads the user's
+    /// membership.
+    public func workspaceAccess(_ id: WorkspaceID, for userID: UserID, locking lock: RowLock) async throws
+        -> WorkspaceAccessFacts?
+    {
+        guard let workspace = try await lockWorkspace(id) else { return nil }
+        return WorkspaceAccessFacts(workspace: workspace, memberRole: try await workspaceMember(id, userID)?.role)
+    }
+
+    /// Reads the user, then the workspace's facts with the workspace row locked.
+    public func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity, locking lock: RowLock)
+        async throws -> ClaimedWorkspaceAccess
+    {
+        try await access(claimedBy: identity) { try await workspaceAccess(id, for: $0, locking: lock) }
     }
 
     /// Gathers the facts with one read per record.

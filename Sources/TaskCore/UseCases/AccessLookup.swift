@@ -16,23 +16,32 @@ extension StoreTransaction {
     }
 
     /// The workspace's facts for the claim's user (`nil` when there is no such workspace) and the caller the claim
-    /// stands for, the user's row read with the facts.
+    /// stands for, the user's row read with the facts; the workspace row locked as `lock` says (none by default).
     /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the workspace.
-    func claimedWorkspaceAccess(_ id: WorkspaceID, by claim: some CallerClaim) async throws -> (
-        WorkspaceAccessFacts?, Caller
-    ) {
-        if let caller = claim.checkedCaller { return (try await workspaceAccess(id, for: caller.id), caller) }
-        let found = try await workspaceAccess(id, claimedBy: claim.identity)
+    func claimedWorkspaceAccess(_ id: WorkspaceID, by claim: some CallerClaim, locking lock: RowLock? = nil)
+        async throws -> (WorkspaceAccessFacts?, Caller)
+    {
+        if let caller = claim.checkedCaller {
+            let facts =
+                if let lock { try await workspaceAccess(id, for: caller.id, locking: lock) } else {
+                    try await workspaceAccess(id, for: caller.id)
+                }
+            return (facts, caller)
+        }
+        let found =
+            if let lock { try await workspaceAccess(id, claimedBy: claim.identity, locking: lock) } else {
+                try await workspaceAccess(id, claimedBy: claim.identity)
+            }
         return (found.facts, try found.caller(for: claim))
     }
 
     /// `visibleWorkspace(_:for:)` for a claim: the claimed user's row is read with the workspace's facts.
     /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the workspace;
     ///   `.notFound(.workspace)` unless the caller belongs.
-    func claimedWorkspace(_ id: WorkspaceID, by claim: some CallerClaim) async throws -> (
-        Workspace, WorkspaceRole, Caller
-    ) {
-        let (facts, caller) = try await claimedWorkspaceAccess(id, by: claim)
+    func claimedWorkspace(_ id: WorkspaceID, by claim: some CallerClaim, locking lock: RowLock? = nil) async throws
+        -> (Workspace, WorkspaceRole, Caller)
+    {
+        let (facts, caller) = try await claimedWorkspaceAccess(id, by: claim, locking: lock)
         guard let (workspace, role) = caller.visibleWorkspace(facts) else { throw DomainError.notFound(.workspace) }
         return (workspace, role, caller)
     }

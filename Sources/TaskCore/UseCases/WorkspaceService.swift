@@ -76,9 +76,8 @@ public struct WorkspaceService: Sendable {
     ) async throws -> WorkspaceMembership {
         let at = now()
         return try await store.transaction { tx in
-            let (_, role, _) = try await tx.claimedWorkspace(id, by: claim)
+            var (workspace, role, _) = try await tx.claimedWorkspace(id, by: claim, locking: .update)
             guard AccessPolicy.canRenameWorkspace(role) else { throw DomainError.forbidden }
-            guard var workspace = try await tx.lockWorkspace(id) else { throw DomainError.notFound(.workspace) }
             try VersionPrecondition.check(
                 precondition, currentTag: WorkspaceMembership(workspace: workspace, role: role).versionTag)
             let name = try input().map { try TextRules.trimmed($0, field: "name", length: FieldLimits.name) }

@@ -69,6 +69,25 @@ extension PostgresTransaction {
         return ClaimedAccess(user: user, token: found.access.token, facts: try await projectAccess(id, for: user.id))
     }
 
+    /// Locks the workspace row and reads its facts in one statement (see `taskAccess(_:for:locking:)`).
+    func workspaceAccess(_ id: WorkspaceID, for userID: UserID, locking lock: RowLock) async throws
+        -> WorkspaceAccessFacts?
+    {
+        guard let found = try await locked(WorkspaceAccessStatement.self, id.uuid, userID.uuid, lock) else {
+            return nil
+        }
+        return found.isCurrent ? found.facts : try await workspaceAccess(id, for: userID)
+    }
+
+    /// Reads the user with the locked workspace's facts in one statement (see `taskAccess(_:for:locking:)`).
+    func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
+        -> ClaimedWorkspaceAccess
+    {
+        let found = try await claimedLocked(WorkspaceAccessStatement.self, id.uuid, identity, lock)
+        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
+        return ClaimedAccess(user: user, token: found.access.token, facts: try await workspaceAccess(id, for: user.id))
+    }
+
     /// `ClaimedAccessStatement<Read>`'s one row (or `TokenClaimedAccessStatement<Read>`'s), or nothing found when
     /// there is no such user (or token).
     private func claimed<Read: AccessFactsStatement>(_ read: Read.Type, _ id: UUID, _ identity: ClaimIdentity)
