@@ -88,6 +88,21 @@ extension StoreTransaction {
         return (user, caller)
     }
 
+    /// `claimedUser(by:)` with the user's row locked for a change until the transaction ends: one read for a
+    /// claim that names the user by id; a personal access token is looked up first.
+    /// - Throws: `.unauthenticated` as `caller(for:)` does; `.notFound(.user)` for a checked caller whose user is gone.
+    func claimedUserLocked(by claim: some CallerClaim) async throws -> (User, Caller) {
+        guard let userID = claim.identity.userID else {
+            let caller = try await caller(for: claim)
+            guard let user = try await lockUser(caller.id) else { throw DomainError.notFound(.user) }
+            return (user, caller)
+        }
+        let user = try await lockUser(userID)
+        let caller = try claim.caller(from: user, token: nil)
+        guard let user else { throw DomainError.notFound(.user) }
+        return (user, caller)
+    }
+
     /// The caller `claim` stands for; its user's row (and token's) read on its own when the claim needs it.
     /// - Throws: `.unauthenticated` when the user may not use the credential (or a personal access token's missing
     ///   scope).

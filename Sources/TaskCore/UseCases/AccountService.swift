@@ -122,19 +122,21 @@ public struct AccountService: Sendable {
 
     /// Changes the caller's own name and email.
     /// - Throws: `.validation`; `.conflict(.emailTaken)` when the new email is in use.
-    public func updateMe(_ caller: Caller, name: String?, email: String?) async throws -> User {
-        try await updateMe(caller, precondition: nil) { (name, email) }
+    public func updateMe(_ claim: some CallerClaim, name: String?, email: String?) async throws -> User {
+        try await updateMe(claim, precondition: nil) { (name, email) }
     }
 
-    /// `updateMe`, checking the client's `If-Match` before reading the change (`input`, 422).
+    /// `updateMe`, checking the client's `If-Match` before reading the change (`input`, 422). The claim's user's
+    /// row is locked and checked in one read (one statement on PostgreSQL for an access token).
+    /// - Throws: `.unauthenticated` first; `.forbidden` for a caller without a session (a personal access token).
     public func updateMe(
-        _ caller: Caller, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> (name: String?, email: String?)
     ) async throws -> User {
-        guard caller.hasSession else { throw DomainError.forbidden }
         let at = now()
         return try await store.transaction { tx in
-            guard var user = try await tx.lockUser(caller.id) else { throw DomainError.notFound(.user) }
+            var (user, caller) = try await tx.claimedUserLocked(by: claim)
+            guard caller.hasSession else { throw DomainError.forbidden }
             try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
             let change = try input()
             var errors = FieldErrors()

@@ -9,7 +9,7 @@ struct UserController: Sendable {
     var routes: [Route] {
         [
             .claimed(.get, "/api/v1/users/me", me),
-            .authenticated(.patch, "/api/v1/users/me", changeMe),
+            .claimed(.patch, "/api/v1/users/me", changeMe),
             .authenticated(.post, "/api/v1/users/me/password", changePassword),
             .authenticated(.get, "/api/v1/users", list),
             .authenticated(.get, "/api/v1/users/{id}", read),
@@ -22,9 +22,9 @@ struct UserController: Sendable {
         try Responses.read(UserDTO(try await accounts.me(context.claim)), for: request)
     }
 
-    func changeMe(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func changeMe(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let body = try await JSONBody.read(request, context: context.request)
-        let user = try await accounts.updateMe(context.caller, precondition: Preconditions.ifMatch(request)) {
+        let user = try await accounts.updateMe(context.claim, precondition: Preconditions.ifMatch(request)) {
             let change = try AccountRequests.profileChange(body)
             return (change.name, change.email)
         }
