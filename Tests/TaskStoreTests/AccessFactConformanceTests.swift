@@ -307,6 +307,34 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
+        "a comment's facts, plain and locked, are the comment with its task's facts for the claimed user; none for an unknown comment, no user for an unknown one",
+        arguments: StoreKind.available)
+    func commentFacts(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let comment = TaskCore.Comment(
+            id: CommentID(UUID()), taskID: scene.projectTask.id, workspaceID: scene.projectTask.workspaceID,
+            authorID: scene.alice.id, body: "c", createdAt: SteppingClock.start, updatedAt: SteppingClock.start)
+        try await scene.store.transaction { tx in try await tx.insertComment(comment) }
+        let bob = ClaimIdentity.user(scene.bob.id)
+        let (plain, locked, taskFacts, unknownComment, unknownUser) = try await scene.store.transaction {
+            [scene] tx in
+            (
+                try await tx.commentAccess(comment.id, claimedBy: bob),
+                try await tx.commentAccess(comment.id, claimedBy: bob, locking: .update),
+                try await tx.taskAccess(scene.projectTask.id, for: scene.bob.id),
+                try await tx.commentAccess(CommentID(UUID()), claimedBy: bob, locking: .update),
+                try await tx.commentAccess(comment.id, claimedBy: .user(UserID(UUID())))
+            )
+        }
+        let expected = CommentAccessFacts(comment: comment, task: try #require(taskFacts))
+        #expect(plain.user?.id == scene.bob.id && plain.token == nil && plain.facts == expected)
+        #expect(locked.user == plain.user && locked.facts == expected)
+        #expect(expected.task.projectMemberRole == .viewer && expected.task.workspaceMemberRole == .member)
+        #expect(unknownComment.user?.id == scene.bob.id && unknownComment.facts == nil)
+        #expect(unknownUser == ClaimedCommentAccess(user: nil, facts: nil))
+    }
+
+    @Test(
         "a locking read of a workspace's facts with its claimed user waits for a rename and returns the new name",
         .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockedWorkspaceAfterRename(_ kind: StoreKind) async throws {

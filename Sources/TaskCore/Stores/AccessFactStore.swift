@@ -44,6 +44,12 @@ public protocol AccessFactStore: Sendable {
     /// `projectAccess(_:claimedBy:)`, with the project row locked until the transaction ends.
     func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedProjectAccess
+    /// The user `identity` finds and, when there is such a user, the comment with `id` and `taskAccess` of its
+    /// task for that user: what a request that names a comment needs.
+    func commentAccess(_ id: CommentID, claimedBy identity: ClaimIdentity) async throws -> ClaimedCommentAccess
+    /// `commentAccess(_:claimedBy:)`, with the comment row locked until the transaction ends.
+    func commentAccess(_ id: CommentID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
+        -> ClaimedCommentAccess
 }
 
 /// A user's row and the facts about one record (a task, a project) for that user, read together; with the
@@ -78,6 +84,9 @@ public typealias ClaimedProjectAccess = ClaimedAccess<ProjectAccessFacts>
 
 /// A user's row and the facts about one workspace for that user.
 public typealias ClaimedWorkspaceAccess = ClaimedAccess<WorkspaceAccessFacts>
+
+/// A user's row and the facts about one comment (the comment and its task's facts) for that user.
+public typealias ClaimedCommentAccess = ClaimedAccess<CommentAccessFacts>
 
 /// A user's row and every workspace membership of that user.
 public typealias ClaimedMemberships = ClaimedAccess<[WorkspaceMember]>
@@ -129,6 +138,20 @@ public struct ProjectAccessFacts: Sendable, Equatable {
         self.project = project
         self.workspaceMemberRole = workspaceMemberRole
         self.projectMemberRole = projectMemberRole
+    }
+}
+
+/// A comment and the facts of its task for one user: a comment is as visible as its task.
+public struct CommentAccessFacts: Sendable, Equatable {
+    /// The comment.
+    public var comment: Comment
+    /// Its task's facts for the user.
+    public var task: TaskAccessFacts
+
+    /// Creates the facts.
+    public init(comment: Comment, task: TaskAccessFacts) {
+        self.comment = comment
+        self.task = task
     }
 }
 
@@ -241,6 +264,30 @@ extension StoreTransaction {
         -> ClaimedProjectAccess
     {
         try await access(claimedBy: identity) { try await projectAccess(id, for: $0, locking: lock) }
+    }
+
+    /// Reads the user, then the comment, then its task's facts.
+    public func commentAccess(_ id: CommentID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedCommentAccess
+    {
+        try await access(claimedBy: identity) { userID in
+            guard let comment = try await comment(id) else { return nil }
+            return try await taskAccess(comment.taskID, for: userID).map {
+                CommentAccessFacts(comment: comment, task: $0)
+            }
+        }
+    }
+
+    /// Reads the user, then locks the comment, then reads its task's facts.
+    public func commentAccess(_ id: CommentID, claimedBy identity: ClaimIdentity, locking lock: RowLock)
+        async throws -> ClaimedCommentAccess
+    {
+        try await access(claimedBy: identity) { userID in
+            guard let comment = try await lockComment(id) else { return nil }
+            return try await taskAccess(comment.taskID, for: userID).map {
+                CommentAccessFacts(comment: comment, task: $0)
+            }
+        }
     }
 
     /// The user `identity` finds (with the token it was found through) and, when there is such a user, what

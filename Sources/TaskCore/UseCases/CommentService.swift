@@ -109,19 +109,29 @@ public struct CommentService: Sendable {
 }
 
 extension StoreTransaction {
-    /// The comment, its task and the caller `claim` stands for, whose user is read with the task; with `locking`,
-    /// the comment is locked for a change until the transaction ends.
+    /// The comment, its task and the caller `claim` stands for, whose user is read with the comment and the task's
+    /// facts; with `locking`, the comment is locked for a change until the transaction ends.
     /// - Throws: `.notFound(.comment)` unless the caller can see the task; `.unauthenticated` when the claim's
     ///   user may not use the credential (when there is a comment to read its task).
     func visibleComment(_ id: CommentID, by claim: some CallerClaim, locking: Bool = false) async throws -> (
         comment: Comment, task: VisibleTask, caller: Caller
     ) {
-        let found = locking ? try await lockComment(id) : try await comment(id)
-        guard let comment = found,
-            let (task, caller) = try await notFoundAsNil({ try await claimedTask(comment.taskID, by: claim) })
-        else {
+        guard claim.checkedCaller == nil else {
+            let found = locking ? try await lockComment(id) : try await comment(id)
+            guard let comment = found,
+                let (task, caller) = try await notFoundAsNil({ try await claimedTask(comment.taskID, by: claim) })
+            else { throw DomainError.notFound(.comment) }
+            return (comment, task, caller)
+        }
+        // The claim's user, the comment and its task's facts in one read (one statement on PostgreSQL).
+        let found =
+            locking
+            ? try await commentAccess(id, claimedBy: claim.identity, locking: .update)
+            : try await commentAccess(id, claimedBy: claim.identity)
+        let caller = try found.caller(for: claim)
+        guard let facts = found.facts, let task = try? VisibleTask(facts.task, for: caller) else {
             throw DomainError.notFound(.comment)
         }
-        return (comment, task, caller)
+        return (facts.comment, task, caller)
     }
 }

@@ -170,6 +170,24 @@ enum PostgresRows {
             isEdited: isEdited, version: Int(version))
     }
 
+    /// `commentColumns` of the comment aliased `alias`.
+    static func commentColumns(as alias: String) -> String {
+        commentColumns.split(separator: ", ").map { "\(alias).\($0)" }.joined(separator: ", ")
+    }
+
+    static let commentColumnCount = 9
+
+    /// The comment in the `commentColumns` that start at `offset`.
+    static func comment(_ cells: PostgresRandomAccessRow, from offset: Int) throws -> Comment {
+        Comment(
+            id: CommentID(try cells[offset].decode(UUID.self)), taskID: TaskID(try cells[offset + 1].decode(UUID.self)),
+            workspaceID: WorkspaceID(try cells[offset + 2].decode(UUID.self)),
+            authorID: UserID(try cells[offset + 3].decode(UUID.self)), body: try cells[offset + 4].decode(String.self),
+            createdAt: try cells[offset + 5].decode(Date.self).truncatedToMilliseconds,
+            updatedAt: try cells[offset + 6].decode(Date.self).truncatedToMilliseconds,
+            isEdited: try cells[offset + 7].decode(Bool.self), version: Int(try cells[offset + 8].decode(Int32.self)))
+    }
+
     static let eventColumns =
         "sequence, id, task_id, workspace_id, project_id, former_project_id, actor_id, kind, at, changes::text"
 
