@@ -117,6 +117,49 @@ struct WebhookRoutesTests {
         }
     }
 
+    @Test(
+        "a change answers 404 and 403 before 412, and 412 before 422, with a new URL or without; every bad field is named",
+        arguments: StoreKind.available)
+    func changeOrder(_ kind: StoreKind) async throws {
+        try await APIHarness.make(kind).run { api in
+            let (ann, _) = try await api.signUp("ann")
+            let (bob, _) = try await api.signUp("bob")
+            let (cid, _) = try await api.signUp("cid")
+            let workspace = try await api.workspace("W", token: ann)
+            try await api.send(
+                .post, "/api/v1/workspaces/\(workspace)/members", token: ann, json: #"{"email":"bob@example.com"}"#)
+            let created = try await api.send(
+                .post, "/api/v1/workspaces/\(workspace)/webhooks", token: ann,
+                json: #"{"url":"https://hooks.example.com/in","events":["*"]}"#)
+            let hook = try #require(created.string("id"))
+            let path = "/api/v1/workspaces/\(workspace)/webhooks/\(hook)"
+            let missing = "/api/v1/workspaces/\(workspace)/webhooks/00000000-0000-4000-8000-000000000000"
+            let badEvents = #"{"events":["task_exploded"]}"#
+            let badBoth = #"{"events":[],"url":"http://hooks.example.com/"}"#
+            for body in [badEvents, badBoth] {
+                #expect(try await api.send(.patch, missing, token: ann, json: body).status == .notFound)
+                #expect(try await api.send(.patch, path, token: cid, json: body).status == .notFound)
+                #expect(try await api.send(.patch, path, token: bob, json: body).status == .forbidden)
+                let stale = try await api.send(.patch, path, token: ann, json: body, headers: [.ifMatch: "\"99\""])
+                #expect(stale.status == .preconditionFailed, "\(body)")
+            }
+            let both = try await api.send(.patch, path, token: ann, json: badBoth, headers: [.ifMatch: "\"1\""])
+            #expect(both.status == .unprocessableContent && both.errorFields.sorted() == ["events", "url"])
+
+            let described = try await api.send(
+                .patch, path, token: ann, json: #"{"description":"ours"}"#, headers: [.ifMatch: "\"1\""])
+            #expect(described.status == .ok && described.string("description") == "ours")
+            #expect(described.headers[.eTag] == "\"2\"")
+            let moved = try await api.send(
+                .patch, path, token: ann, json: #"{"url":"https://hooks.example.com/other"}"#,
+                headers: [.ifMatch: "\"2\""])
+            #expect(moved.status == .ok && moved.string("url") == "https://hooks.example.com/other")
+            let read = try await api.send(.get, path, token: ann)
+            #expect(read.string("description") == "ours" && read.string("url") == "https://hooks.example.com/other")
+            #expect(read.headers[.eTag] == "\"3\"")
+        }
+    }
+
     @Test("bad fields are 422 naming them, and nothing is stored")
     func refusals() async throws {
         try await APIHarness.make().run { api in

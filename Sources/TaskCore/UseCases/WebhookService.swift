@@ -77,58 +77,93 @@ public struct WebhookService: Sendable {
     }
 
     /// Changes a webhook, checking `If-Match` after visibility (404) and permission (403) and before reading the
-    /// change (`input`, 422). A new URL is checked like a new webhook's.
+    /// change (`input`, 422). A new URL is checked like a new webhook's, outside any transaction (it may be
+    /// resolved): the change is then read in a first transaction and applied in a second. A change without a new
+    /// URL is read and applied in one.
     public func update(
         _ claim: some CallerClaim, in workspaceID: WorkspaceID, id: WebhookID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> WebhookPatch
     ) async throws -> Webhook {
+        let at = now()
+        if let patch = try? input(), case .unchanged = patch.url {
+            return try await store.transaction { tx in
+                try await Self.change(
+                    claim, workspaceID, id, precondition, at: at, tx: tx,
+                    { try Self.checked(try input(), url: nil) })
+            }
+        }
         let patch = try await store.transaction { tx in
             try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
             try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
             return try input()
         }
+        var url: URL?
+        var urlErrors = FieldErrors()
+        if case .set(let text) = patch.url {
+            url = try await Self.collect(&urlErrors) { try await targets.check(text) }
+        }
+        let checked = try Self.checked(patch, url: url, urlErrors: urlErrors)
+        return try await store.transaction { tx in
+            try await Self.change(claim, workspaceID, id, precondition, at: at, tx: tx, { checked })
+        }
+    }
+
+    /// A patch whose events and description are checked, with its URL checked already (`url`, `errors`).
+    private struct CheckedPatch: Sendable {
+        var patch: WebhookPatch
+        var url: URL?
+        var events: WebhookEvents?
+        var description: String?
+    }
+
+    /// `patch` with its events and description checked, the URL's errors (`urlErrors`) after theirs.
+    /// - Throws: `.validation` naming every bad field.
+    private static func checked(_ patch: WebhookPatch, url: URL?, urlErrors: FieldErrors = FieldErrors()) throws
+        -> CheckedPatch
+    {
         var errors = FieldErrors()
         var events: WebhookEvents?
-        if case .set(let names) = patch.events {
-            events = try await Self.collect(&errors) { try WebhookEvents(names: names) }
-        }
+        if case .set(let names) = patch.events { events = try errors.collect { try WebhookEvents(names: names) } }
         var description: String?
         if case .set(let text) = patch.description {
             description = TextRules.trimmed(
                 text, field: "description", length: FieldLimits.webhookDescription, into: &errors)
         }
-        var url: URL?
-        if case .set(let text) = patch.url { url = try await Self.collect(&errors) { try await targets.check(text) } }
+        errors.collect(urlErrors.all)
         try errors.throwIfAny()
-        let at = now()
-        let (newURL, newEvents, newDescription) = (url, events, description)
-        return try await store.transaction { tx in
-            try await Self.authorize(claim, workspaceID, tx)
-            guard var webhook = try await tx.lockWebhook(id, in: workspaceID) else {
-                throw DomainError.notFound(.webhook)
-            }
-            try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
-            let before = webhook
-            if case .set(let projectID) = patch.projectID {
-                try await Self.requireProject(projectID, in: workspaceID, tx)
-                webhook.projectID = projectID
-            }
-            if let newURL { webhook.url = newURL.absoluteString }
-            if let newEvents { webhook.events = newEvents }
-            if let newDescription { webhook.description = newDescription }
-            if case .set(let enabled) = patch.isEnabled, enabled != webhook.isEnabled {
-                webhook.isEnabled = enabled
-                // Enabled again: a fresh start, with no reason and no failure streak.
-                webhook.disabledReason = nil
-                webhook.failingSince = nil
-            }
-            guard webhook != before else { return webhook }
-            webhook.updatedAt = at
-            webhook.version += 1
-            try await tx.updateWebhook(webhook)
-            return webhook
+        return CheckedPatch(patch: patch, url: url, events: events, description: description)
+    }
+
+    /// Applies a checked change to the locked webhook, after the same checks as the change's first read: the
+    /// workspace (404, 403), the webhook (404), `If-Match` (412), then the change (`checked`, 422).
+    private static func change(
+        _ claim: some CallerClaim, _ workspaceID: WorkspaceID, _ id: WebhookID, _ precondition: VersionPrecondition?,
+        at: Date, tx: any StoreTransaction, _ checked: () throws -> CheckedPatch
+    ) async throws -> Webhook {
+        try await authorize(claim, workspaceID, tx)
+        guard var webhook = try await tx.lockWebhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
+        try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
+        let change = try checked()
+        let before = webhook
+        if case .set(let projectID) = change.patch.projectID {
+            try await requireProject(projectID, in: workspaceID, tx)
+            webhook.projectID = projectID
         }
+        if let url = change.url { webhook.url = url.absoluteString }
+        if let events = change.events { webhook.events = events }
+        if let description = change.description { webhook.description = description }
+        if case .set(let enabled) = change.patch.isEnabled, enabled != webhook.isEnabled {
+            webhook.isEnabled = enabled
+            // Enabled again: a fresh start, with no reason and no failure streak.
+            webhook.disabledReason = nil
+            webhook.failingSince = nil
+        }
+        guard webhook != before else { return webhook }
+        webhook.updatedAt = at
+        webhook.version += 1
+        try await tx.updateWebhook(webhook)
+        return webhook
     }
 
     /// Deletes a webhook. - Throws: `.notFound(.webhook)`, `.forbidden`, `.versionMismatch`.
