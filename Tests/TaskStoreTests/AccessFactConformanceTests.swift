@@ -201,7 +201,7 @@ struct AccessFactConformanceTests {
             repeat {
                 let (claimed, alone, user) = try await scene.store.transaction { [after] tx in
                     (
-                        try await tx.workspaces(claimedBy: caller.id, after: after, limit: 1),
+                        try await tx.workspaces(claimedBy: .user(caller.id), after: after, limit: 1),
                         try await tx.workspaces(of: caller.id, within: nil, after: after, limit: 1),
                         try await tx.user(caller.id)
                     )
@@ -212,20 +212,50 @@ struct AccessFactConformanceTests {
                 after = alone.last.map { PagePosition(value: .date($0.workspace.createdAt), id: $0.workspace.id.uuid) }
             } while after != nil
             let all = try await scene.store.transaction { tx in
-                try await tx.workspaces(claimedBy: caller.id, after: nil, limit: 10)
+                try await tx.workspaces(claimedBy: .user(caller.id), after: nil, limit: 10)
             }
             #expect(all.facts == seen && !seen.isEmpty)
         }
         let bobs = try await scene.store.transaction { [scene] tx in
-            try await tx.workspaces(claimedBy: scene.bob.id, after: nil, limit: 10).facts
+            try await tx.workspaces(claimedBy: .user(scene.bob.id), after: nil, limit: 10).facts
         }
         #expect(
             bobs?.count == 3
                 && bobs?.contains { $0.workspace.id == scene.project.workspaceID && $0.role == .member } == true)
         let unknown = try await scene.store.transaction { tx in
-            try await tx.workspaces(claimedBy: UserID(UUID()), after: nil, limit: 10)
+            try await tx.workspaces(claimedBy: .user(UserID(UUID())), after: nil, limit: 10)
         }
         #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+
+        // Through a personal access token: the token with the page, narrowed to the workspaces it names.
+        let clock = SteppingClock()
+        let minter = CountingPersonalTokens()
+        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        let narrowed = try await tokens.create(
+            scene.bob,
+            NewPersonalToken(
+                name: "one", scopes: ["read"], expiresAt: expiry, workspaceIDs: [scene.project.workspaceID.description])
+        )
+        let wide = try await tokens.create(
+            scene.bob, NewPersonalToken(name: "all", scopes: ["read"], expiresAt: expiry))
+        let now = clock.now()
+        let (oneLookup, allLookup) = (
+            ClaimIdentity.personalToken(
+                PersonalTokenLookup(digest: minter.digest(of: narrowed.token), at: now, touchingBefore: now)),
+            ClaimIdentity.personalToken(
+                PersonalTokenLookup(digest: minter.digest(of: wide.token), at: now, touchingBefore: now))
+        )
+        let (one, all) = try await scene.store.transaction { tx in
+            (
+                try await tx.workspaces(claimedBy: oneLookup, after: nil, limit: 10),
+                try await tx.workspaces(claimedBy: allLookup, after: nil, limit: 10)
+            )
+        }
+        #expect(one.user == all.user && one.user?.id == scene.bob.id)
+        #expect(one.token?.id == narrowed.record.id && all.token?.id == wide.record.id)
+        #expect(one.facts?.map(\.workspace.id) == [scene.project.workspaceID])
+        #expect(all.facts == bobs)
     }
 
     @Test(

@@ -33,10 +33,10 @@ public protocol AccessFactStore: Sendable {
     /// The user `identity` finds and, when there is such a user, the user's `workspaceMemberships`: what a list needs to know
     /// of its caller when the credential names the user but the user's row has not been read yet.
     func workspaceMemberships(claimedBy identity: ClaimIdentity) async throws -> ClaimedMemberships
-    /// The user with `userID` and, when there is such a user, a page of the workspaces the user belongs to
-    /// (`WorkspaceStore.workspaces(of:within:after:limit:)` with no `within`): the workspace list of a request whose
-    /// access token names the user.
-    func workspaces(claimedBy userID: UserID, after: PagePosition?, limit: Int) async throws
+    /// The user `identity` finds and, when there is such a user, a page of the workspaces the user belongs to
+    /// (`WorkspaceStore.workspaces(of:within:after:limit:)`, `within` the workspaces of the personal access token
+    /// the user was found through, when it names some): the workspace list of a request.
+    func workspaces(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
         -> ClaimedAccess<[WorkspaceMembership]>
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
@@ -181,13 +181,14 @@ extension StoreTransaction {
         try await access(claimedBy: identity) { try await workspaceMemberships(of: $0) }
     }
 
-    /// Reads the user, then the page of workspaces.
-    public func workspaces(claimedBy userID: UserID, after: PagePosition?, limit: Int) async throws
+    /// Reads the user (and token), then the page of workspaces.
+    public func workspaces(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
         -> ClaimedAccess<[WorkspaceMembership]>
     {
-        try await access(claimedBy: .user(userID)) {
-            try await workspaces(of: $0, within: nil, after: after, limit: limit)
-        }
+        let (user, token) = try await claimedCredential(identity)
+        guard let user else { return ClaimedAccess(user: nil, facts: nil) }
+        let page = try await workspaces(of: user.id, within: token?.workspaceIDs, after: after, limit: limit)
+        return ClaimedAccess(user: user, token: token, facts: page)
     }
 
     /// Reads the user, then the workspace's facts.

@@ -32,15 +32,15 @@ public struct WorkspaceService: Sendable {
         return WorkspaceMembership(workspace: workspace, role: .owner)
     }
 
-    /// The workspaces the caller belongs to, each with the caller's role, oldest first. With an access token the
-    /// user is read with the page (one statement on PostgreSQL); a personal access token, whose grant may narrow
-    /// the list to some workspaces, is checked first.
+    /// The workspaces the caller belongs to, each with the caller's role, oldest first; with a personal access
+    /// token that names workspaces, only those. The claim's user (and token) is read with the page (one statement
+    /// on PostgreSQL) and checked before the page is given.
     public func workspaces(_ claim: some CallerClaim, page: PageRequest) async throws -> Page<WorkspaceMembership> {
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
         let rows = try await store.transaction { tx in
-            if claim.checkedCaller == nil, let userID = claim.identity.userID {
-                // A claim by the user's id is an access token's, which has no grant to narrow the list.
-                let found = try await tx.workspaces(claimedBy: userID, after: after, limit: page.limit + 1)
+            if claim.checkedCaller == nil {
+                let found = try await tx.workspaces(claimedBy: claim.identity, after: after, limit: page.limit + 1)
+                // The page is narrowed by the token row read with it, the row the caller's grant comes from.
                 _ = try found.caller(for: claim)
                 return found.facts ?? []
             }

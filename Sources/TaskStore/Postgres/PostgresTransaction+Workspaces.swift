@@ -102,35 +102,62 @@ extension PostgresTransaction {
 
     /// The user and the page of `workspaces(of:within:after:limit:)` in one statement: the user drives it, so no
     /// user means no row; a user without workspaces (on this page) gets one row whose workspace columns are null.
-    func workspaces(claimedBy userID: UserID, after: PagePosition?, limit: Int) async throws
+    /// The user (or the personal access token and its user) with a page of the user's workspaces, in one
+    /// statement: a `LATERAL` join on the user row, narrowed to the token's workspaces when it names some.
+    func workspaces(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
         -> ClaimedAccess<[WorkspaceMembership]>
     {
-        var builder = SQLBuilder(
+        var builder = SQLBuilder("")
+        let user = PostgresRows.userColumns(as: "u")
+        var narrowing = ""
+        let presentingToken: Bool
+        switch identity {
+        case .user(let userID):
+            presentingToken = false
+            let id = builder.bind(userID.uuid)
+            builder.append("SELECT p.id, p.name, p.created_at, p.updated_at, p.version, p.role, \(user)")
+            builder.append(" FROM users u")
+            narrowing = ") p ON true WHERE u.id = \(id)"
+        case .personalToken(let lookup):
+            presentingToken = true
+            let (digest, at, before) = (
+                builder.bind(lookup.digest), builder.bind(lookup.at.bound), builder.bind(lookup.touchingBefore.bound)
+            )
+            builder.append("WITH \(PostgresRows.touchedToken(digest: digest, at: at, touchingBefore: before))")
+            builder.append(" SELECT p.id, p.name, p.created_at, p.updated_at, p.version, p.role, \(user), ")
+            builder.append(PostgresRows.presentedTokenColumns(as: "k"))
+            builder.append(" FROM personal_access_tokens k JOIN users u ON u.id = k.user_id")
+            narrowing = ") p ON true WHERE k.digest = \(digest)"
+        }
+        builder.append(
             """
-            SELECT p.id, p.name, p.created_at, p.updated_at, p.version, p.role, \(PostgresRows.userColumns(as: "u"))
-            FROM users u LEFT JOIN LATERAL (
+             LEFT JOIN LATERAL (
                 SELECT \(PostgresRows.workspaceColumns), m.role FROM workspaces w
                 JOIN workspace_members m ON m.workspace_id = w.id
                 WHERE m.user_id = u.id
             """)
+        if presentingToken { builder.append(" AND (k.workspace_ids IS NULL OR w.id = ANY(k.workspace_ids))") }
         builder.appendAfter(after, dateColumn: "w.created_at", idColumn: "w.id")
-        builder.append(" ORDER BY w.created_at, w.id LIMIT \(builder.bind(limit))) p ON true")
-        builder.append(" WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY p.created_at, p.id")
-        let found = try await rows(builder.query) { row -> (User, WorkspaceMembership?) in
-            let user = try PostgresRows.user(PostgresRandomAccessRow(row), from: 6)
+        builder.append(" ORDER BY w.created_at, w.id LIMIT \(builder.bind(limit))")
+        builder.append(narrowing + " ORDER BY p.created_at, p.id")
+        let found = try await rows(builder.query) { row -> (User, PersonalAccessToken?, WorkspaceMembership?) in
+            let cells = PostgresRandomAccessRow(row)
+            let user = try PostgresRows.user(cells, from: 6)
+            let token =
+                presentingToken ? try PostgresRows.personalToken(cells, from: 6 + PostgresRows.userColumnCount) : nil
             let (id, name, created, updated, version, role) = try row.decode(
                 (UUID?, String?, Date?, Date?, Int32?, String?).self)
-            guard let id, let name, let created, let updated, let version, let role else { return (user, nil) }
+            guard let id, let name, let created, let updated, let version, let role else { return (user, token, nil) }
             let workspace = Workspace(
                 id: WorkspaceID(id), name: name, createdAt: created.truncatedToMilliseconds,
                 updatedAt: updated.truncatedToMilliseconds, version: Int(version))
             return (
-                user,
+                user, token,
                 WorkspaceMembership(workspace: workspace, role: try PostgresRows.decodeEnum(WorkspaceRole.self, role))
             )
         }
-        guard let user = found.first?.0 else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: user, facts: found.compactMap(\.1))
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, token: first.1, facts: found.compactMap(\.2))
     }
 
     func workspaceMembers(of workspaceID: WorkspaceID, after: PagePosition?, limit: Int) async throws -> [MemberProfile]
