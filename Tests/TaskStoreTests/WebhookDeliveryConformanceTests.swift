@@ -65,6 +65,46 @@ struct WebhookDeliveryConformanceTests {
     }
 
     @Test(
+        "a webhook's page of deliveries read with the webhook: newest first, paged; empty for a webhook without any; none for a webhook of another workspace or none",
+        arguments: StoreKind.available)
+    func deliveriesWithTheirWebhook(_ kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
+        let hook = try await fixture.hook()
+        let quiet = try await fixture.hook(["comment_added"])
+        for index in 0..<3 {
+            fixture.world.clock.advance(by: 1)
+            try await fixture.task("T\(index)")
+        }
+        let other = try await fixture.world.workspace(owner: fixture.alice)
+        let (all, first, quietPage, elsewhere, missing) = try await fixture.world.store.transaction {
+            [fixture] tx in
+            (
+                try await tx.deliveries(of: hook.id, in: fixture.workspace, before: nil, limit: 10),
+                try await tx.deliveries(of: hook.id, in: fixture.workspace, before: nil, limit: 2),
+                try await tx.deliveries(of: quiet.id, in: fixture.workspace, before: nil, limit: 10),
+                try await tx.deliveries(of: hook.id, in: other, before: nil, limit: 10),
+                try await tx.deliveries(of: WebhookID(UUID()), in: fixture.workspace, before: nil, limit: 10)
+            )
+        }
+        let alone = try await fixture.world.store.transaction { tx in
+            try await tx.deliveries(of: hook.id, before: nil, limit: 10)
+        }
+        #expect(all == alone && all?.count == 3)
+        #expect(all?.map(\.createdAt) == all?.map(\.createdAt).sorted(by: >), "newest first")
+        #expect(first == Array(alone.prefix(2)))
+        let last = try #require(first?.last)
+        let rest = try await fixture.world.store.transaction { tx in
+            try await tx.deliveries(
+                of: hook.id, in: fixture.workspace,
+                before: PagePosition(value: .date(last.createdAt), id: last.id.uuid),
+                limit: 10)
+        }
+        #expect(rest == Array(alone.suffix(1)))
+        #expect(quietPage == [])
+        #expect(elsewhere == nil && missing == nil)
+    }
+
+    @Test(
         "a committed event is queued for each enabled webhook that receives it; a rolled-back one for none",
         arguments: StoreKind.available)
     func queueing(_ kind: StoreKind) async throws {

@@ -27,6 +27,10 @@ public protocol WebhookDeliveryStore: Sendable {
     func delivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery?
     /// A webhook's deliveries, newest first, strictly before `before` (`created_at`, `id`), at most `limit`.
     func deliveries(of webhookID: WebhookID, before: PagePosition?, limit: Int) async throws -> [WebhookDelivery]
+    /// `deliveries(of:before:limit:)` of the webhook `webhookID` of `workspaceID`; `nil` when the workspace has no
+    /// such webhook (one statement on PostgreSQL).
+    func deliveries(of webhookID: WebhookID, in workspaceID: WorkspaceID, before: PagePosition?, limit: Int)
+        async throws -> [WebhookDelivery]?
     /// Deletes up to `limit` of the deliveries created before `before`, oldest first; returns how many.
     func deleteDeliveries(before: Date, limit: Int) async throws -> Int
     /// How many deliveries are pending and failed, and how many webhooks are disabled, across the store.
@@ -47,5 +51,15 @@ public struct DeliveryCounts: Sendable, Equatable {
         self.pending = pending
         self.failed = failed
         self.disabledWebhooks = disabledWebhooks
+    }
+}
+
+extension StoreTransaction {
+    /// Reads the webhook, then its deliveries.
+    public func deliveries(of webhookID: WebhookID, in workspaceID: WorkspaceID, before: PagePosition?, limit: Int)
+        async throws -> [WebhookDelivery]?
+    {
+        guard try await webhook(webhookID, in: workspaceID) != nil else { return nil }
+        return try await deliveries(of: webhookID, before: before, limit: limit)
     }
 }

@@ -31,8 +31,9 @@ extension WebhookService {
         let before = try PageCursor.position(from: page.cursor, ordering: Self.deliveryOrdering)
         let rows = try await store.transaction { tx in
             try await Self.authorize(claim, workspaceID, tx)
-            guard try await tx.webhook(id, in: workspaceID) != nil else { throw DomainError.notFound(.webhook) }
-            return try await tx.deliveries(of: id, before: before, limit: page.limit + 1)
+            guard let page = try await tx.deliveries(of: id, in: workspaceID, before: before, limit: page.limit + 1)
+            else { throw DomainError.notFound(.webhook) }
+            return page
         }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.deliveryOrdering) {
             PagePosition(value: .date($0.createdAt), id: $0.id.uuid)

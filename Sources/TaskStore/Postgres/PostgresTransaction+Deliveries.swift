@@ -188,6 +188,31 @@ extension PostgresTransaction {
         return try await rows(builder.query, PostgresRows.delivery)
     }
 
+    /// The webhook's existence in the workspace and its page of deliveries in one statement: one row per delivery,
+    /// or one row of nulls when there is none, each ending with whether the webhook is there.
+    func deliveries(of webhookID: WebhookID, in workspaceID: WorkspaceID, before: PagePosition?, limit: Int)
+        async throws -> [WebhookDelivery]?
+    {
+        var builder = SQLBuilder("WITH hook AS (SELECT id FROM webhooks WHERE id = ")
+        builder.append("\(builder.bind(webhookID.uuid)) AND workspace_id = \(builder.bind(workspaceID.uuid))), ")
+        builder.append("page AS (SELECT \(PostgresRows.deliveryColumns()) FROM webhook_deliveries")
+        builder.append(" WHERE webhook_id IN (SELECT id FROM hook)")
+        if let before, case .date(let date) = before.value {
+            builder.append(" AND (created_at, id) < (\(builder.bind(date.bound)), \(builder.bind(before.id)))")
+        }
+        builder.append(" ORDER BY created_at DESC, id DESC LIMIT \(builder.bind(limit)))")
+        builder.append(" SELECT \(PostgresRows.deliveryColumns("p")), h.found")
+        builder.append(" FROM (SELECT EXISTS (SELECT 1 FROM hook) AS found) h LEFT JOIN page p ON true")
+        builder.append(" ORDER BY p.created_at DESC, p.id DESC")
+        let found = try await rows(builder.query) { row -> (found: Bool, delivery: WebhookDelivery?) in
+            let found = try row.makeRandomAccess()[PostgresRows.deliveryColumnCount].decode(Bool.self)
+            guard try row.first?.decode(UUID?.self) != nil else { return (found, nil) }
+            return (found, try PostgresRows.delivery(row))
+        }
+        guard found.first?.found == true else { return nil }
+        return found.compactMap(\.delivery)
+    }
+
     func deleteDeliveries(before: Date, limit: Int) async throws -> Int {
         try await changedRows(
             """
@@ -228,6 +253,9 @@ extension PostgresRows {
             "next_attempt_at", "created_at", "updated_at",
         ].map { prefix + $0 }.joined(separator: ", ")
     }
+
+    /// How many columns `deliveryColumns` has.
+    static let deliveryColumnCount = 11
 
     static func delivery(_ row: PostgresRow) throws -> WebhookDelivery {
         let (id, webhookID, eventID, kind, status, attempts, lastStatus) = try row.decode(
