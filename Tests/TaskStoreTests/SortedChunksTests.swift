@@ -6,10 +6,15 @@ import Testing
 /// `SortedChunks`, the memory store's ordered index, against a sorted array doing the same operations.
 @Suite("SortedChunks: the memory store's ordered index")
 struct SortedChunksTests {
-    @Test("random inserts and removals keep the same elements, in the same order, as a sorted array")
-    func matchesSortedArray() {
+    /// Chunk and group capacities: the store's, and small ones that split and merge chunks and groups often.
+    static let capacities: [[Int]] = [[512, 64], [8, 8], [2, 2], [4, 3]]
+
+    @Test(
+        "random inserts and removals keep the same elements, in the same order, as a sorted array",
+        arguments: capacities)
+    func matchesSortedArray(_ capacity: [Int]) {
         var random = SplitMix64(seed: 16)
-        var set = SortedChunks<Int>()
+        var set = SortedChunks<Int>(chunkCapacity: capacity[0], groupCapacity: capacity[1])
         var model: [Int] = []
         for step in 0..<20_000 {
             let value = Int.random(in: 0..<3_000, using: &random)
@@ -27,11 +32,17 @@ struct SortedChunksTests {
         #expect(Array(set) == model)
         #expect(model.allSatisfy { set.contains($0) })
         #expect(!set.contains(-1) && !set.contains(3_000))
+        #expect(Array(set.descending()) == model.reversed())
+        for bound in [-1, 0, 1_499, 1_500, 2_999, 3_000] {
+            #expect(Array(set.ascending(after: bound)) == model.filter { $0 > bound }, "after \(bound)")
+            #expect(Array(set.descending(before: bound)) == model.filter { $0 < bound }.reversed(), "before \(bound)")
+        }
     }
 
-    @Test("a walk starts strictly after or before any bound, present or not, in either direction")
-    func walksFromBounds() {
-        var set = SortedChunks<Int>()
+    @Test(
+        "a walk starts strictly after or before any bound, present or not, in either direction", arguments: capacities)
+    func walksFromBounds(_ capacity: [Int]) {
+        var set = SortedChunks<Int>(chunkCapacity: capacity[0], groupCapacity: capacity[1])
         let values = Array(stride(from: 0, to: 2_000, by: 2))
         var random = SplitMix64(seed: 7)
         for value in values.shuffled(using: &random) { set.insert(value) }
@@ -46,9 +57,11 @@ struct SortedChunksTests {
         #expect(Array(SortedChunks<Int>().ascending(after: 3)).isEmpty)
     }
 
-    @Test("a copy keeps its elements however the original changes after it, and the other way round")
-    func copiesAreIndependent() {
-        var original = SortedChunks<Int>()
+    @Test(
+        "a copy keeps its elements however the original changes after it, and the other way round",
+        arguments: capacities)
+    func copiesAreIndependent(_ capacity: [Int]) {
+        var original = SortedChunks<Int>(chunkCapacity: capacity[0], groupCapacity: capacity[1])
         for value in 0..<1_000 { original.insert(value) }
         let copy = original
         for value in 0..<500 { original.remove(value * 2) }
@@ -61,9 +74,9 @@ struct SortedChunksTests {
         #expect(changedCopy.count == 1_001 && changedCopy.contains(-1))
     }
 
-    @Test("removing every element leaves an empty set that takes new ones")
-    func emptiesAndRefills() {
-        var set = SortedChunks<Int>()
+    @Test("removing every element leaves an empty set that takes new ones", arguments: capacities)
+    func emptiesAndRefills(_ capacity: [Int]) {
+        var set = SortedChunks<Int>(chunkCapacity: capacity[0], groupCapacity: capacity[1])
         for value in 0..<600 { set.insert(value) }
         for value in (0..<600).reversed() {
             let removed = set.remove(value)

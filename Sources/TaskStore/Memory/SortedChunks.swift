@@ -1,10 +1,12 @@
 /// An ordered set of unique elements that is cheap to copy and to change after a copy: the elements sit in sorted
-/// chunks of at most `chunkCapacity`, each an immutable object shared by every copy that has not changed it.
+/// chunks of at most `chunkCapacity`, each an immutable object shared by every copy that has not changed it, and
+/// the chunks in groups of at most `groupCapacity`, shared the same way.
 ///
-/// A change replaces one chunk and copies the list of chunk references, so it costs O(chunkCapacity + count /
-/// chunkCapacity) however the set was copied before; finding an element or a starting point costs two binary
-/// searches; walking on from there costs O(1) per element. `MemoryState` copies its tables for every changing
-/// transaction (to roll back), which is why a copy must cost nothing until it is changed.
+/// A change replaces one chunk and the group that holds it, and copies the list of group references, so it costs
+/// O(chunkCapacity + groupCapacity + count / (chunkCapacity × groupCapacity / 4)) however the set was copied
+/// before: a set of a million keys changes about 600 references, not 4,000. Finding an element or a starting point
+/// costs three binary searches; walking on from there costs O(1) per element. `MemoryState` copies its tables for
+/// every changing transaction (to roll back), which is why a copy must cost nothing until it is changed.
 struct SortedChunks<Element: Comparable & Sendable>: Sendable {
     /// An immutable, sorted, non-empty run of elements.
     fileprivate final class Chunk: Sendable {
@@ -15,47 +17,73 @@ struct SortedChunks<Element: Comparable & Sendable>: Sendable {
         var last: Element { elements[elements.count - 1] }
     }
 
-    /// How many elements a chunk holds at most; a fuller chunk splits in two. A change copies one chunk's
-    /// elements (a block copy for plain values) and one reference per chunk, so larger chunks make the second, which
-    /// retains every chunk, the smaller: at 512, a set of 100,000 keys has about 260 chunks.
-    static var chunkCapacity: Int { 512 }
+    /// An immutable, sorted, non-empty run of chunks.
+    fileprivate final class Group: Sendable {
+        let chunks: [Chunk]
+        let last: Element
 
-    private var chunks: [Chunk] = []
+        init(_ chunks: [Chunk]) {
+            self.chunks = chunks
+            last = chunks[chunks.count - 1].last
+        }
+    }
+
+    /// How many elements a chunk holds at most; a fuller chunk splits in two. A change copies one chunk's elements
+    /// (a block copy for plain values).
+    let chunkCapacity: Int
+    /// How many chunks a group holds at most; a fuller group splits in two. A change retains every chunk of one
+    /// group and every group.
+    let groupCapacity: Int
+
+    private var groups: [Group] = []
     /// How many elements the set holds.
     private(set) var count = 0
 
-    /// Creates an empty set.
-    init() {}
+    /// Creates an empty set; the capacities (at least 2 each) are for tests, which exercise splits and merges with
+    /// few elements.
+    init(chunkCapacity: Int = 512, groupCapacity: Int = 64) {
+        self.chunkCapacity = Swift.max(2, chunkCapacity)
+        self.groupCapacity = Swift.max(2, groupCapacity)
+    }
 
     var isEmpty: Bool { count == 0 }
 
     /// Whether the set holds `element`.
     func contains(_ element: Element) -> Bool {
-        guard let chunk = chunkIndex(for: element) else { return false }
-        let elements = chunks[chunk].elements
-        let index = Self.firstIndex(notBefore: element, in: elements)
-        return index < elements.count && elements[index] == element
+        guard let place = place(of: element) else { return false }
+        let elements = groups[place.group].chunks[place.chunk].elements
+        return place.index < elements.count && elements[place.index] == element
     }
 
     /// Adds `element`; returns whether it was not there yet.
     @discardableResult
     mutating func insert(_ element: Element) -> Bool {
-        guard !chunks.isEmpty else {
-            chunks = [Chunk([element])]
+        guard !groups.isEmpty else {
+            groups = [Group([Chunk([element])])]
             count = 1
             return true
         }
-        let chunk = chunkIndex(for: element) ?? chunks.count - 1
+        // After every element: the last chunk of the last group.
+        let group = Self.firstIndex(ofLastNotBefore: element, in: groups, last: \.last) ?? groups.count - 1
+        var chunks = groups[group].chunks
+        let chunk = Self.firstIndex(ofLastNotBefore: element, in: chunks, last: \.last) ?? chunks.count - 1
         var elements = chunks[chunk].elements
         let index = Self.firstIndex(notBefore: element, in: elements)
         if index < elements.count && elements[index] == element { return false }
         elements.insert(element, at: index)
-        if elements.count > Self.chunkCapacity {
+        if elements.count > chunkCapacity {
             let middle = elements.count / 2
             chunks.replaceSubrange(
                 chunk...chunk, with: [Chunk(Array(elements[..<middle])), Chunk(Array(elements[middle...]))])
         } else {
             chunks[chunk] = Chunk(elements)
+        }
+        if chunks.count > groupCapacity {
+            let middle = chunks.count / 2
+            groups.replaceSubrange(
+                group...group, with: [Group(Array(chunks[..<middle])), Group(Array(chunks[middle...]))])
+        } else {
+            groups[group] = Group(chunks)
         }
         count += 1
         return true
@@ -64,96 +92,155 @@ struct SortedChunks<Element: Comparable & Sendable>: Sendable {
     /// Removes `element`; returns whether it was there.
     @discardableResult
     mutating func remove(_ element: Element) -> Bool {
-        guard let chunk = chunkIndex(for: element) else { return false }
-        var elements = chunks[chunk].elements
-        let index = Self.firstIndex(notBefore: element, in: elements)
-        guard index < elements.count && elements[index] == element else { return false }
-        elements.remove(at: index)
+        guard let place = place(of: element) else { return false }
+        var chunks = groups[place.group].chunks
+        var elements = chunks[place.chunk].elements
+        guard place.index < elements.count && elements[place.index] == element else { return false }
+        elements.remove(at: place.index)
         count -= 1
+        let chunk = place.chunk
         if elements.isEmpty {
             chunks.remove(at: chunk)
-        } else if elements.count < Self.chunkCapacity / 4, chunk + 1 < chunks.count,
-            elements.count + chunks[chunk + 1].elements.count <= Self.chunkCapacity
+        } else if elements.count < chunkCapacity / 4, chunk + 1 < chunks.count,
+            elements.count + chunks[chunk + 1].elements.count <= chunkCapacity
         {
             chunks.replaceSubrange(chunk...chunk + 1, with: [Chunk(elements + chunks[chunk + 1].elements)])
         } else {
             chunks[chunk] = Chunk(elements)
+        }
+        let group = place.group
+        if chunks.isEmpty {
+            groups.remove(at: group)
+        } else if chunks.count < groupCapacity / 4, group + 1 < groups.count,
+            chunks.count + groups[group + 1].chunks.count <= groupCapacity
+        {
+            groups.replaceSubrange(group...group + 1, with: [Group(chunks + groups[group + 1].chunks)])
+        } else {
+            groups[group] = Group(chunks)
         }
         return true
     }
 
     /// The elements strictly after `lower` (all of them when `nil`), in ascending order.
     func ascending(after lower: Element? = nil) -> Ascending {
-        guard let lower else { return Ascending(chunks: chunks, chunk: 0, index: 0) }
-        guard let chunk = chunkIndex(for: lower) else {
-            return Ascending(chunks: chunks, chunk: chunks.count, index: 0)
-        }
-        let elements = chunks[chunk].elements
-        var index = Self.firstIndex(notBefore: lower, in: elements)
-        if index < elements.count && elements[index] == lower { index += 1 }
-        return Ascending(chunks: chunks, chunk: chunk, index: index)
+        guard let lower else { return Ascending(groups, group: 0, chunk: 0, index: 0) }
+        guard let place = place(of: lower) else { return Ascending(groups, group: groups.count, chunk: 0, index: 0) }
+        let elements = groups[place.group].chunks[place.chunk].elements
+        let index = place.index < elements.count && elements[place.index] == lower ? place.index + 1 : place.index
+        return Ascending(groups, group: place.group, chunk: place.chunk, index: index)
     }
 
     /// The elements strictly before `upper` (all of them when `nil`), in descending order.
     func descending(before upper: Element? = nil) -> Descending {
-        guard let upper else {
-            return Descending(chunks: chunks, chunk: chunks.count - 1, index: (chunks.last?.elements.count ?? 0) - 1)
-        }
-        guard let chunk = chunkIndex(for: upper) else {
-            return Descending(chunks: chunks, chunk: chunks.count - 1, index: (chunks.last?.elements.count ?? 0) - 1)
-        }
-        let index = Self.firstIndex(notBefore: upper, in: chunks[chunk].elements)
-        return Descending(chunks: chunks, chunk: chunk, index: index - 1)
+        guard let upper, let place = place(of: upper) else { return Descending(fromEndOf: groups) }
+        return Descending(groups, group: place.group, chunk: place.chunk, index: place.index - 1)
     }
 
     /// The elements in ascending order, from a starting point.
     struct Ascending: Sequence, IteratorProtocol {
-        fileprivate let chunks: [Chunk]
+        fileprivate let groups: [Group]
+        fileprivate var group: Int
         fileprivate var chunk: Int
         fileprivate var index: Int
+        /// The chunks of `group` and the elements of `chunk`, empty past the end.
+        private var chunks: [Chunk]
+        private var elements: [Element]
+
+        fileprivate init(_ groups: [Group], group: Int, chunk: Int, index: Int) {
+            self.groups = groups
+            self.group = group
+            self.chunk = chunk
+            self.index = index
+            chunks = group < groups.count ? groups[group].chunks : []
+            elements = chunk < chunks.count ? chunks[chunk].elements : []
+        }
 
         mutating func next() -> Element? {
-            while chunk < chunks.count {
-                let elements = chunks[chunk].elements
+            while true {
                 if index < elements.count {
                     defer { index += 1 }
                     return elements[index]
                 }
+                guard group < groups.count else { return nil }
                 chunk += 1
                 index = 0
+                if chunk >= chunks.count {
+                    group += 1
+                    chunk = 0
+                    chunks = group < groups.count ? groups[group].chunks : []
+                }
+                elements = chunk < chunks.count ? chunks[chunk].elements : []
             }
-            return nil
         }
     }
 
     /// The elements in descending order, from a starting point.
     struct Descending: Sequence, IteratorProtocol {
-        fileprivate let chunks: [Chunk]
+        fileprivate let groups: [Group]
+        fileprivate var group: Int
         fileprivate var chunk: Int
         fileprivate var index: Int
+        /// The chunks of `group` and the elements of `chunk`, empty before the start.
+        private var chunks: [Chunk]
+        private var elements: [Element]
+
+        fileprivate init(_ groups: [Group], group: Int, chunk: Int, index: Int) {
+            self.groups = groups
+            self.group = group
+            self.chunk = chunk
+            self.index = index
+            chunks = group >= 0 && group < groups.count ? groups[group].chunks : []
+            elements = chunk >= 0 && chunk < chunks.count ? chunks[chunk].elements : []
+        }
+
+        /// From the last element of `groups`.
+        fileprivate init(fromEndOf groups: [Group]) {
+            let lastChunks = groups.last?.chunks ?? []
+            self.init(
+                groups, group: groups.count - 1, chunk: lastChunks.count - 1,
+                index: (lastChunks.last?.elements.count ?? 0) - 1)
+        }
 
         mutating func next() -> Element? {
-            while chunk >= 0 {
-                if index >= 0 {
+            while true {
+                if index >= 0 && index < elements.count {
                     defer { index -= 1 }
-                    return chunks[chunk].elements[index]
+                    return elements[index]
                 }
+                guard group >= 0 else { return nil }
                 chunk -= 1
-                if chunk >= 0 { index = chunks[chunk].elements.count - 1 }
+                if chunk < 0 {
+                    group -= 1
+                    chunks = group >= 0 ? groups[group].chunks : []
+                    chunk = chunks.count - 1
+                }
+                elements = chunk >= 0 ? chunks[chunk].elements : []
+                index = elements.count - 1
             }
-            return nil
         }
     }
 
-    /// The first chunk whose last element is not before `element`, or `nil` when every element is before it.
-    private func chunkIndex(for element: Element) -> Int? {
+    /// Where `element` is or would go: the first group and chunk whose last element is not before it, and the
+    /// index of the first element there not before it; `nil` when every element is before it.
+    private func place(of element: Element) -> (group: Int, chunk: Int, index: Int)? {
+        guard let group = Self.firstIndex(ofLastNotBefore: element, in: groups, last: \.last) else { return nil }
+        let chunks = groups[group].chunks
+        // The group's last element is not before `element`, so one of its chunks' is not either.
+        guard let chunk = Self.firstIndex(ofLastNotBefore: element, in: chunks, last: \.last) else { return nil }
+        return (group, chunk, Self.firstIndex(notBefore: element, in: chunks[chunk].elements))
+    }
+
+    /// The index of the first of `runs` whose last element is not before `element`, or `nil` when there is none.
+    private static func firstIndex<Run>(ofLastNotBefore element: Element, in runs: [Run], last: (Run) -> Element)
+        -> Int?
+    {
         var low = 0
-        var high = chunks.count
+        var high = runs.count
         while low < high {
             let middle = (low + high) / 2
-            if chunks[middle].last < element { low = middle + 1 } else { high = middle }
+            if last(runs[middle]) < element { low = middle + 1 } else { high = middle }
         }
-        return low < chunks.count ? low : nil
+        return low < runs.count ? low : nil
     }
 
     /// The index of the first element of `elements` that is not before `element`.
