@@ -85,18 +85,19 @@ public struct WebhookService: Sendable {
         _ input: @escaping @Sendable () throws -> WebhookPatch
     ) async throws -> Webhook {
         let at = now()
-        if let patch = try? input(), case .unchanged = patch.url {
+        // Read once; a bad change is thrown only where the checks before it have passed.
+        let decoded = Result { try input() }
+        if case .success(let patch) = decoded, case .unchanged = patch.url {
             return try await store.transaction { tx in
                 try await Self.change(
-                    claim, workspaceID, id, precondition, at: at, tx: tx,
-                    { try Self.checked(try input(), url: nil) })
+                    claim, workspaceID, id, precondition, at: at, tx: tx, { try Self.checked(patch, url: nil) })
             }
         }
         let patch = try await store.transaction { tx in
             try await Self.authorize(claim, workspaceID, tx)
             guard let webhook = try await tx.webhook(id, in: workspaceID) else { throw DomainError.notFound(.webhook) }
             try VersionPrecondition.check(precondition, currentTag: "\(webhook.version)")
-            return try input()
+            return try decoded.get()
         }
         var url: URL?
         var urlErrors = FieldErrors()
