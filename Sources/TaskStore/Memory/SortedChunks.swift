@@ -71,20 +71,8 @@ struct SortedChunks<Element: Comparable & Sendable>: Sendable {
         let index = Self.firstIndex(notBefore: element, in: elements)
         if index < elements.count && elements[index] == element { return false }
         elements.insert(element, at: index)
-        if elements.count > chunkCapacity {
-            let middle = elements.count / 2
-            chunks.replaceSubrange(
-                chunk...chunk, with: [Chunk(Array(elements[..<middle])), Chunk(Array(elements[middle...]))])
-        } else {
-            chunks[chunk] = Chunk(elements)
-        }
-        if chunks.count > groupCapacity {
-            let middle = chunks.count / 2
-            groups.replaceSubrange(
-                group...group, with: [Group(Array(chunks[..<middle])), Group(Array(chunks[middle...]))])
-        } else {
-            groups[group] = Group(chunks)
-        }
+        Self.put(elements, at: chunk, in: &chunks, capacity: chunkCapacity, as: Chunk.init, itemsOf: \.elements)
+        Self.put(chunks, at: group, in: &groups, capacity: groupCapacity, as: Group.init, itemsOf: \.chunks)
         count += 1
         return true
     }
@@ -98,26 +86,8 @@ struct SortedChunks<Element: Comparable & Sendable>: Sendable {
         guard place.index < elements.count && elements[place.index] == element else { return false }
         elements.remove(at: place.index)
         count -= 1
-        let chunk = place.chunk
-        if elements.isEmpty {
-            chunks.remove(at: chunk)
-        } else if elements.count < chunkCapacity / 4, chunk + 1 < chunks.count,
-            elements.count + chunks[chunk + 1].elements.count <= chunkCapacity
-        {
-            chunks.replaceSubrange(chunk...chunk + 1, with: [Chunk(elements + chunks[chunk + 1].elements)])
-        } else {
-            chunks[chunk] = Chunk(elements)
-        }
-        let group = place.group
-        if chunks.isEmpty {
-            groups.remove(at: group)
-        } else if chunks.count < groupCapacity / 4, group + 1 < groups.count,
-            chunks.count + groups[group + 1].chunks.count <= groupCapacity
-        {
-            groups.replaceSubrange(group...group + 1, with: [Group(chunks + groups[group + 1].chunks)])
-        } else {
-            groups[group] = Group(chunks)
-        }
+        Self.put(elements, at: place.chunk, in: &chunks, capacity: chunkCapacity, as: Chunk.init, itemsOf: \.elements)
+        Self.put(chunks, at: place.group, in: &groups, capacity: groupCapacity, as: Group.init, itemsOf: \.chunks)
         return true
     }
 
@@ -217,6 +187,28 @@ struct SortedChunks<Element: Comparable & Sendable>: Sendable {
                 elements = chunk >= 0 ? chunks[chunk].elements : []
                 index = elements.count - 1
             }
+        }
+    }
+
+    /// Puts `items`, the changed contents of `runs[index]` (a chunk's elements, a group's chunks), back in its
+    /// place: left out when empty, split into two halves when over `capacity`, merged with the next run when it fell
+    /// under a quarter of `capacity` and both fit in one, else as a new run of its own.
+    private static func put<Item, Run>(
+        _ items: [Item], at index: Int, in runs: inout [Run], capacity: Int, as makeRun: ([Item]) -> Run,
+        itemsOf: (Run) -> [Item]
+    ) {
+        if items.isEmpty {
+            runs.remove(at: index)
+        } else if items.count > capacity {
+            let middle = items.count / 2
+            runs.replaceSubrange(
+                index...index, with: [makeRun(Array(items[..<middle])), makeRun(Array(items[middle...]))])
+        } else if items.count < capacity / 4, index + 1 < runs.count,
+            items.count + itemsOf(runs[index + 1]).count <= capacity
+        {
+            runs.replaceSubrange(index...index + 1, with: [makeRun(items + itemsOf(runs[index + 1]))])
+        } else {
+            runs[index] = makeRun(items)
         }
     }
 
