@@ -87,6 +87,17 @@ struct RaceTests {
         #expect(await sixAtOnce { _ = try await world.comments.edit(alice, id: comment.id, body: "c\($0)") } == [])
         #expect(try await world.comments.comment(alice, id: comment.id).version == 7, "comment")
 
+        // The same through an access token's claim, whose user is read with the locked record (one statement on
+        // PostgreSQL, with its own check that the lock did not wait for a change the snapshot missed).
+        let token = VerifiedAccessToken(userID: alice.id, issuedAt: world.clock.now())
+        #expect(await sixAtOnce { _ = try await world.accounts.updateMe(token, name: "Al \($0)", email: nil) } == [])
+        #expect(try await world.accounts.me(alice).version == 13, "me, claimed")
+        #expect(await sixAtOnce { _ = try await world.workspaces.rename(token, id: workspace, name: "V\($0)") } == [])
+        #expect(
+            try await world.workspaces.workspace(alice, id: workspace).workspace.version == 13, "workspace, claimed")
+        #expect(await sixAtOnce { _ = try await world.comments.edit(token, id: comment.id, body: "d\($0)") } == [])
+        #expect(try await world.comments.comment(alice, id: comment.id).version == 13, "comment, claimed")
+
         // Roles alternate, so a change may set the role a member already has (and keep its version): none fails,
         // and the version counts exactly the changes that changed the role.
         let workspaceRoles: [WorkspaceRole] = [.admin, .member]

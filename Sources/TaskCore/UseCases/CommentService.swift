@@ -51,8 +51,8 @@ public struct CommentService: Sendable {
 
     /// Changes a comment's body (its author only) and records `comment_edited`; the same body changes nothing.
     /// - Throws: `.notFound(.comment)`, `.forbidden`, `.conflict(.projectArchived)`, `.validation`.
-    public func edit(_ caller: Caller, id: CommentID, body: String) async throws -> Comment {
-        try await edit(caller, id: id, precondition: nil) { body }
+    public func edit(_ claim: some CallerClaim, id: CommentID, body: String) async throws -> Comment {
+        try await edit(claim, id: id, precondition: nil) { body }
     }
 
     /// `edit`, checking the client's `If-Match` after visibility (404) and permission (403) and before reading the
