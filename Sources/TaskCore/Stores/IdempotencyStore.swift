@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The recorded answers of requests sent with an idempotency key, inside a transaction.
 ///
@@ -38,7 +39,7 @@ public struct IdempotentRequest: Sendable, Equatable {
 }
 
 /// The answer a request got, recorded to be given again to a retry with the same key.
-public struct RecordedAnswer: Sendable, Equatable {
+public struct RecordedAnswer: Sendable {
     /// The status code.
     public var status: Int
     /// The `Content-Type` header, if any.
@@ -47,21 +48,70 @@ public struct RecordedAnswer: Sendable, Equatable {
     public var location: String?
     /// The `ETag` header, if any.
     public var eTag: String?
-    /// The body bytes.
-    public var body: [UInt8]
+    /// The body: its bytes, or the function that makes them once the change has committed.
+    public var body: AnswerBody
 
-    /// Creates an answer.
-    public init(status: Int, contentType: String? = nil, location: String? = nil, eTag: String? = nil, body: [UInt8]) {
+    /// Creates an answer whose body may still have to be made.
+    public init(
+        status: Int, contentType: String? = nil, location: String? = nil, eTag: String? = nil, body: AnswerBody
+    ) {
         self.status = status
         self.contentType = contentType
         self.location = location
         self.eTag = eTag
         self.body = body
     }
+
+    /// Creates an answer with its body's bytes.
+    public init(status: Int, contentType: String? = nil, location: String? = nil, eTag: String? = nil, body: [UInt8]) {
+        self.init(status: status, contentType: contentType, location: location, eTag: eTag, body: AnswerBody(body))
+    }
+}
+
+/// A recorded answer's body. Its bytes are given, or made by a function of the answer's value the first time they
+/// are asked for and kept from then on.
+///
+/// The function lets a store record an answer in its change's transaction without encoding it there: the memory
+/// store runs changes one at a time, so an encoding inside the transaction would hold up every other change. The
+/// function must be pure (a value encoded, nothing read): a replay may call it and must get the bytes the first
+/// answer got.
+public final class AnswerBody: Sendable {
+    private enum State {
+        case pending(@Sendable () async throws -> [UInt8])
+        case made([UInt8])
+    }
+
+    private let state: Mutex<State>
+
+    /// A body of `bytes`.
+    public init(_ bytes: [UInt8]) {
+        state = Mutex(.made(bytes))
+    }
+
+    /// A body that `make` makes when first asked for.
+    public init(making make: @escaping @Sendable () async throws -> [UInt8]) {
+        state = Mutex(.pending(make))
+    }
+
+    /// The bytes, made now if they were not yet. Two callers at once may both run the function; the first result
+    /// kept is the one every later caller gets.
+    public func bytes() async throws -> [UInt8] {
+        let make: @Sendable () async throws -> [UInt8]
+        switch state.withLock({ $0 }) {
+        case .made(let bytes): return bytes
+        case .pending(let function): make = function
+        }
+        let bytes = try await make()
+        return state.withLock { state in
+            if case .made(let earlier) = state { return earlier }
+            state = .made(bytes)
+            return bytes
+        }
+    }
 }
 
 /// A recorded answer with the fingerprint of the request it answered.
-public struct StoredIdempotentAnswer: Sendable, Equatable {
+public struct StoredIdempotentAnswer: Sendable {
     /// The fingerprint of the request that got the answer.
     public var fingerprint: String
     /// The answer.

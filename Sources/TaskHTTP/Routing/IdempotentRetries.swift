@@ -60,14 +60,16 @@ struct IdempotentRetries: Sendable {
             userID: userID, key: key, fingerprint: Self.fingerprint(of: request, body: body))
         let replayable = request
         let outcome = try await service.perform(fingerprinted, record: { $0.recording }) {
-            try await CollectedResponse(answering: { try await handler(replayable) })
+            try await RecordableResponse(answering: {
+                try await Responses.$encodesBodyLater.withValue(true) { try await handler(replayable) }
+            })
         }
         switch outcome {
         case .performed(let answer):
-            return answer.response
+            return try await answer.response()
         case .replayed(let answer):
             try await checkBeforeReplay()
-            return Self.replay(answer)
+            return try await Self.replay(answer)
         }
     }
 
@@ -94,22 +96,24 @@ struct IdempotentRetries: Sendable {
     }
 
     /// The recorded answer again, marked as replayed.
-    static func replay(_ answer: RecordedAnswer) -> Response {
+    static func replay(_ answer: RecordedAnswer) async throws -> Response {
         var fields: HTTPFields = [.idempotentReplayed: "true"]
         if let contentType = answer.contentType { fields[.contentType] = contentType }
         if let location = answer.location { fields[.location] = location }
         if let eTag = answer.eTag { fields[.eTag] = eTag }
         return Response(
             status: HTTPResponse.Status(code: answer.status), headers: fields,
-            body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+            body: .init(byteBuffer: ByteBuffer(bytes: try await answer.body.bytes())))
     }
 }
 
-/// A handler's answer with its body read into memory, so that it can be recorded and still be sent.
-struct CollectedResponse: Sendable {
+/// A handler's answer whose body is made at most once: it can be recorded in its change's transaction without
+/// being encoded there (a store that needs the bytes in the transaction, as PostgreSQL does, makes them then), and
+/// is made into bytes for the client once the change has committed.
+struct RecordableResponse: Sendable {
     let status: HTTPResponse.Status
     let headers: HTTPFields
-    let body: ByteBuffer
+    let body: AnswerBody
 
     /// The answer of `handler`; an error that has a problem document becomes that document's answer, any other
     /// error (a fault) is thrown on, and so is `unauthenticated`: a credential that is refused gets `401` and
@@ -124,16 +128,19 @@ struct CollectedResponse: Sendable {
             }
             response = problem.response()
         }
-        let sink = BodySink()
-        try await response.body.write(sink)
         status = response.status
         headers = response.headers
-        body = sink.buffer
+        let responseBody = response.body
+        body = AnswerBody(making: {
+            let sink = BodySink()
+            try await responseBody.write(sink)
+            return Array(sink.buffer.readableBytesView)
+        })
     }
 
-    /// The answer to send.
-    var response: Response {
-        Response(status: status, headers: headers, body: .init(byteBuffer: body))
+    /// The answer to send, its body made now unless the store made it for the record.
+    func response() async throws -> Response {
+        Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try await body.bytes())))
     }
 
     /// How the answer is recorded: a 2xx with its change; a 403, 404, 409, 412 or 422, which change nothing, on its
@@ -154,8 +161,7 @@ struct CollectedResponse: Sendable {
             default: continue
             }
         }
-        let answer = RecordedAnswer(
-            status: code, contentType: contentType, location: location, eTag: eTag, body: Array(body.readableBytesView))
+        let answer = RecordedAnswer(status: code, contentType: contentType, location: location, eTag: eTag, body: body)
         if (200..<300).contains(code) { return .withChange(answer) }
         return Self.recordedFailures.contains(code) ? .withoutChange(answer) : .none
     }

@@ -62,6 +62,12 @@ enum Responses {
         return Response(status: .notModified, headers: [.eTag: "\"\(tag)\""])
     }
 
+    /// Whether a task's JSON is encoded when the body is written rather than now. A request with an
+    /// `Idempotency-Key` sets it: its answer is recorded in the change's transaction, and the memory store runs one
+    /// change at a time, so an encoding there would hold up every other change. The answer is then made into bytes
+    /// once, after the commit (`RecordableResponse`).
+    @TaskLocal static var encodesBodyLater = false
+
     /// A task with its `ETag`.
     static func task(_ task: TaskItem, status: HTTPResponse.Status = .ok, location: String? = nil) -> Response {
         // Appended one by one into room for all three: a dictionary literal and subscript assignments each search
@@ -71,7 +77,15 @@ enum Responses {
         fields.append(HTTPField(name: .eTag, value: "\"\(task.version)\""))
         if let location { fields.append(HTTPField(name: .location, value: location)) }
         fields.append(jsonContentType)
-        return Response(status: status, headers: fields, body: .init(byteBuffer: TaskJSON.object(task)))
+        guard encodesBodyLater else {
+            return Response(status: status, headers: fields, body: .init(byteBuffer: TaskJSON.object(task)))
+        }
+        return Response(
+            status: status, headers: fields,
+            body: ResponseBody { writer in
+                try await writer.write(TaskJSON.object(task))
+                try await writer.finish(nil)
+            })
     }
 
     /// A page of tasks as `{"data": [...], "next_cursor": ...}`.

@@ -10,7 +10,9 @@ extension PostgresTransaction {
     func recordIdempotentAnswer(_ answer: RecordedAnswer, for request: IdempotentRequest, at: Date) async throws
         -> Bool
     {
-        let record = InsertIdempotencyRecordStatement(request: request, answer: answer, at: at)
+        // The bytes go in the row: a body still to be made is made here, inside the transaction.
+        let body = try await answer.body.bytes()
+        let record = InsertIdempotencyRecordStatement(request: request, answer: answer, body: body, at: at)
         do {
             if let write = deferredWrite.take() {
                 // The change's held-back write and the record, one round trip.
@@ -60,6 +62,8 @@ struct InsertIdempotencyRecordStatement: PostgresPreparedStatement {
 
     var request: IdempotentRequest
     var answer: RecordedAnswer
+    /// The answer's body, made.
+    var body: [UInt8]
     var at: Date
 
     /// The insert, its nine parameters numbered from `first` on, so that another statement can carry it.
@@ -90,7 +94,7 @@ struct InsertIdempotencyRecordStatement: PostgresPreparedStatement {
         bindings.append(answer.contentType)
         bindings.append(answer.location)
         bindings.append(answer.eTag)
-        bindings.append(ByteBuffer(bytes: answer.body))
+        bindings.append(ByteBuffer(bytes: body))
     }
 
     func decodeRow(_ row: PostgresRow) throws -> Int32 { try row.decode(Int32.self) }
