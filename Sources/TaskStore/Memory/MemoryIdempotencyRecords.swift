@@ -78,8 +78,9 @@ struct MemoryIdempotencyRecords: Sendable {
     /// Drops the holder's changes.
     mutating func rollBack() {
         if !added.isEmpty {
-            added.removeAll()
-            addedOrder.removeAll()
+            // Kept for the next keyed transaction, which would allocate them again inside its turn.
+            added.removeAll(keepingCapacity: true)
+            addedOrder.removeAll(keepingCapacity: true)
         }
         deletedCount = 0
     }

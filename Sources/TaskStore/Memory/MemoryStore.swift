@@ -120,7 +120,13 @@ public final class MemoryStore: DataStore {
     func withIdempotencyRecords<Result: Sendable>(
         _ number: TransactionNumber, _ body: @Sendable (inout MemoryIdempotencyRecords) -> Result
     ) async -> Result {
-        await takeTurn(number)
+        // The holder, as a keyed request's transaction is by the time it records, takes the mutex once: every
+        // other request takes it too, and the turn waits while the holder waits for it.
+        let asHolder = guarded.withLock { guarded -> Result? in
+            guarded.holder == number ? body(&guarded.idempotencyRecords) : nil
+        }
+        if let asHolder { return asHolder }
+        await begin(number)
         return guarded.withLock { guarded in body(&guarded.idempotencyRecords) }
     }
 
