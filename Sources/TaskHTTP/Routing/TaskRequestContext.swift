@@ -10,13 +10,17 @@ public struct TaskRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The id of this request, echoed as `X-Request-ID`.
     public var requestID: String = ""
-    /// The address of the TCP peer (a proxy, when there is one).
-    public let peerAddress: String?
+    /// The TCP peer (a proxy, when there is one).
+    private let peer: SocketAddress?
+
+    /// The address of the TCP peer, as text; made when asked for (by the login routes' limits), not for every
+    /// request.
+    public var peerAddress: String? { peer?.ipAddress }
 
     /// Creates the context of a request that arrived on `source`'s channel.
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        peerAddress = source.channel.remoteAddress?.ipAddress
+        peer = source.channel.remoteAddress
     }
 
     /// Request bodies larger than 1 MiB are refused with 413.
