@@ -84,8 +84,7 @@ struct JSONBody: Sendable {
         _ key: String, as _: Value.Type = Value.self
     ) -> FieldPatch<Value?>
     where Value.RawValue == String {
-        let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
-        return field(key, expected: "one of \(names)") { value in
+        field(key, expected: "one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))") { value in
             if case .string(let text) = value { return Value(rawValue: text) }
             return nil
         }
@@ -143,12 +142,12 @@ struct JSONBody: Sendable {
     }
 
     private mutating func field<Value>(
-        _ key: String, expected: String, _ convert: (JSONValue) -> Value?
+        _ key: String, expected: @autoclosure () -> String, _ convert: (JSONValue) -> Value?
     ) -> FieldPatch<Value?> {
         guard let value = fields[key] else { return .unchanged }
         if value == .null { return .set(nil) }
         guard let converted = convert(value) else {
-            errors.add(key, "must be \(expected)")
+            errors.add(key, "must be \(expected())")
             return .unchanged
         }
         return .set(converted)
