@@ -9,6 +9,24 @@ struct ServiceRoutesTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
+    @Test("/metrics counts each route's requests by status, every one of them")
+    func requestCounts() async throws {
+        try await APIHarness.make().run { api in
+            for _ in 0..<3 { _ = try await api.send(.get, "/api/v1/tasks") }
+            _ = try await api.send(.get, "/health")
+            let lines = try await api.send(.get, "/metrics").text.split(separator: "\n")
+            func count(route: String, status: Int) -> String? {
+                lines.first {
+                    $0.hasPrefix("http_requests_total{") && $0.contains("route=\"\(route)\"")
+                        && $0.contains("status=\"\(status)\"")
+                }?.split(separator: " ").last.map(String.init)
+            }
+            #expect(count(route: "/api/v1/tasks", status: 401) == "3")
+            #expect(count(route: "/health", status: 200) == "1")
+            #expect(lines.contains { $0.hasPrefix("http_request_duration_seconds_count{") && $0.hasSuffix(" 3") })
+        }
+    }
+
     @Test("/, /health, /health/ready, /metrics, /openapi.yaml and /docs answer without a token")
     func serviceRoutes() async throws {
         try await APIHarness.make().run { api in

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import Prometheus
+import Synchronization
 import TaskCore
 
 /// Gives each request an id (from `X-Request-ID` when it is sane, else a new UUID), echoes it, writes one
@@ -46,6 +47,7 @@ struct RequestLogMiddleware: RouterMiddleware {
 public struct HTTPMetrics: Sendable {
     /// The registry `/metrics` prints.
     public let registry: PrometheusCollectorRegistry
+    private let instruments = Instruments()
 
     /// Creates the metrics on `registry` (one per application, so that tests do not share counts).
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
@@ -58,16 +60,39 @@ public struct HTTPMetrics: Sendable {
     ]
 
     func record(method: String, route: String, status: Int, duration: Duration) {
-        let labels = [("method", method), ("route", route), ("status", String(status))]
-        registry.makeCounter(
+        let key = InstrumentKey(method: method, route: route, status: status)
+        let found = instruments.table.withLock { $0[key] }
+        let (counter, histogram) = found ?? made(for: key)
+        counter.increment()
+        histogram.record(duration)
+    }
+
+    /// The counter and histogram of `key`, made in the registry (which gives the existing ones for labels it has
+    /// seen) and kept.
+    private func made(for key: InstrumentKey) -> (Counter, DurationHistogram) {
+        let counter = registry.makeCounter(
             descriptor: .init(
                 metricName: "http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
+            labels: [("method", key.method), ("route", key.route), ("status", String(key.status))])
+        let histogram = registry.makeDurationHistogram(
             descriptor: .init(
                 metricName: "http_request_duration", unitName: "seconds", helpText: "HTTP request latency"),
-            labels: [("method", method), ("route", route)], buckets: Self.buckets
-        ).record(duration)
+            labels: [("method", key.method), ("route", key.route)], buckets: Self.buckets)
+        instruments.table.withLock { $0[key] = (counter, histogram) }
+        return (counter, histogram)
+    }
+
+    /// What a request is counted by.
+    private struct InstrumentKey: Hashable, Sendable {
+        let method: String
+        let route: String
+        let status: Int
+    }
+
+    /// The instruments made so far, by what they count (a route template or "unmatched", so a bounded set): a
+    /// request finds its own with one look-up instead of building the metric's name and labels and looking them up
+    /// in the registry twice.
+    private final class Instruments: Sendable {
+        let table = Mutex<[InstrumentKey: (Counter, DurationHistogram)]>([:])
     }
 }
