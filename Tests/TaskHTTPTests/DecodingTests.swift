@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TaskCore
 import Testing
@@ -34,6 +35,18 @@ struct DecodingTests {
         for contentType in json { #expect(JSONBody.isJSON(contentType), "\(contentType.debugDescription)") }
         for contentType in other { #expect(!JSONBody.isJSON(contentType), "\(contentType.debugDescription)") }
         #expect(!JSONBody.isJSON(nil))
+    }
+
+    @Test("a header's value: none, the one sent, or a repeated field's values joined as HTTPFields joins them")
+    func headerValues() {
+        var fields: HTTPFields = [.contentType: "application/json"]
+        #expect(fields.value(of: .authorization) == nil)
+        #expect(fields.value(of: .contentType) == "application/json")
+        #expect(fields.value(of: HTTPField.Name("CONTENT-TYPE")!) == "application/json")
+        fields.append(HTTPField(name: .authorization, value: "Bearer a"))
+        fields.append(HTTPField(name: .authorization, value: "Bearer b"))
+        #expect(fields.value(of: .authorization) == "Bearer a, Bearer b")
+        #expect(fields.value(of: .authorization) == fields[.authorization])
     }
 
     @Test("bearer credentials: the scheme in any case, spaces around the token; anything else is no credential")

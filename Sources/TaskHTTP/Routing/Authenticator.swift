@@ -15,7 +15,7 @@ struct Authenticator: Sendable {
     /// - Throws: `DomainError.unauthenticated` (401 with `WWW-Authenticate: Bearer`) for a missing, malformed or
     ///   unacceptable token.
     func presented(in request: Request) async throws -> PresentedCredential {
-        guard let bearer = BearerCredential.token(in: request.headers[.authorization]) else {
+        guard let bearer = BearerCredential.token(in: request.headers.value(of: .authorization)) else {
             throw DomainError.unauthenticated
         }
         if PersonalTokenText.isPersonalToken(bearer) {

@@ -9,7 +9,7 @@ extension JSONBody {
     static func read(_ request: Request, context: TaskRequestContext) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { return JSONBody(fields: [:]) }
-        guard isJSON(request.headers[.contentType]) else {
+        guard isJSON(request.headers.value(of: .contentType)) else {
             throw Problem(
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 detail: "Send the body as application/json")

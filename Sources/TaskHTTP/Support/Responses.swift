@@ -56,7 +56,8 @@ enum Responses {
     }
 
     private static func notModified(_ tag: String, _ request: Request) -> Response? {
-        guard let condition = EntityTagCondition(request.headers[.ifNoneMatch]), condition.matchesWeakly(tag) else {
+        guard let condition = EntityTagCondition(request.headers.value(of: .ifNoneMatch)), condition.matchesWeakly(tag)
+        else {
             return nil
         }
         return Response(status: .notModified, headers: [.eTag: "\"\(tag)\""])
