@@ -34,13 +34,20 @@ public final class MemoryStore: DataStore {
         /// The idempotency records, beside the state rather than in it (see `MemoryIdempotencyRecords`).
         var idempotencyRecords = MemoryIdempotencyRecords()
         /// The transactions waiting for their turn, first come first served.
-        var waiting: Deque<(number: TransactionNumber, turn: CheckedContinuation<Void, Never>)> = []
+        var waiting: Deque<Waiter> = []
         var lastNumber: TransactionNumber = 0
 
         /// Gives the turn to `number`.
         mutating func hand(to number: TransactionNumber) {
             holder = number
         }
+    }
+
+    /// A transaction waiting for its turn. A struct rather than a tuple: a tuple's type is looked up at run time
+    /// (under a lock) where generic code such as `Deque`'s stores or frees one, here inside the hand-off of the turn.
+    private struct Waiter: Sendable {
+        let number: TransactionNumber
+        let turn: CheckedContinuation<Void, Never>
     }
 
     /// A committed state, boxed: a read takes one reference to it under the mutex instead of copying a reference
@@ -146,7 +153,7 @@ public final class MemoryStore: DataStore {
         await withCheckedContinuation { (turn: CheckedContinuation<Void, Never>) in
             let isFreeNow = guarded.withLock { guarded in
                 guard guarded.holder == nil else {
-                    guarded.waiting.append((number, turn))
+                    guarded.waiting.append(Waiter(number: number, turn: turn))
                     return false
                 }
                 guarded.hand(to: number)
