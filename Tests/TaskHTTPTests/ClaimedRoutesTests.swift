@@ -165,7 +165,10 @@ struct ClaimedRoutesTests {
             let requests =
                 Self.requests(task: task, comment: comment, project: project, workspace: workspace, bob: bobID)
                 + Self.scopedChanges(project: project, workspace: workspace).map { ($0.1, $0.2, $0.3, $0.4) }
-                + [(.patch, "/api/v1/users/me", #"{"name":""}"#, .unprocessableContent)]
+                + [
+                    (.patch, "/api/v1/users/me", #"{"name":""}"#, .unprocessableContent),
+                    (.get, "/api/v1/users/me/tokens?limit=x", nil, .unprocessableContent),
+                ]
             for (method, path, json, expected) in requests {
                 let answer = try await api.send(method, path, token: annToken, json: json)
                 #expect(answer.status == expected, "ann: \(method) \(path)")

@@ -259,6 +259,57 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
+        "a page of a user's personal access tokens read with the user is the page read alone, page after page; an empty page for a user without tokens; nothing for an unknown user",
+        arguments: StoreKind.available)
+    func claimedTokenPage(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let clock = SteppingClock()
+        let minter = CountingPersonalTokens()
+        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        var issued: [IssuedPersonalToken] = []
+        for name in ["one", "two", "three"] {
+            issued.append(
+                try await tokens.create(scene.bob, NewPersonalToken(name: name, scopes: ["read"], expiresAt: expiry)))
+        }
+        var after: PagePosition?
+        var seen: [PersonalAccessToken] = []
+        repeat {
+            let (claimed, alone, user) = try await scene.store.transaction { [after, scene] tx in
+                (
+                    try await tx.personalTokens(claimedBy: .user(scene.bob.id), after: after, limit: 2),
+                    try await tx.personalTokens(of: scene.bob.id, after: after, limit: 2),
+                    try await tx.user(scene.bob.id)
+                )
+            }
+            #expect(claimed.user == user && user != nil && claimed.token == nil)
+            #expect(claimed.facts == alone)
+            seen += alone
+            after = alone.count == 2 ? alone.last.map { PagePosition(value: .date($0.createdAt), id: $0.id.uuid) } : nil
+        } while after != nil
+        #expect(seen.map(\.id) == issued.map(\.record.id))
+
+        let (alices, unknown) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.personalTokens(claimedBy: .user(scene.alice.id), after: nil, limit: 10),
+                try await tx.personalTokens(claimedBy: .user(UserID(UUID())), after: nil, limit: 10)
+            )
+        }
+        #expect(alices.user?.id == scene.alice.id && alices.facts == [])
+        #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+
+        // Through a personal access token: the token and its user, with the same page.
+        let now = clock.now()
+        let lookup = ClaimIdentity.personalToken(
+            PersonalTokenLookup(digest: minter.digest(of: issued[0].token), at: now, touchingBefore: now))
+        let viaToken = try await scene.store.transaction { tx in
+            try await tx.personalTokens(claimedBy: lookup, after: nil, limit: 10)
+        }
+        #expect(viaToken.user?.id == scene.bob.id && viaToken.token?.id == issued[0].record.id)
+        #expect(viaToken.facts?.map(\.id) == issued.map(\.record.id))
+    }
+
+    @Test(
         "a locking read of a task's facts waits for a move to another project and returns the new project",
         .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {

@@ -38,6 +38,10 @@ public protocol AccessFactStore: Sendable {
     /// the user was found through, when it names some): the workspace list of a request.
     func workspaces(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
         -> ClaimedAccess<[WorkspaceMembership]>
+    /// The user `identity` finds and, when there is such a user, a page of the user's personal access tokens
+    /// (`PersonalTokenStore.personalTokens(of:after:limit:)`): the token list of a request.
+    func personalTokens(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[PersonalAccessToken]>
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedTaskAccess
@@ -189,6 +193,13 @@ extension StoreTransaction {
         guard let user else { return ClaimedAccess(user: nil, facts: nil) }
         let page = try await workspaces(of: user.id, within: token?.workspaceIDs, after: after, limit: limit)
         return ClaimedAccess(user: user, token: token, facts: page)
+    }
+
+    /// Reads the user (and token), then the page of the user's tokens.
+    public func personalTokens(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[PersonalAccessToken]>
+    {
+        try await access(claimedBy: identity) { try await personalTokens(of: $0, after: after, limit: limit) }
     }
 
     /// Reads the user, then the workspace's facts.

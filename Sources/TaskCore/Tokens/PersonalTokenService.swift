@@ -70,10 +70,22 @@ public struct PersonalTokenService: Sendable {
         return IssuedPersonalToken(record: record, token: token)
     }
 
-    /// The caller's tokens, oldest first (expired ones included, until they are deleted).
-    public func tokens(_ caller: Caller, page: PageRequest) async throws -> Page<PersonalAccessToken> {
-        guard caller.hasSession else { throw DomainError.forbidden }
-        return try await listPage(of: caller.id, page)
+    /// The caller's tokens, oldest first (expired ones included, until they are deleted); with an access token,
+    /// its user is read with the page (one statement on PostgreSQL) and checked before the page is given.
+    /// - Throws: `.forbidden` for a personal access token's caller.
+    public func tokens(_ claim: some CallerClaim, page: PageRequest) async throws -> Page<PersonalAccessToken> {
+        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
+        let rows = try await store.transaction { tx -> [PersonalAccessToken] in
+            guard claim.checkedCaller == nil else {
+                let caller = try await tx.caller(for: claim)
+                guard caller.hasSession else { throw DomainError.forbidden }
+                return try await tx.personalTokens(of: caller.id, after: after, limit: page.limit + 1)
+            }
+            let found = try await tx.personalTokens(claimedBy: claim.identity, after: after, limit: page.limit + 1)
+            guard try found.caller(for: claim).hasSession else { throw DomainError.forbidden }
+            return found.facts ?? []
+        }
+        return Self.page(of: rows, page)
     }
 
     /// One of the caller's tokens. - Throws: `.forbidden` for a token caller; `.notFound(.token)`.
@@ -145,7 +157,12 @@ public struct PersonalTokenService: Sendable {
         let rows = try await store.transaction { tx in
             try await tx.personalTokens(of: userID, after: after, limit: page.limit + 1)
         }
-        return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
+        return Self.page(of: rows, page)
+    }
+
+    /// The page `rows` (read one past `page`'s limit) make.
+    private static func page(of rows: [PersonalAccessToken], _ page: PageRequest) -> Page<PersonalAccessToken> {
+        Page.from(rows: rows, limit: page.limit, ordering: ordering) {
             PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
         }
     }

@@ -9,7 +9,7 @@ struct PersonalTokenController: Sendable {
     var routes: [Route] {
         [
             .authenticated(.post, "/api/v1/users/me/tokens", create),
-            .authenticated(.get, "/api/v1/users/me/tokens", list),
+            .claimed(.get, "/api/v1/users/me/tokens", list),
             .authenticated(.get, "/api/v1/users/me/tokens/{id}", read),
             .authenticated(.delete, "/api/v1/users/me/tokens/{id}", revoke),
             .authenticated(.get, "/api/v1/users/{id}/tokens", listOfUser),
@@ -24,9 +24,9 @@ struct PersonalTokenController: Sendable {
             PersonalTokenSecretDTO(issued), status: .created, location: "/api/v1/users/me/tokens/\(issued.record.id)")
     }
 
-    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let page = try QueryReader.page(request.uri.query)
-        return try Responses.page(try await personalTokens.tokens(context.caller, page: page), PersonalTokenDTO.init)
+        return try Responses.page(try await personalTokens.tokens(context.claim, page: page), PersonalTokenDTO.init)
     }
 
     func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {

@@ -45,6 +45,38 @@ extension PostgresTransaction {
         return try await rows(builder.query, PostgresRows.personalToken)
     }
 
+    /// With a user id, the user and the page of `personalTokens(of:after:limit:)` in one statement: the user drives
+    /// it, so no user means no row, and a user without tokens (on this page) gets one row whose token columns are
+    /// null. A personal access token, which may not list tokens, is read as the credential it is, then the page.
+    func personalTokens(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[PersonalAccessToken]>
+    {
+        guard case .user(let userID) = identity else {
+            guard case .personalToken(let lookup) = identity,
+                let (token, user) = try await personalTokenCredential(lookup)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            let page = try await personalTokens(of: user.id, after: after, limit: limit)
+            return ClaimedAccess(user: user, token: token, facts: page)
+        }
+        var builder = SQLBuilder(
+            "SELECT \(PostgresRows.userColumns(as: "u")), \(PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))"
+        )
+        builder.append(" FROM users u LEFT JOIN LATERAL (")
+        builder.append("SELECT \(PostgresRows.personalTokenColumns) FROM personal_access_tokens WHERE user_id = u.id")
+        builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
+        builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
+        builder.append(") t ON true WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY t.created_at, t.id")
+        let found = try await rows(builder.query) { row -> (User, PersonalAccessToken?) in
+            let cells = PostgresRandomAccessRow(row)
+            let user = try PostgresRows.user(cells, from: 0)
+            let tokenOffset = PostgresRows.userColumnCount
+            guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, nil) }
+            return (user, try PostgresRows.personalToken(cells, from: tokenOffset))
+        }
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, facts: found.compactMap(\.1))
+    }
+
     func unexpiredPersonalTokenCount(of userID: UserID, at: Date) async throws -> Int {
         let counts = try await rows(
             """
