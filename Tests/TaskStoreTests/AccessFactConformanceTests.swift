@@ -310,6 +310,39 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
+        "a user's personal access token read with the user is the token read alone; another user's is not found; nothing for an unknown user",
+        arguments: StoreKind.available)
+    func claimedToken(_ kind: StoreKind) async throws {
+        let scene = try await Scene(kind)
+        let clock = SteppingClock()
+        let minter = CountingPersonalTokens()
+        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        let bobs = try await tokens.create(
+            scene.bob, NewPersonalToken(name: "bob's", scopes: ["read"], expiresAt: expiry))
+        let id = bobs.record.id
+        let (claimed, alone, user, asAlice, unknown) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.personalToken(id, claimedBy: .user(scene.bob.id)),
+                try await tx.personalToken(id, of: scene.bob.id),
+                try await tx.user(scene.bob.id),
+                try await tx.personalToken(id, claimedBy: .user(scene.alice.id)),
+                try await tx.personalToken(id, claimedBy: .user(UserID(UUID())))
+            )
+        }
+        #expect(claimed.user == user && user != nil && claimed.token == nil)
+        #expect(claimed.facts == alone && alone?.id == id)
+        #expect(asAlice.user?.id == scene.alice.id && asAlice.facts == nil)
+        #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+
+        let now = clock.now()
+        let lookup = ClaimIdentity.personalToken(
+            PersonalTokenLookup(digest: minter.digest(of: bobs.token), at: now, touchingBefore: now))
+        let viaToken = try await scene.store.transaction { tx in try await tx.personalToken(id, claimedBy: lookup) }
+        #expect(viaToken.user?.id == scene.bob.id && viaToken.token?.id == id && viaToken.facts?.id == id)
+    }
+
+    @Test(
         "a locking read of a task's facts waits for a move to another project and returns the new project",
         .timeLimit(.minutes(3)), arguments: StoreKind.available)
     func lockedTaskFactsSeeAMove(_ kind: StoreKind) async throws {

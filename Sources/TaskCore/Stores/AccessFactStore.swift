@@ -42,6 +42,10 @@ public protocol AccessFactStore: Sendable {
     /// (`PersonalTokenStore.personalTokens(of:after:limit:)`): the token list of a request.
     func personalTokens(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
         -> ClaimedAccess<[PersonalAccessToken]>
+    /// The user `identity` finds and, when there is such a user, that user's personal access token with `id`
+    /// (`PersonalTokenStore.personalToken(_:of:)`).
+    func personalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedTaskAccess
@@ -200,6 +204,13 @@ extension StoreTransaction {
         -> ClaimedAccess<[PersonalAccessToken]>
     {
         try await access(claimedBy: identity) { try await personalTokens(of: $0, after: after, limit: limit) }
+    }
+
+    /// Reads the user (and token), then the user's token with `id`.
+    public func personalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
+    {
+        try await access(claimedBy: identity) { try await personalToken(id, of: $0) }
     }
 
     /// Reads the user, then the workspace's facts.

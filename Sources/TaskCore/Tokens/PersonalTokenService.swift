@@ -88,10 +88,19 @@ public struct PersonalTokenService: Sendable {
         return Self.page(of: rows, page)
     }
 
-    /// One of the caller's tokens. - Throws: `.forbidden` for a token caller; `.notFound(.token)`.
-    public func token(_ caller: Caller, id: PersonalTokenID) async throws -> PersonalAccessToken {
-        guard caller.hasSession else { throw DomainError.forbidden }
-        let token = try await store.transaction { tx in try await tx.personalToken(id, of: caller.id) }
+    /// One of the caller's tokens; with an access token, its user is read with the token (one statement on
+    /// PostgreSQL) and checked first. - Throws: `.forbidden` for a token caller; `.notFound(.token)`.
+    public func token(_ claim: some CallerClaim, id: PersonalTokenID) async throws -> PersonalAccessToken {
+        let token = try await store.transaction { tx -> PersonalAccessToken? in
+            guard claim.checkedCaller == nil else {
+                let caller = try await tx.caller(for: claim)
+                guard caller.hasSession else { throw DomainError.forbidden }
+                return try await tx.personalToken(id, of: caller.id)
+            }
+            let found = try await tx.personalToken(id, claimedBy: claim.identity)
+            guard try found.caller(for: claim).hasSession else { throw DomainError.forbidden }
+            return found.facts
+        }
         guard let token else { throw DomainError.notFound(.token) }
         return token
     }

@@ -10,7 +10,7 @@ struct PersonalTokenController: Sendable {
         [
             .authenticated(.post, "/api/v1/users/me/tokens", create),
             .claimed(.get, "/api/v1/users/me/tokens", list),
-            .authenticated(.get, "/api/v1/users/me/tokens/{id}", read),
+            .claimed(.get, "/api/v1/users/me/tokens/{id}", read),
             .authenticated(.delete, "/api/v1/users/me/tokens/{id}", revoke),
             .authenticated(.get, "/api/v1/users/{id}/tokens", listOfUser),
             .authenticated(.delete, "/api/v1/users/{id}/tokens/{token_id}", revokeOfUser),
@@ -29,8 +29,8 @@ struct PersonalTokenController: Sendable {
         return try Responses.page(try await personalTokens.tokens(context.claim, page: page), PersonalTokenDTO.init)
     }
 
-    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        let token = try await personalTokens.token(context.caller, id: try context.pathID("id", .token))
+    func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let token = try await personalTokens.token(context.claim, id: try context.pathID("id", .token))
         return try Responses.read(PersonalTokenDTO(token), for: request)
     }
 

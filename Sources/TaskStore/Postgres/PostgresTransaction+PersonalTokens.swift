@@ -77,6 +77,36 @@ extension PostgresTransaction {
         return ClaimedAccess(user: first.0, facts: found.compactMap(\.1))
     }
 
+    /// With a user id, the user and the user's token with `id` in one statement (no user, no row; no such token,
+    /// null token columns). A personal access token, which may not read tokens, is read as the credential it is,
+    /// then the token.
+    func personalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
+    {
+        guard case .user(let userID) = identity else {
+            guard case .personalToken(let lookup) = identity,
+                let (token, user) = try await personalTokenCredential(lookup)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            return ClaimedAccess(user: user, token: token, facts: try await personalToken(id, of: user.id))
+        }
+        let found = try await rows(
+            """
+            SELECT \(unescaped: PostgresRows.userColumns(as: "u")),
+                \(unescaped: PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))
+            FROM users u LEFT JOIN personal_access_tokens t ON t.user_id = u.id AND t.id = \(id.uuid)
+            WHERE u.id = \(userID.uuid)
+            """
+        ) { row -> (User, PersonalAccessToken?) in
+            let cells = PostgresRandomAccessRow(row)
+            let user = try PostgresRows.user(cells, from: 0)
+            let tokenOffset = PostgresRows.userColumnCount
+            guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, nil) }
+            return (user, try PostgresRows.personalToken(cells, from: tokenOffset))
+        }
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, facts: first.1)
+    }
+
     func unexpiredPersonalTokenCount(of userID: UserID, at: Date) async throws -> Int {
         let counts = try await rows(
             """
