@@ -170,6 +170,7 @@ struct ClaimedRoutesTests {
                     (.get, "/api/v1/users/me/tokens?limit=x", nil, .unprocessableContent),
                     (.get, "/api/v1/users/me/tokens/00000000-0000-4000-8000-000000000000", nil, .notFound),
                     (.get, "/api/v1/users/me/tokens/not-a-uuid", nil, .notFound),
+                    (.delete, "/api/v1/users/me/tokens/00000000-0000-4000-8000-000000000000", nil, .notFound),
                 ]
             for (method, path, json, expected) in requests {
                 let answer = try await api.send(method, path, token: annToken, json: json)

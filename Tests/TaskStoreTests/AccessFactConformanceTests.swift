@@ -310,7 +310,7 @@ struct AccessFactConformanceTests {
     }
 
     @Test(
-        "a user's personal access token read with the user is the token read alone; another user's is not found; nothing for an unknown user",
+        "a user's personal access token read (or locked) with the user is the token read alone; another user's is not found; nothing for an unknown user",
         arguments: StoreKind.available)
     func claimedToken(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
@@ -333,6 +333,13 @@ struct AccessFactConformanceTests {
         #expect(claimed.user == user && user != nil && claimed.token == nil)
         #expect(claimed.facts == alone && alone?.id == id)
         #expect(asAlice.user?.id == scene.alice.id && asAlice.facts == nil)
+        let (locked, lockedAsAlice) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.lockPersonalToken(id, claimedBy: .user(scene.bob.id)),
+                try await tx.lockPersonalToken(id, claimedBy: .user(scene.alice.id))
+            )
+        }
+        #expect(locked == claimed && lockedAsAlice == asAlice)
         #expect(unknown == ClaimedAccess(user: nil, facts: nil))
 
         let now = clock.now()

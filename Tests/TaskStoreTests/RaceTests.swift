@@ -63,6 +63,30 @@ struct RaceTests {
     }
 
     @Test(
+        "six parallel revocations of one personal access token, by a checked caller and through an access token's claim: one revokes it, the others find it gone",
+        arguments: StoreKind.available)
+    func parallelTokenRevocations(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        let alice = try await world.register("alice")
+        let tokens = PersonalTokenService(store: world.store, minter: CountingPersonalTokens(), now: world.clock.now)
+        let expiry = world.clock.now().addingTimeInterval(86_400)
+        let claim = VerifiedAccessToken(userID: alice.id, issuedAt: world.clock.now())
+        for claimed in [false, true] {
+            let issued = try await tokens.create(
+                alice, NewPersonalToken(name: "t", scopes: ["read"], expiresAt: expiry))
+            let failures = await sixAtOnce { _ in
+                if claimed {
+                    try await tokens.revoke(claim, id: issued.record.id)
+                } else {
+                    try await tokens.revoke(alice, id: issued.record.id)
+                }
+            }
+            #expect(failures.count == 5 && failures.allSatisfy { $0.contains("notFound") }, "\(failures)")
+            #expect(try await tokens.tokens(alice, page: PageRequest(limit: 10)).items.isEmpty)
+        }
+    }
+
+    @Test(
         "six parallel changes without If-Match of every other kind of resource all apply, none lost",
         arguments: StoreKind.available)
     func parallelChangesOfEveryKind(_ kind: StoreKind) async throws {

@@ -46,6 +46,10 @@ public protocol AccessFactStore: Sendable {
     /// (`PersonalTokenStore.personalToken(_:of:)`).
     func personalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
+    /// `personalToken(_:claimedBy:)`, with the token row locked until the transaction ends
+    /// (`PersonalTokenStore.lockPersonalToken(_:of:)`).
+    func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedTaskAccess
@@ -211,6 +215,13 @@ extension StoreTransaction {
         -> ClaimedAccess<PersonalAccessToken>
     {
         try await access(claimedBy: identity) { try await personalToken(id, of: $0) }
+    }
+
+    /// Reads the user (and token), then locks the user's token with `id`.
+    public func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
+    {
+        try await access(claimedBy: identity) { try await lockPersonalToken(id, of: $0) }
     }
 
     /// Reads the user, then the workspace's facts.

@@ -106,9 +106,22 @@ public struct PersonalTokenService: Sendable {
     }
 
     /// Revokes one of the caller's tokens at once. - Throws: `.forbidden`, `.notFound(.token)`, `.versionMismatch`.
-    public func revoke(_ caller: Caller, id: PersonalTokenID, precondition: VersionPrecondition? = nil) async throws {
-        guard caller.hasSession else { throw DomainError.forbidden }
-        try await revoke(id, of: caller.id, precondition: precondition)
+    /// With an access token, its user is read with the locked token (one statement on PostgreSQL) and checked
+    /// first.
+    public func revoke(_ claim: some CallerClaim, id: PersonalTokenID, precondition: VersionPrecondition? = nil)
+        async throws
+    {
+        if let caller = claim.checkedCaller {
+            guard caller.hasSession else { throw DomainError.forbidden }
+            return try await revoke(id, of: caller.id, precondition: precondition)
+        }
+        try await store.transaction { tx in
+            let found = try await tx.lockPersonalToken(id, claimedBy: claim.identity)
+            guard try found.caller(for: claim).hasSession else { throw DomainError.forbidden }
+            guard let token = found.facts else { throw DomainError.notFound(.token) }
+            try VersionPrecondition.check(precondition, currentTag: "\(token.version)")
+            try await tx.deletePersonalToken(id)
+        }
     }
 
     /// A user's tokens, for a system administrator. - Throws: `.forbidden`, `.notFound(.user)`.

@@ -11,7 +11,7 @@ struct PersonalTokenController: Sendable {
             .authenticated(.post, "/api/v1/users/me/tokens", create),
             .claimed(.get, "/api/v1/users/me/tokens", list),
             .claimed(.get, "/api/v1/users/me/tokens/{id}", read),
-            .authenticated(.delete, "/api/v1/users/me/tokens/{id}", revoke),
+            .claimed(.delete, "/api/v1/users/me/tokens/{id}", revoke),
             .authenticated(.get, "/api/v1/users/{id}/tokens", listOfUser),
             .authenticated(.delete, "/api/v1/users/{id}/tokens/{token_id}", revokeOfUser),
         ]
@@ -34,9 +34,9 @@ struct PersonalTokenController: Sendable {
         return try Responses.read(PersonalTokenDTO(token), for: request)
     }
 
-    func revoke(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func revoke(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         try await personalTokens.revoke(
-            context.caller, id: try context.pathID("id", .token), precondition: Preconditions.ifMatch(request))
+            context.claim, id: try context.pathID("id", .token), precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 

@@ -66,13 +66,7 @@ extension PostgresTransaction {
         builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         builder.append(") t ON true WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY t.created_at, t.id")
-        let found = try await rows(builder.query) { row -> (User, PersonalAccessToken?) in
-            let cells = PostgresRandomAccessRow(row)
-            let user = try PostgresRows.user(cells, from: 0)
-            let tokenOffset = PostgresRows.userColumnCount
-            guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, nil) }
-            return (user, try PostgresRows.personalToken(cells, from: tokenOffset))
-        }
+        let found = try await rows(builder.query, Self.userWithToken)
         guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
         return ClaimedAccess(user: first.0, facts: found.compactMap(\.1))
     }
@@ -95,16 +89,43 @@ extension PostgresTransaction {
                 \(unescaped: PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))
             FROM users u LEFT JOIN personal_access_tokens t ON t.user_id = u.id AND t.id = \(id.uuid)
             WHERE u.id = \(userID.uuid)
-            """
-        ) { row -> (User, PersonalAccessToken?) in
-            let cells = PostgresRandomAccessRow(row)
-            let user = try PostgresRows.user(cells, from: 0)
-            let tokenOffset = PostgresRows.userColumnCount
-            guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, nil) }
-            return (user, try PostgresRows.personalToken(cells, from: tokenOffset))
-        }
+            """, Self.userWithToken)
         guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
         return ClaimedAccess(user: first.0, facts: first.1)
+    }
+
+    /// `personalToken(_:claimedBy:)` with the token row locked: with a user id, one statement (the token locked in a
+    /// `LATERAL` subquery, since the nullable side of an outer join cannot be).
+    func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
+    {
+        guard case .user(let userID) = identity else {
+            guard case .personalToken(let lookup) = identity,
+                let (token, user) = try await personalTokenCredential(lookup)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            return ClaimedAccess(user: user, token: token, facts: try await lockPersonalToken(id, of: user.id))
+        }
+        let found = try await lockedRows(
+            """
+            SELECT \(unescaped: PostgresRows.userColumns(as: "u")),
+                \(unescaped: PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))
+            FROM users u LEFT JOIN LATERAL (
+                SELECT \(unescaped: PostgresRows.personalTokenColumns) FROM personal_access_tokens
+                WHERE id = \(id.uuid) AND user_id = u.id FOR UPDATE
+            ) t ON true
+            WHERE u.id = \(userID.uuid)
+            """, Self.userWithToken)
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, facts: first.1)
+    }
+
+    /// A row of a user's columns followed by a token's, whose columns are null when there was no such token.
+    private static func userWithToken(_ row: PostgresRow) throws -> (User, PersonalAccessToken?) {
+        let cells = PostgresRandomAccessRow(row)
+        let user = try PostgresRows.user(cells, from: 0)
+        let tokenOffset = PostgresRows.userColumnCount
+        guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, nil) }
+        return (user, try PostgresRows.personalToken(cells, from: tokenOffset))
     }
 
     func unexpiredPersonalTokenCount(of userID: UserID, at: Date) async throws -> Int {
