@@ -77,44 +77,38 @@ extension PostgresTransaction {
     func personalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
     {
-        guard case .user(let userID) = identity else {
-            guard case .personalToken(let lookup) = identity,
-                let (token, user) = try await personalTokenCredential(lookup)
-            else { return ClaimedAccess(user: nil, facts: nil) }
-            return ClaimedAccess(user: user, token: token, facts: try await personalToken(id, of: user.id))
-        }
-        let found = try await rows(
-            """
-            SELECT \(unescaped: PostgresRows.userColumns(as: "u")),
-                \(unescaped: PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))
-            FROM users u LEFT JOIN personal_access_tokens t ON t.user_id = u.id AND t.id = \(id.uuid)
-            WHERE u.id = \(userID.uuid)
-            """, Self.userWithToken)
-        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: first.0, facts: first.1)
+        try await claimedToken(id, claimedBy: identity, locking: false)
     }
 
-    /// `personalToken(_:claimedBy:)` with the token row locked: with a user id, one statement (the token locked in a
-    /// `LATERAL` subquery, since the nullable side of an outer join cannot be).
+    /// `personalToken(_:claimedBy:)` with the token row locked.
     func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
+        -> ClaimedAccess<PersonalAccessToken>
+    {
+        try await claimedToken(id, claimedBy: identity, locking: true)
+    }
+
+    /// The two above: the token is read in a `LATERAL` subquery, which can lock it (the nullable side of an outer
+    /// join cannot be locked).
+    private func claimedToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity, locking: Bool) async throws
         -> ClaimedAccess<PersonalAccessToken>
     {
         guard case .user(let userID) = identity else {
             guard case .personalToken(let lookup) = identity,
                 let (token, user) = try await personalTokenCredential(lookup)
             else { return ClaimedAccess(user: nil, facts: nil) }
-            return ClaimedAccess(user: user, token: token, facts: try await lockPersonalToken(id, of: user.id))
+            let found = try await locking ? lockPersonalToken(id, of: user.id) : personalToken(id, of: user.id)
+            return ClaimedAccess(user: user, token: token, facts: found)
         }
-        let found = try await lockedRows(
-            """
+        let query: PostgresQuery = """
             SELECT \(unescaped: PostgresRows.userColumns(as: "u")),
                 \(unescaped: PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))
             FROM users u LEFT JOIN LATERAL (
                 SELECT \(unescaped: PostgresRows.personalTokenColumns) FROM personal_access_tokens
-                WHERE id = \(id.uuid) AND user_id = u.id FOR UPDATE
+                WHERE id = \(id.uuid) AND user_id = u.id\(unescaped: locking ? " FOR UPDATE" : "")
             ) t ON true
             WHERE u.id = \(userID.uuid)
-            """, Self.userWithToken)
+            """
+        let found = try await locking ? lockedRows(query, Self.userWithToken) : rows(query, Self.userWithToken)
         guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
         return ClaimedAccess(user: first.0, facts: first.1)
     }
