@@ -55,18 +55,16 @@ extension PostgresTransaction {
     func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedTaskAccess
     {
-        let found = try await claimedLocked(TaskAccessStatement.self, id.uuid, identity, lock)
-        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
-        return ClaimedAccess(user: user, token: found.access.token, facts: try await taskAccess(id, for: user.id))
+        try await claimedLocked(TaskAccessStatement.self, id.uuid, identity, lock) { try await taskAccess(id, for: $0) }
     }
 
     /// Reads the user with the locked project's facts in one statement (see `taskAccess(_:for:locking:)`).
     func projectAccess(_ id: ProjectID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedProjectAccess
     {
-        let found = try await claimedLocked(ProjectAccessStatement.self, id.uuid, identity, lock)
-        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
-        return ClaimedAccess(user: user, token: found.access.token, facts: try await projectAccess(id, for: user.id))
+        try await claimedLocked(ProjectAccessStatement.self, id.uuid, identity, lock) {
+            try await projectAccess(id, for: $0)
+        }
     }
 
     /// Locks the workspace row and reads its facts in one statement (see `taskAccess(_:for:locking:)`).
@@ -83,9 +81,9 @@ extension PostgresTransaction {
     func workspaceAccess(_ id: WorkspaceID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedWorkspaceAccess
     {
-        let found = try await claimedLocked(WorkspaceAccessStatement.self, id.uuid, identity, lock)
-        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
-        return ClaimedAccess(user: user, token: found.access.token, facts: try await workspaceAccess(id, for: user.id))
+        try await claimedLocked(WorkspaceAccessStatement.self, id.uuid, identity, lock) {
+            try await workspaceAccess(id, for: $0)
+        }
     }
 
     /// Reads the user with the comment and its task's facts in one statement.
@@ -98,13 +96,11 @@ extension PostgresTransaction {
     func commentAccess(_ id: CommentID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedCommentAccess
     {
-        let found = try await claimedLocked(CommentAccessStatement.self, id.uuid, identity, lock)
-        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
-        guard let comment = try await comment(id), let task = try await taskAccess(comment.taskID, for: user.id) else {
-            return ClaimedAccess(user: user, token: found.access.token, facts: nil)
+        try await claimedLocked(CommentAccessStatement.self, id.uuid, identity, lock) { userID in
+            guard let comment = try await comment(id), let task = try await taskAccess(comment.taskID, for: userID)
+            else { return nil }
+            return CommentAccessFacts(comment: comment, task: task)
         }
-        return ClaimedAccess(
-            user: user, token: found.access.token, facts: CommentAccessFacts(comment: comment, task: task))
     }
 
     /// `ClaimedAccessStatement<Read>`'s one row (or `TokenClaimedAccessStatement<Read>`'s), or nothing found when
@@ -133,10 +129,12 @@ extension PostgresTransaction {
     }
 
     /// `ClaimedLockedAccessStatement<Read, …>` (or `TokenClaimedLockedAccessStatement<Read, …>`) with the lock
-    /// `lock` names; nothing found when there is no such user (or token).
+    /// `lock` names; nothing found when there is no such user (or token). When the lock waited for a change that
+    /// committed after the statement began, the facts come from `rereading` the user's, which sees that change.
     private func claimedLocked<Read: AccessFactsStatement>(
-        _ read: Read.Type, _ id: UUID, _ identity: ClaimIdentity, _ lock: RowLock
-    ) async throws -> ClaimedLockedFacts<Read.Facts> {
+        _ read: Read.Type, _ id: UUID, _ identity: ClaimIdentity, _ lock: RowLock,
+        rereading: (UserID) async throws -> Read.Facts?
+    ) async throws -> ClaimedAccess<Read.Facts> {
         let found =
             switch (identity, lock) {
             case (.user(let userID), .share):
@@ -152,6 +150,8 @@ extension PostgresTransaction {
                 try await lockedRows(TokenClaimedLockedAccessStatement<Read, ForUpdate>(recordID: id, lookup: lookup))
                     .first
             }
-        return found ?? ClaimedLockedFacts(access: ClaimedAccess(user: nil, facts: nil), isCurrent: true)
+        guard let found else { return ClaimedAccess(user: nil, facts: nil) }
+        guard let user = found.access.user, found.access.facts != nil, !found.isCurrent else { return found.access }
+        return ClaimedAccess(user: user, token: found.access.token, facts: try await rereading(user.id))
     }
 }
