@@ -115,12 +115,10 @@ public struct PersonalTokenService: Sendable {
             guard caller.hasSession else { throw DomainError.forbidden }
             return try await revoke(id, of: caller.id, precondition: precondition)
         }
-        try await store.transaction { tx in
+        try await revoke(id, precondition: precondition) { tx in
             let found = try await tx.lockPersonalToken(id, claimedBy: claim.identity)
             guard try found.caller(for: claim).hasSession else { throw DomainError.forbidden }
-            guard let token = found.facts else { throw DomainError.notFound(.token) }
-            try VersionPrecondition.check(precondition, currentTag: "\(token.version)")
-            try await tx.deletePersonalToken(id)
+            return found.facts
         }
     }
 
@@ -190,8 +188,17 @@ public struct PersonalTokenService: Sendable {
     }
 
     private func revoke(_ id: PersonalTokenID, of userID: UserID, precondition: VersionPrecondition?) async throws {
+        try await revoke(id, precondition: precondition) { tx in try await tx.lockPersonalToken(id, of: userID) }
+    }
+
+    /// Deletes the token `locking` locks in the transaction (`nil`: no such token of the user), once `precondition`
+    /// holds for it.
+    private func revoke(
+        _ id: PersonalTokenID, precondition: VersionPrecondition?,
+        locking: @escaping @Sendable (any StoreTransaction) async throws -> PersonalAccessToken?
+    ) async throws {
         try await store.transaction { tx in
-            guard let token = try await tx.lockPersonalToken(id, of: userID) else { throw DomainError.notFound(.token) }
+            guard let token = try await locking(tx) else { throw DomainError.notFound(.token) }
             try VersionPrecondition.check(precondition, currentTag: "\(token.version)")
             try await tx.deletePersonalToken(id)
         }
