@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Counts the database statements one request costs, with PostgreSQL's pg_stat_statements.
 
-Usage: roundtrips.py [--method METHOD] [--body JSON]... [--keyed] BASE_URL PATH PSQL... -- NAME=TOKEN...
-For each NAME=TOKEN, resets the statistics, sends PATH 200 times with that bearer token on one connection (a GET by
+Usage: roundtrips.py [--method METHOD] [--body JSON]... [--keyed] [--count N] BASE_URL PATH PSQL... -- NAME=TOKEN...
+For each NAME=TOKEN, resets the statistics, sends PATH 200 times (N times with --count: for a route that refuses
+more, as a new personal access token does after 50) with that bearer token on one connection (a GET by
 default; with several bodies, each request sends the next one, so that a PATCH changes something each time; with
 --keyed, each request has an Idempotency-Key of its own, so that each runs and is recorded), and
 prints NAME and the statements per request (with ROUNDTRIPS_SHOW=1, each statement too, on stderr). Each statement is one round trip; a write's BEGIN and COMMIT count as
@@ -14,7 +15,7 @@ import sys
 from urllib.parse import urlparse
 
 args = sys.argv[1:]
-method, bodies, keyed = "GET", [], False
+method, bodies, keyed, COUNT = "GET", [], False, 200
 while args[0].startswith("--"):
     if args[0] == "--keyed":
         keyed, args = True, args[1:]
@@ -24,6 +25,8 @@ while args[0].startswith("--"):
         method = value
     elif option == "--body":
         bodies.append(value)
+    elif option == "--count":
+        COUNT = int(value)
     else:
         raise SystemExit(f"unknown option {option}")
 base = urlparse(args[0])
@@ -31,7 +34,6 @@ path = args[1]
 split = args.index("--")
 psql = args[2:split]
 tokens = [arg.split("=", 1) for arg in args[split + 1:]]
-COUNT = 200
 sent = 0
 
 

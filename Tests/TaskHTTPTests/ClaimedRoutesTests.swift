@@ -167,6 +167,11 @@ struct ClaimedRoutesTests {
                 + Self.scopedChanges(project: project, workspace: workspace).map { ($0.1, $0.2, $0.3, $0.4) }
                 + [
                     (.patch, "/api/v1/users/me", #"{"name":""}"#, .unprocessableContent),
+                    (
+                        .post, "/api/v1/users/me/password",
+                        #"{"current_password":"password-ann","new_password":"short"}"#, .unprocessableContent
+                    ),
+                    (.post, "/api/v1/users/me/tokens", #"{"name":"","scopes":["read"]}"#, .unprocessableContent),
                     (.get, "/api/v1/users/me/tokens?limit=x", nil, .unprocessableContent),
                     (.get, "/api/v1/users/me/tokens/00000000-0000-4000-8000-000000000000", nil, .notFound),
                     (.get, "/api/v1/users/me/tokens/not-a-uuid", nil, .notFound),

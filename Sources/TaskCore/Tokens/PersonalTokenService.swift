@@ -33,28 +33,23 @@ public struct PersonalTokenService: Sendable {
     }
 
     /// Makes a token for the caller; the answer holds the token, which is never shown again.
-    /// - Throws: `.forbidden` for a caller authenticated with a token; `.validation` naming `name`, `scopes`,
+    /// - Throws: `.unauthenticated` first; `.forbidden` for a caller authenticated with a token; `.validation` naming `name`, `scopes`,
     ///   `expires_at` or `workspace_ids` (a workspace the caller does not belong to reads as missing);
     ///   `.conflict(.tooManyTokens)` when the caller has 50 unexpired tokens.
-    public func create(_ caller: Caller, _ input: NewPersonalToken) async throws -> IssuedPersonalToken {
-        guard caller.hasSession else { throw DomainError.forbidden }
+    public func create(_ claim: some CallerClaim, _ input: NewPersonalToken) async throws -> IssuedPersonalToken {
         let at = now()
-        var errors = FieldErrors()
-        let name = TextRules.trimmed(input.name, field: "name", length: FieldLimits.name, into: &errors)
-        let scopes = Self.scopes(input.scopes, into: &errors)
-        let expiresAt = Self.expiry(input.expiresAt, at: at, into: &errors)
-        let workspaceIDs = input.workspaceIDs.flatMap { Self.workspaceIDs($0, into: &errors) }
-        try errors.throwIfAny()
-        guard let name, let scopes, let expiresAt else { throw DomainError.validation(errors.all) }
-
-        let (token, digest) = minter.mint()
-        let record = PersonalAccessToken(
-            id: ids.make(), userID: caller.id, name: name, prefix: PersonalTokenText.displayPrefix(of: token),
-            digest: digest, scopes: scopes, workspaceIDs: workspaceIDs.map { Set($0) }, createdAt: at,
-            expiresAt: expiresAt)
-        try await store.transaction { tx in
-            // The user's row is the lock that counts their tokens one creation at a time.
-            guard try await tx.lockUser(caller.id) != nil else { throw DomainError.unauthenticated }
+        return try await store.transaction { tx in
+            // The user's row, read and locked with the check of the credential, is the lock that counts their
+            // tokens one creation at a time.
+            let caller = try await tx.claimedUserLocked(by: claim).1
+            guard caller.hasSession else { throw DomainError.forbidden }
+            var errors = FieldErrors()
+            let name = TextRules.trimmed(input.name, field: "name", length: FieldLimits.name, into: &errors)
+            let scopes = Self.scopes(input.scopes, into: &errors)
+            let expiresAt = Self.expiry(input.expiresAt, at: at, into: &errors)
+            let workspaceIDs = input.workspaceIDs.flatMap { Self.workspaceIDs($0, into: &errors) }
+            try errors.throwIfAny()
+            guard let name, let scopes, let expiresAt else { throw DomainError.validation(errors.all) }
             for (index, id) in (workspaceIDs ?? []).enumerated() {
                 do {
                     _ = try await tx.visibleWorkspace(id, for: caller)
@@ -65,9 +60,14 @@ public struct PersonalTokenService: Sendable {
             guard try await tx.unexpiredPersonalTokenCount(of: caller.id, at: at) < Self.maximumUnexpired else {
                 throw DomainError.conflict(.tooManyTokens)
             }
+            let (token, digest) = minter.mint()
+            let record = PersonalAccessToken(
+                id: ids.make(), userID: caller.id, name: name, prefix: PersonalTokenText.displayPrefix(of: token),
+                digest: digest, scopes: scopes, workspaceIDs: workspaceIDs.map { Set($0) }, createdAt: at,
+                expiresAt: expiresAt)
             try await tx.insertPersonalToken(record)
+            return IssuedPersonalToken(record: record, token: token)
         }
-        return IssuedPersonalToken(record: record, token: token)
     }
 
     /// The caller's tokens, oldest first (expired ones included, until they are deleted); with an access token,

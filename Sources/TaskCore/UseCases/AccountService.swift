@@ -164,9 +164,12 @@ public struct AccountService: Sendable {
     /// Whoever holds an access token could otherwise guess the current password without limit and take the
     /// account, so attempts are limited per user as logins are (`passwordChangeThrottle`), counted before the
     /// password is checked.
-    /// - Throws: `.validation` for a bad new password; `.wrongPassword` when `current` does not match;
-    ///   `.tooManyAttempts`.
-    public func changePassword(_ caller: Caller, current: String, new: String) async throws {
+    /// - Throws: `.unauthenticated` first, then `.forbidden` for a caller without a session; `.validation` for a bad
+    ///   new password; `.wrongPassword` when `current` does not match; `.tooManyAttempts`.
+    public func changePassword(_ claim: some CallerClaim, current: String, new: String) async throws {
+        // The claim's user is read once: the check of the credential and the hash the current password is
+        // checked against come from the same row.
+        let (stored, caller) = try await store.transaction { tx in try await tx.claimedUser(by: claim) }
         guard caller.hasSession else { throw DomainError.forbidden }
         var errors = FieldErrors()
         PasswordRules.check(new, field: "new_password", into: &errors)
@@ -175,7 +178,6 @@ public struct AccountService: Sendable {
         let key = AttemptLimiter.Key(name: "password:\(caller.id)", throttle: passwordChangeThrottle)
         let attemptedAt = now()
         try await limiter.reserve([key], at: attemptedAt)
-        let stored = try await me(caller)
         guard await hasher.verify(current, against: stored.passwordHash) else { throw DomainError.wrongPassword }
         try await limiter.forget(key, at: attemptedAt)
         let hash = try await hasher.hash(new)

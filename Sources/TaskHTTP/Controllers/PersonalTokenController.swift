@@ -8,7 +8,7 @@ struct PersonalTokenController: Sendable {
 
     var routes: [Route] {
         [
-            .authenticated(.post, "/api/v1/users/me/tokens", create),
+            .claimed(.post, "/api/v1/users/me/tokens", create),
             .claimed(.get, "/api/v1/users/me/tokens", list),
             .claimed(.get, "/api/v1/users/me/tokens/{id}", read),
             .claimed(.delete, "/api/v1/users/me/tokens/{id}", revoke),
@@ -17,9 +17,9 @@ struct PersonalTokenController: Sendable {
         ]
     }
 
-    func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func create(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let input = try PersonalTokenRequests.newToken(try await JSONBody.read(request, context: context.request))
-        let issued = try await personalTokens.create(context.caller, input)
+        let issued = try await personalTokens.create(context.claim, input)
         return try Responses.tagged(
             PersonalTokenSecretDTO(issued), status: .created, location: "/api/v1/users/me/tokens/\(issued.record.id)")
     }

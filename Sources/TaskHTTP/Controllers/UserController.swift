@@ -10,7 +10,7 @@ struct UserController: Sendable {
         [
             .claimed(.get, "/api/v1/users/me", me),
             .claimed(.patch, "/api/v1/users/me", changeMe),
-            .authenticated(.post, "/api/v1/users/me/password", changePassword),
+            .claimed(.post, "/api/v1/users/me/password", changePassword),
             .authenticated(.get, "/api/v1/users", list),
             .authenticated(.get, "/api/v1/users/{id}", read),
             .authenticated(.patch, "/api/v1/users/{id}", change),
@@ -31,9 +31,9 @@ struct UserController: Sendable {
         return try Responses.tagged(UserDTO(user))
     }
 
-    func changePassword(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+    func changePassword(_ request: Request, _ context: ClaimedContext) async throws -> Response {
         let change = try AccountRequests.passwordChange(try await JSONBody.read(request, context: context.request))
-        try await accounts.changePassword(context.caller, current: change.current, new: change.new)
+        try await accounts.changePassword(context.claim, current: change.current, new: change.new)
         return Responses.noContent()
     }
 
