@@ -14,7 +14,8 @@ public func buildRouter(
     let tasks = TaskController(tasks: services.tasks, comments: services.comments, activity: services.activity)
     let routes: [Route] =
         ServiceController(
-            store: services.store, events: services.events, configuration: configuration, metrics: metrics
+            store: services.store, events: services.events, configuration: configuration, metrics: metrics,
+            load: services.requestLoad
         ).routes
         + AuthController(
             accounts: services.accounts, sessions: services.sessions, trustedProxies: configuration.trustedProxies
@@ -32,6 +33,7 @@ public func buildRouter(
 
     let router = Router(context: TaskRequestContext.self)
     router.add(middleware: RequestLogMiddleware(metrics: metrics))
+    router.add(middleware: RequestLoadMiddleware(load: services.requestLoad))
     router.add(middleware: CORSPolicyMiddleware(allowedOrigins: configuration.allowedOrigins))
     router.add(middleware: CacheHeadersMiddleware())
     router.add(middleware: ProblemMiddleware(routes: table))

@@ -33,6 +33,8 @@ public struct TaskdServices: Sendable {
     public var webhooks: WebhookService
     /// Personal access tokens.
     public var personalTokens: PersonalTokenService
+    /// The requests in flight, counted by the router, for background work that yields to a busy API.
+    public var requestLoad = RequestLoad()
 
     /// Collects the use cases.
     public init(

@@ -94,7 +94,7 @@ enum ApplicationBuilder {
             WebhookDeliveryService(
                 worker: WebhookDeliveryWorker(
                     store: store, sender: sender, settings: configuration.webhookDelivery,
-                    attemptsDue: services.webhooks.attemptsDue,
+                    attemptsDue: services.webhooks.attemptsDue, load: services.requestLoad,
                     onError: { error in
                         logger.warning(
                             "webhook delivery could not reach the store",

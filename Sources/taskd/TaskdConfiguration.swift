@@ -66,6 +66,9 @@ struct TaskdConfiguration {
                                       (default 5,30,300,1800,7200,28800,86400; each varies by 20 %)
           TASKD_WEBHOOK_DISABLE_AFTER seconds a webhook may fail every attempt before it is disabled (default 259200)
           TASKD_WEBHOOK_CONCURRENCY   webhook attempts in flight at once per process, 1...256 (default 16)
+          TASKD_WEBHOOK_BUSY_CONCURRENCY
+                                      the same while 8 or more API requests are in flight, 1...256 (default 4;
+                                      at most TASKD_WEBHOOK_CONCURRENCY)
         """
 
     /// Reads and checks the environment. - Throws: `ConfigurationError` naming the bad setting.
@@ -146,6 +149,7 @@ struct TaskdConfiguration {
         webhookDelivery = WebhookDeliverySettings()
         webhookDelivery.timeout = TimeInterval(try integer("TASKD_WEBHOOK_TIMEOUT", default: 10, in: 1...60))
         webhookDelivery.concurrency = try integer("TASKD_WEBHOOK_CONCURRENCY", default: 16, in: 1...256)
+        webhookDelivery.busyConcurrency = try integer("TASKD_WEBHOOK_BUSY_CONCURRENCY", default: 4, in: 1...256)
         webhookDelivery.disableAfter = TimeInterval(
             try integer("TASKD_WEBHOOK_DISABLE_AFTER", default: 259_200, in: 60...31_536_000))
         if let schedule = value("TASKD_WEBHOOK_RETRY_SCHEDULE") {

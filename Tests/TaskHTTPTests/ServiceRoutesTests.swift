@@ -1,8 +1,9 @@
 import Foundation
 import HTTPTypes
-import TaskHTTP
 import TaskTestSupport
 import Testing
+
+@testable import TaskHTTP
 
 @Suite("HTTP: service routes, observability, CORS, the OpenAPI document")
 struct ServiceRoutesTests {
@@ -25,6 +26,28 @@ struct ServiceRoutesTests {
             #expect(count(route: "/health", status: 200) == "1")
             #expect(lines.contains { $0.hasPrefix("http_request_duration_seconds_count{") && $0.hasSuffix(" 3") })
         }
+    }
+
+    @Test("/metrics shows the requests in flight: the scrape itself once the others have ended, failed or not")
+    func requestsInFlight() async throws {
+        try await APIHarness.make().run { api in
+            let first = try await api.send(.get, "/metrics").text
+            #expect(first.contains("\ntaskd_requests_in_flight 1.0\n"))
+            let refused = try await api.send(.get, "/api/v1/tasks")
+            let missing = try await api.send(.get, "/api/v1/nowhere")
+            let malformed = try await api.send(.post, "/api/v1/auth/login", json: "{")
+            #expect(refused.status == .unauthorized && missing.status == .notFound && malformed.status != .ok)
+            let again = try await api.send(.get, "/metrics").text
+            #expect(again.contains("\ntaskd_requests_in_flight 1.0\n"))
+        }
+    }
+
+    @Test("every request counts as in flight but an event feed's, whose long poll and stream wait by design")
+    func countedPaths() {
+        #expect(RequestLoadMiddleware.counts(path: "/api/v1/tasks"))
+        #expect(RequestLoadMiddleware.counts(path: "/api/v1/tasks/0b7e3f4c-0000-4000-8000-000000000000/activity"))
+        #expect(!RequestLoadMiddleware.counts(path: "/api/v1/workspaces/0b7e3f4c-0000-4000-8000-000000000000/events"))
+        #expect(!RequestLoadMiddleware.counts(path: "/api/v1/projects/0b7e3f4c-0000-4000-8000-000000000000/events"))
     }
 
     @Test("/, /health, /health/ready, /metrics, /openapi.yaml and /docs answer without a token")

@@ -17,6 +17,12 @@ public struct WebhookDeliverySettings: Sendable, Equatable {
     /// How many attempts run at once in one process (`TASKD_WEBHOOK_CONCURRENCY`). More delivers a backlog faster;
     /// fewer leaves more of a busy machine to the API.
     public var concurrency = 16
+    /// How many attempts run at once while the API is busy (`TASKD_WEBHOOK_BUSY_CONCURRENCY`): deliveries are
+    /// asynchronous and retried, requests have a client waiting, so while the machine is saturated by requests the
+    /// worker leaves most of it to them. Equal to `concurrency`, the worker never yields.
+    public var busyConcurrency = 4
+    /// The API is busy while at least this many requests are in flight (`RequestLoad`).
+    public var busyRequests = 8
 
     /// The defaults of the contract.
     public init() {}
@@ -25,6 +31,13 @@ public struct WebhookDeliverySettings: Sendable, Equatable {
     /// (longer than a request may wait for the database). A process that dies mid-attempt leaves the delivery to
     /// another one after this.
     public var lease: TimeInterval { timeout + 10 }
+
+    /// How many attempts may be in flight while `requestsInFlight` API requests are: `concurrency`, or
+    /// `busyConcurrency` (never more than `concurrency`, never less than one) while the API is busy.
+    public func attemptLimit(requestsInFlight: Int) -> Int {
+        guard requestsInFlight >= busyRequests else { return max(1, concurrency) }
+        return max(1, min(busyConcurrency, concurrency))
+    }
 
     /// Reads `TASKD_WEBHOOK_RETRY_SCHEDULE`: comma-separated seconds, each 1...604800, at most 20 of them.
     /// - Throws: `DomainError.validation` naming the setting.

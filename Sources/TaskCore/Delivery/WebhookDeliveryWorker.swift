@@ -21,12 +21,15 @@ public struct WebhookDeliveryWorker: Sendable {
     let pollInterval: Duration
     /// Told of every error the loop survives (a store outage), so that the process can log it.
     let onError: @Sendable (any Error) -> Void
+    /// The API's requests in flight, which `run()` yields to (`WebhookDeliverySettings.attemptLimit`); `nil` for a
+    /// worker that runs alone.
+    let load: RequestLoad?
 
     /// Creates a worker. `attemptsDue` is the webhook service's; the store's delivery signal is relayed to it.
     public init(
         store: any DataStore, sender: any WebhookSender, settings: WebhookDeliverySettings = .init(),
         now: @escaping Now = systemNow, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
-        attemptsDue: EventSignal, pollInterval: Duration = .seconds(1),
+        attemptsDue: EventSignal, pollInterval: Duration = .seconds(1), load: RequestLoad? = nil,
         onError: @escaping @Sendable (any Error) -> Void = { _ in }
     ) {
         self.store = store
@@ -37,6 +40,7 @@ public struct WebhookDeliveryWorker: Sendable {
         self.attemptsDue = attemptsDue
         self.pollInterval = pollInterval
         self.onError = onError
+        self.load = load
         store.deliverySignal.relay(to: attemptsDue)
     }
 
@@ -59,20 +63,23 @@ public struct WebhookDeliveryWorker: Sendable {
         try await record([(attempt, outcome)])
     }
 
-    /// Delivers until the task is cancelled, with at most `settings.concurrency` attempts in flight. Outcomes are
-    /// recorded in batches, one statement for all that leave their webhook alone, and a new claim is made once a
-    /// quarter of the room is free, so that the store sees a few large statements instead of many small ones.
+    /// Delivers until the task is cancelled, with at most `settings.concurrency` attempts in flight, or
+    /// `settings.busyConcurrency` while the API is busy (`load`): attempts in flight then end as they would, and
+    /// no new one starts until fewer run. Outcomes are recorded in batches, one statement for all that leave their
+    /// webhook alone, and a new claim is made once a quarter of the room is free, so that the store sees a few
+    /// large statements instead of many small ones.
     /// Attempts in flight when it is cancelled end with their task; their deliveries are attempted again when
     /// their claim runs out.
     public func run() async {
         let state = RunState()
-        let concurrency = policy.settings.concurrency
-        let claimAt = max(1, concurrency / 4)
+        let settings = policy.settings
         let clock = ContinuousClock()
         var lastRecorded = clock.now
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let generation = attemptsDue.generation
+                let limit = settings.attemptLimit(requestsInFlight: load?.inFlight ?? 0)
+                let claimAt = max(1, limit / 4)
                 // Outcomes wait for a batch of a quarter of the room, or for 100 ms, or for the last attempt in
                 // flight: fewer, larger transactions while attempts stream in.
                 let inFlight = state.inFlight.withLock { $0 }
@@ -93,7 +100,7 @@ public struct WebhookDeliveryWorker: Sendable {
                         onError(error)
                     }
                 }
-                let room = concurrency - state.inFlight.withLock { $0 }
+                let room = limit - state.inFlight.withLock { $0 }
                 var claimed: [DeliveryAttempt] = []
                 if room >= claimAt {
                     do {

@@ -8,6 +8,7 @@ struct ServiceController: Sendable {
     let events: EventFeedService
     let configuration: HTTPConfiguration
     let metrics: HTTPMetrics
+    let load: RequestLoad
 
     var routes: [Route] {
         [
@@ -39,6 +40,11 @@ struct ServiceController: Sendable {
                 metricName: "taskd_event_readers", unitName: "waiting",
                 helpText: "Event streams and long polls waiting for an event now")
         ).set(Double(events.waitingReaders))
+        metrics.registry.makeGauge(
+            descriptor: .init(
+                metricName: "taskd_requests_in_flight",
+                helpText: "API requests being handled now, this scrape included and event feeds left out")
+        ).set(Double(load.inFlight))
         // Counted in the store, so every process of a fleet shows the whole fleet's figures. Left out when the store
         // cannot be reached: the scrape still answers.
         if let counts = try? await store.transaction({ tx in try await tx.deliveryCounts() }) {
