@@ -46,10 +46,40 @@ struct MemoryState: Sendable {
 }
 
 /// A delivery as the memory store keeps it: with what it carries and its claim.
+///
+/// Its fields live in one immutable object, so that the value is one reference: every commit that queues a
+/// delivery copies the trie nodes on its path, and each copy retains every value of the node once instead of each
+/// string and date inside it (a delivery and its event hold about a dozen). A change makes a new object.
 struct MemoryDelivery: Sendable {
-    var delivery: WebhookDelivery
-    var message: DeliveryMessage
+    private final class Fields: Sendable {
+        let delivery: WebhookDelivery
+        let message: DeliveryMessage
+        let order: Int
+        let lease: UUID?
+
+        init(delivery: WebhookDelivery, message: DeliveryMessage, order: Int, lease: UUID?) {
+            self.delivery = delivery
+            self.message = message
+            self.order = order
+            self.lease = lease
+        }
+    }
+
+    private var fields: Fields
+
+    init(delivery: WebhookDelivery, message: DeliveryMessage, order: Int, lease: UUID? = nil) {
+        fields = Fields(delivery: delivery, message: message, order: order, lease: lease)
+    }
+
+    var delivery: WebhookDelivery {
+        get { fields.delivery }
+        set { fields = Fields(delivery: newValue, message: message, order: order, lease: lease) }
+    }
+    var message: DeliveryMessage { fields.message }
     /// Its place in the order first attempts go out in: the order events were appended.
-    var order: Int
-    var lease: UUID?
+    var order: Int { fields.order }
+    var lease: UUID? {
+        get { fields.lease }
+        set { fields = Fields(delivery: delivery, message: message, order: order, lease: newValue) }
+    }
 }

@@ -50,10 +50,9 @@ extension MemoryTransaction {
 
     func updateDelivery(_ delivery: WebhookDelivery) async throws {
         try await write { state in
-            guard var stored = state.deliveries[delivery.id] else { throw DomainError.notFound(.delivery) }
-            stored.delivery = delivery
-            stored.lease = nil
-            state.deliveries[delivery.id] = stored
+            guard let stored = state.deliveries[delivery.id] else { throw DomainError.notFound(.delivery) }
+            state.deliveries[delivery.id] = MemoryDelivery(
+                delivery: delivery, message: stored.message, order: stored.order)
             if delivery.status == .pending, let due = delivery.nextAttemptAt {
                 state.deliveryQueue.retry(delivery.id, order: stored.order, due: due)
             } else {
