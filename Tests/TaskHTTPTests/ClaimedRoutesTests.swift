@@ -172,6 +172,12 @@ struct ClaimedRoutesTests {
                         #"{"current_password":"password-ann","new_password":"short"}"#, .unprocessableContent
                     ),
                     (.post, "/api/v1/users/me/tokens", #"{"name":"","scopes":["read"]}"#, .unprocessableContent),
+                    // Ann is no administrator yet: 403 whatever else is wrong.
+                    (.get, "/api/v1/users?limit=x", nil, .forbidden),
+                    (.get, "/api/v1/users/not-a-uuid", nil, .forbidden),
+                    (.get, "/api/v1/users/00000000-0000-4000-8000-000000000000", nil, .forbidden),
+                    (.patch, "/api/v1/users/\(bobID)", "{", .forbidden),
+                    (.delete, "/api/v1/users/not-a-uuid", nil, .forbidden),
                     (.get, "/api/v1/users/me/tokens?limit=x", nil, .unprocessableContent),
                     (.get, "/api/v1/users/me/tokens/00000000-0000-4000-8000-000000000000", nil, .notFound),
                     (.get, "/api/v1/users/me/tokens/not-a-uuid", nil, .notFound),
@@ -202,6 +208,19 @@ struct ClaimedRoutesTests {
             #expect(fresh.status == .unauthorized)
             let tasks = try await api.send(.get, "/api/v1/tasks?project_id=\(project)", token: annToken)
             #expect(tasks.items.count == 2, "nothing more was created for Bob")
+
+            // As an administrator, Ann gets the answers about the request itself.
+            for (method, path, json, expected) in [
+                (HTTPRequest.Method.get, "/api/v1/users?limit=x", nil, HTTPResponse.Status.unprocessableContent),
+                (.get, "/api/v1/users/not-a-uuid", nil, .notFound),
+                (.get, "/api/v1/users/00000000-0000-4000-8000-000000000000", nil, .notFound),
+                (.patch, "/api/v1/users/\(bobID)", "{", .badRequest),
+                (.delete, "/api/v1/users/not-a-uuid", nil, .notFound),
+                (.get, "/api/v1/users/\(bobID)", nil, .ok),
+            ] as [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] {
+                let answer = try await api.send(method, path, token: annToken, json: json)
+                #expect(answer.status == expected, "admin ann: \(method) \(path)")
+            }
         }
     }
 

@@ -87,6 +87,30 @@ struct RaceTests {
     }
 
     @Test(
+        "six parallel changes of a user by an administrator, checked and claimed, all apply: none lost",
+        arguments: StoreKind.available)
+    func parallelAdministratorChanges(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        _ = try await world.register("root")
+        let admin = Caller(try await world.admin.promote(email: "root@example.com"))
+        let claim = VerifiedAccessToken(userID: admin.id, issuedAt: world.clock.now())
+        let bob = try await world.register("bob")
+        for claimed in [false, true] {
+            let failures = await sixAtOnce { index in
+                if claimed {
+                    _ = try await world.admin.updateUser(
+                        claim, id: bob.id, name: "Bob \(index)", isAdmin: nil, isDisabled: nil)
+                } else {
+                    _ = try await world.admin.updateUser(
+                        admin, id: bob.id, name: "Robert \(index)", isAdmin: nil, isDisabled: nil)
+                }
+            }
+            #expect(failures == [], "claimed: \(claimed)")
+        }
+        #expect(try await world.admin.user(claim, id: bob.id).version == 13, "each change read the one before")
+    }
+
+    @Test(
         "six parallel changes without If-Match of every other kind of resource all apply, none lost",
         arguments: StoreKind.available)
     func parallelChangesOfEveryKind(_ kind: StoreKind) async throws {

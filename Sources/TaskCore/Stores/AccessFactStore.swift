@@ -50,6 +50,16 @@ public protocol AccessFactStore: Sendable {
     /// (`PersonalTokenStore.lockPersonalToken(_:of:)`).
     func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
+    /// The user `identity` finds and, when there is such a user, the user with `id` (`UserStore.user(_:)`): what
+    /// a system administrator's request that names a user needs.
+    func user(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User>
+    /// `user(_:claimedBy:)`, with the row of the user with `id` locked until the transaction ends
+    /// (`UserStore.lockUser(_:)`).
+    func lockUser(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User>
+    /// The user `identity` finds and, when there is such a user, a page of every user (`UserStore.users(after:limit:)`):
+    /// a system administrator's user list.
+    func users(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[User]>
     /// `taskAccess(_:claimedBy:)`, with the task row locked until the transaction ends.
     func taskAccess(_ id: TaskID, claimedBy identity: ClaimIdentity, locking lock: RowLock) async throws
         -> ClaimedTaskAccess
@@ -215,6 +225,23 @@ extension StoreTransaction {
         -> ClaimedAccess<PersonalAccessToken>
     {
         try await access(claimedBy: identity) { try await personalToken(id, of: $0) }
+    }
+
+    /// Reads the user (and token), then the user with `id`.
+    public func user(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User> {
+        try await access(claimedBy: identity) { _ in try await user(id) }
+    }
+
+    /// Reads the user (and token), then locks the user with `id`.
+    public func lockUser(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User> {
+        try await access(claimedBy: identity) { _ in try await lockUser(id) }
+    }
+
+    /// Reads the user (and token), then the page of every user.
+    public func users(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[User]>
+    {
+        try await access(claimedBy: identity) { _ in try await users(after: after, limit: limit) }
     }
 
     /// Reads the user (and token), then locks the user's token with `id`.

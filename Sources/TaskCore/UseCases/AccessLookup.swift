@@ -103,6 +103,15 @@ extension StoreTransaction {
         return (user, caller)
     }
 
+    /// Another user's row (`nil` when there is none), locked until the transaction ends with `locking`, and the
+    /// caller `claim` stands for, the claim's user read with it: for a system administrator's user routes.
+    /// - Throws: `.unauthenticated` (or a personal access token's missing scope) before anything about the user.
+    func claimedOtherUser(_ id: UserID, by claim: some CallerClaim, locking: Bool) async throws -> (User?, Caller) {
+        if let caller = claim.checkedCaller { return (try await locking ? lockUser(id) : user(id), caller) }
+        let found = try await locking ? lockUser(id, claimedBy: claim.identity) : user(id, claimedBy: claim.identity)
+        return (found.facts, try found.caller(for: claim))
+    }
+
     /// The caller `claim` stands for; its user's row (and token's) read on its own when the claim needs it.
     /// - Throws: `.unauthenticated` when the user may not use the credential (or a personal access token's missing
     ///   scope).

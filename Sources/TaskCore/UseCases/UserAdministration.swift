@@ -13,43 +13,49 @@ public struct UserAdministration: Sendable {
         self.ids = ids
     }
 
-    /// Every user, oldest first. - Throws: `.forbidden` unless the caller is a system administrator.
-    public func users(_ caller: Caller, page: PageRequest) async throws -> Page<User> {
-        try requireAdmin(caller)
+    /// Every user, oldest first; the claim's user is read with the page (one statement on PostgreSQL).
+    /// - Throws: `.unauthenticated` first; `.forbidden` unless the caller is a system administrator.
+    public func users(_ claim: some CallerClaim, page: PageRequest) async throws -> Page<User> {
+        try refuseEarly(claim)
         let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
-        let rows = try await store.transaction { tx in try await tx.users(after: after, limit: page.limit + 1) }
+        let rows = try await store.transaction { tx in
+            if claim.checkedCaller != nil { return try await tx.users(after: after, limit: page.limit + 1) }
+            let found = try await tx.users(claimedBy: claim.identity, after: after, limit: page.limit + 1)
+            try requireAdmin(try found.caller(for: claim))
+            return found.facts ?? []
+        }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
             PagePosition(value: .date($0.createdAt), id: $0.id.uuid)
         }
     }
 
-    /// One user. - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`.
-    public func user(_ caller: Caller, id: UserID) async throws -> User {
-        try requireAdmin(caller)
-        guard let user = try await store.transaction({ tx in try await tx.user(id) }) else {
-            throw DomainError.notFound(.user)
-        }
-        return user
+    /// One user, read with the claim's user (one statement on PostgreSQL).
+    /// - Throws: `.unauthenticated` first; `.forbidden` unless the caller is a system administrator;
+    ///   `.notFound(.user)`.
+    public func user(_ claim: some CallerClaim, id: UserID) async throws -> User {
+        try refuseEarly(claim)
+        return try await store.transaction { tx in try await Self.adminsUser(id, claim, tx, locking: false) }
     }
 
     /// Changes a user's name, administrator flag or disabled flag.
     /// - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`; `.validation`.
     public func updateUser(
-        _ caller: Caller, id: UserID, name: String?, isAdmin: Bool?, isDisabled: Bool?
+        _ claim: some CallerClaim, id: UserID, name: String?, isAdmin: Bool?, isDisabled: Bool?
     ) async throws -> User {
-        try await updateUser(caller, id: id, precondition: nil) { (name, isAdmin, isDisabled) }
+        try await updateUser(claim, id: id, precondition: nil) { (name, isAdmin, isDisabled) }
     }
 
-    /// `updateUser`, checking the client's `If-Match` after the administrator check (403) and the user's
-    /// existence (404), and before reading the change (`input`, 422).
+    /// `updateUser`, checking the client's `If-Match` after the credential (401), the administrator check (403)
+    /// and the user's existence (404), and before reading the change (`input`, 422). The user's row is locked and
+    /// read with the claim's user (one statement on PostgreSQL).
     public func updateUser(
-        _ caller: Caller, id: UserID, precondition: VersionPrecondition?,
+        _ claim: some CallerClaim, id: UserID, precondition: VersionPrecondition?,
         _ input: @escaping @Sendable () throws -> (name: String?, isAdmin: Bool?, isDisabled: Bool?)
     ) async throws -> User {
-        try requireAdmin(caller)
+        try refuseEarly(claim)
         let at = now()
         return try await store.transaction { tx in
-            guard var user = try await tx.lockUser(id) else { throw DomainError.notFound(.user) }
+            var user = try await Self.adminsUser(id, claim, tx, locking: true)
             try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
             let (name, isAdmin, isDisabled) = try input()
             var errors = FieldErrors()
@@ -78,11 +84,15 @@ public struct UserAdministration: Sendable {
     /// tasks assigned to them become unassigned (recorded as activity by `caller`).
     /// - Throws: `.forbidden` unless the caller is a system administrator; `.notFound(.user)`;
     ///   `.conflict(.lastOwner)` when they are the last owner of a workspace that has other members.
-    public func deleteUser(_ caller: Caller, id: UserID, precondition: VersionPrecondition? = nil) async throws {
-        try requireAdmin(caller)
+    public func deleteUser(_ claim: some CallerClaim, id: UserID, precondition: VersionPrecondition? = nil)
+        async throws
+    {
+        try refuseEarly(claim)
         let at = now()
         try await store.transaction { tx in
-            guard let user = try await tx.lockUser(id) else { throw DomainError.notFound(.user) }
+            let (found, caller) = try await tx.claimedOtherUser(id, by: claim, locking: true)
+            try requireAdmin(caller)
+            guard let user = found else { throw DomainError.notFound(.user) }
             try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
             for membership in try await tx.workspaceMemberships(of: id) {
                 let workspaceID = membership.workspaceID
@@ -145,7 +155,27 @@ public struct UserAdministration: Sendable {
     }
 
     private func requireAdmin(_ caller: Caller) throws {
+        try Self.requireAdmin(caller)
+    }
+
+    private static func requireAdmin(_ caller: Caller) throws {
         guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
+    }
+
+    /// Refuses a claim that is a checked caller other than a system administrator before anything is read.
+    private func refuseEarly(_ claim: some CallerClaim) throws {
+        if let caller = claim.checkedCaller { try requireAdmin(caller) }
+    }
+
+    /// The user with `id`, read (and locked, with `locking`) with the claim's user, once the caller is checked to
+    /// be a system administrator. - Throws: `.unauthenticated`; `.forbidden`; `.notFound(.user)`.
+    private static func adminsUser(_ id: UserID, _ claim: some CallerClaim, _ tx: any StoreTransaction, locking: Bool)
+        async throws -> User
+    {
+        let (found, caller) = try await tx.claimedOtherUser(id, by: claim, locking: locking)
+        try requireAdmin(caller)
+        guard let found else { throw DomainError.notFound(.user) }
+        return found
     }
 
     private static let ordering = "users"

@@ -11,10 +11,10 @@ struct UserController: Sendable {
             .claimed(.get, "/api/v1/users/me", me),
             .claimed(.patch, "/api/v1/users/me", changeMe),
             .claimed(.post, "/api/v1/users/me/password", changePassword),
-            .authenticated(.get, "/api/v1/users", list),
-            .authenticated(.get, "/api/v1/users/{id}", read),
-            .authenticated(.patch, "/api/v1/users/{id}", change),
-            .authenticated(.delete, "/api/v1/users/{id}", delete),
+            .claimed(.get, "/api/v1/users", list),
+            .claimed(.get, "/api/v1/users/{id}", read),
+            .claimed(.patch, "/api/v1/users/{id}", change),
+            .claimed(.delete, "/api/v1/users/{id}", delete),
         ]
     }
 
@@ -37,35 +37,46 @@ struct UserController: Sendable {
         return Responses.noContent()
     }
 
-    func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try admin.authorize(context.caller)
-        let users = try await admin.users(context.caller, page: try QueryReader.page(request.uri.query))
-        return try Responses.page(users, UserDTO.init)
+    func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let page = try await adminFirst(context) { try QueryReader.page(request.uri.query) }
+        return try Responses.page(try await admin.users(context.claim, page: page), UserDTO.init)
     }
 
-    // The administrator check comes before the path and the body are read: everyone else gets 403 whatever the id.
-
-    func read(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try admin.authorize(context.caller)
-        return try Responses.read(
-            UserDTO(try await admin.user(context.caller, id: try context.pathID("id", .user))), for: request)
+    func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let id: UserID = try await adminFirst(context) { try context.pathID("id", .user) }
+        return try Responses.read(UserDTO(try await admin.user(context.claim, id: id)), for: request)
     }
 
-    func change(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try admin.authorize(context.caller)
-        let id: UserID = try context.pathID("id", .user)
-        let body = try await JSONBody.read(request, context: context.request)
-        let user = try await admin.updateUser(context.caller, id: id, precondition: Preconditions.ifMatch(request)) {
+    func change(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let (id, body, precondition) = try await adminFirst(context) {
+            let id: UserID = try context.pathID("id", .user)
+            return (id, try await JSONBody.read(request, context: context.request), Preconditions.ifMatch(request))
+        }
+        let user = try await admin.updateUser(context.claim, id: id, precondition: precondition) {
             let change = try AccountRequests.userChange(body)
             return (change.name, change.isAdmin, change.isDisabled)
         }
         return try Responses.tagged(UserDTO(user))
     }
 
-    func delete(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        try admin.authorize(context.caller)
-        try await admin.deleteUser(
-            context.caller, id: try context.pathID("id", .user), precondition: Preconditions.ifMatch(request))
+    func delete(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let (id, precondition) = try await adminFirst(context) {
+            let id: UserID = try context.pathID("id", .user)
+            return (id, Preconditions.ifMatch(request))
+        }
+        try await admin.deleteUser(context.claim, id: id, precondition: precondition)
         return Responses.noContent()
+    }
+
+    /// What `read` reads of the request (its path, query, body or `If-Match`). When that fails, the caller is
+    /// checked first: everyone but a system administrator gets 403 whatever else is wrong with the request, as
+    /// when the administrator check came before the request was read.
+    private func adminFirst<Value>(_ context: ClaimedContext, _ read: () async throws -> Value) async throws -> Value {
+        do {
+            return try await read()
+        } catch {
+            try admin.authorize(try await context.caller())
+            throw error
+        }
     }
 }

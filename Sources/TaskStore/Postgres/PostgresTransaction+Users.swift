@@ -58,6 +58,74 @@ extension PostgresTransaction {
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         return try await rows(builder.query, PostgresRows.user)
     }
+
+    /// With a user id, that user and the user with `id` in one statement (no claimed user, no row; no such user,
+    /// null columns for it). A personal access token, which no administrator's route takes, is read as the
+    /// credential it is, then the user.
+    func user(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User> {
+        try await claimedUser(id, claimedBy: identity, locking: false)
+    }
+
+    /// `user(_:claimedBy:)` with the row of the user with `id` locked.
+    func lockUser(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User> {
+        try await claimedUser(id, claimedBy: identity, locking: true)
+    }
+
+    /// The two above: the other user is read in a `LATERAL` subquery, which can lock its row (the nullable side of
+    /// an outer join cannot be locked).
+    private func claimedUser(_ id: UserID, claimedBy identity: ClaimIdentity, locking: Bool) async throws
+        -> ClaimedAccess<User>
+    {
+        guard case .user(let userID) = identity else {
+            guard case .personalToken(let lookup) = identity,
+                let (token, user) = try await personalTokenCredential(lookup)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            let found = try await locking ? lockUser(id) : self.user(id)
+            return ClaimedAccess(user: user, token: token, facts: found)
+        }
+        let query: PostgresQuery = """
+            SELECT \(unescaped: PostgresRows.userColumns(as: "c")), \(unescaped: PostgresRows.userColumns(as: "o"))
+            FROM users c LEFT JOIN LATERAL (
+                SELECT \(unescaped: PostgresRows.userColumns) FROM users
+                WHERE id = \(id.uuid)\(unescaped: locking ? " FOR UPDATE" : "")
+            ) o ON true
+            WHERE c.id = \(userID.uuid)
+            """
+        let found = try await locking ? lockedRows(query, Self.userWithUser) : rows(query, Self.userWithUser)
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, facts: first.1)
+    }
+
+    /// With a user id, that user and the page of `users(after:limit:)` in one statement: the claimed user drives
+    /// it, so no such user means no row, and an empty page one row whose other columns are null.
+    func users(claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int) async throws
+        -> ClaimedAccess<[User]>
+    {
+        guard case .user(let userID) = identity else {
+            guard case .personalToken(let lookup) = identity,
+                let (token, user) = try await personalTokenCredential(lookup)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            return ClaimedAccess(user: user, token: token, facts: try await users(after: after, limit: limit))
+        }
+        var builder = SQLBuilder(
+            "SELECT \(PostgresRows.userColumns(as: "c")), \(PostgresRows.userColumns(as: "o"))"
+                + " FROM users c LEFT JOIN LATERAL (SELECT \(PostgresRows.userColumns) FROM users WHERE TRUE")
+        builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
+        builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
+        builder.append(") o ON true WHERE c.id = \(builder.bind(userID.uuid)) ORDER BY o.created_at, o.id")
+        let found = try await rows(builder.query, Self.userWithUser)
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, facts: found.compactMap(\.1))
+    }
+
+    /// A row of a user's columns followed by another user's, whose columns are null when there was none.
+    private static func userWithUser(_ row: PostgresRow) throws -> (User, User?) {
+        let cells = PostgresRandomAccessRow(row)
+        let user = try PostgresRows.user(cells, from: 0)
+        let otherOffset = PostgresRows.userColumnCount
+        guard try cells[otherOffset].decode(UUID?.self) != nil else { return (user, nil) }
+        return (user, try PostgresRows.user(cells, from: otherOffset))
+    }
 }
 
 /// A user by id, prepared: every authenticated request reads its caller with it.

@@ -1,0 +1,86 @@
+import Foundation
+import TaskCore
+import TaskTestSupport
+import Testing
+
+/// An administrator's reads of other users, with the claim's user read in the same store read.
+@Suite("Store conformance: users read with the claim's user")
+struct ClaimedUserConformanceTests {
+    @Test(
+        "another user read (or locked) with the claim's user is the user read alone; a missing one is none; nothing for an unknown claim",
+        arguments: StoreKind.available)
+    func claimedUser(_ kind: StoreKind) async throws {
+        let scene = try await AccessFactConformanceTests.Scene(kind)
+        let missing = UserID(UUID())
+        let (claimed, locked, alone, caller, absent, unknown, own) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.user(scene.bob.id, claimedBy: .user(scene.alice.id)),
+                try await tx.lockUser(scene.bob.id, claimedBy: .user(scene.alice.id)),
+                try await tx.user(scene.bob.id),
+                try await tx.user(scene.alice.id),
+                try await tx.user(missing, claimedBy: .user(scene.alice.id)),
+                try await tx.lockUser(scene.bob.id, claimedBy: .user(missing)),
+                try await tx.lockUser(scene.alice.id, claimedBy: .user(scene.alice.id))
+            )
+        }
+        #expect(claimed.user == caller && caller?.id == scene.alice.id && claimed.token == nil)
+        #expect(claimed.facts == alone && alone?.id == scene.bob.id)
+        #expect(locked == claimed)
+        #expect(absent.user == caller && absent.facts == nil)
+        #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+        #expect(own.user == caller && own.facts == caller, "an administrator may name themself")
+
+        // Through a personal access token: the token and its user, with the same other user.
+        let clock = SteppingClock()
+        let minter = CountingPersonalTokens()
+        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let issued = try await tokens.create(
+            scene.alice,
+            NewPersonalToken(name: "t", scopes: ["read"], expiresAt: SteppingClock.start.addingTimeInterval(86_400)))
+        let now = clock.now()
+        let lookup = ClaimIdentity.personalToken(
+            PersonalTokenLookup(digest: minter.digest(of: issued.token), at: now, touchingBefore: now))
+        let viaToken = try await scene.store.transaction { [scene] tx in
+            try await tx.user(scene.bob.id, claimedBy: lookup)
+        }
+        #expect(viaToken.user?.id == scene.alice.id && viaToken.token?.id == issued.record.id)
+        #expect(viaToken.facts == alone)
+    }
+
+    @Test(
+        "a page of every user read with the claim's user is the page read alone, page after page; nothing for an unknown claim",
+        arguments: StoreKind.available)
+    func claimedUserPage(_ kind: StoreKind) async throws {
+        let scene = try await AccessFactConformanceTests.Scene(kind)
+        var after: PagePosition?
+        var seen: [User] = []
+        repeat {
+            let (claimed, alone, caller) = try await scene.store.transaction { [after, scene] tx in
+                (
+                    try await tx.users(claimedBy: .user(scene.carol.id), after: after, limit: 3),
+                    try await tx.users(after: after, limit: 3),
+                    try await tx.user(scene.carol.id)
+                )
+            }
+            #expect(claimed.user == caller && caller != nil && claimed.token == nil)
+            #expect(claimed.facts == alone)
+            seen += alone
+            after = alone.count == 3 ? alone.last.map { PagePosition(value: .date($0.createdAt), id: $0.id.uuid) } : nil
+        } while after != nil
+        let all = try await scene.store.transaction { tx in try await tx.users(after: nil, limit: 100) }
+        #expect(seen == all && all.count >= 4)
+
+        let (past, unknown) = try await scene.store.transaction { [scene] tx in
+            let last = try #require(all.last)
+            return (
+                try await tx.users(
+                    claimedBy: .user(scene.carol.id),
+                    after: PagePosition(value: .date(last.createdAt), id: last.id.uuid),
+                    limit: 3),
+                try await tx.users(claimedBy: .user(UserID(UUID())), after: nil, limit: 3)
+            )
+        }
+        #expect(past.user?.id == scene.carol.id && past.facts == [])
+        #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+    }
+}
