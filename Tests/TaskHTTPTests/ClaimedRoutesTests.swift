@@ -178,6 +178,9 @@ struct ClaimedRoutesTests {
                     (.get, "/api/v1/users/00000000-0000-4000-8000-000000000000", nil, .forbidden),
                     (.patch, "/api/v1/users/\(bobID)", "{", .forbidden),
                     (.delete, "/api/v1/users/not-a-uuid", nil, .forbidden),
+                    (.get, "/api/v1/users/\(bobID)/tokens?limit=x", nil, .forbidden),
+                    (.get, "/api/v1/users/00000000-0000-4000-8000-000000000000/tokens", nil, .forbidden),
+                    (.delete, "/api/v1/users/not-a-uuid/tokens/not-a-uuid", nil, .forbidden),
                     (.get, "/api/v1/users/me/tokens?limit=x", nil, .unprocessableContent),
                     (.get, "/api/v1/users/me/tokens/00000000-0000-4000-8000-000000000000", nil, .notFound),
                     (.get, "/api/v1/users/me/tokens/not-a-uuid", nil, .notFound),
@@ -217,6 +220,13 @@ struct ClaimedRoutesTests {
                 (.patch, "/api/v1/users/\(bobID)", "{", .badRequest),
                 (.delete, "/api/v1/users/not-a-uuid", nil, .notFound),
                 (.get, "/api/v1/users/\(bobID)", nil, .ok),
+                (.get, "/api/v1/users/\(bobID)/tokens?limit=x", nil, .unprocessableContent),
+                (.get, "/api/v1/users/\(bobID)/tokens?cursor=zzz", nil, .unprocessableContent),
+                (.get, "/api/v1/users/00000000-0000-4000-8000-000000000000/tokens", nil, .notFound),
+                (.get, "/api/v1/users/00000000-0000-4000-8000-000000000000/tokens?cursor=zzz", nil, .notFound),
+                (.get, "/api/v1/users/\(bobID)/tokens", nil, .ok),
+                (.delete, "/api/v1/users/not-a-uuid/tokens/not-a-uuid", nil, .notFound),
+                (.delete, "/api/v1/users/\(bobID)/tokens/00000000-0000-4000-8000-000000000000", nil, .notFound),
             ] as [(HTTPRequest.Method, String, String?, HTTPResponse.Status)] {
                 let answer = try await api.send(method, path, token: annToken, json: json)
                 #expect(answer.status == expected, "admin ann: \(method) \(path)")

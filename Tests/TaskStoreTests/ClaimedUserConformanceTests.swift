@@ -83,4 +83,53 @@ struct ClaimedUserConformanceTests {
         #expect(past.user?.id == scene.carol.id && past.facts == [])
         #expect(unknown == ClaimedAccess(user: nil, facts: nil))
     }
+
+    @Test(
+        "a user's tokens read with the administrator's user are the page read alone; none for an unknown user; a token locked with it is the token; nothing for an unknown claim",
+        arguments: StoreKind.available)
+    func claimedTokensOfAUser(_ kind: StoreKind) async throws {
+        let scene = try await AccessFactConformanceTests.Scene(kind)
+        let tokens = PersonalTokenService(
+            store: scene.store, minter: CountingPersonalTokens(), now: SteppingClock().now)
+        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        var issued: [IssuedPersonalToken] = []
+        for name in ["one", "two", "three"] {
+            issued.append(
+                try await tokens.create(scene.bob, NewPersonalToken(name: name, scopes: ["read"], expiresAt: expiry)))
+        }
+        let admin = ClaimIdentity.user(scene.alice.id)
+        var after: PagePosition?
+        var seen: [PersonalAccessToken] = []
+        repeat {
+            let (claimed, alone, caller) = try await scene.store.transaction { [after, scene] tx in
+                (
+                    try await tx.personalTokens(of: scene.bob.id, claimedBy: admin, after: after, limit: 2),
+                    try await tx.personalTokens(of: scene.bob.id, after: after, limit: 2),
+                    try await tx.user(scene.alice.id)
+                )
+            }
+            #expect(claimed.user == caller && caller != nil && claimed.token == nil)
+            #expect(claimed.facts == alone)
+            seen += alone
+            after = alone.count == 2 ? alone.last.map { PagePosition(value: .date($0.createdAt), id: $0.id.uuid) } : nil
+        } while after != nil
+        #expect(seen.map(\.id) == issued.map(\.record.id))
+
+        let id = issued[0].record.id
+        let (none, nobody, unknown, locked, alone, elsewhere) = try await scene.store.transaction { [scene] tx in
+            (
+                try await tx.personalTokens(of: scene.carol.id, claimedBy: admin, after: nil, limit: 10),
+                try await tx.personalTokens(of: UserID(UUID()), claimedBy: admin, after: nil, limit: 10),
+                try await tx.personalTokens(of: scene.bob.id, claimedBy: .user(UserID(UUID())), after: nil, limit: 10),
+                try await tx.lockPersonalToken(id, of: scene.bob.id, claimedBy: admin),
+                try await tx.personalToken(id, of: scene.bob.id),
+                try await tx.lockPersonalToken(id, of: scene.carol.id, claimedBy: admin)
+            )
+        }
+        #expect(none.user?.id == scene.alice.id && none.facts == [], "a user without tokens")
+        #expect(nobody.user?.id == scene.alice.id && nobody.facts == nil, "no such user")
+        #expect(unknown == ClaimedAccess(user: nil, facts: nil))
+        #expect(locked.user?.id == scene.alice.id && locked.facts == alone && alone?.id == id)
+        #expect(elsewhere.user?.id == scene.alice.id && elsewhere.facts == nil, "another user's token")
+    }
 }

@@ -87,6 +87,31 @@ struct RaceTests {
     }
 
     @Test(
+        "six parallel revocations of one user's token by an administrator, checked and claimed: one revokes it, five find it gone",
+        arguments: StoreKind.available)
+    func parallelAdministratorTokenRevocations(_ kind: StoreKind) async throws {
+        let world = TestWorld(store: try await kind.makeFreshStore())
+        _ = try await world.register("root")
+        let admin = Caller(try await world.admin.promote(email: "root@example.com"))
+        let claim = VerifiedAccessToken(userID: admin.id, issuedAt: world.clock.now())
+        let bob = try await world.register("bob")
+        let tokens = PersonalTokenService(store: world.store, minter: CountingPersonalTokens(), now: world.clock.now)
+        let expiry = world.clock.now().addingTimeInterval(86_400)
+        for claimed in [false, true] {
+            let issued = try await tokens.create(bob, NewPersonalToken(name: "t", scopes: ["read"], expiresAt: expiry))
+            let failures = await sixAtOnce { _ in
+                if claimed {
+                    try await tokens.revoke(issued.record.id, of: bob.id, by: claim)
+                } else {
+                    try await tokens.revoke(issued.record.id, of: bob.id, by: admin)
+                }
+            }
+            #expect(failures.count == 5 && failures.allSatisfy { $0.contains("notFound") }, "\(failures)")
+            #expect(try await tokens.tokens(of: bob.id, by: claim, page: PageRequest(limit: 10)).items.isEmpty)
+        }
+    }
+
+    @Test(
         "six parallel changes of a user by an administrator, checked and claimed, all apply: none lost",
         arguments: StoreKind.available)
     func parallelAdministratorChanges(_ kind: StoreKind) async throws {

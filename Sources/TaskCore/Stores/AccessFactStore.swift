@@ -50,6 +50,14 @@ public protocol AccessFactStore: Sendable {
     /// (`PersonalTokenStore.lockPersonalToken(_:of:)`).
     func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
+    /// The user `identity` finds and, when there is such a user, a page of the personal access tokens of the user
+    /// with `userID`, `nil` when there is no such user: a system administrator's list of a user's tokens.
+    func personalTokens(of userID: UserID, claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int)
+        async throws -> ClaimedAccess<[PersonalAccessToken]>
+    /// The user `identity` finds and, when there is such a user, the token with `id` of the user with `userID`,
+    /// locked until the transaction ends: a system administrator's revocation of a user's token.
+    func lockPersonalToken(_ id: PersonalTokenID, of userID: UserID, claimedBy identity: ClaimIdentity)
+        async throws -> ClaimedAccess<PersonalAccessToken>
     /// The user `identity` finds and, when there is such a user, the user with `id` (`UserStore.user(_:)`): what
     /// a system administrator's request that names a user needs.
     func user(_ id: UserID, claimedBy identity: ClaimIdentity) async throws -> ClaimedAccess<User>
@@ -242,6 +250,23 @@ extension StoreTransaction {
         -> ClaimedAccess<[User]>
     {
         try await access(claimedBy: identity) { _ in try await users(after: after, limit: limit) }
+    }
+
+    /// Reads the user (and token), then whether the user with `userID` exists, then the page of that user's tokens.
+    public func personalTokens(
+        of userID: UserID, claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int
+    ) async throws -> ClaimedAccess<[PersonalAccessToken]> {
+        try await access(claimedBy: identity) { _ in
+            guard try await user(userID) != nil else { return nil }
+            return try await personalTokens(of: userID, after: after, limit: limit)
+        }
+    }
+
+    /// Reads the user (and token), then locks the token with `id` of the user with `userID`.
+    public func lockPersonalToken(_ id: PersonalTokenID, of userID: UserID, claimedBy identity: ClaimIdentity)
+        async throws -> ClaimedAccess<PersonalAccessToken>
+    {
+        try await access(claimedBy: identity) { _ in try await lockPersonalToken(id, of: userID) }
     }
 
     /// Reads the user (and token), then locks the user's token with `id`.

@@ -122,24 +122,41 @@ public struct PersonalTokenService: Sendable {
         }
     }
 
-    /// A user's tokens, for a system administrator. - Throws: `.forbidden`, `.notFound(.user)`.
-    public func tokens(of userID: UserID, by caller: Caller, page: PageRequest) async throws -> Page<
+    /// A user's tokens, for a system administrator: the claim's user, whether the user exists and the page in one
+    /// read (one statement on PostgreSQL).
+    /// - Throws: `.unauthenticated` first; `.forbidden`; `.notFound(.user)`; `.validation` for a cursor of another
+    ///   list, after those.
+    public func tokens(of userID: UserID, by claim: some CallerClaim, page: PageRequest) async throws -> Page<
         PersonalAccessToken
     > {
-        guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
-        guard try await store.transaction({ tx in try await tx.user(userID) }) != nil else {
-            throw DomainError.notFound(.user)
+        if let caller = claim.checkedCaller, !AccessPolicy.canAdministerUsers(caller) {
+            throw DomainError.forbidden
         }
-        return try await listPage(of: userID, page)
+        let position = Result { try PageCursor.position(from: page.cursor, ordering: Self.ordering) }
+        let found = try await store.transaction { tx in
+            try await tx.personalTokens(
+                of: userID, claimedBy: claim.identity, after: (try? position.get()) ?? nil, limit: page.limit + 1)
+        }
+        guard AccessPolicy.canAdministerUsers(try found.caller(for: claim)) else { throw DomainError.forbidden }
+        guard let rows = found.facts else { throw DomainError.notFound(.user) }
+        _ = try position.get()
+        return Self.page(of: rows, page)
     }
 
-    /// Revokes a user's token, for a system administrator.
-    /// - Throws: `.forbidden`, `.notFound(.token)`, `.versionMismatch`.
+    /// Revokes a user's token, for a system administrator: the claim's user is read with the locked token (one
+    /// statement on PostgreSQL). - Throws: `.unauthenticated` first; `.forbidden`, `.notFound(.token)`,
+    /// `.versionMismatch`.
     public func revoke(
-        _ id: PersonalTokenID, of userID: UserID, by caller: Caller, precondition: VersionPrecondition? = nil
+        _ id: PersonalTokenID, of userID: UserID, by claim: some CallerClaim, precondition: VersionPrecondition? = nil
     ) async throws {
-        guard AccessPolicy.canAdministerUsers(caller) else { throw DomainError.forbidden }
-        try await revoke(id, of: userID, precondition: precondition)
+        if let caller = claim.checkedCaller, !AccessPolicy.canAdministerUsers(caller) {
+            throw DomainError.forbidden
+        }
+        try await revoke(id, precondition: precondition) { tx in
+            let found = try await tx.lockPersonalToken(id, of: userID, claimedBy: claim.identity)
+            guard AccessPolicy.canAdministerUsers(try found.caller(for: claim)) else { throw DomainError.forbidden }
+            return found.facts
+        }
     }
 
     /// The caller a presented token authenticates, in one store round trip.
@@ -170,14 +187,6 @@ public struct PersonalTokenService: Sendable {
     public func removeExpiredTokens() async throws {
         let before = now().addingTimeInterval(-Self.expiredRetention)
         try await store.transaction { tx in try await tx.deletePersonalTokens(expiredBefore: before) }
-    }
-
-    private func listPage(of userID: UserID, _ page: PageRequest) async throws -> Page<PersonalAccessToken> {
-        let after = try PageCursor.position(from: page.cursor, ordering: Self.ordering)
-        let rows = try await store.transaction { tx in
-            try await tx.personalTokens(of: userID, after: after, limit: page.limit + 1)
-        }
-        return Self.page(of: rows, page)
     }
 
     /// The page `rows` (read one past `page`'s limit) make.

@@ -12,8 +12,8 @@ struct PersonalTokenController: Sendable {
             .claimed(.get, "/api/v1/users/me/tokens", list),
             .claimed(.get, "/api/v1/users/me/tokens/{id}", read),
             .claimed(.delete, "/api/v1/users/me/tokens/{id}", revoke),
-            .authenticated(.get, "/api/v1/users/{id}/tokens", listOfUser),
-            .authenticated(.delete, "/api/v1/users/{id}/tokens/{token_id}", revokeOfUser),
+            .claimed(.get, "/api/v1/users/{id}/tokens", listOfUser),
+            .claimed(.delete, "/api/v1/users/{id}/tokens/{token_id}", revokeOfUser),
         ]
     }
 
@@ -40,21 +40,23 @@ struct PersonalTokenController: Sendable {
         return Responses.noContent()
     }
 
-    // The administrator check comes before the path is read: everyone else gets 403 whatever the ids.
-
-    func listOfUser(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        guard AccessPolicy.canAdministerUsers(context.caller) else { throw DomainError.forbidden }
-        let page = try QueryReader.page(request.uri.query)
-        let tokens = try await personalTokens.tokens(
-            of: try context.pathID("id", .user), by: context.caller, page: page)
+    func listOfUser(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let (page, userID) = try await context.administratorFirst {
+            let userID: UserID = try context.pathID("id", .user)
+            return (try QueryReader.page(request.uri.query), userID)
+        }
+        let tokens = try await personalTokens.tokens(of: userID, by: context.claim, page: page)
         return try Responses.page(tokens, PersonalTokenDTO.init)
     }
 
-    func revokeOfUser(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        guard AccessPolicy.canAdministerUsers(context.caller) else { throw DomainError.forbidden }
+    func revokeOfUser(_ request: Request, _ context: ClaimedContext) async throws -> Response {
+        let (tokenID, userID) = try await context.administratorFirst {
+            let tokenID: PersonalTokenID = try context.pathID("token_id", .token)
+            let userID: UserID = try context.pathID("id", .user)
+            return (tokenID, userID)
+        }
         try await personalTokens.revoke(
-            try context.pathID("token_id", .token), of: try context.pathID("id", .user), by: context.caller,
-            precondition: Preconditions.ifMatch(request))
+            tokenID, of: userID, by: context.claim, precondition: Preconditions.ifMatch(request))
         return Responses.noContent()
     }
 }

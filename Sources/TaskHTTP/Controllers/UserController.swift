@@ -38,17 +38,17 @@ struct UserController: Sendable {
     }
 
     func list(_ request: Request, _ context: ClaimedContext) async throws -> Response {
-        let page = try await adminFirst(context) { try QueryReader.page(request.uri.query) }
+        let page = try await context.administratorFirst { try QueryReader.page(request.uri.query) }
         return try Responses.page(try await admin.users(context.claim, page: page), UserDTO.init)
     }
 
     func read(_ request: Request, _ context: ClaimedContext) async throws -> Response {
-        let id: UserID = try await adminFirst(context) { try context.pathID("id", .user) }
+        let id: UserID = try await context.administratorFirst { try context.pathID("id", .user) }
         return try Responses.read(UserDTO(try await admin.user(context.claim, id: id)), for: request)
     }
 
     func change(_ request: Request, _ context: ClaimedContext) async throws -> Response {
-        let (id, body, precondition) = try await adminFirst(context) {
+        let (id, body, precondition) = try await context.administratorFirst {
             let id: UserID = try context.pathID("id", .user)
             return (id, try await JSONBody.read(request, context: context.request), Preconditions.ifMatch(request))
         }
@@ -60,23 +60,11 @@ struct UserController: Sendable {
     }
 
     func delete(_ request: Request, _ context: ClaimedContext) async throws -> Response {
-        let (id, precondition) = try await adminFirst(context) {
+        let (id, precondition) = try await context.administratorFirst {
             let id: UserID = try context.pathID("id", .user)
             return (id, Preconditions.ifMatch(request))
         }
         try await admin.deleteUser(context.claim, id: id, precondition: precondition)
         return Responses.noContent()
-    }
-
-    /// What `read` reads of the request (its path, query, body or `If-Match`). When that fails, the caller is
-    /// checked first: everyone but a system administrator gets 403 whatever else is wrong with the request, as
-    /// when the administrator check came before the request was read.
-    private func adminFirst<Value>(_ context: ClaimedContext, _ read: () async throws -> Value) async throws -> Value {
-        do {
-            return try await read()
-        } catch {
-            try admin.authorize(try await context.caller())
-            throw error
-        }
     }
 }

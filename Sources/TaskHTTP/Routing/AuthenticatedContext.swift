@@ -74,6 +74,18 @@ struct ClaimedContext: Sendable {
     func pathID<Kind>(_ name: String, _ kind: ResourceKind, as _: Kind.Type = Kind.self) throws -> Identifier<Kind> {
         try request.pathID(name, kind)
     }
+
+    /// What `read` reads of the request (its path, query, body or `If-Match`) on a system administrator's route.
+    /// When that fails, the caller is checked first: everyone but a system administrator gets `403` whatever else
+    /// is wrong with the request, as if the administrator check came before the request was read.
+    func administratorFirst<Value>(_ read: () async throws -> Value) async throws -> Value {
+        do {
+            return try await read()
+        } catch {
+            guard AccessPolicy.canAdministerUsers(try await caller()) else { throw DomainError.forbidden }
+            throw error
+        }
+    }
 }
 
 extension TaskRequestContext {

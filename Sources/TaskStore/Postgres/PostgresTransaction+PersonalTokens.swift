@@ -77,26 +77,34 @@ extension PostgresTransaction {
     func personalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
     {
-        try await claimedToken(id, claimedBy: identity, locking: false)
+        try await claimedToken(id, of: nil, claimedBy: identity, locking: false)
     }
 
     /// `personalToken(_:claimedBy:)` with the token row locked.
     func lockPersonalToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
     {
-        try await claimedToken(id, claimedBy: identity, locking: true)
+        try await claimedToken(id, of: nil, claimedBy: identity, locking: true)
     }
 
-    /// The two above: the token is read in a `LATERAL` subquery, which can lock it (the nullable side of an outer
-    /// join cannot be locked).
-    private func claimedToken(_ id: PersonalTokenID, claimedBy identity: ClaimIdentity, locking: Bool) async throws
+    /// With a user id, that user and the token with `id` of the user with `owner`, locked, in one statement.
+    func lockPersonalToken(_ id: PersonalTokenID, of owner: UserID, claimedBy identity: ClaimIdentity) async throws
         -> ClaimedAccess<PersonalAccessToken>
     {
+        try await claimedToken(id, of: owner, claimedBy: identity, locking: true)
+    }
+
+    /// The three above: the token of `owner` (`nil`: of the claimed user) is read in a `LATERAL` subquery, which
+    /// can lock it (the nullable side of an outer join cannot be locked).
+    private func claimedToken(
+        _ id: PersonalTokenID, of owner: UserID?, claimedBy identity: ClaimIdentity, locking: Bool
+    ) async throws -> ClaimedAccess<PersonalAccessToken> {
         guard case .user(let userID) = identity else {
             guard case .personalToken(let lookup) = identity,
                 let (token, user) = try await personalTokenCredential(lookup)
             else { return ClaimedAccess(user: nil, facts: nil) }
-            let found = try await locking ? lockPersonalToken(id, of: user.id) : personalToken(id, of: user.id)
+            let ownerID = owner ?? user.id
+            let found = try await locking ? lockPersonalToken(id, of: ownerID) : personalToken(id, of: ownerID)
             return ClaimedAccess(user: user, token: token, facts: found)
         }
         let query: PostgresQuery = """
@@ -104,13 +112,48 @@ extension PostgresTransaction {
                 \(unescaped: PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))
             FROM users u LEFT JOIN LATERAL (
                 SELECT \(unescaped: PostgresRows.personalTokenColumns) FROM personal_access_tokens
-                WHERE id = \(id.uuid) AND user_id = u.id\(unescaped: locking ? " FOR UPDATE" : "")
+                WHERE id = \(id.uuid) AND user_id = \((owner ?? userID).uuid)\(unescaped: locking ? " FOR UPDATE" : "")
             ) t ON true
             WHERE u.id = \(userID.uuid)
             """
         let found = try await locking ? lockedRows(query, Self.userWithToken) : rows(query, Self.userWithToken)
         guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
         return ClaimedAccess(user: first.0, facts: first.1)
+    }
+
+    /// With a user id, that user, whether the user with `owner` exists and the page of `personalTokens(of:after:limit:)`
+    /// of `owner` in one statement: no claimed user, no row; no such owner, one row with a false `exists`; an
+    /// owner without tokens (on this page), one row whose token columns are null.
+    func personalTokens(of owner: UserID, claimedBy identity: ClaimIdentity, after: PagePosition?, limit: Int)
+        async throws -> ClaimedAccess<[PersonalAccessToken]>
+    {
+        guard case .user(let userID) = identity else {
+            guard case .personalToken(let lookup) = identity,
+                let (token, user) = try await personalTokenCredential(lookup)
+            else { return ClaimedAccess(user: nil, facts: nil) }
+            guard try await self.user(owner) != nil else { return ClaimedAccess(user: user, token: token, facts: nil) }
+            let page = try await personalTokens(of: owner, after: after, limit: limit)
+            return ClaimedAccess(user: user, token: token, facts: page)
+        }
+        var builder = SQLBuilder(
+            "SELECT \(PostgresRows.userColumns(as: "u")), o.id IS NOT NULL,"
+                + " \(PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))"
+        )
+        builder.append(" FROM users u LEFT JOIN users o ON o.id = \(builder.bind(owner.uuid)) LEFT JOIN LATERAL (")
+        builder.append("SELECT \(PostgresRows.personalTokenColumns) FROM personal_access_tokens WHERE user_id = o.id")
+        builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
+        builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
+        builder.append(") t ON true WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY t.created_at, t.id")
+        let found = try await rows(builder.query) { row -> (User, Bool, PersonalAccessToken?) in
+            let cells = PostgresRandomAccessRow(row)
+            let user = try PostgresRows.user(cells, from: 0)
+            let exists = try cells[PostgresRows.userColumnCount].decode(Bool.self)
+            let tokenOffset = PostgresRows.userColumnCount + 1
+            guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, exists, nil) }
+            return (user, exists, try PostgresRows.personalToken(cells, from: tokenOffset))
+        }
+        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: first.0, facts: first.1 ? found.compactMap(\.2) : nil)
     }
 
     /// A row of a user's columns followed by a token's, whose columns are null when there was no such token.
