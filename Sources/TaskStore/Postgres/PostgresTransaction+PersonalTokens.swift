@@ -52,11 +52,9 @@ extension PostgresTransaction {
         -> ClaimedAccess<[PersonalAccessToken]>
     {
         guard case .user(let userID) = identity else {
-            guard case .personalToken(let lookup) = identity,
-                let (token, user) = try await personalTokenCredential(lookup)
-            else { return ClaimedAccess(user: nil, facts: nil) }
-            let page = try await personalTokens(of: user.id, after: after, limit: limit)
-            return ClaimedAccess(user: user, token: token, facts: page)
+            return try await throughPersonalToken(identity) {
+                try await personalTokens(of: $0.id, after: after, limit: limit)
+            }
         }
         var builder = SQLBuilder(
             "SELECT \(PostgresRows.userColumns(as: "u")), \(PostgresRows.qualified(PostgresRows.personalTokenColumns, as: "t"))"
@@ -100,12 +98,10 @@ extension PostgresTransaction {
         _ id: PersonalTokenID, of owner: UserID?, claimedBy identity: ClaimIdentity, locking: Bool
     ) async throws -> ClaimedAccess<PersonalAccessToken> {
         guard case .user(let userID) = identity else {
-            guard case .personalToken(let lookup) = identity,
-                let (token, user) = try await personalTokenCredential(lookup)
-            else { return ClaimedAccess(user: nil, facts: nil) }
-            let ownerID = owner ?? user.id
-            let found = try await locking ? lockPersonalToken(id, of: ownerID) : personalToken(id, of: ownerID)
-            return ClaimedAccess(user: user, token: token, facts: found)
+            return try await throughPersonalToken(identity) { user in
+                let ownerID = owner ?? user.id
+                return try await locking ? lockPersonalToken(id, of: ownerID) : personalToken(id, of: ownerID)
+            }
         }
         let query: PostgresQuery = """
             SELECT \(unescaped: PostgresRows.userColumns(as: "u")),
@@ -128,12 +124,10 @@ extension PostgresTransaction {
         async throws -> ClaimedAccess<[PersonalAccessToken]>
     {
         guard case .user(let userID) = identity else {
-            guard case .personalToken(let lookup) = identity,
-                let (token, user) = try await personalTokenCredential(lookup)
-            else { return ClaimedAccess(user: nil, facts: nil) }
-            guard try await self.user(owner) != nil else { return ClaimedAccess(user: user, token: token, facts: nil) }
-            let page = try await personalTokens(of: owner, after: after, limit: limit)
-            return ClaimedAccess(user: user, token: token, facts: page)
+            return try await throughPersonalToken(identity) { _ in
+                guard try await user(owner) != nil else { return nil }
+                return try await personalTokens(of: owner, after: after, limit: limit)
+            }
         }
         var builder = SQLBuilder(
             "SELECT \(PostgresRows.userColumns(as: "u")), o.id IS NOT NULL,"
@@ -176,6 +170,17 @@ extension PostgresTransaction {
 
     func personalTokenCredential(_ lookup: PersonalTokenLookup) async throws -> (PersonalAccessToken, User)? {
         try await rows(PersonalTokenCredentialStatement(lookup: lookup)).first
+    }
+
+    /// A claimed read for a claim that is not a user's id: the personal access token it names and its user, read as
+    /// the credential they are, then `facts` for the user. Each claimed read gives a claim by id one statement;
+    /// this is the rest.
+    func throughPersonalToken<Facts>(_ identity: ClaimIdentity, _ facts: (User) async throws -> Facts?)
+        async throws -> ClaimedAccess<Facts>
+    {
+        guard case .personalToken(let lookup) = identity, let (token, user) = try await personalTokenCredential(lookup)
+        else { return ClaimedAccess(user: nil, facts: nil) }
+        return ClaimedAccess(user: user, token: token, facts: try await facts(user))
     }
 
     func deletePersonalTokens(expiredBefore before: Date) async throws {

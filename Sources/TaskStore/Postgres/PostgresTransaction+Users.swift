@@ -77,11 +77,7 @@ extension PostgresTransaction {
         -> ClaimedAccess<User>
     {
         guard case .user(let userID) = identity else {
-            guard case .personalToken(let lookup) = identity,
-                let (token, user) = try await personalTokenCredential(lookup)
-            else { return ClaimedAccess(user: nil, facts: nil) }
-            let found = try await locking ? lockUser(id) : self.user(id)
-            return ClaimedAccess(user: user, token: token, facts: found)
+            return try await throughPersonalToken(identity) { _ in try await locking ? lockUser(id) : user(id) }
         }
         let query: PostgresQuery = """
             SELECT \(unescaped: PostgresRows.userColumns(as: "c")), \(unescaped: PostgresRows.userColumns(as: "o"))
@@ -102,10 +98,7 @@ extension PostgresTransaction {
         -> ClaimedAccess<[User]>
     {
         guard case .user(let userID) = identity else {
-            guard case .personalToken(let lookup) = identity,
-                let (token, user) = try await personalTokenCredential(lookup)
-            else { return ClaimedAccess(user: nil, facts: nil) }
-            return ClaimedAccess(user: user, token: token, facts: try await users(after: after, limit: limit))
+            return try await throughPersonalToken(identity) { _ in try await users(after: after, limit: limit) }
         }
         var builder = SQLBuilder(
             "SELECT \(PostgresRows.userColumns(as: "c")), \(PostgresRows.userColumns(as: "o"))"
