@@ -86,15 +86,22 @@ struct RaceTests {
         }
     }
 
-    @Test(
-        "six parallel revocations of one user's token by an administrator, checked and claimed: one revokes it, five find it gone",
-        arguments: StoreKind.available)
-    func parallelAdministratorTokenRevocations(_ kind: StoreKind) async throws {
+    /// A fresh store with a system administrator, as a checked caller and as an access token's claim, and Bob.
+    static func administratorAndBob(_ kind: StoreKind) async throws -> (
+        TestWorld, Caller, VerifiedAccessToken, Caller
+    ) {
         let world = TestWorld(store: try await kind.makeFreshStore())
         _ = try await world.register("root")
         let admin = Caller(try await world.admin.promote(email: "root@example.com"))
         let claim = VerifiedAccessToken(userID: admin.id, issuedAt: world.clock.now())
-        let bob = try await world.register("bob")
+        return (world, admin, claim, try await world.register("bob"))
+    }
+
+    @Test(
+        "six parallel revocations of one user's token by an administrator, checked and claimed: one revokes it, five find it gone",
+        arguments: StoreKind.available)
+    func parallelAdministratorTokenRevocations(_ kind: StoreKind) async throws {
+        let (world, admin, claim, bob) = try await Self.administratorAndBob(kind)
         let tokens = PersonalTokenService(store: world.store, minter: CountingPersonalTokens(), now: world.clock.now)
         let expiry = world.clock.now().addingTimeInterval(86_400)
         for claimed in [false, true] {
@@ -115,11 +122,7 @@ struct RaceTests {
         "six parallel changes of a user by an administrator, checked and claimed, all apply: none lost",
         arguments: StoreKind.available)
     func parallelAdministratorChanges(_ kind: StoreKind) async throws {
-        let world = TestWorld(store: try await kind.makeFreshStore())
-        _ = try await world.register("root")
-        let admin = Caller(try await world.admin.promote(email: "root@example.com"))
-        let claim = VerifiedAccessToken(userID: admin.id, issuedAt: world.clock.now())
-        let bob = try await world.register("bob")
+        let (world, admin, claim, bob) = try await Self.administratorAndBob(kind)
         for claimed in [false, true] {
             let failures = await sixAtOnce { index in
                 if claimed {
