@@ -64,9 +64,7 @@ extension PostgresTransaction {
         builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         builder.append(") t ON true WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY t.created_at, t.id")
-        let found = try await rows(builder.query, Self.userWithToken)
-        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: first.0, facts: found.compactMap(\.1))
+        return PostgresClaimedRows.page(try await rows(builder.query, Self.userWithToken))
     }
 
     /// With a user id, the user and the user's token with `id` in one statement (no user, no row; no such token,
@@ -112,9 +110,8 @@ extension PostgresTransaction {
             ) t ON true
             WHERE u.id = \(userID.uuid)
             """
-        let found = try await locking ? lockedRows(query, Self.userWithToken) : rows(query, Self.userWithToken)
-        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: first.0, facts: first.1)
+        return PostgresClaimedRows.one(
+            try await locking ? lockedRows(query, Self.userWithToken) : rows(query, Self.userWithToken))
     }
 
     /// With a user id, that user, whether the user with `owner` exists and the page of `personalTokens(of:after:limit:)`
@@ -138,25 +135,23 @@ extension PostgresTransaction {
         builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         builder.append(") t ON true WHERE u.id = \(builder.bind(userID.uuid)) ORDER BY t.created_at, t.id")
-        let found = try await rows(builder.query) { row -> (User, Bool, PersonalAccessToken?) in
-            let cells = PostgresRandomAccessRow(row)
-            let user = try PostgresRows.user(cells, from: 0)
-            let exists = try cells[PostgresRows.userColumnCount].decode(Bool.self)
-            let tokenOffset = PostgresRows.userColumnCount + 1
-            guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, exists, nil) }
-            return (user, exists, try PostgresRows.personalToken(cells, from: tokenOffset))
+        let found = try await rows(builder.query) { row -> ((User, PersonalAccessToken?), Bool) in
+            let exists = try PostgresRandomAccessRow(row)[PostgresRows.userColumnCount].decode(Bool.self)
+            return (
+                try PostgresClaimedRows.userWith(row, recordAt: PostgresRows.userColumnCount + 1, Self.token), exists
+            )
         }
-        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: first.0, facts: first.1 ? found.compactMap(\.2) : nil)
+        let claimed = PostgresClaimedRows.page(found.map(\.0))
+        return found.first?.1 == false ? ClaimedAccess(user: claimed.user, facts: nil) : claimed
     }
 
     /// A row of a user's columns followed by a token's, whose columns are null when there was no such token.
     private static func userWithToken(_ row: PostgresRow) throws -> (User, PersonalAccessToken?) {
-        let cells = PostgresRandomAccessRow(row)
-        let user = try PostgresRows.user(cells, from: 0)
-        let tokenOffset = PostgresRows.userColumnCount
-        guard try cells[tokenOffset].decode(UUID?.self) != nil else { return (user, nil) }
-        return (user, try PostgresRows.personalToken(cells, from: tokenOffset))
+        try PostgresClaimedRows.userWith(row, token)
+    }
+
+    private static func token(_ cells: PostgresRandomAccessRow, _ offset: Int) throws -> PersonalAccessToken {
+        try PostgresRows.personalToken(cells, from: offset)
     }
 
     func unexpiredPersonalTokenCount(of userID: UserID, at: Date) async throws -> Int {

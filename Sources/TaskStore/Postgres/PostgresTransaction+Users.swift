@@ -87,9 +87,8 @@ extension PostgresTransaction {
             ) o ON true
             WHERE c.id = \(userID.uuid)
             """
-        let found = try await locking ? lockedRows(query, Self.userWithUser) : rows(query, Self.userWithUser)
-        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: first.0, facts: first.1)
+        return PostgresClaimedRows.one(
+            try await locking ? lockedRows(query, Self.userWithUser) : rows(query, Self.userWithUser))
     }
 
     /// With a user id, that user and the page of `users(after:limit:)` in one statement: the claimed user drives
@@ -106,18 +105,12 @@ extension PostgresTransaction {
         builder.appendAfter(after, dateColumn: "created_at", idColumn: "id")
         builder.append(" ORDER BY created_at, id LIMIT \(builder.bind(limit))")
         builder.append(") o ON true WHERE c.id = \(builder.bind(userID.uuid)) ORDER BY o.created_at, o.id")
-        let found = try await rows(builder.query, Self.userWithUser)
-        guard let first = found.first else { return ClaimedAccess(user: nil, facts: nil) }
-        return ClaimedAccess(user: first.0, facts: found.compactMap(\.1))
+        return PostgresClaimedRows.page(try await rows(builder.query, Self.userWithUser))
     }
 
     /// A row of a user's columns followed by another user's, whose columns are null when there was none.
     private static func userWithUser(_ row: PostgresRow) throws -> (User, User?) {
-        let cells = PostgresRandomAccessRow(row)
-        let user = try PostgresRows.user(cells, from: 0)
-        let otherOffset = PostgresRows.userColumnCount
-        guard try cells[otherOffset].decode(UUID?.self) != nil else { return (user, nil) }
-        return (user, try PostgresRows.user(cells, from: otherOffset))
+        try PostgresClaimedRows.userWith(row) { cells, offset in try PostgresRows.user(cells, from: offset) }
     }
 }
 
