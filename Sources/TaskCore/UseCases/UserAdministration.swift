@@ -21,7 +21,7 @@ public struct UserAdministration: Sendable {
         let rows = try await store.transaction { tx in
             if claim.checkedCaller != nil { return try await tx.users(after: after, limit: page.limit + 1) }
             let found = try await tx.users(claimedBy: claim.identity, after: after, limit: page.limit + 1)
-            try requireAdmin(try found.caller(for: claim))
+            try Self.requireAdmin(try found.caller(for: claim))
             return found.facts ?? []
         }
         return Page.from(rows: rows, limit: page.limit, ordering: Self.ordering) {
@@ -91,7 +91,7 @@ public struct UserAdministration: Sendable {
         let at = now()
         try await store.transaction { tx in
             let (found, caller) = try await tx.claimedOtherUser(id, by: claim, locking: true)
-            try requireAdmin(caller)
+            try Self.requireAdmin(caller)
             guard let user = found else { throw DomainError.notFound(.user) }
             try VersionPrecondition.check(precondition, currentTag: "\(user.version)")
             for membership in try await tx.workspaceMemberships(of: id) {
@@ -151,10 +151,6 @@ public struct UserAdministration: Sendable {
     /// route (the path's id, the body), so that everyone else gets `403` whatever they sent.
     /// - Throws: `.forbidden`.
     public func authorize(_ caller: Caller) throws {
-        try requireAdmin(caller)
-    }
-
-    private func requireAdmin(_ caller: Caller) throws {
         try Self.requireAdmin(caller)
     }
 
@@ -164,7 +160,7 @@ public struct UserAdministration: Sendable {
 
     /// Refuses a claim that is a checked caller other than a system administrator before anything is read.
     private func refuseEarly(_ claim: some CallerClaim) throws {
-        if let caller = claim.checkedCaller { try requireAdmin(caller) }
+        if let caller = claim.checkedCaller { try Self.requireAdmin(caller) }
     }
 
     /// The user with `id`, read (and locked, with `locking`) with the claim's user, once the caller is checked to
@@ -173,7 +169,7 @@ public struct UserAdministration: Sendable {
         async throws -> User
     {
         let (found, caller) = try await tx.claimedOtherUser(id, by: claim, locking: locking)
-        try requireAdmin(caller)
+        try Self.requireAdmin(caller)
         guard let found else { throw DomainError.notFound(.user) }
         return found
     }
