@@ -30,6 +30,19 @@ struct AccessFactConformanceTests {
             projectTask = try await world.tasks.create(alice, NewTask(title: "In project", projectID: project.id))
             looseTask = try await world.tasks.create(alice, NewTask(title: "Loose", workspaceID: workspace))
         }
+
+        /// A token service over the scene's store, with its minter and its clock (which the test steps), and an
+        /// expiry a day after the clock's start.
+        func personalTokens() -> (
+            service: PersonalTokenService, minter: CountingPersonalTokens, clock: SteppingClock, expiry: Date
+        ) {
+            let clock = SteppingClock()
+            let minter = CountingPersonalTokens()
+            return (
+                PersonalTokenService(store: store, minter: minter, now: clock.now), minter, clock,
+                SteppingClock.start.addingTimeInterval(86_400)
+            )
+        }
     }
 
     @Test("a task's facts carry its project and each user's stored roles", arguments: StoreKind.available)
@@ -228,10 +241,7 @@ struct AccessFactConformanceTests {
         #expect(unknown == ClaimedAccess(user: nil, facts: nil))
 
         // Through a personal access token: the token with the page, narrowed to the workspaces it names.
-        let clock = SteppingClock()
-        let minter = CountingPersonalTokens()
-        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
-        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        let (tokens, minter, clock, expiry) = scene.personalTokens()
         let narrowed = try await tokens.create(
             scene.bob,
             NewPersonalToken(
@@ -263,10 +273,7 @@ struct AccessFactConformanceTests {
         arguments: StoreKind.available)
     func claimedTokenPage(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
-        let clock = SteppingClock()
-        let minter = CountingPersonalTokens()
-        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
-        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        let (tokens, minter, clock, expiry) = scene.personalTokens()
         var issued: [IssuedPersonalToken] = []
         for name in ["one", "two", "three"] {
             issued.append(
@@ -314,10 +321,7 @@ struct AccessFactConformanceTests {
         arguments: StoreKind.available)
     func claimedToken(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
-        let clock = SteppingClock()
-        let minter = CountingPersonalTokens()
-        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
-        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        let (tokens, minter, clock, expiry) = scene.personalTokens()
         let bobs = try await tokens.create(
             scene.bob, NewPersonalToken(name: "bob's", scopes: ["read"], expiresAt: expiry))
         let id = bobs.record.id
@@ -488,12 +492,10 @@ struct AccessFactConformanceTests {
         arguments: StoreKind.available)
     func tokenClaimedFacts(_ kind: StoreKind) async throws {
         let scene = try await Scene(kind)
-        let clock = SteppingClock()
-        let minter = CountingPersonalTokens()
-        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let (tokens, minter, clock, expiry) = scene.personalTokens()
         let issued = try await tokens.create(
             scene.bob,
-            NewPersonalToken(name: "bot", scopes: ["read"], expiresAt: SteppingClock.start.addingTimeInterval(86_400)))
+            NewPersonalToken(name: "bot", scopes: ["read"], expiresAt: expiry))
         func lookup(_ token: String) -> (ClaimIdentity, at: Date) {
             let at = clock.now()
             let lookup = PersonalTokenLookup(

@@ -31,12 +31,9 @@ struct ClaimedUserConformanceTests {
         #expect(own.user == caller && own.facts == caller, "an administrator may name themself")
 
         // Through a personal access token: the token and its user, with the same other user.
-        let clock = SteppingClock()
-        let minter = CountingPersonalTokens()
-        let tokens = PersonalTokenService(store: scene.store, minter: minter, now: clock.now)
+        let (tokens, minter, clock, expiry) = scene.personalTokens()
         let issued = try await tokens.create(
-            scene.alice,
-            NewPersonalToken(name: "t", scopes: ["read"], expiresAt: SteppingClock.start.addingTimeInterval(86_400)))
+            scene.alice, NewPersonalToken(name: "t", scopes: ["read"], expiresAt: expiry))
         let now = clock.now()
         let lookup = ClaimIdentity.personalToken(
             PersonalTokenLookup(digest: minter.digest(of: issued.token), at: now, touchingBefore: now))
@@ -89,9 +86,7 @@ struct ClaimedUserConformanceTests {
         arguments: StoreKind.available)
     func claimedTokensOfAUser(_ kind: StoreKind) async throws {
         let scene = try await AccessFactConformanceTests.Scene(kind)
-        let tokens = PersonalTokenService(
-            store: scene.store, minter: CountingPersonalTokens(), now: SteppingClock().now)
-        let expiry = SteppingClock.start.addingTimeInterval(86_400)
+        let (tokens, _, _, expiry) = scene.personalTokens()
         var issued: [IssuedPersonalToken] = []
         for name in ["one", "two", "three"] {
             issued.append(
