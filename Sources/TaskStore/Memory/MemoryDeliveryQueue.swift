@@ -2,17 +2,21 @@ import Foundation
 import HashTreeCollections
 import TaskCore
 
-/// The pending deliveries of the memory store, kept so that a claim costs in proportion to what it claims, not to
-/// how many deliveries wait: first attempts in the order their events were appended, retries by when they are due,
-/// deliveries of disabled webhooks set aside, and claimed ones until they are recorded or their claim runs out.
-/// Persistent tries, like the rest of `MemoryState`: a transaction's snapshot costs nothing.
+/// The pending deliveries of the memory store, kept so that queueing one inside a write's turn costs little and a
+/// claim costs in proportion to what it claims, not to how many deliveries wait.
+///
+/// A new delivery waits for its first attempt in `fresh`, a log appended in place in the order its event was
+/// appended: queueing it copies no path of a trie (as an insert into the store's table of deliveries would, inside
+/// the turn every write waits for). It enters the table when it is claimed, or when it is changed before that (a
+/// redelivery, its webhook disabled); a fresh delivery that is also in the table is no longer waiting there.
+/// Retries wait by when they are due, deliveries of disabled webhooks are set aside, and claimed ones are kept
+/// until they are recorded or their claim runs out. Persistent, like the rest of `MemoryState`: a transaction's
+/// snapshot costs nothing.
 struct MemoryDeliveryQueue: Sendable {
-    /// First attempts not yet claimed, by their order.
-    private var firstAttempts: TreeDictionary<Int, DeliveryID> = [:]
-    /// No first attempt is queued below this order.
-    private var lowest = 1
-    /// The order the next first attempt gets.
-    private var nextOrder = 1
+    /// New deliveries, in the order first attempts go out in.
+    private(set) var fresh = ChunkedLog<MemoryDelivery>()
+    /// No delivery below this position of `fresh` waits there any more.
+    private(set) var lowest = 0
     /// Deliveries waiting for another attempt, and when it is due.
     private var retries: TreeDictionary<DeliveryID, Date> = [:]
     /// Deliveries of disabled webhooks, with their webhook; they come back when it is enabled.
@@ -20,28 +24,46 @@ struct MemoryDeliveryQueue: Sendable {
     /// Claimed deliveries, and when their claim runs out.
     private var claimed: TreeDictionary<DeliveryID, Date> = [:]
 
-    /// How many deliveries are pending.
-    var count: Int { firstAttempts.count + retries.count + parked.count + claimed.count }
+    /// How many deliveries in the table are pending (waiting for a retry, set aside or claimed).
+    var countInTable: Int { retries.count + parked.count + claimed.count }
 
-    /// Queues a first attempt; returns its order.
-    mutating func append(_ id: DeliveryID) -> Int {
-        defer { nextOrder += 1 }
-        firstAttempts[nextOrder] = id
-        return nextOrder
+    /// The fresh deliveries from `lowest` on; those also in the table are not waiting here any more.
+    var waitingFresh: Slice<ChunkedLog<MemoryDelivery>> { fresh[lowest..<fresh.endIndex] }
+
+    /// Queues a new delivery's first attempt.
+    mutating func append(_ delivery: MemoryDelivery) {
+        fresh.append(delivery)
     }
 
-    /// Queues another attempt, due at `due`, for a delivery wherever it stood.
-    mutating func retry(_ id: DeliveryID, order: Int, due: Date) {
-        remove(id, order: order)
+    /// Takes out of `fresh`, oldest first, the deliveries `isDropped` picks, up to the first it does not (so a
+    /// delivery expires in order, as it was queued); returns them.
+    mutating func dropFresh(while isDropped: (MemoryDelivery) -> Bool) -> [MemoryDelivery] {
+        var dropped: [MemoryDelivery] = []
+        while lowest < fresh.endIndex, isDropped(fresh[lowest]) {
+            dropped.append(fresh[lowest])
+            lowest += 1
+        }
+        fresh.removeChunks(below: lowest)
+        return dropped
+    }
+
+    /// Queues another attempt, due at `due`, for a delivery in the table wherever it stood.
+    mutating func retry(_ id: DeliveryID, due: Date) {
+        remove(id)
         retries[id] = due
     }
 
-    /// Takes a delivery out of the queue (it succeeded, failed or was deleted).
-    mutating func remove(_ id: DeliveryID, order: Int) {
-        if firstAttempts[order] == id { firstAttempts[order] = nil }
-        retries[id] = nil
-        parked[id] = nil
-        claimed[id] = nil
+    /// Sets aside a delivery in the table whose webhook is disabled.
+    mutating func park(_ id: DeliveryID, of webhookID: WebhookID) {
+        remove(id)
+        parked[id] = webhookID
+    }
+
+    /// Takes a delivery in the table out of the queue (it succeeded, failed or was deleted).
+    mutating func remove(_ id: DeliveryID) {
+        if retries[id] != nil { retries[id] = nil }
+        if parked[id] != nil { parked[id] = nil }
+        if claimed[id] != nil { claimed[id] = nil }
     }
 
     /// Brings back the deliveries of a webhook that was enabled again, as retries due at once.
@@ -52,34 +74,52 @@ struct MemoryDeliveryQueue: Sendable {
         }
     }
 
-    /// Claims up to `limit` deliveries due at `now`: expired claims and due retries first, then first attempts in
-    /// order. `webhookOf` names a delivery's webhook and whether it is enabled (`nil`: the delivery is gone).
+    /// What `claim` took.
+    struct Claim {
+        /// Deliveries of the table, by id, in the order they were taken.
+        var inTable: [DeliveryID] = []
+        /// Fresh deliveries, taken after those of the table: the caller puts them in the table.
+        var fresh: [MemoryDelivery] = []
+        /// Fresh deliveries of disabled webhooks, set aside: the caller puts them in the table too.
+        var parkedFresh: [MemoryDelivery] = []
+    }
+
+    /// Claims until `until` up to `limit` deliveries due at `now`: expired claims and due retries first, then fresh
+    /// deliveries in order. `inTable` reads the table of deliveries; `isEnabled` tells whether a webhook is enabled
+    /// (`nil`: it is gone, and so are its deliveries).
     mutating func claim(
-        now: Date, until: Date, limit: Int, webhookOf: (DeliveryID) -> (WebhookID, isEnabled: Bool)?
-    ) -> [DeliveryID] {
-        var taken: [DeliveryID] = []
-        func take(_ id: DeliveryID) -> Bool {
-            guard let (webhook, isEnabled) = webhookOf(id) else { return false }
-            guard isEnabled else {
-                parked[id] = webhook
-                return false
+        now: Date, until: Date, limit: Int, inTable: (DeliveryID) -> MemoryDelivery?, isEnabled: (WebhookID) -> Bool?
+    ) -> Claim {
+        var claim = Claim()
+        var taken = 0
+        func take(_ stored: MemoryDelivery, isFresh: Bool) {
+            let id = stored.delivery.id
+            let webhookID = stored.delivery.webhookID
+            guard let enabled = isEnabled(webhookID) else { return }
+            guard enabled else {
+                parked[id] = webhookID
+                if isFresh { claim.parkedFresh.append(stored) }
+                return
             }
             claimed[id] = until
-            taken.append(id)
-            return true
+            if isFresh { claim.fresh.append(stored) } else { claim.inTable.append(id) }
+            taken += 1
         }
-        for (id, end) in claimed where end <= now && taken.count < limit {
+        for (id, end) in claimed where end <= now && taken < limit {
             claimed[id] = nil
-            _ = take(id)
+            if let stored = inTable(id) { take(stored, isFresh: false) }
         }
-        for (id, due) in retries where due <= now && taken.count < limit {
+        for (id, due) in retries where due <= now && taken < limit {
             retries[id] = nil
-            _ = take(id)
+            if let stored = inTable(id) { take(stored, isFresh: false) }
         }
-        while taken.count < limit, lowest < nextOrder {
-            if let id = firstAttempts.removeValue(forKey: lowest) { _ = take(id) }
+        while taken < limit, lowest < fresh.endIndex {
+            let stored = fresh[lowest]
             lowest += 1
+            // Changed before its claim (redelivered, or its webhook disabled): it waits in the table instead.
+            if inTable(stored.delivery.id) == nil { take(stored, isFresh: true) }
         }
-        return taken
+        fresh.removeChunks(below: lowest)
+        return claim
     }
 }

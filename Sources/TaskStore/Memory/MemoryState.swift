@@ -27,11 +27,31 @@ struct MemoryState: Sendable {
     var refreshTokens: TreeDictionary<String, RefreshTokenRecord> = [:]
     var loginFailures: TreeDictionary<String, [Date]> = [:]
     var webhooks: TreeDictionary<WebhookID, Webhook> = [:]
+    /// Every delivery but those waiting for their first attempt untouched, which only `deliveryQueue` holds.
     var deliveries: TreeDictionary<DeliveryID, MemoryDelivery> = [:]
     var deliveryQueue = MemoryDeliveryQueue()
     var personalTokens: TreeDictionary<PersonalTokenID, PersonalAccessToken> = [:]
     /// The unique index of tokens by digest.
     var personalTokenIDsByDigest: TreeDictionary<String, PersonalTokenID> = [:]
+
+    /// A delivery by id, in the table or waiting for its first attempt (a fresh one of a deleted webhook is gone).
+    func delivery(_ id: DeliveryID) -> MemoryDelivery? {
+        deliveries[id] ?? waitingFresh.first { $0.delivery.id == id }
+    }
+
+    /// Every delivery: the table's, then those waiting for their first attempt.
+    var allDeliveries: some Sequence<MemoryDelivery> {
+        [AnySequence(deliveries.values), AnySequence(waitingFresh)].joined()
+    }
+
+    /// The deliveries waiting for their first attempt: in the queue's fresh log, not moved to the table, and of a
+    /// webhook that still exists.
+    var waitingFresh: some Sequence<MemoryDelivery> {
+        let (table, webhooks) = (deliveries, webhooks)
+        return deliveryQueue.waitingFresh.lazy.filter {
+            table[$0.delivery.id] == nil && webhooks[$0.delivery.webhookID] != nil
+        }
+    }
 
     /// Removes the webhooks `isRemoved` picks, and their deliveries.
     mutating func removeWebhooks(where isRemoved: (Webhook) -> Bool) {
@@ -40,46 +60,45 @@ struct MemoryState: Sendable {
         webhooks = webhooks.filter { !removed.contains($0.key) }
         for stored in deliveries.values where removed.contains(stored.delivery.webhookID) {
             deliveries[stored.delivery.id] = nil
-            deliveryQueue.remove(stored.delivery.id, order: stored.order)
+            deliveryQueue.remove(stored.delivery.id)
         }
+        // Their fresh deliveries are dropped when the queue reaches them: a claim takes none of a webhook that is
+        // gone.
     }
 }
 
 /// A delivery as the memory store keeps it: with what it carries and its claim.
 ///
-/// Its fields live in one immutable object, so that the value is one reference: every commit that queues a
-/// delivery copies the trie nodes on its path, and each copy retains every value of the node once instead of each
-/// string and date inside it (a delivery and its event hold about a dozen). A change makes a new object.
+/// Its fields live in one immutable object, so that the value is one reference: every commit that changes a
+/// delivery in the table copies the trie nodes on its path, and each copy retains every value of the node once
+/// instead of each string and date inside it (a delivery and its event hold about a dozen). A change makes a new
+/// object.
 struct MemoryDelivery: Sendable {
     private final class Fields: Sendable {
         let delivery: WebhookDelivery
         let message: DeliveryMessage
-        let order: Int
         let lease: UUID?
 
-        init(delivery: WebhookDelivery, message: DeliveryMessage, order: Int, lease: UUID?) {
+        init(delivery: WebhookDelivery, message: DeliveryMessage, lease: UUID?) {
             self.delivery = delivery
             self.message = message
-            self.order = order
             self.lease = lease
         }
     }
 
     private var fields: Fields
 
-    init(delivery: WebhookDelivery, message: DeliveryMessage, order: Int, lease: UUID? = nil) {
-        fields = Fields(delivery: delivery, message: message, order: order, lease: lease)
+    init(delivery: WebhookDelivery, message: DeliveryMessage, lease: UUID? = nil) {
+        fields = Fields(delivery: delivery, message: message, lease: lease)
     }
 
     var delivery: WebhookDelivery {
         get { fields.delivery }
-        set { fields = Fields(delivery: newValue, message: message, order: order, lease: lease) }
+        set { fields = Fields(delivery: newValue, message: message, lease: lease) }
     }
     var message: DeliveryMessage { fields.message }
-    /// Its place in the order first attempts go out in: the order events were appended.
-    var order: Int { fields.order }
     var lease: UUID? {
         get { fields.lease }
-        set { fields = Fields(delivery: delivery, message: message, order: order, lease: newValue) }
+        set { fields = Fields(delivery: delivery, message: message, lease: newValue) }
     }
 }

@@ -14,9 +14,9 @@ extension MemoryState {
         }
     }
 
+    /// Queues a new delivery for its first attempt (see `MemoryDeliveryQueue`: it enters the table when claimed).
     mutating func queue(_ delivery: WebhookDelivery, carrying message: DeliveryMessage) {
-        let order = deliveryQueue.append(delivery.id)
-        deliveries[delivery.id] = MemoryDelivery(delivery: delivery, message: message, order: order)
+        deliveryQueue.append(MemoryDelivery(delivery: delivery, message: message))
     }
 }
 
@@ -29,34 +29,35 @@ extension MemoryTransaction {
         await write { state in
             let deliveries = state.deliveries
             let webhooks = state.webhooks
-            let ids = state.deliveryQueue.claim(now: now, until: leaseUntil, limit: limit) { id in
-                guard let webhookID = deliveries[id]?.delivery.webhookID, let webhook = webhooks[webhookID] else {
-                    return nil
-                }
-                return (webhookID, webhook.isEnabled)
+            let claim = state.deliveryQueue.claim(
+                now: now, until: leaseUntil, limit: limit, inTable: { deliveries[$0] },
+                isEnabled: { webhooks[$0]?.isEnabled })
+            for var stored in claim.parkedFresh {
+                // Parked while disabled: pending, with no next attempt.
+                stored.delivery.nextAttemptAt = nil
+                state.deliveries[stored.delivery.id] = stored
             }
             let lease = UUIDText.random()
-            return ids.compactMap { id -> DeliveryAttempt? in
-                guard var stored = state.deliveries[id], let webhook = state.webhooks[stored.delivery.webhookID] else {
-                    return nil
-                }
-                stored.lease = lease
-                state.deliveries[id] = stored
+            return (claim.inTable.compactMap { deliveries[$0] } + claim.fresh).compactMap {
+                stored -> DeliveryAttempt? in
+                guard let webhook = webhooks[stored.delivery.webhookID] else { return nil }
+                var leased = stored
+                leased.lease = lease
+                state.deliveries[stored.delivery.id] = leased
                 return DeliveryAttempt(
-                    delivery: stored.delivery, lease: lease, webhook: webhook, message: stored.message)
+                    delivery: leased.delivery, lease: lease, webhook: webhook, message: leased.message)
             }
         }
     }
 
     func updateDelivery(_ delivery: WebhookDelivery) async throws {
         try await write { state in
-            guard let stored = state.deliveries[delivery.id] else { throw DomainError.notFound(.delivery) }
-            state.deliveries[delivery.id] = MemoryDelivery(
-                delivery: delivery, message: stored.message, order: stored.order)
+            guard let stored = state.delivery(delivery.id) else { throw DomainError.notFound(.delivery) }
+            state.deliveries[delivery.id] = MemoryDelivery(delivery: delivery, message: stored.message)
             if delivery.status == .pending, let due = delivery.nextAttemptAt {
-                state.deliveryQueue.retry(delivery.id, order: stored.order, due: due)
+                state.deliveryQueue.retry(delivery.id, due: due)
             } else {
-                state.deliveryQueue.remove(delivery.id, order: stored.order)
+                state.deliveryQueue.remove(delivery.id)
             }
         }
     }
@@ -69,14 +70,14 @@ extension MemoryTransaction {
 
     func delivery(_ id: DeliveryID, of webhookID: WebhookID) async throws -> WebhookDelivery? {
         await read { state in
-            state.deliveries[id].flatMap { $0.delivery.webhookID == webhookID ? $0.delivery : nil }
+            state.delivery(id).flatMap { $0.delivery.webhookID == webhookID ? $0.delivery : nil }
         }
     }
 
     func deliveries(of webhookID: WebhookID, before: PagePosition?, limit: Int) async throws -> [WebhookDelivery] {
         await read { state in
             MemoryPaging.newestFirst(
-                state.deliveries.values.lazy.map(\.delivery).filter { $0.webhookID == webhookID }, before: before,
+                state.allDeliveries.lazy.map(\.delivery).filter { $0.webhookID == webhookID }, before: before,
                 limit: limit
             ) { PagePosition(value: .date($0.createdAt), id: $0.id.uuid) }
         }
@@ -84,19 +85,22 @@ extension MemoryTransaction {
 
     func deleteDeliveries(before: Date, limit: Int) async throws -> Int {
         await write { state in
-            let expired = state.deliveries.values.filter { $0.delivery.createdAt < before }
+            let table = state.deliveries
+            let expired = table.values.filter { $0.delivery.createdAt < before }
             for stored in expired {
                 state.deliveries[stored.delivery.id] = nil
-                state.deliveryQueue.remove(stored.delivery.id, order: stored.order)
+                state.deliveryQueue.remove(stored.delivery.id)
             }
-            return expired.count
+            // Fresh ones expire oldest first; one that is also in the table is counted there.
+            let expiredFresh = state.deliveryQueue.dropFresh { $0.delivery.createdAt < before }
+            return expired.count + expiredFresh.count { table[$0.delivery.id] == nil }
         }
     }
 
     func deliveryCounts() async throws -> DeliveryCounts {
         await read { state in
             DeliveryCounts(
-                pending: state.deliveryQueue.count,
+                pending: state.deliveryQueue.countInTable + state.waitingFresh.count { _ in true },
                 failed: state.deliveries.values.count { $0.delivery.status == .failed },
                 disabledWebhooks: state.webhooks.values.count { !$0.isEnabled })
         }

@@ -14,6 +14,13 @@ extension MemoryTransaction {
             guard let old = state.webhooks[webhook.id] else { throw DomainError.notFound(.webhook) }
             state.webhooks[webhook.id] = webhook
             guard webhook.isEnabled != old.isEnabled else { return }
+            if !webhook.isEnabled {
+                // Its fresh deliveries wait in the table from now on, set aside with the others.
+                for stored in Array(state.waitingFresh) where stored.delivery.webhookID == webhook.id {
+                    state.deliveries[stored.delivery.id] = stored
+                    state.deliveryQueue.park(stored.delivery.id, of: webhook.id)
+                }
+            }
             // Parked while disabled: pending, with no next attempt; due again when enabled.
             for stored in state.deliveries.values
             where stored.delivery.webhookID == webhook.id && stored.delivery.status == .pending {
