@@ -165,6 +165,44 @@ struct WebhookDeliveryConformanceTests {
     }
 
     @Test(
+        "a delivery changed before its first attempt (redelivered, parked, its webhook deleted) is counted and attempted once",
+        arguments: StoreKind.available)
+    func changedBeforeFirstAttempt(_ kind: StoreKind) async throws {
+        let fixture = try await Fixture(kind)
+        let kept = try await fixture.hook()
+        let paused = try await fixture.hook()
+        let deleted = try await fixture.hook()
+        try await fixture.task("one")
+        try await fixture.task("two")
+        #expect(try await fixture.webhooks.deliveryCounts().pending == 6)
+
+        let first = try #require(try await fixture.deliveries(kept).last)
+        let redelivered = try await fixture.webhooks.redeliver(
+            fixture.alice, in: fixture.workspace, of: kept.id, delivery: first.id)
+        #expect(redelivered.status == .pending && redelivered.attempts == 0)
+        _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: paused.id, precondition: nil) {
+            WebhookPatch(isEnabled: .set(false))
+        }
+        #expect(try await fixture.deliveries(paused).map(\.nextAttemptAt) == [nil, nil], "parked while disabled")
+        try await fixture.webhooks.delete(fixture.alice, in: fixture.workspace, id: deleted.id)
+        #expect(try await fixture.webhooks.deliveryCounts().pending == 4)
+        #expect(try await fixture.deliveries(kept).count == 2)
+
+        #expect(try await fixture.deliverDue() == 2, "each of the kept webhook's deliveries once, none of the others")
+        #expect(Set(fixture.sender.sent.map(\.webhookID)) == [kept.id])
+        #expect(fixture.sender.sent.filter { $0.eventID == first.eventID }.count == 1)
+        #expect(try await fixture.webhooks.deliveryCounts().pending == 2)
+        #expect(try await fixture.deliverDue() == 0)
+
+        _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: paused.id, precondition: nil) {
+            WebhookPatch(isEnabled: .set(true))
+        }
+        #expect(try await fixture.deliverDue() == 2, "the parked deliveries go out once it is enabled")
+        #expect(try await fixture.webhooks.deliveryCounts().pending == 0)
+        #expect(try await fixture.deliveries(kept).allSatisfy { $0.status == .succeeded && $0.attempts == 1 })
+    }
+
+    @Test(
         "eight claimers in parallel share forty deliveries: each is claimed exactly once",
         arguments: StoreKind.available)
     func parallelClaims(_ kind: StoreKind) async throws {

@@ -8,7 +8,8 @@ import TaskCore
 /// A new delivery waits for its first attempt in `fresh`, a log appended in place in the order its event was
 /// appended: queueing it copies no path of a trie (as an insert into the store's table of deliveries would, inside
 /// the turn every write waits for). It enters the table when it is claimed, or when it is changed before that (a
-/// redelivery, its webhook disabled); a fresh delivery that is also in the table is no longer waiting there.
+/// redelivery, its webhook disabled); one that leaves `fresh` so, or whose webhook is deleted, is noted in
+/// `leftFresh` until the queue passes it.
 /// Retries wait by when they are due, deliveries of disabled webhooks are set aside, and claimed ones are kept
 /// until they are recorded or their claim runs out. Persistent, like the rest of `MemoryState`: a transaction's
 /// snapshot costs nothing.
@@ -17,6 +18,8 @@ struct MemoryDeliveryQueue: Sendable {
     private(set) var fresh = ChunkedLog<MemoryDelivery>()
     /// No delivery below this position of `fresh` waits there any more.
     private(set) var lowest = 0
+    /// The deliveries from `lowest` on in `fresh` that no longer wait there.
+    private var leftFresh: TreeSet<DeliveryID> = []
     /// Deliveries waiting for another attempt, and when it is due.
     private var retries: TreeDictionary<DeliveryID, Date> = [:]
     /// Deliveries of disabled webhooks, with their webhook; they come back when it is enabled.
@@ -24,11 +27,19 @@ struct MemoryDeliveryQueue: Sendable {
     /// Claimed deliveries, and when their claim runs out.
     private var claimed: TreeDictionary<DeliveryID, Date> = [:]
 
-    /// How many deliveries in the table are pending (waiting for a retry, set aside or claimed).
-    var countInTable: Int { retries.count + parked.count + claimed.count }
+    /// How many deliveries are pending: waiting for their first attempt or a retry, set aside or claimed.
+    var count: Int { fresh.endIndex - lowest - leftFresh.count + retries.count + parked.count + claimed.count }
 
-    /// The fresh deliveries from `lowest` on; those also in the table are not waiting here any more.
-    var waitingFresh: Slice<ChunkedLog<MemoryDelivery>> { fresh[lowest..<fresh.endIndex] }
+    /// The deliveries waiting in `fresh` for their first attempt, in order.
+    var waitingFresh: some Sequence<MemoryDelivery> {
+        let left = leftFresh
+        return fresh[lowest..<fresh.endIndex].lazy.filter { !left.contains($0.delivery.id) }
+    }
+
+    /// Notes that a delivery waiting in `fresh` waits there no more: it moved to the table, or its webhook is gone.
+    mutating func leaveFresh(_ id: DeliveryID) {
+        leftFresh.insert(id)
+    }
 
     /// Queues a new delivery's first attempt.
     mutating func append(_ delivery: MemoryDelivery) {
@@ -36,12 +47,13 @@ struct MemoryDeliveryQueue: Sendable {
     }
 
     /// Takes out of `fresh`, oldest first, the deliveries `isDropped` picks, up to the first it does not (so a
-    /// delivery expires in order, as it was queued); returns them.
+    /// delivery expires in order, as it was queued); returns those that were still waiting there.
     mutating func dropFresh(while isDropped: (MemoryDelivery) -> Bool) -> [MemoryDelivery] {
         var dropped: [MemoryDelivery] = []
         while lowest < fresh.endIndex, isDropped(fresh[lowest]) {
-            dropped.append(fresh[lowest])
+            let stored = fresh[lowest]
             lowest += 1
+            if leftFresh.remove(stored.delivery.id) == nil { dropped.append(stored) }
         }
         fresh.removeChunks(below: lowest)
         return dropped
@@ -116,8 +128,8 @@ struct MemoryDeliveryQueue: Sendable {
         while taken < limit, lowest < fresh.endIndex {
             let stored = fresh[lowest]
             lowest += 1
-            // Changed before its claim (redelivered, or its webhook disabled): it waits in the table instead.
-            if inTable(stored.delivery.id) == nil { take(stored, isFresh: true) }
+            // Left before its claim (it waits in the table, or its webhook is gone): passed.
+            if leftFresh.remove(stored.delivery.id) == nil { take(stored, isFresh: true) }
         }
         fresh.removeChunks(below: lowest)
         return claim

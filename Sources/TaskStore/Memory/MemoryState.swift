@@ -34,23 +34,20 @@ struct MemoryState: Sendable {
     /// The unique index of tokens by digest.
     var personalTokenIDsByDigest: TreeDictionary<String, PersonalTokenID> = [:]
 
-    /// A delivery by id, in the table or waiting for its first attempt (a fresh one of a deleted webhook is gone).
+    /// A delivery by id, in the table or waiting for its first attempt.
     func delivery(_ id: DeliveryID) -> MemoryDelivery? {
-        deliveries[id] ?? waitingFresh.first { $0.delivery.id == id }
+        deliveries[id] ?? deliveryQueue.waitingFresh.first { $0.delivery.id == id }
     }
 
     /// Every delivery: the table's, then those waiting for their first attempt.
     var allDeliveries: some Sequence<MemoryDelivery> {
-        [AnySequence(deliveries.values), AnySequence(waitingFresh)].joined()
+        [AnySequence(deliveries.values), AnySequence(deliveryQueue.waitingFresh)].joined()
     }
 
-    /// The deliveries waiting for their first attempt: in the queue's fresh log, not moved to the table, and of a
-    /// webhook that still exists.
-    var waitingFresh: some Sequence<MemoryDelivery> {
-        let (table, webhooks) = (deliveries, webhooks)
-        return deliveryQueue.waitingFresh.lazy.filter {
-            table[$0.delivery.id] == nil && webhooks[$0.delivery.webhookID] != nil
-        }
+    /// Puts a delivery waiting for its first attempt in the table, as `stored`, ahead of its claim.
+    mutating func moveAhead(_ stored: MemoryDelivery) {
+        deliveryQueue.leaveFresh(stored.delivery.id)
+        deliveries[stored.delivery.id] = stored
     }
 
     /// Removes the webhooks `isRemoved` picks, and their deliveries.
@@ -62,8 +59,9 @@ struct MemoryState: Sendable {
             deliveries[stored.delivery.id] = nil
             deliveryQueue.remove(stored.delivery.id)
         }
-        // Their fresh deliveries are dropped when the queue reaches them: a claim takes none of a webhook that is
-        // gone.
+        for stored in Array(deliveryQueue.waitingFresh) where removed.contains(stored.delivery.webhookID) {
+            deliveryQueue.leaveFresh(stored.delivery.id)
+        }
     }
 }
 

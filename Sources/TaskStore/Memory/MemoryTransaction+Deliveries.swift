@@ -53,7 +53,12 @@ extension MemoryTransaction {
     func updateDelivery(_ delivery: WebhookDelivery) async throws {
         try await write { state in
             guard let stored = state.delivery(delivery.id) else { throw DomainError.notFound(.delivery) }
-            state.deliveries[delivery.id] = MemoryDelivery(delivery: delivery, message: stored.message)
+            let changed = MemoryDelivery(delivery: delivery, message: stored.message)
+            if state.deliveries[delivery.id] == nil {
+                state.moveAhead(changed)
+            } else {
+                state.deliveries[delivery.id] = changed
+            }
             if delivery.status == .pending, let due = delivery.nextAttemptAt {
                 state.deliveryQueue.retry(delivery.id, due: due)
             } else {
@@ -85,22 +90,20 @@ extension MemoryTransaction {
 
     func deleteDeliveries(before: Date, limit: Int) async throws -> Int {
         await write { state in
-            let table = state.deliveries
-            let expired = table.values.filter { $0.delivery.createdAt < before }
+            let expired = state.deliveries.values.filter { $0.delivery.createdAt < before }
             for stored in expired {
                 state.deliveries[stored.delivery.id] = nil
                 state.deliveryQueue.remove(stored.delivery.id)
             }
-            // Fresh ones expire oldest first; one that is also in the table is counted there.
-            let expiredFresh = state.deliveryQueue.dropFresh { $0.delivery.createdAt < before }
-            return expired.count + expiredFresh.count { table[$0.delivery.id] == nil }
+            // Fresh ones expire oldest first.
+            return expired.count + state.deliveryQueue.dropFresh { $0.delivery.createdAt < before }.count
         }
     }
 
     func deliveryCounts() async throws -> DeliveryCounts {
         await read { state in
             DeliveryCounts(
-                pending: state.deliveryQueue.countInTable + state.waitingFresh.count { _ in true },
+                pending: state.deliveryQueue.count,
                 failed: state.deliveries.values.count { $0.delivery.status == .failed },
                 disabledWebhooks: state.webhooks.values.count { !$0.isEnabled })
         }

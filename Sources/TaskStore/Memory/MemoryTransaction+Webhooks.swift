@@ -16,8 +16,8 @@ extension MemoryTransaction {
             guard webhook.isEnabled != old.isEnabled else { return }
             if !webhook.isEnabled {
                 // Its fresh deliveries wait in the table from now on, set aside with the others.
-                for stored in Array(state.waitingFresh) where stored.delivery.webhookID == webhook.id {
-                    state.deliveries[stored.delivery.id] = stored
+                for stored in Array(state.deliveryQueue.waitingFresh) where stored.delivery.webhookID == webhook.id {
+                    state.moveAhead(stored)
                     state.deliveryQueue.park(stored.delivery.id, of: webhook.id)
                 }
             }
