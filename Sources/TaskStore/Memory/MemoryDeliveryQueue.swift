@@ -15,9 +15,9 @@ import TaskCore
 /// snapshot costs nothing.
 struct MemoryDeliveryQueue: Sendable {
     /// New deliveries, in the order first attempts go out in.
-    private(set) var fresh = ChunkedLog<MemoryDelivery>()
+    private var fresh = ChunkedLog<MemoryDelivery>()
     /// No delivery below this position of `fresh` waits there any more.
-    private(set) var lowest = 0
+    private var lowest = 0
     /// The deliveries from `lowest` on in `fresh` that no longer wait there.
     private var leftFresh: TreeSet<DeliveryID> = []
     /// Deliveries waiting for another attempt, and when it is due.
@@ -47,13 +47,13 @@ struct MemoryDeliveryQueue: Sendable {
     }
 
     /// Takes out of `fresh`, oldest first, the deliveries `isDropped` picks, up to the first it does not (so a
-    /// delivery expires in order, as it was queued); returns those that were still waiting there.
-    mutating func dropFresh(while isDropped: (MemoryDelivery) -> Bool) -> [MemoryDelivery] {
-        var dropped: [MemoryDelivery] = []
+    /// delivery expires in order, as it was queued); returns how many were still waiting there.
+    mutating func dropFresh(while isDropped: (MemoryDelivery) -> Bool) -> Int {
+        var dropped = 0
         while lowest < fresh.endIndex, isDropped(fresh[lowest]) {
-            let stored = fresh[lowest]
+            let id = fresh[lowest].delivery.id
             lowest += 1
-            if leftFresh.remove(stored.delivery.id) == nil { dropped.append(stored) }
+            if leftFresh.remove(id) == nil { dropped += 1 }
         }
         fresh.removeChunks(below: lowest)
         return dropped

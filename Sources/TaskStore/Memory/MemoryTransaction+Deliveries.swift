@@ -96,7 +96,7 @@ extension MemoryTransaction {
                 state.deliveryQueue.remove(stored.delivery.id)
             }
             // Fresh ones expire oldest first.
-            return expired.count + state.deliveryQueue.dropFresh { $0.delivery.createdAt < before }.count
+            return expired.count + state.deliveryQueue.dropFresh { $0.delivery.createdAt < before }
         }
     }
 
