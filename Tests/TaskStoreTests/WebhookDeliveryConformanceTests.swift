@@ -43,6 +43,13 @@ struct WebhookDeliveryConformanceTests {
             try await world.tasks.create(alice, NewTask(title: title, projectID: project ?? self.project))
         }
 
+        /// Enables or disables `webhook` as its workspace's owner.
+        func setEnabled(_ webhook: Webhook, _ isEnabled: Bool) async throws {
+            _ = try await webhooks.update(alice, in: workspace, id: webhook.id, precondition: nil) {
+                WebhookPatch(isEnabled: .set(isEnabled))
+            }
+        }
+
         func deliveries(_ webhook: Webhook) async throws -> [WebhookDelivery] {
             try await webhooks.deliveries(alice, in: workspace, of: webhook.id, page: try PageRequest(limit: 100)).items
         }
@@ -114,9 +121,7 @@ struct WebhookDeliveryConformanceTests {
         let all = try await fixture.hook()
         let narrow = try await fixture.hook(["task_created"], project: other.id)
         let off = try await fixture.hook()
-        _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: off.id, precondition: nil) {
-            WebhookPatch(isEnabled: .set(false))
-        }
+        try await fixture.setEnabled(off, false)
         let first = try await fixture.task("in P")
         let second = try await fixture.task("in Q", in: other.id)
         try await fixture.world.tasks.complete(fixture.alice, id: second.id)
@@ -180,9 +185,7 @@ struct WebhookDeliveryConformanceTests {
         let redelivered = try await fixture.webhooks.redeliver(
             fixture.alice, in: fixture.workspace, of: kept.id, delivery: first.id)
         #expect(redelivered.status == .pending && redelivered.attempts == 0)
-        _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: paused.id, precondition: nil) {
-            WebhookPatch(isEnabled: .set(false))
-        }
+        try await fixture.setEnabled(paused, false)
         #expect(try await fixture.deliveries(paused).map(\.nextAttemptAt) == [nil, nil], "parked while disabled")
         try await fixture.webhooks.delete(fixture.alice, in: fixture.workspace, id: deleted.id)
         #expect(try await fixture.webhooks.deliveryCounts().pending == 4)
@@ -194,9 +197,7 @@ struct WebhookDeliveryConformanceTests {
         #expect(try await fixture.webhooks.deliveryCounts().pending == 2)
         #expect(try await fixture.deliverDue() == 0)
 
-        _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: paused.id, precondition: nil) {
-            WebhookPatch(isEnabled: .set(true))
-        }
+        try await fixture.setEnabled(paused, true)
         #expect(try await fixture.deliverDue() == 2, "the parked deliveries go out once it is enabled")
         #expect(try await fixture.webhooks.deliveryCounts().pending == 0)
         #expect(try await fixture.deliveries(kept).allSatisfy { $0.status == .succeeded && $0.attempts == 1 })
@@ -334,9 +335,7 @@ struct WebhookDeliveryConformanceTests {
             try await fixture.webhooks.ping(fixture.alice, in: fixture.workspace, id: webhook.id)
         }
 
-        _ = try await fixture.webhooks.update(fixture.alice, in: fixture.workspace, id: webhook.id, precondition: nil) {
-            WebhookPatch(isEnabled: .set(true))
-        }
+        try await fixture.setEnabled(webhook, true)
         #expect(try await fixture.deliveries(webhook).first?.nextAttemptAt != nil)
         #expect(try await fixture.deliverDue() == 1, "the pending delivery goes out once enabled again")
         #expect(fixture.sender.sent.count == 2)
