@@ -52,12 +52,14 @@ extension MemoryTransaction {
 
     func updateDelivery(_ delivery: WebhookDelivery) async throws {
         try await write { state in
-            guard let stored = state.delivery(delivery.id) else { throw DomainError.notFound(.delivery) }
-            let changed = MemoryDelivery(delivery: delivery, message: stored.message)
-            if state.deliveries[delivery.id] == nil {
-                state.moveAhead(changed)
+            // A worker's outcome is of a claimed delivery, which is in the table; one waiting for its first attempt
+            // (a redelivery before it) moves there.
+            if let stored = state.deliveries[delivery.id] {
+                state.deliveries[delivery.id] = MemoryDelivery(delivery: delivery, message: stored.message)
+            } else if let fresh = state.delivery(delivery.id) {
+                state.moveAhead(MemoryDelivery(delivery: delivery, message: fresh.message))
             } else {
-                state.deliveries[delivery.id] = changed
+                throw DomainError.notFound(.delivery)
             }
             if delivery.status == .pending, let due = delivery.nextAttemptAt {
                 state.deliveryQueue.retry(delivery.id, due: due)
